@@ -1,0 +1,2 @@
+export * from './ledger-probe.js';
+export * from './search-attributes.js';

@@ -1,0 +1,2 @@
+export * from './namespace-setup.js';
+export * from './temporal-client.module.js';

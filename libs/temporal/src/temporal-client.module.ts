@@ -1,0 +1,31 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../config/src/index.js';
+
+/**
+ * Provides the Temporal {@link Connection} and {@link Client} for the API. The connection is lazy
+ * so the API starts (and reports "not ready" on /health) while Temporal is still coming up.
+ */
+@Module({
+  providers: [
+    {
+      provide: Connection,
+      useFactory: (config: LendbridgeConfig) => Connection.lazy({ address: config.temporal.address }),
+      inject: [LENDBRIDGE_CONFIG],
+    },
+    {
+      provide: Client,
+      useFactory: (connection: Connection, config: LendbridgeConfig) =>
+        new Client({ connection, namespace: config.temporal.namespace }),
+      inject: [Connection, LENDBRIDGE_CONFIG],
+    },
+  ],
+  exports: [Connection, Client],
+})
+export class TemporalClientModule implements OnApplicationShutdown {
+  constructor(@Inject(Connection) private readonly connection: Connection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}

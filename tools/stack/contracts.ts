@@ -1,0 +1,153 @@
+/**
+ * Compiles contracts/*.sol with solc-js (no compiler download) and deploys them. The EVM target is
+ * pinned to paris so the same bytecode runs on FISCO BCOS >= 3.10, Besu and geth, which lack the
+ * Cancun opcodes newer compilers emit by default.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ContractFactory, Wallet, type InterfaceAbi } from 'ethers';
+import { devProvider } from './anvil.js';
+
+const require = createRequire(import.meta.url);
+// solc-js is CommonJS and untyped enough that one narrow interface is clearer than its own types.
+const solc = require('solc') as {
+  compile(input: string, callbacks?: { import(path: string): { contents: string } | { error: string } }): string;
+  version(): string;
+};
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CONTRACTS_DIR = join(REPO_ROOT, 'contracts');
+export const EVM_VERSION = 'paris';
+
+export interface CompiledContract {
+  name: string;
+  abi: InterfaceAbi;
+  bytecode: string;
+}
+
+interface SolcOutput {
+  errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
+  contracts?: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string } } }>>;
+}
+
+/** Compiles every contract under contracts/; throws with solc's messages on any error. */
+export function compileContracts(): Record<string, CompiledContract> {
+  const sources = Object.fromEntries(
+    readdirSync(CONTRACTS_DIR)
+      .filter((file) => file.endsWith('.sol'))
+      .map((file) => [`contracts/${file}`, { content: readFileSync(join(CONTRACTS_DIR, file), 'utf8') }]),
+  );
+  const input = {
+    language: 'Solidity',
+    sources,
+    settings: {
+      evmVersion: EVM_VERSION,
+      optimizer: { enabled: true, runs: 200 },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+    },
+  };
+  // Library imports (e.g. @openzeppelin/contracts/...) resolve from node_modules.
+  const findImport = (path: string): { contents: string } | { error: string } => {
+    try {
+      return { contents: readFileSync(require.resolve(path), 'utf8') };
+    } catch {
+      return { error: `not found: ${path}` };
+    }
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput;
+  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
+  if (errors.length > 0) {
+    throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
+  }
+  const compiled: Record<string, CompiledContract> = {};
+  for (const [source, contracts] of Object.entries(output.contracts ?? {})) {
+    if (!source.startsWith('contracts/')) continue;
+    for (const [name, artifact] of Object.entries(contracts)) {
+      compiled[name] = { name, abi: artifact.abi, bytecode: `0x${artifact.evm.bytecode.object}` };
+    }
+  }
+  return compiled;
+}
+
+export interface DeployedContract {
+  address: string;
+  transactionHash: string;
+  blockNumber: number;
+}
+
+export interface DeploymentRecord {
+  chainId: number;
+  rpcUrl: string;
+  deployedAt: string;
+  contracts: Record<string, DeployedContract>;
+}
+
+/** Deploys the named compiled contracts (constructor without arguments) from `deployerKey`. */
+export async function deployContracts(
+  rpcUrl: string,
+  chainId: number,
+  deployerKey: string,
+  compiled: Record<string, CompiledContract>,
+  names: string[],
+): Promise<DeploymentRecord> {
+  const provider = devProvider(rpcUrl, chainId);
+  try {
+    const wallet = new Wallet(deployerKey, provider);
+    const contracts: Record<string, DeployedContract> = {};
+    for (const name of names) {
+      const artifact = compiled[name];
+      if (!artifact) throw new Error(`contract ${name} is not among the compiled contracts`);
+      const contract = await new ContractFactory(artifact.abi, artifact.bytecode, wallet).deploy();
+      const receipt = await contract.deploymentTransaction()?.wait();
+      if (!receipt) throw new Error(`deployment of ${name} produced no receipt`);
+      contracts[name] = {
+        address: await contract.getAddress(),
+        transactionHash: receipt.hash,
+        blockNumber: receipt.blockNumber,
+      };
+    }
+    return { chainId, rpcUrl, deployedAt: new Date().toISOString(), contracts };
+  } finally {
+    provider.destroy();
+  }
+}
+
+/**
+ * Reuses the deployment recorded in `recordFile` when every contract in it still has code on the
+ * node (anvil state kept), otherwise deploys afresh and records it. Returns the record and
+ * whether it deployed.
+ */
+export async function ensureDeployed(
+  rpcUrl: string,
+  chainId: number,
+  deployerKey: string,
+  names: string[],
+  recordFile: string,
+): Promise<{ record: DeploymentRecord; deployed: boolean }> {
+  if (existsSync(recordFile)) {
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as DeploymentRecord;
+    if (record.chainId !== chainId) return redeploy();
+    const provider = devProvider(rpcUrl, chainId);
+    try {
+      const codes = await Promise.all(
+        names.map((name) => {
+          const address = record.contracts[name]?.address;
+          return address ? provider.getCode(address) : Promise.resolve('0x');
+        }),
+      );
+      if (codes.every((code) => code !== '0x')) return { record, deployed: false };
+    } finally {
+      provider.destroy();
+    }
+  }
+  return redeploy();
+
+  async function redeploy(): Promise<{ record: DeploymentRecord; deployed: boolean }> {
+    const record = await deployContracts(rpcUrl, chainId, deployerKey, compileContracts(), names);
+    mkdirSync(dirname(recordFile), { recursive: true });
+    writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+    return { record, deployed: true };
+  }
+}

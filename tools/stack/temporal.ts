@@ -1,0 +1,84 @@
+/**
+ * The Temporal servers of the local stack: the official CLI's dev server (with Web UI) and the Java
+ * time-skipping test server, both provisioned by scripts under scripts/ and cached outside the repo.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { REPO_ROOT } from './contracts.js';
+import { spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
+
+function provision(script: string): string {
+  // The script prints progress on stderr (shown as it happens) and the executable path on stdout.
+  return execFileSync('bash', [join(REPO_ROOT, 'scripts', script)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    .toString()
+    .trim();
+}
+
+/** Path of the Temporal CLI; builds it from Go modules on first use (minutes). */
+export function temporalCliPath(): string {
+  return provision('temporal-cli.sh');
+}
+
+/** Path of the time-skipping test server wrapper; fetched from Maven Central on first use. */
+export function timeSkippingServerPath(): string {
+  return provision('temporal-test-server.sh');
+}
+
+export interface DevServerOptions {
+  port: number;
+  uiPort: number;
+  /** SQLite file that keeps workflows across restarts; in memory when absent. */
+  dbFile?: string;
+  namespace?: string;
+  /** Remote codec endpoint the Web UI decrypts payloads through. */
+  uiCodecEndpoint?: string;
+  output?: 'prefixed' | 'silent';
+}
+
+export interface RunningDevServer extends ManagedProcess {
+  readonly address: string;
+  readonly uiUrl: string;
+}
+
+export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningDevServer> {
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    options.namespace ?? 'default',
+    '--log-level',
+    'warn',
+    // No internet here, and ops do not need the UI's news feed.
+    '--ui-disable-news-fetch',
+  ];
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  const proc = spawnManaged('temporal', temporalCliPath(), args, { output: options.output ?? 'silent' });
+  const address = `127.0.0.1:${options.port}`;
+  try {
+    await waitUntil(
+      `Temporal dev server on ${address}`,
+      async () => {
+        const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+        try {
+          await connection.workflowService.describeNamespace({ namespace: options.namespace ?? 'default' });
+          return true;
+        } finally {
+          await connection.close();
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 300, proc },
+    );
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return Object.assign(proc, { address, uiUrl: `http://127.0.0.1:${options.uiPort}` });
+}
