@@ -1,0 +1,2 @@
+export * from './activities.module.js';
+export * from './ledger-probe.activities.js';

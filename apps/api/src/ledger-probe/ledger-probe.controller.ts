@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
+import { LEDGER_PROBE_WORKFLOW, type LedgerInfo } from '../../../../libs/domain/src/index.js';
+
+export interface LedgerProbeResult {
+  workflowId: string;
+  runId: string;
+  temporalUiUrl: string;
+  ledger: LedgerInfo;
+}
+
+/** Runs the ledger probe workflow end to end and returns what the worker read from the ledger. */
+@Controller('ledger-probes')
+export class LedgerProbeController {
+  constructor(
+    @Inject(Client) private readonly temporal: Client,
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  async run(): Promise<LedgerProbeResult> {
+    const { namespace, taskQueue, uiUrl } = this.config.temporal;
+    const handle = await this.temporal.workflow.start(LEDGER_PROBE_WORKFLOW, {
+      taskQueue,
+      workflowId: `ledger-probe-${randomUUID()}`,
+      workflowExecutionTimeout: '2 minutes',
+    });
+    const ledger = (await handle.result()) as LedgerInfo;
+    return {
+      workflowId: handle.workflowId,
+      runId: handle.firstExecutionRunId,
+      temporalUiUrl: `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(handle.workflowId)}`,
+      ledger,
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { loadConfig } from '../../../libs/config/src/index.js';
+import { createApiApp } from './api-app.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const app = await createApiApp(config);
+  await app.listen(config.api.port, config.api.host);
+  console.log(`lendbridge API listening on http://${config.api.host}:${config.api.port}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+import { NestFactory } from '@nestjs/core';
+import { loadConfig } from '../../../libs/config/src/index.js';
+import { TemporalWorkerService } from './temporal-worker.service.js';
+import { WorkerModule } from './worker.module.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config));
+  // SIGTERM/SIGINT run the shutdown hooks, which drain the worker before the process exits.
+  app.enableShutdownHooks();
+  await app.get(TemporalWorkerService).stopped;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { bindActivities, LedgerProbeActivitiesService } from '../../../activities/index.js';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
+
+/** The workflow bundle entry: TypeScript sources under ts-jest/tsx, compiled JS under dist/. */
+export function workflowsEntry(): string {
+  const ts = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../../../workflows/index.js', import.meta.url));
+}
+
+/**
+ * Owns the Temporal Worker's life: started once the Nest context is ready, drained on shutdown
+ * (SIGTERM lets in-flight activities finish before the process exits).
+ */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TemporalWorkerService.name);
+  private connection?: NativeConnection;
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+    @Inject(LedgerProbeActivitiesService) private readonly ledgerProbe: LedgerProbeActivitiesService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { address, namespace, taskQueue } = this.config.temporal;
+    this.connection = await NativeConnection.connect({ address });
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace,
+      taskQueue,
+      workflowsPath: workflowsEntry(),
+      activities: bindActivities(this.ledgerProbe),
+    });
+    this.running = this.worker.run();
+    // A worker that fails on its own is fatal: exit so the supervisor (or `npm run dev`) sees it.
+    this.running.catch((error: unknown) => {
+      this.logger.error(`worker failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+    this.logger.log(`polling task queue "${taskQueue}" on ${address} (namespace ${namespace})`);
+  }
+
+  /** Resolves when the worker has stopped; for the main module to await. */
+  get stopped(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.connection?.close();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * `npm run dev`: the whole local stack in one terminal. Temporal dev server (SQLite under .data/,
+ * Web UI), anvil (state under .data/), contracts deployed once, then the API and the worker.
+ * Ctrl-C stops everything; state survives for the next start.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { loadConfig } from '../libs/config/src/index.js';
+import { ensureRetention, registerSearchAttributes } from '../libs/temporal/src/index.js';
+import { DEV_CHAIN_ID, DEV_DEPLOYER_KEY, startAnvil } from '../tools/stack/anvil.js';
+import { ensureDeployed, REPO_ROOT } from '../tools/stack/contracts.js';
+import { isListening, spawnManaged, waitUntil, type ManagedProcess } from '../tools/stack/processes.js';
+import { startTemporalDevServer } from '../tools/stack/temporal.js';
+
+const DATA_DIR = join(REPO_ROOT, '.data');
+const env = process.env;
+const ports = {
+  api: Number(env.API_PORT ?? 3000),
+  temporal: Number(env.TEMPORAL_PORT ?? 7233),
+  temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
+  anvil: Number(env.ANVIL_PORT ?? 8545),
+};
+const started: ManagedProcess[] = [];
+const step = (message: string): void => console.log(`[lendbridge] ${message}`);
+
+async function assertPortsFree(): Promise<void> {
+  const names: Record<keyof typeof ports, string> = {
+    api: 'API_PORT',
+    temporal: 'TEMPORAL_PORT',
+    temporalUi: 'TEMPORAL_UI_PORT',
+    anvil: 'ANVIL_PORT',
+  };
+  for (const [key, port] of Object.entries(ports) as [keyof typeof ports, number][]) {
+    if (await isListening(port)) {
+      throw new Error(`port ${port} is taken (is another stack running?). Stop it, or set ${names[key]}=<free port>.`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  await assertPortsFree();
+  mkdirSync(join(DATA_DIR, 'temporal'), { recursive: true });
+  mkdirSync(join(DATA_DIR, 'anvil'), { recursive: true });
+
+  step('starting the Temporal dev server (the first run builds the Temporal CLI: minutes)');
+  const temporal = await startTemporalDevServer({
+    port: ports.temporal,
+    uiPort: ports.temporalUi,
+    dbFile: join(DATA_DIR, 'temporal', 'dev.sqlite'),
+    output: 'prefixed',
+  });
+  started.push(temporal);
+  const connection = await Connection.connect({ address: temporal.address });
+  try {
+    const added = await registerSearchAttributes(connection, 'default');
+    if (added.length > 0) step(`registered search attributes: ${added.join(', ')}`);
+    if (await ensureRetention(connection, 'default')) step('set namespace retention to 30 days');
+  } finally {
+    await connection.close();
+  }
+
+  step('starting anvil');
+  const anvil = await startAnvil({ port: ports.anvil, stateFile: join(DATA_DIR, 'anvil', 'state.json') });
+  started.push(anvil);
+  const { record, deployed } = await ensureDeployed(
+    anvil.rpcUrl,
+    DEV_CHAIN_ID,
+    DEV_DEPLOYER_KEY,
+    ['LedgerProbe'],
+    join(DATA_DIR, 'ledger', 'deployment.json'),
+  );
+  const probeAddress = record.contracts.LedgerProbe?.address ?? '';
+  step(`${deployed ? 'deployed' : 'reusing'} LedgerProbe at ${probeAddress}`);
+
+  step('building the API and the worker');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+
+  const appEnv: NodeJS.ProcessEnv = {
+    ...env,
+    API_PORT: String(ports.api),
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_UI_URL: temporal.uiUrl,
+    LEDGER_RPC_URL: anvil.rpcUrl,
+    LEDGER_CHAIN_ID: String(DEV_CHAIN_ID),
+    LEDGER_PROBE_ADDRESS: probeAddress,
+  };
+  loadConfig(appEnv); // fail here, with every problem listed, rather than in two child processes
+  const worker = spawnManaged('worker', process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
+    cwd: REPO_ROOT,
+    env: appEnv,
+    output: 'prefixed',
+  });
+  started.push(worker);
+  const api = spawnManaged('api', process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+    cwd: REPO_ROOT,
+    env: appEnv,
+    output: 'prefixed',
+  });
+  started.push(api);
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+  await waitUntil('the API to report ready on /health', async () => (await fetch(`${apiUrl}/health`)).ok, {
+    timeoutMs: 60_000,
+    proc: api,
+  });
+
+  console.log(`
+  lendbridge is up
+    API            ${apiUrl}/v1
+    health         ${apiUrl}/health
+    Temporal UI    ${temporal.uiUrl}
+    Temporal gRPC  ${temporal.address}
+    ledger (anvil) ${anvil.rpcUrl}  chain ${DEV_CHAIN_ID}
+  try: curl -X POST ${apiUrl}/v1/ledger-probes
+  Ctrl-C stops everything; state is kept under .data/
+`);
+
+  // Any process dying on its own takes the stack down, loudly, rather than leaving half of it up.
+  const exited = await Promise.race(started.map((p) => p.exited.then((code) => ({ name: p.name, code }))));
+  throw new Error(`${exited.name} exited unexpectedly (${exited.code})`);
+}
+
+let stopping = false;
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  step('stopping');
+  for (const proc of [...started].reverse()) await proc.stop();
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch(async (error: unknown) => {
+  console.error(`[lendbridge] ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll(1);
+});

@@ -1,0 +1,2 @@
+// The worker's workflow bundle entry point: every workflow lendbridge runs is exported here.
+export { ledgerProbeWorkflow } from './ledger-probe.workflow.js';
