@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
-# `npm run dev`: installs dependencies when they are missing or stale, then starts the local stack.
+# `npm run dev`: installs dependencies when needed, then starts the local stack (scripts/dev.ts).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "[lendbridge] installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+source scripts/ensure-deps.sh
 exec node_modules/.bin/tsx scripts/dev.ts "$@"

@@ -14,8 +14,8 @@ import { ensureDeployed, REPO_ROOT } from '../tools/stack/contracts.js';
 import { isListening, spawnManaged, waitUntil, type ManagedProcess } from '../tools/stack/processes.js';
 import { startTemporalDevServer } from '../tools/stack/temporal.js';
 
-const DATA_DIR = join(REPO_ROOT, '.data');
 const env = process.env;
+const DATA_DIR = env.LENDBRIDGE_DATA_DIR ?? join(REPO_ROOT, '.data');
 const ports = {
   api: Number(env.API_PORT ?? 3000),
   temporal: Number(env.TEMPORAL_PORT ?? 7233),
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     Temporal gRPC  ${temporal.address}
     ledger (anvil) ${anvil.rpcUrl}  chain ${DEV_CHAIN_ID}
   try: curl -X POST ${apiUrl}/v1/ledger-probes
-  Ctrl-C stops everything; state is kept under .data/
+  Ctrl-C stops everything; state is kept under ${DATA_DIR}
 `);
 
   // Any process dying on its own takes the stack down, loudly, rather than leaving half of it up.

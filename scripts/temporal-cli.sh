@@ -24,7 +24,7 @@ build() {
   say "building Temporal CLI $version from Go modules into $(dirname "$target")"
   say "the first build downloads and compiles the Temporal server and UI: allow 5-10 minutes"
   local tmp="$target.partial.$$"
-  (cd "$module_dir" && go build -trimpath -o "$tmp" github.com/temporalio/cli/cmd/temporal) >&2 \
+  (cd "$module_dir" && go build -trimpath -ldflags "-X github.com/temporalio/cli/internal/temporalcli.Version=${version#v}" -o "$tmp" github.com/temporalio/cli/cmd/temporal) >&2 \
     || { rm -f "$tmp"; die "go build of github.com/temporalio/cli/cmd/temporal@$version failed (see above)"; }
   mv -f "$tmp" "$target"
   say "Temporal CLI ready: $("$target" --version 2>/dev/null | head -1)"

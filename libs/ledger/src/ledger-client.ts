@@ -14,7 +14,7 @@ export interface LedgerSettings {
 }
 
 /** Human-readable ABI of contracts/LedgerProbe.sol; a unit test checks it against the compiled ABI. */
-export const LEDGER_PROBE_ABI = ['function version() view returns (string)'] as const;
+export const LEDGER_PROBE_ABI = ['function version() pure returns (string)'] as const;
 
 export type LedgerReachability =
   { status: 'up'; chainId: string; blockNumber: number } | { status: 'down'; reason: string };

@@ -1,0 +1,26 @@
+// Jest runs in native ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by `npm test`):
+// Nest 12 ships only ES modules, and Jest can load those on Node 20 only this way.
+const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
+
+/** @type {import('jest').Config} */
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': tsJest },
+  // Source imports name the emitted `.js`; map them back to the `.ts` files under test.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+};
+
+/** @type {import('jest').Config} */
+export default {
+  globalSetup: '<rootDir>/test/global-setup.mjs',
+  projects: [
+    // Pure logic; no servers.
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
+    // Workflows on the Java time-skipping test server: days of timers in seconds.
+    { ...common, displayName: 'workflows', testMatch: ['<rootDir>/test/workflows/**/*.spec.ts'] },
+    // The real dev server, anvil and HTTP server, each started on free ports by the test.
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.spec.ts'] },
+  ],
+};

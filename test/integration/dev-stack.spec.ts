@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, isListening, waitUntil } from '../../tools/stack/processes.js';
+
+// `npm run dev` is the README's first command: start it as a newcomer would (on free ports, with a
+// scratch data directory), use it, stop it with Ctrl-C, and start it again on the same state.
+describe('npm run dev', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lendbridge-dev-'));
+  let ports: { api: number; temporal: number; temporalUi: number; anvil: number };
+  let stack: { child: ChildProcess; output: () => string } | undefined;
+
+  function startStack(): { child: ChildProcess; output: () => string } {
+    let output = '';
+    const child = spawn('node_modules/.bin/tsx', ['scripts/dev.ts'], {
+      env: {
+        ...process.env,
+        LENDBRIDGE_DATA_DIR: dataDir,
+        API_PORT: String(ports.api),
+        TEMPORAL_PORT: String(ports.temporal),
+        TEMPORAL_UI_PORT: String(ports.temporalUi),
+        ANVIL_PORT: String(ports.anvil),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so Ctrl-C can be sent to the group as a terminal does
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return { child, output: () => output };
+  }
+
+  async function ctrlC(running: { child: ChildProcess }): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
+    process.kill(-(running.child.pid ?? 0), 'SIGINT');
+    return await exited;
+  }
+
+  async function waitForUp(running: { child: ChildProcess; output: () => string }): Promise<void> {
+    await waitUntil('"lendbridge is up"', () => Promise.resolve(running.output().includes('lendbridge is up')), {
+      timeoutMs: 150_000,
+      intervalMs: 500,
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- npm run dev output ---\n${running.output()}`);
+    });
+  }
+
+  beforeAll(async () => {
+    ports = {
+      api: await freePort(),
+      temporal: await freePort(),
+      temporalUi: await freePort(),
+      anvil: await freePort(),
+    };
+  });
+
+  afterAll(async () => {
+    if (stack?.child.exitCode === null) await ctrlC(stack);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts the whole stack, runs the probe, and lists it in the Temporal UI', async () => {
+    stack = startStack();
+    await waitForUp(stack);
+    const api = `http://127.0.0.1:${ports.api}`;
+    expect(stack.output()).toContain(`${api}/v1`);
+    expect(stack.output()).toContain(`http://127.0.0.1:${ports.temporalUi}`);
+
+    const health = await fetch(`${api}/health`);
+    expect(health.status).toBe(200);
+
+    const probe = await fetch(`${api}/v1/ledger-probes`, { method: 'POST' });
+    expect(probe.status).toBe(201);
+    const { workflowId, ledger } = (await probe.json()) as { workflowId: string; ledger: { chainId: string } };
+    expect(ledger.chainId).toBe('31337');
+
+    // The Web UI's own HTTP API: what an ops person's browser sees in the workflow list.
+    const listed = await fetch(`http://127.0.0.1:${ports.temporalUi}/api/v1/namespaces/default/workflows`);
+    expect(listed.status).toBe(200);
+    const { executions } = (await listed.json()) as { executions: { execution: { workflowId: string } }[] };
+    expect(executions.map((e) => e.execution.workflowId)).toContain(workflowId);
+  }, 200_000);
+
+  it('stops every process on Ctrl-C and keeps state for the next start', async () => {
+    if (!stack) throw new Error('the stack was not started by the previous test');
+    const firstProbe = (await (
+      await fetch(`http://127.0.0.1:${ports.api}/v1/ledger-probes`, { method: 'POST' })
+    ).json()) as {
+      workflowId: string;
+    };
+    expect(await ctrlC(stack)).toBe(0);
+    for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+
+    stack = startStack();
+    await waitForUp(stack);
+    // Contracts were not redeployed: anvil's state came back from the data directory.
+    expect(stack.output()).toContain('reusing LedgerProbe');
+    // Temporal's SQLite file kept the earlier run.
+    const listed = await fetch(`http://127.0.0.1:${ports.temporalUi}/api/v1/namespaces/default/workflows`);
+    const { executions } = (await listed.json()) as { executions: { execution: { workflowId: string } }[] };
+    expect(executions.map((e) => e.execution.workflowId)).toContain(firstProbe.workflowId);
+    expect(await ctrlC(stack)).toBe(0);
+  }, 200_000);
+});

@@ -1,0 +1,83 @@
+import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApiApp } from '../../apps/api/src/api-app.js';
+import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import { type LendbridgeConfig } from '../../libs/config/src/index.js';
+import { startTestLedger, type TestLedger } from '../support/ledger.js';
+import { testConfig } from '../support/config.js';
+import { startTestDevServer } from '../support/temporal.js';
+
+// The first end-to-end proof: HTTP → API → Temporal dev server → worker → anvil, and back.
+describe('ledger probe, end to end', () => {
+  let temporal: TestWorkflowEnvironment;
+  let ledger: TestLedger;
+  let config: LendbridgeConfig;
+  let worker: INestApplicationContext;
+  let api: INestApplication;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    [temporal, ledger] = await Promise.all([startTestDevServer(), startTestLedger()]);
+    config = testConfig({
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: 'e2e-probe',
+      TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+      LEDGER_RPC_URL: ledger.rpcUrl,
+      LEDGER_PROBE_ADDRESS: ledger.probeAddress,
+      LEDGER_TIMEOUT_MS: '1000',
+      HEALTH_TIMEOUT_MS: '1000',
+    });
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+    api = await createApiApp(config, { logger: ['error'] });
+    await api.listen(0, '127.0.0.1');
+    baseUrl = await api.getUrl();
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.close();
+    await ledger?.anvil.stop();
+    await temporal?.teardown();
+  });
+
+  it('reports ready on /health while Temporal and the ledger are up', async () => {
+    const response = await fetch(`${baseUrl}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'up',
+      checks: { temporal: { status: 'up' }, ledger: { status: 'up', chainId: '31337' } },
+    });
+  });
+
+  it('runs the probe workflow and returns the chain id the activity read from anvil', async () => {
+    const response = await fetch(`${baseUrl}/v1/ledger-probes`, { method: 'POST' });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { workflowId: string; temporalUiUrl: string; ledger: { chainId: string } };
+    expect(body.ledger).toMatchObject({ chainId: '31337', probeContract: ledger.probeAddress });
+    expect(body.temporalUiUrl).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${body.workflowId}`);
+
+    // The run is in Temporal's history, completed, as ops would find it.
+    const described = await temporal.client.workflow.getHandle(body.workflowId).describe();
+    expect(described.status.name).toBe('COMPLETED');
+    expect(described.type).toBe('ledgerProbeWorkflow');
+  });
+
+  it('reports 503 with the reason when the ledger goes down', async () => {
+    await ledger.anvil.stop();
+    const response = await fetch(`${baseUrl}/health`);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { status: string; checks: { temporal: unknown; ledger: unknown } };
+    expect(body.status).toBe('down');
+    expect(body.checks.temporal).toMatchObject({ status: 'up' });
+    expect(body.checks.ledger).toMatchObject({
+      status: 'down',
+      reason: expect.stringContaining(ledger.rpcUrl) as string,
+    });
+  });
+
+  it('still answers liveness when dependencies are down', async () => {
+    const response = await fetch(`${baseUrl}/health/live`);
+    expect(response.status).toBe(200);
+  });
+});

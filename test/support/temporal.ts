@@ -1,0 +1,22 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '../../libs/domain/src/index.js';
+import { temporalCliPath, timeSkippingServerPath } from '../../tools/stack/temporal.js';
+
+/** The real Temporal dev server (the CLI built from Go modules) on a free port, in memory. */
+export async function startTestDevServer(): Promise<TestWorkflowEnvironment> {
+  return await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      ip: '127.0.0.1',
+      searchAttributes: [...LENDBRIDGE_SEARCH_ATTRIBUTES],
+      extraArgs: ['--ui-disable-news-fetch'],
+    },
+  });
+}
+
+/** The Java time-skipping test server: timers of days complete in moments of test time. */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+  });
+}

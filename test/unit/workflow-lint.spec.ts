@@ -1,0 +1,56 @@
+import { ESLint } from 'eslint';
+
+// The determinism rule is only as good as its configuration: lint real snippets as if they were
+// files under workflows/ and check what is refused and what is let through.
+const FIXTURES = ['workflows/lint-fixture.ts', 'activities/lint-fixture.ts'];
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  // The fixtures exist only in memory; let the type-aware parser accept them outside tsconfig.
+  overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: FIXTURES } } } },
+});
+
+async function lint(source: string, filePath: string): Promise<ESLint.LintResult['messages']> {
+  const [result] = await eslint.lintText(source, { filePath });
+  const messages = result?.messages ?? [];
+  // A parse failure reports no rule at all; it must not pass for "nothing was restricted".
+  expect(messages.filter((m) => m.fatal)).toEqual([]);
+  return messages;
+}
+
+async function restrictedImportMessages(source: string): Promise<string[]> {
+  const messages = await lint(source, 'workflows/lint-fixture.ts');
+  return messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('workflow import rules', () => {
+  it.each([
+    ["import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n", 'Node built-ins'],
+    ["import { randomUUID } from 'crypto';\nexport const f = randomUUID;\n", 'Node built-ins'],
+    ["import { Injectable } from '@nestjs/common';\nexport const f = Injectable;\n", 'Nest'],
+    ["import { Wallet } from 'ethers';\nexport const f = Wallet;\n", 'ethers'],
+    ["import { LedgerClient } from '../libs/ledger/src/index.js';\nexport const f = LedgerClient;\n", 'libs/domain'],
+  ])('refuses %j', async (source, reason) => {
+    const messages = await restrictedImportMessages(source);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join('\n')).toContain(reason);
+  });
+
+  it('allows type-only imports of activity interfaces and values from libs/domain', async () => {
+    const source = [
+      "import type { LedgerClient } from '../libs/ledger/src/index.js';",
+      "import { LEDGER_PROBE_WORKFLOW } from '../libs/domain/src/index.js';",
+      'export type L = LedgerClient;',
+      'export const name = LEDGER_PROBE_WORKFLOW;',
+      '',
+    ].join('\n');
+    expect(await restrictedImportMessages(source)).toEqual([]);
+  });
+
+  it('does not apply the workflow rules outside workflows/', async () => {
+    const messages = await lint(
+      "import { Wallet } from 'ethers';\nexport const f = Wallet;\n",
+      'activities/lint-fixture.ts',
+    );
+    expect(messages.filter((m) => m.ruleId === 'no-restricted-imports')).toEqual([]);
+  });
+});
