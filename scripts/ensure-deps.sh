@@ -4,10 +4,7 @@
 # `npm install` (which honours package-lock.json's versions) rather than `npm ci`: the registry
 # this project is built against serves only this platform's builds of packages with per-platform
 # binaries (anvil, swc), so the lockfile cannot list the others and `npm ci` refuses it as out of sync.
-lendbridge_install_deps() {
-  npm install --no-audit --no-fund
-}
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "[lendbridge] installing dependencies"
-  lendbridge_install_deps
+  npm install --no-audit --no-fund
 fi
