@@ -1,0 +1,40 @@
+/**
+ * Salted hashes for consent and decision evidence anchored on chain. Such evidence is low in entropy
+ * (a few known fields, a date, a yes/no), so a bare hash could be reversed by trying every candidate;
+ * a secret 32-byte salt, kept off chain by whoever must later prove the evidence, makes that infeasible.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalizeJson } from './canonical-json.js';
+
+export const EVIDENCE_HASH_SCHEME = 'sha256-salted-jcs-v1';
+
+export interface SealedEvidence {
+  scheme: typeof EVIDENCE_HASH_SCHEME;
+  /** 64 lowercase hex characters: the value that goes on chain. */
+  hash: string;
+  /** 64 lowercase hex characters: stays off chain with the party that must prove the evidence. */
+  salt: string;
+}
+
+const SALT_HEX = /^[0-9a-f]{64}$/;
+
+export function newEvidenceSalt(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** SHA-256(salt bytes ‖ UTF-8 of the RFC 8785 form), so key order in the evidence never changes the hash. */
+export function hashEvidence(evidence: unknown, saltHex: string): string {
+  // A short or malformed salt would quietly weaken the protection, so refuse rather than hash.
+  if (typeof saltHex !== 'string' || !SALT_HEX.test(saltHex)) {
+    throw new TypeError('Evidence salt must be 32 bytes written as 64 lowercase hex characters');
+  }
+  return createHash('sha256')
+    .update(Buffer.from(saltHex, 'hex'))
+    .update(canonicalizeJson(evidence), 'utf8')
+    .digest('hex');
+}
+
+export function sealEvidence(evidence: unknown): SealedEvidence {
+  const salt = newEvidenceSalt();
+  return { scheme: EVIDENCE_HASH_SCHEME, hash: hashEvidence(evidence, salt), salt };
+}

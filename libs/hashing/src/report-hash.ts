@@ -1,0 +1,89 @@
+/**
+ * Identity of a credit report: the SHA-256 of its bytes, tagged with the scheme that produced it so a
+ * verifier knows which bytes to hash. Reports are hashed in memory only (streamed chunk by chunk for
+ * uploads) and never written out; this module also owns the conversion between the API's hex form and
+ * the ledger's bytes32 form, so both sides cannot drift apart.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalizeJson } from './canonical-json.js';
+
+export const REPORT_HASH_SCHEMES = ['sha256-raw-v1', 'sha256-jcs-v1'] as const;
+export type ReportHashScheme = (typeof REPORT_HASH_SCHEMES)[number];
+
+export interface ReportHash {
+  scheme: ReportHashScheme;
+  /** 64 lowercase hex characters. */
+  hash: string;
+}
+
+export interface ReportHasher {
+  update(chunk: Uint8Array): void;
+  digest(): ReportHash;
+}
+
+const REPORT_HASH_HEX = /^[0-9a-f]{64}$/;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+/** sha256-raw-v1: the exact bytes delivered (a PDF, say), with no decoding or normalization. */
+export function hashReportBytes(bytes: Uint8Array): ReportHash {
+  return { scheme: 'sha256-raw-v1', hash: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** sha256-raw-v1 over a stream: feed chunks as they arrive, so an upload never has to be buffered whole. */
+export function createReportHasher(): ReportHasher {
+  const hash = createHash('sha256');
+  let finished = false;
+  const ensureOpen = (action: string): void => {
+    if (finished) throw new Error(`Report hasher already digested; cannot ${action}`);
+  };
+  return {
+    update(chunk: Uint8Array): void {
+      ensureOpen('update');
+      hash.update(chunk);
+    },
+    digest(): ReportHash {
+      ensureOpen('digest again');
+      finished = true;
+      return { scheme: 'sha256-raw-v1', hash: hash.digest('hex') };
+    },
+  };
+}
+
+/**
+ * sha256-jcs-v1: a JSON report is identified by its content, not its formatting, so two providers
+ * sending the same report with different key order or whitespace agree on the hash.
+ * A string argument is taken as the JSON text of the report and parsed; anything else as parsed JSON.
+ */
+export function hashJsonReport(json: unknown): ReportHash {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch {
+      // The parser's message quotes the input; report content must never reach an error log.
+      throw new SyntaxError('Credit report is not valid JSON');
+    }
+  }
+  const canonical = canonicalizeJson(value);
+  return { scheme: 'sha256-jcs-v1', hash: createHash('sha256').update(canonical, 'utf8').digest('hex') };
+}
+
+export function isReportHashHex(value: unknown): value is string {
+  return typeof value === 'string' && REPORT_HASH_HEX.test(value);
+}
+
+/** API hex → on-chain bytes32. Strict on input so one report can never map to two spellings. */
+export function toBytes32(hex: string): string {
+  if (!isReportHashHex(hex)) {
+    throw new TypeError('Expected a report hash of 64 lowercase hex characters');
+  }
+  return `0x${hex}`;
+}
+
+/** On-chain bytes32 → API hex. Lenient about case because EVM tooling varies, strict about everything else. */
+export function fromBytes32(bytes32: string): string {
+  if (typeof bytes32 !== 'string' || !BYTES32.test(bytes32)) {
+    throw new TypeError('Expected a bytes32 value: 0x followed by 64 hex characters');
+  }
+  return bytes32.slice(2).toLowerCase();
+}
