@@ -17,7 +17,7 @@ export const DEV_CHAIN_ID = 31337;
  */
 export function devProvider(rpcUrl: string, chainId: number = DEV_CHAIN_ID): JsonRpcProvider {
   const network = Network.from(chainId);
-  return new JsonRpcProvider(rpcUrl, network, { staticNetwork: network, batchMaxCount: 1 });
+  return new JsonRpcProvider(rpcUrl, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1 });
 }
 
 export function anvilExecutable(): string {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContractFactory, Wallet, type InterfaceAbi } from 'ethers';
+import { ContractFactory, Interface, Wallet, type InterfaceAbi } from 'ethers';
 import { devProvider } from './anvil.js';
 
 const require = createRequire(import.meta.url);
@@ -24,12 +24,18 @@ export const EVM_VERSION = 'paris';
 export interface CompiledContract {
   name: string;
   abi: InterfaceAbi;
+  /** Creation code: what a deployment sends. */
   bytecode: string;
+  /** Runtime code: what ends up on chain. */
+  deployedBytecode: string;
 }
 
 interface SolcOutput {
   errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
-  contracts?: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string } } }>>;
+  contracts?: Record<
+    string,
+    Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>
+  >;
 }
 
 /** Compiles every contract under contracts/; throws with solc's messages on any error. */
@@ -45,7 +51,7 @@ export function compileContracts(): Record<string, CompiledContract> {
     settings: {
       evmVersion: EVM_VERSION,
       optimizer: { enabled: true, runs: 200 },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   };
   // Library imports (e.g. @openzeppelin/contracts/...) resolve from node_modules.
@@ -65,10 +71,37 @@ export function compileContracts(): Record<string, CompiledContract> {
   for (const [source, contracts] of Object.entries(output.contracts ?? {})) {
     if (!source.startsWith('contracts/')) continue;
     for (const [name, artifact] of Object.entries(contracts)) {
-      compiled[name] = { name, abi: artifact.abi, bytecode: `0x${artifact.evm.bytecode.object}` };
+      // Interfaces and abstract contracts have no bytecode: nothing to deploy or call directly.
+      if (artifact.evm.bytecode.object === '') continue;
+      compiled[name] = {
+        name,
+        abi: artifact.abi,
+        bytecode: `0x${artifact.evm.bytecode.object}`,
+        deployedBytecode: `0x${artifact.evm.deployedBytecode.object}`,
+      };
     }
   }
   return compiled;
+}
+
+/** Contracts whose ABI the ledger client imports, and the module each is written to. */
+export const ABI_MODULES: Record<string, string> = {
+  CreditReportRegistry: 'libs/ledger/src/abi/credit-report-registry.abi.ts',
+  EvidenceRegistry: 'libs/ledger/src/abi/evidence-registry.abi.ts',
+};
+
+/** The TypeScript module holding a contract's human-readable ABI, as `npm run contracts:abi` writes it. */
+export function renderAbiModule(contract: CompiledContract): string {
+  const signatures = new Interface(contract.abi).format();
+  const constName = `${contract.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}_ABI`;
+  return [
+    `// Generated from contracts/${contract.name}.sol by \`npm run contracts:abi\`; do not edit.`,
+    '// A unit test fails when this file and the contract disagree.',
+    `export const ${constName} = [`,
+    ...signatures.map((signature) => `  ${JSON.stringify(signature).replace(/^"|"$/g, "'")},`),
+    '] as const;',
+    '',
+  ].join('\n');
 }
 
 export interface DeployedContract {
@@ -84,22 +117,28 @@ export interface DeploymentRecord {
   contracts: Record<string, DeployedContract>;
 }
 
-/** Deploys the named compiled contracts (constructor without arguments) from `deployerKey`. */
+/** A contract to deploy and its constructor arguments. */
+export interface DeploymentSpec {
+  name: string;
+  args: unknown[];
+}
+
+/** Deploys compiled contracts in order from `deployerKey`. */
 export async function deployContracts(
   rpcUrl: string,
   chainId: number,
   deployerKey: string,
   compiled: Record<string, CompiledContract>,
-  names: string[],
+  specs: DeploymentSpec[],
 ): Promise<DeploymentRecord> {
   const provider = devProvider(rpcUrl, chainId);
   try {
     const wallet = new Wallet(deployerKey, provider);
     const contracts: Record<string, DeployedContract> = {};
-    for (const name of names) {
+    for (const { name, args } of specs) {
       const artifact = compiled[name];
       if (!artifact) throw new Error(`contract ${name} is not among the compiled contracts`);
-      const contract = await new ContractFactory(artifact.abi, artifact.bytecode, wallet).deploy();
+      const contract = await new ContractFactory(artifact.abi, artifact.bytecode, wallet).deploy(...args);
       const receipt = await contract.deploymentTransaction()?.wait();
       if (!receipt) throw new Error(`deployment of ${name} produced no receipt`);
       contracts[name] = {
@@ -115,39 +154,29 @@ export async function deployContracts(
 }
 
 /**
- * Reuses the deployment recorded in `recordFile` when every contract in it still has code on the
- * node (anvil state kept), otherwise deploys afresh and records it. Returns the record and
- * whether it deployed.
+ * Reuses the deployment recorded in `recordFile` when it is for this chain and every contract in it
+ * still has code on the node (anvil state kept); otherwise runs `deploy` and records its result.
  */
 export async function ensureDeployed(
   rpcUrl: string,
   chainId: number,
-  deployerKey: string,
-  names: string[],
   recordFile: string,
+  deploy: () => Promise<DeploymentRecord>,
 ): Promise<{ record: DeploymentRecord; deployed: boolean }> {
   if (existsSync(recordFile)) {
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as DeploymentRecord;
-    if (record.chainId !== chainId) return redeploy();
     const provider = devProvider(rpcUrl, chainId);
     try {
-      const codes = await Promise.all(
-        names.map((name) => {
-          const address = record.contracts[name]?.address;
-          return address ? provider.getCode(address) : Promise.resolve('0x');
-        }),
-      );
-      if (codes.every((code) => code !== '0x')) return { record, deployed: false };
+      const codes = await Promise.all(Object.values(record.contracts).map((c) => provider.getCode(c.address)));
+      if (record.chainId === chainId && codes.length > 0 && codes.every((code) => code !== '0x')) {
+        return { record, deployed: false };
+      }
     } finally {
       provider.destroy();
     }
   }
-  return redeploy();
-
-  async function redeploy(): Promise<{ record: DeploymentRecord; deployed: boolean }> {
-    const record = await deployContracts(rpcUrl, chainId, deployerKey, compileContracts(), names);
-    mkdirSync(dirname(recordFile), { recursive: true });
-    writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
-    return { record, deployed: true };
-  }
+  const record = await deploy();
+  mkdirSync(dirname(recordFile), { recursive: true });
+  writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+  return { record, deployed: true };
 }

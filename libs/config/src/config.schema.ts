@@ -7,19 +7,31 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port');
 const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address');
+const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 0x-prefixed 32-byte hex private key');
 const positiveInt = z.coerce.number().int().positive();
 
-export const configSchema = z.object({
+/** The ledger settings: shared by the apps and the issuer/admin command-line tools. */
+export const ledgerSchema = z.object({
+  LEDGER_RPC_URL: z.url().default('http://127.0.0.1:8545'),
+  LEDGER_CHAIN_ID: positiveInt.default(31337),
+  LEDGER_REGISTRY_ADDRESS: evmAddress,
+  LEDGER_EVIDENCE_ADDRESS: evmAddress,
+  LEDGER_CONFIRMATIONS: z.coerce.number().int().min(0).default(0),
+  LEDGER_TIMEOUT_MS: positiveInt.default(2000),
+  LEDGER_TX_TIMEOUT_MS: positiveInt.default(60_000),
+  LEDGER_GAS_PRICING: z.enum(['auto', 'legacy']).default('auto'),
+  LEDGER_SIGNER_KEY: privateKey.optional(),
+  LEDGER_KEYSTORE_FILE: z.string().min(1).optional(),
+  LEDGER_KEYSTORE_PASSWORD: z.string().optional(),
+});
+
+export const configSchema = ledgerSchema.extend({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('lendbridge'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
-  LEDGER_RPC_URL: z.url().default('http://127.0.0.1:8545'),
-  LEDGER_CHAIN_ID: positiveInt.default(31337),
-  LEDGER_PROBE_ADDRESS: evmAddress,
-  LEDGER_TIMEOUT_MS: positiveInt.default(2000),
   HEALTH_TIMEOUT_MS: positiveInt.default(2000),
 });
 

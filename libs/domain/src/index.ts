@@ -1,2 +1,3 @@
 export * from './ledger-probe.js';
 export * from './search-attributes.js';
+export * from './verification.js';

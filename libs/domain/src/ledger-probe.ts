@@ -8,8 +8,8 @@ export const LEDGER_PROBE_WORKFLOW = 'ledgerProbeWorkflow';
 export interface LedgerInfo {
   chainId: string;
   blockNumber: number;
-  probeContract: string;
-  probeVersion: string;
+  registryAddress: string;
+  registryVersion: string;
 }
 
 /** Activities the probe workflow calls; implemented by the worker. */

@@ -1,62 +1,94 @@
 /**
- * The one client lendbridge uses to talk to the EVM ledger. It is deliberately stateless so that
- * API replicas and workers can share a node; every node failure surfaces as a typed error.
+ * The one client lendbridge uses to read the EVM ledger. Verification is one view call; block
+ * hashes and issuer names, which do not change once final, are cached so a verification stays a
+ * single round trip. Every node failure surfaces as a typed error (see ledger-errors.ts).
  */
-import { Contract, FetchRequest, JsonRpcProvider, Network } from 'ethers';
-import { type LedgerInfo } from '../../domain/src/index.js';
-import { LedgerMismatchError, LedgerUnavailableError } from './ledger-errors.js';
+import { Contract, EventLog, FetchRequest, JsonRpcProvider, Network, type Result } from 'ethers';
+import { type LedgerConfig } from '../../config/src/index.js';
+import { type LedgerInfo, type VerificationPolicy, type VerificationReceipt } from '../../domain/src/index.js';
+import { CREDIT_REPORT_REGISTRY_ABI } from './abi/credit-report-registry.abi.js';
+import { EVIDENCE_REGISTRY_ABI } from './abi/evidence-registry.abi.js';
+import { LedgerMismatchError, LedgerNotConfirmedError, toLedgerError } from './ledger-errors.js';
+import { AnchorStatus, decideVerdict, type RegistryView } from './verdict.js';
 
-export interface LedgerSettings {
-  rpcUrl: string;
-  chainId: number;
-  probeAddress: string;
-  timeoutMs: number;
-}
-
-/** Human-readable ABI of contracts/LedgerProbe.sol; a unit test checks it against the compiled ABI. */
-export const LEDGER_PROBE_ABI = ['function version() pure returns (string)'] as const;
+export type LedgerClientSettings = Pick<
+  LedgerConfig,
+  'rpcUrl' | 'chainId' | 'registryAddress' | 'evidenceAddress' | 'timeoutMs' | 'confirmations'
+>;
 
 export type LedgerReachability =
   { status: 'up'; chainId: string; blockNumber: number } | { status: 'down'; reason: string };
 
-export class LedgerClient {
-  private readonly provider: JsonRpcProvider;
-  private readonly probe: Contract;
+export interface MemberDetails {
+  address: string;
+  displayName: string;
+  jurisdiction: string;
+  active: boolean;
+}
 
-  constructor(private readonly settings: LedgerSettings) {
+export const EvidenceKind = { Consent: 1, Decision: 2 } as const;
+export type EvidenceKind = (typeof EvidenceKind)[keyof typeof EvidenceKind];
+
+export interface EvidenceRecord {
+  evidenceHash: string;
+  applicationRef: string;
+  kind: EvidenceKind;
+  recorder: string;
+  recordedAt: string;
+  recordedBlock: number;
+}
+
+const CACHE_LIMIT = 10_000;
+
+export class LedgerClient {
+  readonly provider: JsonRpcProvider;
+  readonly registry: Contract;
+  readonly evidence: Contract;
+  private readonly blockHashes = new Map<number, string>();
+  private readonly memberNames = new Map<string, { displayName: string; jurisdiction: string }>();
+
+  constructor(readonly settings: LedgerClientSettings) {
     const request = new FetchRequest(settings.rpcUrl);
     request.timeout = settings.timeoutMs;
     const network = Network.from(settings.chainId);
     // staticNetwork: never probe the node for its chain in the background (ethers otherwise retries
-    // forever while a node is down). batchMaxCount 1 disables request batching, which would hold
-    // each call back by batchStallTime (10 ms) for nothing: our calls are single and latency-bound.
-    this.provider = new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 1 });
-    this.probe = new Contract(settings.probeAddress, LEDGER_PROBE_ABI, this.provider);
+    // forever while a node is down). batchMaxCount 1: no request batching, which would hold each
+    // call back by batchStallTime (10 ms). cacheTimeout -1: ethers would otherwise answer repeated
+    // identical calls from a 250 ms cache, so a fresh anchor or nonce could be missed.
+    // pollingInterval: receipts are polled for; ethers' 4 s default would outlast most blocks.
+    this.provider = new JsonRpcProvider(request, network, {
+      staticNetwork: network,
+      batchMaxCount: 1,
+      cacheTimeout: -1,
+      pollingInterval: 500,
+    });
+    this.registry = new Contract(settings.registryAddress, CREDIT_REPORT_REGISTRY_ABI, this.provider);
+    this.evidence = new Contract(settings.evidenceAddress, EVIDENCE_REGISTRY_ABI, this.provider);
   }
 
-  /** Reads chain id, head block and the probe contract; proves the node is the configured ledger. */
+  /** Proves the node is the configured ledger: right chain, registry deployed where configured. */
   async readLedgerInfo(): Promise<LedgerInfo> {
-    const chainId = await this.call(() => this.provider.send('eth_chainId', []) as Promise<string>);
-    if (BigInt(chainId) !== BigInt(this.settings.chainId)) {
+    const chainId = BigInt(await this.call(() => this.provider.send('eth_chainId', []) as Promise<string>));
+    if (chainId !== BigInt(this.settings.chainId)) {
       throw new LedgerMismatchError(
-        `node at ${this.settings.rpcUrl} serves chain ${BigInt(chainId)}, configured LEDGER_CHAIN_ID is ${this.settings.chainId}`,
+        `node at ${this.settings.rpcUrl} serves chain ${chainId}, configured LEDGER_CHAIN_ID is ${this.settings.chainId}`,
       );
     }
-    const code = await this.call(() => this.provider.getCode(this.settings.probeAddress));
+    const code = await this.call(() => this.provider.getCode(this.settings.registryAddress));
     if (code === '0x') {
       throw new LedgerMismatchError(
-        `no contract at LEDGER_PROBE_ADDRESS ${this.settings.probeAddress} on chain ${this.settings.chainId}`,
+        `no contract at LEDGER_REGISTRY_ADDRESS ${this.settings.registryAddress} on chain ${this.settings.chainId}`,
       );
     }
-    const [blockNumber, probeVersion] = await Promise.all([
+    const [blockNumber, registryVersion] = await Promise.all([
       this.call(() => this.provider.getBlockNumber()),
-      this.call(() => this.probe.getFunction('version').staticCall() as Promise<string>),
+      this.call(() => this.registry.getFunction('VERSION').staticCall() as Promise<string>),
     ]);
     return {
-      chainId: BigInt(chainId).toString(),
+      chainId: chainId.toString(),
       blockNumber,
-      probeContract: this.settings.probeAddress,
-      probeVersion,
+      registryAddress: this.settings.registryAddress,
+      registryVersion,
     };
   }
 
@@ -70,15 +102,164 @@ export class LedgerClient {
     }
   }
 
+  /** Verifies a report anchored on its own. `reportHash` is 64 lowercase hex. */
+  async verifyReport(reportHash: string, policy: VerificationPolicy): Promise<VerificationReceipt> {
+    const view = await this.call(
+      () => this.registry.getFunction('verify').staticCall(`0x${reportHash}`) as Promise<Result>,
+    );
+    return await this.toReceipt(reportHash, view, policy);
+  }
+
+  /** Verifies a report anchored in a Merkle batch, given its proof and the batch root (bytes32 hex). */
+  async verifyReportInBatch(
+    reportHash: string,
+    proof: readonly string[],
+    merkleRoot: string,
+    policy: VerificationPolicy,
+  ): Promise<VerificationReceipt> {
+    const view = await this.call(
+      () =>
+        this.registry.getFunction('verifyInBatch').staticCall(`0x${reportHash}`, proof, merkleRoot) as Promise<Result>,
+    );
+    return await this.toReceipt(reportHash, view, policy, merkleRoot);
+  }
+
+  /** What the evidence registry holds for a salted evidence hash (64 hex), or undefined. */
+  async evidenceOf(evidenceHash: string): Promise<EvidenceRecord | undefined> {
+    const record = await this.call(
+      () => this.evidence.getFunction('evidenceOf').staticCall(`0x${evidenceHash}`) as Promise<Result>,
+    );
+    const recorder = String(record[0]);
+    if (/^0x0{40}$/.test(recorder)) return undefined;
+    return {
+      evidenceHash,
+      recorder,
+      recordedAt: isoSeconds(Number(record[1])),
+      recordedBlock: Number(record[2]),
+      kind: Number(record[3]) as EvidenceKind,
+      applicationRef: String(record[4]),
+    };
+  }
+
+  /** Name, jurisdiction and membership of an issuer (registry) or recorder (evidence registry). */
+  async memberDetails(address: string, of: 'issuer' | 'recorder' = 'issuer'): Promise<MemberDetails> {
+    const contract = of === 'issuer' ? this.registry : this.evidence;
+    const [info, active] = await this.call(
+      () => contract.getFunction('memberInfo').staticCall(address) as Promise<[Result, boolean]>,
+    );
+    const jurisdiction = Buffer.from(String(info[1]).slice(2), 'hex').toString('latin1');
+    return { address, displayName: String(info[0]), jurisdiction, active: Boolean(active) };
+  }
+
+  /** Current members, replayed from MemberAdded/MemberRemoved events. */
+  async listMembers(of: 'issuer' | 'recorder' = 'issuer'): Promise<MemberDetails[]> {
+    const contract = of === 'issuer' ? this.registry : this.evidence;
+    const [added, removed] = await Promise.all([
+      this.call(() => contract.queryFilter(contract.filters.MemberAdded!(), 0)),
+      this.call(() => contract.queryFilter(contract.filters.MemberRemoved!(), 0)),
+    ]);
+    const events = [...added, ...removed].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+    const current = new Set<string>();
+    for (const event of events) {
+      if (!(event instanceof EventLog)) continue; // not decodable with our ABI: not one of ours
+      const account = String(event.args[1]);
+      if (event.eventName === 'MemberAdded') current.add(account);
+      else current.delete(account);
+    }
+    return await Promise.all([...current].map((address) => this.memberDetails(address, of)));
+  }
+
   close(): void {
     this.provider.destroy();
+  }
+
+  private async toReceipt(
+    reportHash: string,
+    v: Result,
+    policy: VerificationPolicy,
+    batchRoot?: string,
+  ): Promise<VerificationReceipt> {
+    const view: RegistryView & {
+      anchoredBlock: number;
+      revocationReason: number;
+      currentBlock: number;
+      currentTime: number;
+    } = {
+      status: Number(v[0]),
+      issuer: String(v[1]),
+      issuerActive: Boolean(v[2]),
+      anchoredAt: Number(v[3]),
+      expiresAt: Number(v[4]),
+      anchoredBlock: Number(v[5]),
+      revocationReason: Number(v[6]),
+      currentBlock: Number(v[7]),
+      currentTime: Number(v[8]),
+    };
+    const base = {
+      reportHash,
+      chainId: String(this.settings.chainId),
+      contract: this.settings.registryAddress,
+      checkedAtBlock: view.currentBlock,
+    };
+    // Expiry and age are judged by the chain's clock, the one the registry itself uses.
+    const verdict = decideVerdict(view, policy, view.currentTime);
+    if (view.status === AnchorStatus.Unknown) return { ...base, verdict };
+    const confirmations = view.currentBlock - view.anchoredBlock;
+    if (confirmations < this.settings.confirmations) {
+      throw new LedgerNotConfirmedError(confirmations, this.settings.confirmations);
+    }
+    const [blockHash, issuer] = await Promise.all([this.blockHash(view.anchoredBlock), this.issuerName(view.issuer)]);
+    return {
+      ...base,
+      verdict,
+      anchor: {
+        issuer: view.issuer,
+        issuerName: issuer.displayName,
+        issuerJurisdiction: issuer.jurisdiction,
+        issuerActive: view.issuerActive,
+        blockNumber: view.anchoredBlock,
+        blockHash,
+        anchoredAt: isoSeconds(view.anchoredAt),
+        expiresAt: isoSeconds(view.expiresAt),
+        ...(view.revocationReason !== 0 ? { revocationReason: view.revocationReason } : {}),
+        ...(batchRoot ? { batchRoot } : {}),
+      },
+    };
+  }
+
+  /** Hashes of blocks at the required depth do not change: fetched once, then cached. */
+  private async blockHash(blockNumber: number): Promise<string> {
+    const cached = this.blockHashes.get(blockNumber);
+    if (cached) return cached;
+    const block = await this.call(() => this.provider.getBlock(blockNumber));
+    if (!block?.hash) throw toLedgerError(new Error(`block ${blockNumber} not found`), this.settings.rpcUrl);
+    remember(this.blockHashes, blockNumber, block.hash);
+    return block.hash;
+  }
+
+  private async issuerName(issuer: string): Promise<{ displayName: string; jurisdiction: string }> {
+    const cached = this.memberNames.get(issuer);
+    if (cached) return cached;
+    const details = await this.memberDetails(issuer);
+    const name = { displayName: details.displayName, jurisdiction: details.jurisdiction };
+    remember(this.memberNames, issuer, name);
+    return name;
   }
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
-      throw new LedgerUnavailableError(this.settings.rpcUrl, error);
+      throw toLedgerError(error, this.settings.rpcUrl);
     }
   }
+}
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as K);
+  cache.set(key, value);
+}
+
+function isoSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }

@@ -1,0 +1,44 @@
+/**
+ * What verifying a credit report on the ledger can conclude. A verdict is a result, not an error:
+ * only an unreachable or misbehaving node is an error (and is retried).
+ */
+export const Verdict = {
+  VERIFIED: 'VERIFIED',
+  NOT_ANCHORED: 'NOT_ANCHORED',
+  REVOKED: 'REVOKED',
+  EXPIRED: 'EXPIRED',
+  UNTRUSTED_ISSUER: 'UNTRUSTED_ISSUER',
+} as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
+/** The policy a verification is judged by; per tenant and product. */
+export interface VerificationPolicy {
+  /** Issuer addresses trusted for this application's direction; empty means any current member. */
+  trustedIssuers: readonly string[];
+  /** A report anchored longer ago than this is treated as expired, whatever its own expiry. */
+  maxReportAgeSeconds: number;
+}
+
+/** Proof of what the ledger said, kept with the application so reviewers and auditors can check it. */
+export interface VerificationReceipt {
+  verdict: Verdict;
+  reportHash: string;
+  chainId: string;
+  contract: string;
+  /** Block the view call was answered at. */
+  checkedAtBlock: number;
+  /** Present when the hash (or its batch root) is anchored. */
+  anchor?: {
+    issuer: string;
+    issuerName: string;
+    issuerJurisdiction: string;
+    issuerActive: boolean;
+    blockNumber: number;
+    blockHash: string;
+    anchoredAt: string;
+    expiresAt: string;
+    revocationReason?: number;
+    /** Set when the report was anchored in a Merkle batch. */
+    batchRoot?: string;
+  };
+}
