@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../libs/config/src/index.js';
 import { ensureRetention, registerSearchAttributes } from '../libs/temporal/src/index.js';
-import { DEV_CHAIN_ID, DEV_DEPLOYER_KEY, startAnvil } from '../tools/stack/anvil.js';
+import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
 import { ensureDeployed, REPO_ROOT } from '../tools/stack/contracts.js';
+import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../tools/stack/dev-ledger.js';
 import { isListening, spawnManaged, waitUntil, type ManagedProcess } from '../tools/stack/processes.js';
 import { startTemporalDevServer } from '../tools/stack/temporal.js';
 
@@ -67,12 +68,13 @@ async function main(): Promise<void> {
   const { record, deployed } = await ensureDeployed(
     anvil.rpcUrl,
     DEV_CHAIN_ID,
-    DEV_DEPLOYER_KEY,
-    ['LedgerProbe'],
     join(DATA_DIR, 'ledger', 'deployment.json'),
+    () => deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID),
   );
-  const probeAddress = record.contracts.LedgerProbe?.address ?? '';
-  step(`${deployed ? 'deployed' : 'reusing'} LedgerProbe at ${probeAddress}`);
+  const { registryAddress, evidenceAddress } = devLedgerAddresses(record);
+  step(
+    `${deployed ? 'deployed' : 'reusing'} CreditReportRegistry at ${registryAddress}, EvidenceRegistry at ${evidenceAddress}`,
+  );
 
   step('building the API and the worker');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -84,12 +86,15 @@ async function main(): Promise<void> {
     TEMPORAL_UI_URL: temporal.uiUrl,
     LEDGER_RPC_URL: anvil.rpcUrl,
     LEDGER_CHAIN_ID: String(DEV_CHAIN_ID),
-    LEDGER_PROBE_ADDRESS: probeAddress,
+    LEDGER_REGISTRY_ADDRESS: registryAddress,
+    LEDGER_EVIDENCE_ADDRESS: evidenceAddress,
   };
-  loadConfig(appEnv); // fail here, with every problem listed, rather than in two child processes
+  // Only the worker signs (evidence anchoring): the API gets no key.
+  const workerEnv: NodeJS.ProcessEnv = { ...appEnv, LEDGER_SIGNER_KEY: DEV_KEYS.recorder };
+  loadConfig(workerEnv); // fail here, with every problem listed, rather than in two child processes
   const worker = spawnManaged('worker', process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
     cwd: REPO_ROOT,
-    env: appEnv,
+    env: workerEnv,
     output: 'prefixed',
   });
   started.push(worker);

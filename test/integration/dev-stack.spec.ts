@@ -94,7 +94,7 @@ describe('npm run dev', () => {
     stack = startStack();
     await waitForUp(stack);
     // Contracts were not redeployed: anvil's state came back from the data directory.
-    expect(stack.output()).toContain('reusing LedgerProbe');
+    expect(stack.output()).toContain('reusing CreditReportRegistry');
     // Temporal's SQLite file kept the earlier run.
     const listed = await fetch(`http://127.0.0.1:${ports.temporalUi}/api/v1/namespaces/default/workflows`);
     const { executions } = (await listed.json()) as { executions: { execution: { workflowId: string } }[] };

@@ -24,7 +24,8 @@ describe('ledger probe, end to end', () => {
       TEMPORAL_TASK_QUEUE: 'e2e-probe',
       TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
       LEDGER_RPC_URL: ledger.rpcUrl,
-      LEDGER_PROBE_ADDRESS: ledger.probeAddress,
+      LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
+      LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
       LEDGER_TIMEOUT_MS: '1000',
       HEALTH_TIMEOUT_MS: '1000',
     });
@@ -54,7 +55,11 @@ describe('ledger probe, end to end', () => {
     const response = await fetch(`${baseUrl}/v1/ledger-probes`, { method: 'POST' });
     expect(response.status).toBe(201);
     const body = (await response.json()) as { workflowId: string; temporalUiUrl: string; ledger: { chainId: string } };
-    expect(body.ledger).toMatchObject({ chainId: '31337', probeContract: ledger.probeAddress });
+    expect(body.ledger).toMatchObject({
+      chainId: '31337',
+      registryAddress: ledger.registryAddress,
+      registryVersion: 'lendbridge-credit-report-registry/1',
+    });
     expect(body.temporalUiUrl).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${body.workflowId}`);
 
     // The run is in Temporal's history, completed, as ops would find it.

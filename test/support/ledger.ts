@@ -1,22 +1,41 @@
-import { DEV_CHAIN_ID, DEV_DEPLOYER_KEY, startAnvil, type RunningAnvil } from '../../tools/stack/anvil.js';
-import { compileContracts, deployContracts } from '../../tools/stack/contracts.js';
+import { Wallet } from 'ethers';
+import { type LedgerClient, LedgerWriter, type LedgerClientSettings } from '../../libs/ledger/src/index.js';
+import { DEV_CHAIN_ID, startAnvil, type RunningAnvil } from '../../tools/stack/anvil.js';
+import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { freePort } from '../../tools/stack/processes.js';
 
 export interface TestLedger {
   anvil: RunningAnvil;
   rpcUrl: string;
   port: number;
-  probeAddress: string;
+  registryAddress: string;
+  evidenceAddress: string;
+  /** Client settings for this ledger, ready to spread into a LedgerClient. */
+  settings: LedgerClientSettings;
 }
 
-/** A fresh anvil on a free port with lendbridge's contracts deployed; stop it with `anvil.stop()`. */
-export async function startTestLedger(options: { stateFile?: string; port?: number } = {}): Promise<TestLedger> {
+/** A fresh anvil on a free port with both registries and the development members; stop with `anvil.stop()`. */
+export async function startTestLedger(
+  options: { stateFile?: string; port?: number; hardfork?: string } = {},
+): Promise<TestLedger> {
   const port = options.port ?? (await freePort());
-  const anvil = await startAnvil({ port, stateFile: options.stateFile });
-  const record = await deployContracts(anvil.rpcUrl, DEV_CHAIN_ID, DEV_DEPLOYER_KEY, compileContracts(), [
-    'LedgerProbe',
-  ]);
-  const probeAddress = record.contracts.LedgerProbe?.address;
-  if (!probeAddress) throw new Error('LedgerProbe was not deployed');
-  return { anvil, rpcUrl: anvil.rpcUrl, port, probeAddress };
+  const anvil = await startAnvil({ port, stateFile: options.stateFile, hardfork: options.hardfork });
+  const addresses = devLedgerAddresses(await deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID));
+  const settings: LedgerClientSettings = {
+    rpcUrl: anvil.rpcUrl,
+    chainId: DEV_CHAIN_ID,
+    ...addresses,
+    timeoutMs: 2_000,
+    confirmations: 0,
+  };
+  return { anvil, rpcUrl: anvil.rpcUrl, port, ...addresses, settings };
+}
+
+/** A writer signing with one of the development keys; close its client when done. */
+export function testWriter(client: LedgerClient, key: string = DEV_KEYS.issuerHK): LedgerWriter {
+  return new LedgerWriter(client, new Wallet(key, client.provider), {
+    gasPricing: 'auto',
+    txTimeoutMs: 20_000,
+    confirmations: 0,
+  });
 }

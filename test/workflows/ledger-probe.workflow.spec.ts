@@ -10,8 +10,8 @@ import { startTimeSkippingServer } from '../support/temporal.js';
 const INFO: LedgerInfo = {
   chainId: '31337',
   blockNumber: 7,
-  probeContract: '0xabc',
-  probeVersion: 'lendbridge-ledger-probe/1',
+  registryAddress: '0xabc',
+  registryVersion: 'lendbridge-credit-report-registry/1',
 };
 
 describe('ledgerProbeWorkflow', () => {

@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hexlify, randomBytes, Wallet } from 'ethers';
+import { Verdict, type VerificationPolicy } from '../../../libs/domain/src/index.js';
+import {
+  buildReportBatch,
+  LedgerClient,
+  LedgerMismatchError,
+  LedgerNotConfirmedError,
+  LedgerUnavailableError,
+} from '../../../libs/ledger/src/index.js';
+import { startAnvil } from '../../../tools/stack/anvil.js';
+import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
+import { advanceTime } from '../../support/chain.js';
+import { startTestLedger, testWriter, type TestLedger } from '../../support/ledger.js';
+
+const ANY_ISSUER: VerificationPolicy = { trustedIssuers: [], maxReportAgeSeconds: 30 * 86_400 };
+const newHash = (): string => hexlify(randomBytes(32)).slice(2);
+const days = (n: number): Date => new Date(Date.now() + n * 86_400_000);
+
+describe('LedgerClient verification against anvil', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-ledger-'));
+  let ledger: TestLedger;
+  let client: LedgerClient;
+  const hk = new Wallet(DEV_KEYS.issuerHK).address;
+  const cn = new Wallet(DEV_KEYS.issuerCN).address;
+
+  beforeAll(async () => {
+    ledger = await startTestLedger({ stateFile: join(stateDir, 'state.json') });
+    client = new LedgerClient(ledger.settings);
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.close();
+    await ledger?.anvil.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  async function anchored(key: string = DEV_KEYS.issuerHK, expiresAt: Date = days(30)): Promise<string> {
+    const hash = newHash();
+    await testWriter(client, key).anchorReport(hash, expiresAt);
+    return hash;
+  }
+
+  it('proves the node is the configured ledger', async () => {
+    await expect(client.readLedgerInfo()).resolves.toMatchObject({
+      chainId: '31337',
+      registryAddress: ledger.registryAddress,
+      registryVersion: 'lendbridge-credit-report-registry/1',
+    });
+    const wrongChain = new LedgerClient({ ...ledger.settings, chainId: 1 });
+    await expect(wrongChain.readLedgerInfo()).rejects.toThrow(LedgerMismatchError);
+    wrongChain.close();
+    const noCode = new LedgerClient({ ...ledger.settings, registryAddress: Wallet.createRandom().address });
+    await expect(noCode.readLedgerInfo()).rejects.toThrow(/no contract at LEDGER_REGISTRY_ADDRESS/);
+    noCode.close();
+  });
+
+  it('says VERIFIED with a full receipt for a valid anchor by a trusted issuer', async () => {
+    const hash = await anchored();
+    const receipt = await client.verifyReport(hash, { ...ANY_ISSUER, trustedIssuers: [hk] });
+    const block = await client.provider.getBlock(receipt.anchor?.blockNumber ?? -1);
+    expect(receipt).toEqual({
+      verdict: Verdict.VERIFIED,
+      reportHash: hash,
+      chainId: '31337',
+      contract: ledger.registryAddress,
+      checkedAtBlock: expect.any(Number) as number,
+      anchor: {
+        issuer: hk,
+        issuerName: 'Demo Credit Reference Agency (HK)',
+        issuerJurisdiction: 'HK',
+        issuerActive: true,
+        blockNumber: block?.number,
+        blockHash: block?.hash,
+        anchoredAt: new Date((block?.timestamp ?? 0) * 1000).toISOString(),
+        expiresAt: expect.any(String) as string,
+      },
+    });
+  });
+
+  it('says NOT_ANCHORED for an unknown hash, without an anchor', async () => {
+    const receipt = await client.verifyReport(newHash(), ANY_ISSUER);
+    expect(receipt.verdict).toBe(Verdict.NOT_ANCHORED);
+    expect(receipt.anchor).toBeUndefined();
+  });
+
+  it('says REVOKED, with the reason, after the issuer revoked', async () => {
+    const hash = await anchored();
+    await testWriter(client).revoke(hash, 4);
+    const receipt = await client.verifyReport(hash, ANY_ISSUER);
+    expect(receipt.verdict).toBe(Verdict.REVOKED);
+    expect(receipt.anchor?.revocationReason).toBe(4);
+  });
+
+  it('says UNTRUSTED_ISSUER when the issuer is not trusted for this direction', async () => {
+    const hash = await anchored(DEV_KEYS.issuerCN);
+    expect((await client.verifyReport(hash, { ...ANY_ISSUER, trustedIssuers: [hk] })).verdict).toBe(
+      Verdict.UNTRUSTED_ISSUER,
+    );
+    expect((await client.verifyReport(hash, { ...ANY_ISSUER, trustedIssuers: [cn.toLowerCase()] })).verdict).toBe(
+      Verdict.VERIFIED,
+    );
+  });
+
+  it('says EXPIRED when the report is older than the policy allows', async () => {
+    const hash = await anchored();
+    await advanceTime(client.provider, 3 * 86_400);
+    expect((await client.verifyReport(hash, { ...ANY_ISSUER, maxReportAgeSeconds: 2 * 86_400 })).verdict).toBe(
+      Verdict.EXPIRED,
+    );
+    expect((await client.verifyReport(hash, { ...ANY_ISSUER, maxReportAgeSeconds: 4 * 86_400 })).verdict).toBe(
+      Verdict.VERIFIED,
+    );
+  });
+
+  it('says EXPIRED once the anchor itself has expired on chain', async () => {
+    const chainNow = (await client.provider.getBlock('latest'))!.timestamp;
+    const hash = await anchored(DEV_KEYS.issuerHK, new Date((chainNow + 86_400) * 1000));
+    await advanceTime(client.provider, 86_400 + 1);
+    expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.EXPIRED);
+  });
+
+  it('verifies a report in a batch by its proof, with the batch root on the receipt', async () => {
+    const hashes = [newHash(), newHash(), newHash()];
+    const batch = buildReportBatch(hashes);
+    await testWriter(client).anchorBatch(batch.merkleRoot, days(30), batch.leafCount);
+    const receipt = await client.verifyReportInBatch(
+      hashes[1]!,
+      batch.proofs.get(hashes[1]!)!,
+      batch.merkleRoot,
+      ANY_ISSUER,
+    );
+    expect(receipt.verdict).toBe(Verdict.VERIFIED);
+    expect(receipt.anchor?.batchRoot).toBe(batch.merkleRoot);
+    const wrong = await client.verifyReportInBatch(
+      newHash(),
+      batch.proofs.get(hashes[1]!)!,
+      batch.merkleRoot,
+      ANY_ISSUER,
+    );
+    expect(wrong.verdict).toBe(Verdict.NOT_ANCHORED);
+  });
+
+  it('waits for the configured confirmation depth before it gives a verdict', async () => {
+    const deep = new LedgerClient({ ...ledger.settings, confirmations: 2 });
+    try {
+      const hash = await anchored();
+      await expect(deep.verifyReport(hash, ANY_ISSUER)).rejects.toThrow(LedgerNotConfirmedError);
+      await client.provider.send('anvil_mine', ['0x2']);
+      expect((await deep.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    } finally {
+      deep.close();
+    }
+  });
+
+  it('throws a retryable LedgerUnavailableError while the node is down, and verifies again once it is back', async () => {
+    const hash = await anchored();
+    await ledger.anvil.stop();
+    await expect(client.verifyReport(hash, ANY_ISSUER)).rejects.toThrow(LedgerUnavailableError);
+    await expect(client.checkReachability()).resolves.toMatchObject({ status: 'down' });
+
+    // Same port, same state file: the node comes back with everything anchored before.
+    ledger.anvil = await startAnvil({ port: ledger.port, stateFile: join(stateDir, 'state.json') });
+    expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+  }, 60_000);
+});
