@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Wallet } from 'ethers';
+import { freePort } from '../../tools/stack/processes.js';
+import { STRANGER_KEY } from '../support/chain.js';
+import { startTestLedger, type TestLedger } from '../support/ledger.js';
+
+// The issuer and admin tools as an operator runs them: real processes against a real anvil.
+describe('issuer and admin command-line tools', () => {
+  const work = mkdtempSync(join(tmpdir(), 'lendbridge-cli-'));
+  let ledger: TestLedger;
+
+  function run(tool: 'issuer' | 'admin', args: string[], env: Record<string, string> = {}) {
+    const result = spawnSync('node_modules/.bin/tsx', [`tools/cli/${tool}.ts`, ...args], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        LENDBRIDGE_DATA_DIR: join(work, 'no-dev-stack'),
+        LEDGER_RPC_URL: ledger.rpcUrl,
+        LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
+        LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
+        ...env,
+      },
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  function report(name: string, content: string): { path: string; sha256: string } {
+    const path = join(work, name);
+    writeFileSync(path, content);
+    return { path, sha256: createHash('sha256').update(content).digest('hex') };
+  }
+
+  beforeAll(async () => {
+    ledger = await startTestLedger();
+  }, 60_000);
+
+  afterAll(async () => {
+    await ledger?.anvil.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('anchors a report file, prints the transaction, and shows it as verified', () => {
+    const { path, sha256 } = report('alice.pdf', '%PDF-1.4 credit report of a pseudonymous applicant');
+    const anchored = run('issuer', ['anchor', path]);
+    expect(anchored.code).toBe(0);
+    expect(anchored.stdout).toContain(`anchored ${sha256} (sha256-raw-v1)`);
+    expect(anchored.stdout).toMatch(/tx\s+0x[0-9a-f]{64}\n\s+block\s+\d+\n\s+gas\s+\d+/);
+
+    const status = run('issuer', ['status', path]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`${sha256}: VERIFIED`);
+    expect(status.stdout).toContain('Demo Credit Reference Agency (HK) (HK)');
+
+    const again = run('issuer', ['anchor', path]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already on the ledger, nothing sent');
+  });
+
+  it('anchors a directory as one batch and writes a proof per report that verifies', () => {
+    const dir = join(work, 'batch');
+    mkdirSync(dir);
+    for (const name of ['a.json', 'b.json', 'c.json'])
+      writeFileSync(join(dir, name), JSON.stringify({ report: name, score: 700 }));
+    const result = run('issuer', ['anchor-batch', dir, '--json-report', '--out', join(work, 'proofs')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/anchored batch 0x[0-9a-f]{64} of 3 reports/);
+    expect(readdirSync(join(work, 'proofs')).sort()).toEqual([
+      'a.json.proof.json',
+      'b.json.proof.json',
+      'c.json.proof.json',
+    ]);
+    const proof = JSON.parse(readFileSync(join(work, 'proofs', 'b.json.proof.json'), 'utf8'));
+    expect(proof).toMatchObject({ scheme: 'sha256-jcs-v1', chainId: 31337, registry: ledger.registryAddress });
+
+    const status = run('issuer', [
+      'status',
+      join(dir, 'b.json'),
+      '--json-report',
+      '--proof',
+      join(work, 'proofs', 'b.json.proof.json'),
+    ]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`${proof.reportHash}: VERIFIED`);
+    expect(status.stdout).toContain(`batch root  ${proof.merkleRoot}`);
+  });
+
+  it('revokes with a reason, and refuses a second revocation with exit code 1', () => {
+    const { path, sha256 } = report('bob.pdf', '%PDF-1.4 another report');
+    expect(run('issuer', ['anchor', path]).code).toBe(0);
+    const revoked = run('issuer', ['revoke', sha256, '--reason', '3']);
+    expect(revoked.code).toBe(0);
+    expect(run('issuer', ['status', sha256]).stdout).toContain(`${sha256}: REVOKED`);
+    const again = run('issuer', ['revoke', sha256, '--reason', '3']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('it was revoked already (AlreadyRevoked)');
+  });
+
+  it('says clearly when the signer is not an issuer, and when the node cannot be reached', async () => {
+    const { path } = report('carol.pdf', '%PDF-1.4 yet another report');
+    const notIssuer = run('issuer', ['anchor', path], { LEDGER_SIGNER_KEY: STRANGER_KEY });
+    expect(notIssuer.code).toBe(1);
+    expect(notIssuer.stderr).toContain('lacks the role');
+    const unreachable = run('issuer', ['status', path], { LEDGER_RPC_URL: `http://127.0.0.1:${await freePort()}` });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('RPC unreachable');
+  });
+
+  it('answers a wrong call with the usage and exit code 2, changing nothing', () => {
+    const none = run('issuer', []);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('usage: npm run issuer');
+    expect(run('issuer', ['revoke', 'ab'.repeat(32)]).code).toBe(2); // no --reason
+    expect(run('issuer', ['anchor', '--expires-in-days', 'soon', join(work, 'alice.pdf')]).code).toBe(2);
+    expect(run('admin', ['add-issuer', 'not-an-address', '--name', 'X', '--jurisdiction', 'HK']).code).toBe(2);
+    expect(
+      run('admin', ['add-issuer', Wallet.createRandom().address, '--name', 'X', '--jurisdiction', 'hk']).code,
+    ).toBe(2);
+  });
+
+  it('adds, lists and removes issuers as the admin, and refuses anyone else', () => {
+    const listed = run('admin', ['list-issuers']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('HK  Demo Credit Reference Agency (HK)');
+    expect(listed.stdout).toContain('CN  Demo Credit Reference Centre (CN)');
+
+    const account = Wallet.createRandom().address;
+    expect(run('admin', ['add-issuer', account, '--name', 'Macau Credit Bureau', '--jurisdiction', 'MO']).code).toBe(0);
+    expect(run('admin', ['list-issuers']).stdout).toContain(`${account}  MO  Macau Credit Bureau`);
+    expect(run('admin', ['remove-issuer', account]).code).toBe(0);
+    expect(run('admin', ['list-issuers']).stdout).not.toContain(account);
+
+    const stranger = run('admin', ['add-issuer', account, '--name', 'Rogue', '--jurisdiction', 'HK'], {
+      LEDGER_SIGNER_KEY: STRANGER_KEY,
+    });
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toContain('lacks the role');
+    expect(run('admin', ['list-recorders']).stdout).toContain('lendbridge (development)');
+  });
+});

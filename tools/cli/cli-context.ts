@@ -1,0 +1,103 @@
+/**
+ * What the issuer and admin tools share: where the ledger is, who signs, and how results and
+ * errors are printed. Settings come from the same LEDGER_* variables as the apps; on the local
+ * stack (chain 31337) the contract addresses default to `npm run dev`'s deployment record and
+ * the signer to the matching anvil development account.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigurationError, loadLedgerConfig, type LedgerConfig } from '../../libs/config/src/index.js';
+import {
+  LedgerClient,
+  LedgerRevertError,
+  LedgerUnavailableError,
+  LedgerWriter,
+  loadSigner,
+  type WriteOutcome,
+} from '../../libs/ledger/src/index.js';
+import { DEV_CHAIN_ID } from '../stack/anvil.js';
+import { REPO_ROOT, type DeploymentRecord } from '../stack/contracts.js';
+import { devLedgerAddresses } from '../stack/dev-ledger.js';
+
+/** A mistake in how the tool was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {}
+
+export interface CliContext {
+  config: LedgerConfig;
+  client: LedgerClient;
+  /** The signer's writer; resolved lazily because read-only commands need no key. */
+  writer(): Promise<LedgerWriter>;
+}
+
+export function createContext(devKey: string): CliContext {
+  const env = { ...process.env, ...devDefaults(devKey) };
+  const config = loadLedgerConfig(env);
+  const client = new LedgerClient(config);
+  return {
+    config,
+    client,
+    writer: async () => new LedgerWriter(client, await loadSigner(config.signer, client.provider), config),
+  };
+}
+
+/** On the local anvil chain only: fill in what `npm run dev` set up, unless set explicitly. */
+function devDefaults(devKey: string): Record<string, string> {
+  const env = process.env;
+  if (Number(env.LEDGER_CHAIN_ID ?? DEV_CHAIN_ID) !== DEV_CHAIN_ID) return {};
+  const defaults: Record<string, string> = {};
+  const recordFile = join(env.LENDBRIDGE_DATA_DIR ?? join(REPO_ROOT, '.data'), 'ledger', 'deployment.json');
+  if ((!env.LEDGER_REGISTRY_ADDRESS || !env.LEDGER_EVIDENCE_ADDRESS) && existsSync(recordFile)) {
+    const { registryAddress, evidenceAddress } = devLedgerAddresses(
+      JSON.parse(readFileSync(recordFile, 'utf8')) as DeploymentRecord,
+    );
+    defaults.LEDGER_REGISTRY_ADDRESS = env.LEDGER_REGISTRY_ADDRESS || registryAddress;
+    defaults.LEDGER_EVIDENCE_ADDRESS = env.LEDGER_EVIDENCE_ADDRESS || evidenceAddress;
+  }
+  if (!env.LEDGER_SIGNER_KEY && !env.LEDGER_KEYSTORE_FILE) defaults.LEDGER_SIGNER_KEY = devKey;
+  return defaults;
+}
+
+/** One line per fact, so a person can read it and a script can grep it. */
+export function printOutcome(what: string, outcome: WriteOutcome): void {
+  if (outcome.outcome === 'already-recorded') {
+    console.log(`${what}: already on the ledger, nothing sent`);
+    return;
+  }
+  const { transactionHash, blockNumber, gasUsed } = outcome.transaction;
+  console.log(`${what}\n  tx     ${transactionHash}\n  block  ${blockNumber}\n  gas    ${gasUsed}`);
+}
+
+/**
+ * Runs one command with a fresh context and closes it after; maps every failure to a clear message
+ * and an exit code: 1 when the ledger refused or could not be reached, 2 when the call was wrong.
+ */
+export async function runCli(
+  usage: string,
+  devKey: string,
+  command: (context: CliContext) => Promise<void>,
+): Promise<void> {
+  let context: CliContext | undefined;
+  try {
+    context = createContext(devKey);
+    await command(context);
+  } catch (error) {
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+    if (error instanceof UsageError) console.error(`error: ${error.message}\n\n${usage}`);
+    else if (error instanceof LedgerRevertError)
+      console.error(`error: refused by the contract: ${error.hint} (${error.errorName})`);
+    else if (error instanceof LedgerUnavailableError) console.error(`error: RPC unreachable: ${error.message}`);
+    else if (error instanceof ConfigurationError) console.error(`error: ${error.message}`);
+    else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    context?.client.close();
+  }
+}
+
+/** `parseArgs` failures are the caller's mistake: report them as usage errors. */
+export function parseCommandLine<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
