@@ -23,7 +23,12 @@ describe('loadSigner', () => {
   it('decrypts an encrypted JSON keystore with its password, and refuses a wrong one', async () => {
     const file = join(dir, 'signer.json');
     // Light scrypt parameters keep the test quick; production keystores use the defaults.
-    writeFileSync(file, await encryptKeystoreJson(wallet, 'correct horse', { scrypt: { N: 1024 } }));
+    writeFileSync(
+      file,
+      await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, 'correct horse', {
+        scrypt: { N: 1024 },
+      }),
+    );
     const signer = await loadSigner({ kind: 'keystore', file, password: 'correct horse' }, provider);
     expect(signer.address).toBe(wallet.address);
     await expect(loadSigner({ kind: 'keystore', file, password: 'wrong' }, provider)).rejects.toThrow(/password/);
