@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalizeJson } from './canonical-json.js';
+import { decodeReportJson, parseReportJson, refuseInexactIntegers } from './report-json.js';
 
 export const REPORT_HASH_SCHEMES = ['sha256-raw-v1', 'sha256-jcs-v1'] as const;
 export type ReportHashScheme = (typeof REPORT_HASH_SCHEMES)[number];
@@ -52,20 +53,21 @@ export function createReportHasher(): ReportHasher {
 /**
  * sha256-jcs-v1: a JSON report is identified by its content, not its formatting, so two providers
  * sending the same report with different key order or whitespace agree on the hash.
- * A string argument is taken as the JSON text of the report and parsed; anything else as parsed JSON.
+ * A string argument is taken as the JSON text of the report and read strictly (see report-json.ts);
+ * anything else as parsed JSON, where repeated keys can no longer be seen, so prefer text or bytes.
+ * Text is already decoded, so a leading U+FEFF here is not a byte order mark but invalid JSON.
  */
 export function hashJsonReport(json: unknown): ReportHash {
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch {
-      // The parser's message quotes the input; report content must never reach an error log.
-      throw new SyntaxError('Credit report is not valid JSON');
-    }
-  }
+  const value = typeof json === 'string' ? parseReportJson(json) : json;
   const canonical = canonicalizeJson(value);
+  // Checked on parsed values too, so a caller who ran JSON.parse itself cannot bring a rounded integer past.
+  refuseInexactIntegers(value);
   return { scheme: 'sha256-jcs-v1', hash: createHash('sha256').update(canonical, 'utf8').digest('hex') };
+}
+
+/** sha256-jcs-v1 for a report file's bytes: strict UTF-8 (one leading BOM ignored), then hashJsonReport. */
+export function hashJsonReportBytes(bytes: Uint8Array): ReportHash {
+  return hashJsonReport(decodeReportJson(bytes));
 }
 
 export function isReportHashHex(value: unknown): value is string {

@@ -4,6 +4,7 @@ import {
   createReportHasher,
   fromBytes32,
   hashJsonReport,
+  hashJsonReportBytes,
   hashReportBytes,
   isReportHashHex,
   toBytes32,
@@ -155,6 +156,75 @@ describe('hashJsonReport', () => {
 
   it('throws when the report holds values canonical JSON cannot represent', () => {
     expect(() => hashJsonReport({ score: Number.NaN })).toThrow(TypeError);
+  });
+});
+
+describe('hashJsonReportBytes', () => {
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+  const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+  it('hashes the bytes of a JSON report fixture like hashJsonReport hashes its text', () => {
+    const bytes = fixture('sample-report.json');
+    expect(hashJsonReportBytes(bytes)).toEqual({ scheme: 'sha256-jcs-v1', hash: SAMPLE_JSON_JCS_SHA256 });
+  });
+
+  it.each([
+    ['accented letters', '{"name":"Zoë Ñúñez","country":"KE"}'],
+    ['an emoji outside the BMP', '{"note":"😀","n":-0.5}'],
+    ['escapes and whitespace', String.raw`{ "a\\":"\u20ac\n" ,` + '\t\r\n' + String.raw`"b":[1e2, true, null] }`],
+  ])('agrees with the text entry point on a valid report with %s', (_name, text) => {
+    expect(hashJsonReportBytes(utf8(text))).toEqual(hashJsonReport(text));
+  });
+
+  it('hashes only the bytes a view covers, not its whole underlying buffer', () => {
+    const backing = utf8('xx{"score":712}xx');
+    expect(hashJsonReportBytes(backing.subarray(2, backing.length - 2))).toEqual(hashJsonReport('{"score":712}'));
+  });
+
+  it.each([
+    ['a byte that never occurs in UTF-8', [0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]],
+    ['an overlong encoding of "/"', [0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x3a, 0x31, 0x7d]],
+    ['an encoded UTF-16 surrogate', [0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d]],
+    ['a sequence cut short at the end', [0x22, 0xe2, 0x82]],
+  ])('refuses %s instead of reading it as U+FFFD', (_name, bytes) => {
+    expect(() => hashJsonReportBytes(Buffer.from(bytes))).toThrow(SyntaxError);
+    expect(() => hashJsonReportBytes(Buffer.from(bytes))).toThrow('Credit report is not valid UTF-8');
+  });
+
+  it('still accepts a report that really contains U+FFFD, which the invalid bytes would otherwise hash as', () => {
+    // The bytes EF BF BD, the UTF-8 of U+FFFD: a valid file, unlike the 0xff one above.
+    expect(hashJsonReportBytes(utf8('{"\ufffd":1}'))).toEqual(hashJsonReport('{"\ufffd":1}'));
+  });
+
+  it('ignores one leading byte order mark, giving the same hash as the file without it', () => {
+    const bytes = fixture('sample-report.json');
+    expect(hashJsonReportBytes(Buffer.concat([BOM, bytes])).hash).toBe(SAMPLE_JSON_JCS_SHA256);
+  });
+
+  it('refuses a second byte order mark, which is content and not JSON whitespace', () => {
+    expect(() => hashJsonReportBytes(Buffer.concat([BOM, BOM, utf8('{}')]))).toThrow('Credit report is not valid JSON');
+  });
+
+  it('keeps a U+FEFF that is not the first character as part of the value', () => {
+    expect(hashJsonReportBytes(utf8('{"a":"\ufeff"}')).hash).not.toBe(hashJsonReportBytes(utf8('{"a":""}')).hash);
+  });
+
+  it('applies the same repeated-key and integer rules as the text entry point', () => {
+    expect(() => hashJsonReportBytes(utf8('{"score":500,"score":800}'))).toThrow(/repeats a key/);
+    expect(() => hashJsonReportBytes(utf8('{"score":12345678901234567890}'))).toThrow(RangeError);
+    expect(() => hashJsonReportBytes(utf8(''))).toThrow('Credit report is not valid JSON');
+  });
+
+  it('never quotes the report when its bytes are not UTF-8', () => {
+    const bytes = Buffer.concat([utf8('{"name":"SECRET-NAME-123","x":"'), Buffer.from([0xff]), utf8('"}')]);
+    let message = '';
+    try {
+      hashJsonReportBytes(bytes);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('Credit report is not valid UTF-8');
+    expect(message).not.toContain('SECRET-NAME-123');
   });
 });
 
