@@ -29,6 +29,7 @@ contract CreditReportRegistry is ICreditReportRegistry, ConsortiumMembers {
     mapping(bytes32 reportHash => Anchor) private _reports;
     mapping(bytes32 merkleRoot => Anchor) private _batches;
     mapping(bytes32 hashOrRoot => Revocation) private _revocations;
+    mapping(bytes32 merkleRoot => mapping(bytes32 reportHash => Revocation)) private _batchRevocations;
 
     constructor(address admin) ConsortiumMembers(ISSUER_ROLE, admin) {}
 
@@ -67,9 +68,42 @@ contract CreditReportRegistry is ICreditReportRegistry, ConsortiumMembers {
         emit AnchorRevoked(hashOrRoot, msg.sender, reasonCode);
     }
 
+    /// @notice Revokes one report of a batch; the batch's other reports stay valid.
+    /// Requirements: as {revoke} for the batch root, and `proof` leads from `reportHash` to it.
+    function revokeInBatch(bytes32 reportHash, bytes32[] calldata proof, bytes32 merkleRoot, uint16 reasonCode)
+        external
+    {
+        if (reasonCode == 0) revert InvalidArgument();
+        address issuer = _batches[merkleRoot].issuer;
+        if (issuer == address(0)) revert NotAnchored(merkleRoot);
+        if (!MerkleProof.verifyCalldata(proof, merkleRoot, batchLeaf(reportHash))) {
+            revert NotInBatch(reportHash, merkleRoot);
+        }
+        if (msg.sender != issuer && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert NotAnchoringIssuer(merkleRoot, msg.sender);
+        }
+        if (_batchRevocations[merkleRoot][reportHash].revokedAt != 0) revert AlreadyRevoked(reportHash);
+        _batchRevocations[merkleRoot][reportHash] = Revocation(msg.sender, uint32(block.timestamp), reasonCode);
+        emit ReportRevokedInBatch(reportHash, merkleRoot, msg.sender, reasonCode);
+    }
+
+    /// @notice What is stored for a hash or batch root, for writers checking before they send.
+    function anchorOf(bytes32 hashOrRoot) external view returns (AnchorRecord memory record) {
+        Anchor memory a = _reports[hashOrRoot];
+        if (a.issuer == address(0)) {
+            a = _batches[hashOrRoot];
+            record.isBatch = a.issuer != address(0);
+        }
+        record.issuer = a.issuer;
+        record.anchoredAt = a.anchoredAt;
+        record.expiresAt = a.expiresAt;
+        record.anchoredBlock = a.anchoredBlock;
+        record.revocationReason = _revocations[hashOrRoot].reasonCode;
+    }
+
     /// @notice The status of a report anchored on its own.
     function verify(bytes32 reportHash) external view returns (Verification memory) {
-        return _verification(_reports[reportHash], reportHash);
+        return _verification(_reports[reportHash], _revocations[reportHash]);
     }
 
     /// @notice The status of a report anchored in a batch; Unknown when the proof does not lead from
@@ -80,9 +114,12 @@ contract CreditReportRegistry is ICreditReportRegistry, ConsortiumMembers {
         returns (Verification memory)
     {
         if (!MerkleProof.verifyCalldata(proof, merkleRoot, batchLeaf(reportHash))) {
-            return _verification(Anchor(address(0), 0, 0, 0), merkleRoot);
+            return _verification(Anchor(address(0), 0, 0, 0), _revocations[merkleRoot]);
         }
-        return _verification(_batches[merkleRoot], merkleRoot);
+        // A revoked batch revokes every report in it; otherwise the report's own revocation counts.
+        Revocation memory revocation = _revocations[merkleRoot];
+        if (revocation.revokedAt == 0) revocation = _batchRevocations[merkleRoot][reportHash];
+        return _verification(_batches[merkleRoot], revocation);
     }
 
     /// @notice The Merkle leaf of a report hash: OpenZeppelin's StandardMerkleTree encoding of one
@@ -104,11 +141,10 @@ contract CreditReportRegistry is ICreditReportRegistry, ConsortiumMembers {
         return true;
     }
 
-    function _verification(Anchor memory a, bytes32 revocationKey) private view returns (Verification memory v) {
+    function _verification(Anchor memory a, Revocation memory r) private view returns (Verification memory v) {
         v.currentBlock = block.number;
         v.currentTime = block.timestamp;
         if (a.issuer == address(0)) return v;
-        Revocation memory r = _revocations[revocationKey];
         v.issuer = a.issuer;
         v.issuerActive = hasRole(ISSUER_ROLE, a.issuer);
         v.anchoredAt = a.anchoredAt;

@@ -88,15 +88,41 @@ describe('issuer and admin command-line tools', () => {
     expect(status.stdout).toContain(`batch root  ${proof.merkleRoot}`);
   });
 
-  it('revokes with a reason, and refuses a second revocation with exit code 1', () => {
+  it('revokes with a reason; revoking again sends nothing; re-anchoring a revoked report is refused', () => {
     const { path, sha256 } = report('bob.pdf', '%PDF-1.4 another report');
     expect(run('issuer', ['anchor', path]).code).toBe(0);
     const revoked = run('issuer', ['revoke', sha256, '--reason', '3']);
     expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/revoked [0-9a-f]{64} with reason 3\n\s+tx\s+0x/);
     expect(run('issuer', ['status', sha256]).stdout).toContain(`${sha256}: REVOKED`);
     const again = run('issuer', ['revoke', sha256, '--reason', '3']);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('it was revoked already (AlreadyRevoked)');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already on the ledger, nothing sent');
+    const reanchor = run('issuer', ['anchor', path]);
+    expect(reanchor.code).toBe(1);
+    expect(reanchor.stderr).toContain('it was revoked already (AlreadyRevoked)');
+  });
+
+  it('revokes one report of a batch by its proof file, leaving the others verified', () => {
+    const dir = join(work, 'batch-to-revoke');
+    mkdirSync(dir);
+    for (const name of ['x.pdf', 'y.pdf']) writeFileSync(join(dir, name), `%PDF-1.4 ${name}`);
+    const proofs = join(work, 'proofs-to-revoke');
+    expect(run('issuer', ['anchor-batch', dir, '--out', proofs]).code).toBe(0);
+    const revoked = run('issuer', [
+      'revoke',
+      join(dir, 'x.pdf'),
+      '--proof',
+      join(proofs, 'x.pdf.proof.json'),
+      '--reason',
+      '6',
+    ]);
+    expect(revoked.code).toBe(0);
+    const x = run('issuer', ['status', join(dir, 'x.pdf'), '--proof', join(proofs, 'x.pdf.proof.json')]);
+    const y = run('issuer', ['status', join(dir, 'y.pdf'), '--proof', join(proofs, 'y.pdf.proof.json')]);
+    expect(x.stdout).toMatch(/: REVOKED/);
+    expect(x.stdout).toContain('revoked     reason 6');
+    expect(y.stdout).toMatch(/: VERIFIED/);
   });
 
   it('says clearly when the signer is not an issuer, and when the node cannot be reached', async () => {
@@ -107,6 +133,14 @@ describe('issuer and admin command-line tools', () => {
     const unreachable = run('issuer', ['status', path], { LEDGER_RPC_URL: `http://127.0.0.1:${await freePort()}` });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('RPC unreachable');
+  });
+
+  it('refuses an expiry the registry cannot store as bad input, not as an unreachable node', () => {
+    const { path } = report('dave.pdf', '%PDF-1.4 a report for the far future');
+    const result = run('issuer', ['anchor', path, '--expires-in-days', '40000']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the expiry must be a date between 1970 and 2106');
+    expect(result.stderr).not.toContain('RPC unreachable');
   });
 
   it('answers a wrong call with the usage and exit code 2, changing nothing', () => {

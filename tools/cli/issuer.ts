@@ -6,7 +6,12 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { hashJsonReport, hashReportBytes, isReportHashHex, type ReportHash } from '../../libs/hashing/src/index.js';
+import {
+  hashJsonReportBytes,
+  hashReportBytes,
+  isReportHashHex,
+  type ReportHash,
+} from '../../libs/hashing/src/index.js';
 import { buildReportBatch } from '../../libs/ledger/src/index.js';
 import { DEV_KEYS } from '../stack/dev-ledger.js';
 import { parseCommandLine, printOutcome, runCli, UsageError, type CliContext } from './cli-context.js';
@@ -16,7 +21,8 @@ const USAGE = `usage: npm run issuer -- <command> [options]
   anchor <report-file>         anchor one report's hash
   anchor-batch <directory>     anchor every file in a directory as one Merkle batch; writes
                                <file>.proof.json for each report into --out
-  revoke <hash|report-file>    revoke a report hash or batch root (--reason required)
+  revoke <hash|report-file>    revoke a report hash or batch root (--reason required); with
+                               --proof, just that report of its batch
   status <hash|report-file>    show what the ledger says; --proof <file> for a batched report
 
 options:
@@ -25,7 +31,7 @@ options:
   --expires-in-days <n>        validity of the anchor (default 30)
   --reason <code>              revocation reason code, 1-65535
   --out <directory>            where anchor-batch writes proof files (default <directory>/proofs)
-  --proof <file>               a proof file written by anchor-batch
+  --proof <file>               a proof file written by anchor-batch (status, revoke)
 
 environment: LEDGER_RPC_URL, LEDGER_CHAIN_ID, LEDGER_REGISTRY_ADDRESS, LEDGER_EVIDENCE_ADDRESS, and
 LEDGER_SIGNER_KEY or LEDGER_KEYSTORE_FILE (+ LEDGER_KEYSTORE_PASSWORD) for the issuer's key. On the
@@ -53,9 +59,17 @@ const { positionals, values } = parseCommandLine(() =>
   }),
 );
 
+function readProof(path: string): ProofFile {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as ProofFile;
+  } catch {
+    throw new UsageError(`${path} is not a proof file written by anchor-batch`);
+  }
+}
+
 function hashFile(path: string): ReportHash {
   const bytes = readFileSync(path);
-  return values['json-report'] ? hashJsonReport(bytes.toString('utf8')) : hashReportBytes(bytes);
+  return values['json-report'] ? hashJsonReportBytes(bytes) : hashReportBytes(bytes);
 }
 
 /** A 64-hex hash as given, or the hash of the named file. */
@@ -107,16 +121,25 @@ async function anchorBatch(ctx: CliContext, directory: string | undefined): Prom
 async function revoke(ctx: CliContext, target: string | undefined): Promise<void> {
   const reason = Number(values.reason);
   if (!Number.isInteger(reason) || reason < 1 || reason > 65_535) throw new UsageError('--reason must be 1-65535');
+  const writer = await ctx.writer();
+  if (values.proof) {
+    const proof = readProof(values.proof);
+    const hash = target ? hashArgument(target) : proof.reportHash;
+    const outcome = await writer.revokeInBatch(hash, proof.proof, proof.merkleRoot, reason);
+    printOutcome(`revoked ${hash} in batch ${proof.merkleRoot} with reason ${reason}`, outcome);
+    return;
+  }
   // A batch root is given as 0x-prefixed bytes32; a report as its hash or file.
   const key = target && /^0x[0-9a-fA-F]{64}$/.test(target) ? target : hashArgument(target);
-  printOutcome(`revoked ${key} with reason ${reason}`, await (await ctx.writer()).revoke(key, reason));
+  printOutcome(`revoked ${key} with reason ${reason}`, await writer.revoke(key, reason));
 }
 
 async function status(ctx: CliContext, target: string | undefined): Promise<void> {
-  const policy = { trustedIssuers: [], maxReportAgeSeconds: Number.MAX_SAFE_INTEGER };
+  // The issuer's view: any current member, no age limit (lenders apply their own policy).
+  const policy = { trustedIssuers: 'any-member' as const, maxReportAgeSeconds: Number.MAX_SAFE_INTEGER };
   let receipt;
   if (values.proof) {
-    const proof = JSON.parse(readFileSync(values.proof, 'utf8')) as ProofFile;
+    const proof = readProof(values.proof);
     const hash = target ? hashArgument(target) : proof.reportHash;
     receipt = await ctx.client.verifyReportInBatch(hash, proof.proof, proof.merkleRoot, policy);
   } else {

@@ -13,8 +13,11 @@ export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
 /** The policy a verification is judged by; per tenant and product. */
 export interface VerificationPolicy {
-  /** Issuer addresses trusted for this application's direction; empty means any current member. */
-  trustedIssuers: readonly string[];
+  /**
+   * Issuer addresses trusted for this application's direction, or 'any-member' to trust every
+   * current member of the registry. Explicit, so a direction left unconfigured trusts nobody.
+   */
+  trustedIssuers: readonly string[] | 'any-member';
   /** A report anchored longer ago than this is treated as expired, whatever its own expiry. */
   maxReportAgeSeconds: number;
 }

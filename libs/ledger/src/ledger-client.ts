@@ -3,12 +3,18 @@
  * hashes and issuer names, which do not change once final, are cached so a verification stays a
  * single round trip. Every node failure surfaces as a typed error (see ledger-errors.ts).
  */
-import { Contract, EventLog, FetchRequest, JsonRpcProvider, Network, type Result } from 'ethers';
+import { Contract, EventLog, FetchRequest, JsonRpcProvider, Network, type FunctionFragment, type Result } from 'ethers';
 import { type LedgerConfig } from '../../config/src/index.js';
 import { type LedgerInfo, type VerificationPolicy, type VerificationReceipt } from '../../domain/src/index.js';
 import { CREDIT_REPORT_REGISTRY_ABI } from './abi/credit-report-registry.abi.js';
 import { EVIDENCE_REGISTRY_ABI } from './abi/evidence-registry.abi.js';
-import { LedgerMismatchError, LedgerNotConfirmedError, toLedgerError } from './ledger-errors.js';
+import {
+  checkBytes32,
+  LedgerMismatchError,
+  LedgerNotConfirmedError,
+  reportHashToBytes32,
+  toLedgerError,
+} from './ledger-errors.js';
 import { AnchorStatus, decideVerdict, type RegistryView } from './verdict.js';
 
 export type LedgerClientSettings = Pick<
@@ -25,6 +31,15 @@ export interface MemberDetails {
   jurisdiction: string;
   active: boolean;
 }
+
+/** What the registry stores for a hash or batch root (CreditReportRegistry.anchorOf). */
+export interface AnchorRecord {
+  issuer: string;
+  isBatch: boolean;
+  revocationReason: number;
+}
+
+export type MemberRole = 'issuer' | 'recorder';
 
 export const EvidenceKind = { Consent: 1, Decision: 2 } as const;
 export type EvidenceKind = (typeof EvidenceKind)[keyof typeof EvidenceKind];
@@ -46,6 +61,7 @@ export class LedgerClient {
   readonly evidence: Contract;
   private readonly blockHashes = new Map<number, string>();
   private readonly memberNames = new Map<string, { displayName: string; jurisdiction: string }>();
+  private readonly viewFragments: Record<'verify' | 'verifyInBatch', FunctionFragment>;
 
   constructor(readonly settings: LedgerClientSettings) {
     const request = new FetchRequest(settings.rpcUrl);
@@ -64,25 +80,30 @@ export class LedgerClient {
     });
     this.registry = new Contract(settings.registryAddress, CREDIT_REPORT_REGISTRY_ABI, this.provider);
     this.evidence = new Contract(settings.evidenceAddress, EVIDENCE_REGISTRY_ABI, this.provider);
+    // Looked up once: resolving a fragment by name on every call shows in verification throughput.
+    this.viewFragments = {
+      verify: this.registry.interface.getFunction('verify')!,
+      verifyInBatch: this.registry.interface.getFunction('verifyInBatch')!,
+    };
   }
 
   /** Proves the node is the configured ledger: right chain, registry deployed where configured. */
   async readLedgerInfo(): Promise<LedgerInfo> {
-    const chainId = BigInt(await this.call(() => this.provider.send('eth_chainId', []) as Promise<string>));
+    const chainId = BigInt(await this.guard(() => this.provider.send('eth_chainId', []) as Promise<string>));
     if (chainId !== BigInt(this.settings.chainId)) {
       throw new LedgerMismatchError(
         `node at ${this.settings.rpcUrl} serves chain ${chainId}, configured LEDGER_CHAIN_ID is ${this.settings.chainId}`,
       );
     }
-    const code = await this.call(() => this.provider.getCode(this.settings.registryAddress));
+    const code = await this.guard(() => this.provider.getCode(this.settings.registryAddress));
     if (code === '0x') {
       throw new LedgerMismatchError(
         `no contract at LEDGER_REGISTRY_ADDRESS ${this.settings.registryAddress} on chain ${this.settings.chainId}`,
       );
     }
     const [blockNumber, registryVersion] = await Promise.all([
-      this.call(() => this.provider.getBlockNumber()),
-      this.call(() => this.registry.getFunction('VERSION').staticCall() as Promise<string>),
+      this.guard(() => this.provider.getBlockNumber()),
+      this.guard(() => this.registry.getFunction('VERSION').staticCall() as Promise<string>),
     ]);
     return {
       chainId: chainId.toString(),
@@ -104,7 +125,7 @@ export class LedgerClient {
 
   /** Verifies a report anchored on its own. `reportHash` is 64 lowercase hex. */
   async verifyReport(reportHash: string, policy: VerificationPolicy): Promise<VerificationReceipt> {
-    const view = await this.view('verify', [`0x${reportHash}`]);
+    const view = await this.view('verify', [reportHashToBytes32(reportHash)]);
     return await this.toReceipt(reportHash, view, policy);
   }
 
@@ -115,14 +136,18 @@ export class LedgerClient {
     merkleRoot: string,
     policy: VerificationPolicy,
   ): Promise<VerificationReceipt> {
-    const view = await this.view('verifyInBatch', [`0x${reportHash}`, proof, merkleRoot]);
+    const view = await this.view('verifyInBatch', [
+      reportHashToBytes32(reportHash),
+      proof.map((p) => checkBytes32(p, 'each proof element')),
+      checkBytes32(merkleRoot, 'the batch root'),
+    ]);
     return await this.toReceipt(reportHash, view, policy, merkleRoot);
   }
 
   /** What the evidence registry holds for a salted evidence hash (64 hex), or undefined. */
   async evidenceOf(evidenceHash: string): Promise<EvidenceRecord | undefined> {
-    const record = await this.call(
-      () => this.evidence.getFunction('evidenceOf').staticCall(`0x${evidenceHash}`) as Promise<Result>,
+    const record = await this.guard(
+      () => this.evidence.getFunction('evidenceOf').staticCall(reportHashToBytes32(evidenceHash)) as Promise<Result>,
     );
     const recorder = String(record[0]);
     if (/^0x0{40}$/.test(recorder)) return undefined;
@@ -136,10 +161,26 @@ export class LedgerClient {
     };
   }
 
+  /** What the registry holds for a report hash (64 hex) or batch root (bytes32 hex); undefined if nothing. */
+  async anchorOf(hashOrRoot: string): Promise<AnchorRecord | undefined> {
+    const key = hashOrRoot.startsWith('0x')
+      ? checkBytes32(hashOrRoot, 'the hash or root')
+      : reportHashToBytes32(hashOrRoot);
+    const record = await this.guard(() => this.registry.getFunction('anchorOf').staticCall(key) as Promise<Result>);
+    const issuer = String(record[0]);
+    if (/^0x0{40}$/.test(issuer)) return undefined;
+    return { issuer, isBatch: Boolean(record[4]), revocationReason: Number(record[5]) };
+  }
+
+  /** The contract whose members have this role: issuers on the registry, recorders on the evidence registry. */
+  memberContract(of: MemberRole): Contract {
+    return of === 'issuer' ? this.registry : this.evidence;
+  }
+
   /** Name, jurisdiction and membership of an issuer (registry) or recorder (evidence registry). */
-  async memberDetails(address: string, of: 'issuer' | 'recorder' = 'issuer'): Promise<MemberDetails> {
-    const contract = of === 'issuer' ? this.registry : this.evidence;
-    const [info, active] = await this.call(
+  async memberDetails(address: string, of: MemberRole = 'issuer'): Promise<MemberDetails> {
+    const contract = this.memberContract(of);
+    const [info, active] = await this.guard(
       () => contract.getFunction('memberInfo').staticCall(address) as Promise<[Result, boolean]>,
     );
     const jurisdiction = Buffer.from(String(info[1]).slice(2), 'hex').toString('latin1');
@@ -147,11 +188,11 @@ export class LedgerClient {
   }
 
   /** Current members, replayed from MemberAdded/MemberRemoved events. */
-  async listMembers(of: 'issuer' | 'recorder' = 'issuer'): Promise<MemberDetails[]> {
-    const contract = of === 'issuer' ? this.registry : this.evidence;
+  async listMembers(of: MemberRole = 'issuer'): Promise<MemberDetails[]> {
+    const contract = this.memberContract(of);
     const [added, removed] = await Promise.all([
-      this.call(() => contract.queryFilter(contract.filters.MemberAdded!(), 0)),
-      this.call(() => contract.queryFilter(contract.filters.MemberRemoved!(), 0)),
+      this.guard(() => contract.queryFilter(contract.filters.MemberAdded!(), 0)),
+      this.guard(() => contract.queryFilter(contract.filters.MemberRemoved!(), 0)),
     ]);
     const events = [...added, ...removed].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
     const current = new Set<string>();
@@ -203,7 +244,9 @@ export class LedgerClient {
     if (confirmations < this.settings.confirmations) {
       throw new LedgerNotConfirmedError(confirmations, this.settings.confirmations);
     }
-    const [blockHash, issuer] = await Promise.all([this.blockHash(view.anchoredBlock), this.issuerName(view.issuer)]);
+    // Cached after the first sight of a block or issuer; only a miss costs a round trip.
+    const blockHash = this.blockHashes.get(view.anchoredBlock) ?? (await this.blockHash(view.anchoredBlock));
+    const issuer = this.memberNames.get(view.issuer) ?? (await this.issuerName(view.issuer));
     return {
       ...base,
       verdict,
@@ -226,7 +269,7 @@ export class LedgerClient {
   private async blockHash(blockNumber: number): Promise<string> {
     const cached = this.blockHashes.get(blockNumber);
     if (cached) return cached;
-    const block = await this.call(() => this.provider.getBlock(blockNumber));
+    const block = await this.guard(() => this.provider.getBlock(blockNumber));
     if (!block?.hash) throw toLedgerError(new Error(`block ${blockNumber} not found`), this.settings.rpcUrl);
     remember(this.blockHashes, blockNumber, block.hash);
     return block.hash;
@@ -247,14 +290,16 @@ export class LedgerClient {
    * does on anvil: encoding and decoding here keeps the client close to raw eth_call throughput.
    */
   private async view(name: 'verify' | 'verifyInBatch', args: unknown[]): Promise<Result> {
-    const data = this.registry.interface.encodeFunctionData(name, args);
-    const result = await this.call(
+    const fragment = this.viewFragments[name];
+    const data = this.registry.interface.encodeFunctionData(fragment, args);
+    const result = await this.guard(
       () => this.provider.send('eth_call', [{ to: this.settings.registryAddress, data }, 'latest']) as Promise<string>,
     );
-    return this.registry.interface.decodeFunctionResult(name, result)[0] as Result;
+    return this.registry.interface.decodeFunctionResult(fragment, result)[0] as Result;
   }
 
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
+  /** Runs a node operation and maps any failure to a typed ledger error; shared with the writer. */
+  async guard<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {

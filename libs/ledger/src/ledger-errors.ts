@@ -64,6 +64,14 @@ export class LedgerRevertError extends Error {
   }
 }
 
+/** The caller passed something the ledger cannot take (a malformed hash, an out-of-range time); final. */
+export class LedgerInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerInputError';
+  }
+}
+
 /** A signing operation was asked of a client configured without a signer. */
 export class LedgerSignerMissingError extends Error {
   constructor() {
@@ -78,6 +86,7 @@ const REVERT_HINTS: Record<string, string> = {
   AlreadyRevoked: 'it was revoked already',
   NotAnchored: 'nothing is anchored under this hash',
   NotAnchoringIssuer: 'only the issuer that anchored it, or an admin, may revoke it',
+  NotInBatch: 'the proof does not lead from this report to the batch root',
   ExpiryNotInFuture: 'the expiry must lie in the future',
   InvalidArgument: 'a zero hash, an empty batch or a zero reason code',
   AlreadyMember: 'the account is a member already',
@@ -89,9 +98,30 @@ const REVERT_HINTS: Record<string, string> = {
   ZeroAddress: 'the zero address is not allowed',
 };
 
+/**
+ * ethers error codes that say the request itself is wrong, so sending it again cannot help. Every
+ * other failure (network, timeout, server error, a lost nonce race, a dropped transaction) is
+ * treated as the node being unavailable and retried: when unsure, retrying is the safe side,
+ * because the writer checks the chain before it sends again.
+ */
+const FINAL_CODES = new Set([
+  'INVALID_ARGUMENT',
+  'MISSING_ARGUMENT',
+  'UNEXPECTED_ARGUMENT',
+  'NUMERIC_FAULT',
+  'INSUFFICIENT_FUNDS',
+]);
+
 /** Turns whatever ethers threw into one of the errors above. */
 export function toLedgerError(error: unknown, rpcUrl: string): Error {
-  if (error instanceof LedgerRevertError || error instanceof LedgerUnavailableError) return error;
+  if (
+    error instanceof LedgerRevertError ||
+    error instanceof LedgerUnavailableError ||
+    error instanceof LedgerInputError ||
+    error instanceof LedgerMismatchError
+  ) {
+    return error;
+  }
   const revert = decodeRevert(error);
   if (revert) {
     return new LedgerRevertError(
@@ -100,7 +130,28 @@ export function toLedgerError(error: unknown, rpcUrl: string): Error {
       REVERT_HINTS[revert.name] ?? 'the contract refused the call',
     );
   }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && FINAL_CODES.has(code)) {
+    const shortMessage = (error as { shortMessage?: string }).shortMessage;
+    return new LedgerInputError(
+      code === 'INSUFFICIENT_FUNDS' ? 'the signer has too little ether to pay for gas' : (shortMessage ?? code),
+    );
+  }
   return new LedgerUnavailableError(rpcUrl, error);
+}
+
+/** A report hash (64 lowercase hex) as bytes32; anything else is the caller's mistake. */
+export function reportHashToBytes32(reportHash: string): string {
+  if (!/^[0-9a-f]{64}$/.test(reportHash)) {
+    throw new LedgerInputError('a report hash must be 64 lowercase hexadecimal characters');
+  }
+  return `0x${reportHash}`;
+}
+
+/** A bytes32 value (0x + 64 hex), e.g. a Merkle root; anything else is the caller's mistake. */
+export function checkBytes32(value: string, what: string): string {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new LedgerInputError(`${what} must be 0x followed by 64 hex digits`);
+  return value.toLowerCase();
 }
 
 function describe(cause: unknown): string {

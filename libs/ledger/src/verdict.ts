@@ -21,10 +21,11 @@ export interface RegistryView {
  */
 export function decideVerdict(view: RegistryView, policy: VerificationPolicy, nowSeconds: number): Verdict {
   if (view.status === AnchorStatus.Unknown) return Verdict.NOT_ANCHORED;
+  const { trustedIssuers } = policy;
   const trusted =
     view.issuerActive &&
-    (policy.trustedIssuers.length === 0 ||
-      policy.trustedIssuers.some((issuer) => issuer.toLowerCase() === view.issuer.toLowerCase()));
+    (trustedIssuers === 'any-member' ||
+      trustedIssuers.some((issuer) => issuer.toLowerCase() === view.issuer.toLowerCase()));
   if (!trusted) return Verdict.UNTRUSTED_ISSUER;
   if (view.status === AnchorStatus.Revoked) return Verdict.REVOKED;
   if (view.status === AnchorStatus.Expired || nowSeconds >= view.expiresAt) return Verdict.EXPIRED;

@@ -219,6 +219,60 @@ describe('CreditReportRegistry', () => {
     });
   });
 
+  describe('revokeInBatch', () => {
+    it('revokes one report of a batch and leaves the others valid', async () => {
+      const hashes = [1, 2, 3].map(() => randomHash().slice(2));
+      const batch = buildReportBatch(hashes);
+      await mined(asHK.anchorBatch!(batch.merkleRoot, await inDays(30), batch.leafCount));
+      const [bad, good] = hashes as [string, string];
+      const receipt = await mined(asHK.revokeInBatch!(`0x${bad}`, batch.proofs.get(bad), batch.merkleRoot, 9));
+      expect(eventsOf(receipt, registry.interface)).toEqual([
+        ['ReportRevokedInBatch', [`0x${bad}`, batch.merkleRoot, hk.address, 9n]],
+      ]);
+      const revoked = await registry.verifyInBatch!(`0x${bad}`, batch.proofs.get(bad), batch.merkleRoot);
+      expect([revoked.status, revoked.revocationReason]).toEqual([Status.Revoked, 9n]);
+      expect((await registry.verifyInBatch!(`0x${good}`, batch.proofs.get(good), batch.merkleRoot)).status).toBe(
+        Status.Valid,
+      );
+      expect(await revertOf(asHK.revokeInBatch!(`0x${bad}`, batch.proofs.get(bad), batch.merkleRoot, 9))).toEqual({
+        name: 'AlreadyRevoked',
+        args: [`0x${bad}`],
+      });
+    });
+
+    it("refuses a report outside the batch, an unknown root, and another issuer's batch", async () => {
+      const hashes = [1, 2].map(() => randomHash().slice(2));
+      const batch = buildReportBatch(hashes);
+      await mined(asHK.anchorBatch!(batch.merkleRoot, await inDays(30), batch.leafCount));
+      const outsider = randomHash();
+      const proof = batch.proofs.get(hashes[0]!);
+      expect(await revertOf(asHK.revokeInBatch!(outsider, proof, batch.merkleRoot, 1))).toEqual({
+        name: 'NotInBatch',
+        args: [outsider, batch.merkleRoot],
+      });
+      const unknownRoot = randomHash();
+      expect((await revertOf(asHK.revokeInBatch!(`0x${hashes[0]}`, proof, unknownRoot, 1))).name).toBe('NotAnchored');
+      expect((await revertOf(asCN.revokeInBatch!(`0x${hashes[0]}`, proof, batch.merkleRoot, 1))).name).toBe(
+        'NotAnchoringIssuer',
+      );
+    });
+  });
+
+  describe('anchorOf', () => {
+    it('tells a single anchor from a batch root and shows revocations', async () => {
+      const hash = randomHash();
+      await mined(asHK.anchor!(hash, await inDays(30)));
+      const root = randomHash();
+      await mined(asHK.anchorBatch!(root, await inDays(30), 4));
+      await mined(asHK.revoke!(root, 5));
+      const single = await registry.anchorOf!(hash);
+      const batch = await registry.anchorOf!(root);
+      expect([single.issuer, single.isBatch, single.revocationReason]).toEqual([hk.address, false, 0n]);
+      expect([batch.issuer, batch.isBatch, batch.revocationReason]).toEqual([hk.address, true, 5n]);
+      expect((await registry.anchorOf!(randomHash())).issuer).toBe('0x' + '00'.repeat(20));
+    });
+  });
+
   describe('verify', () => {
     it('says Unknown for a hash never anchored, with the block it answered at', async () => {
       const v = await registry.verify!(randomHash());

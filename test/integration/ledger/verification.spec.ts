@@ -15,7 +15,7 @@ import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
 import { advanceTime } from '../../support/chain.js';
 import { startTestLedger, testWriter, type TestLedger } from '../../support/ledger.js';
 
-const ANY_ISSUER: VerificationPolicy = { trustedIssuers: [], maxReportAgeSeconds: 30 * 86_400 };
+const ANY_ISSUER: VerificationPolicy = { trustedIssuers: 'any-member', maxReportAgeSeconds: 30 * 86_400 };
 const newHash = (): string => hexlify(randomBytes(32)).slice(2);
 const days = (n: number): Date => new Date(Date.now() + n * 86_400_000);
 
@@ -102,6 +102,21 @@ describe('LedgerClient verification against anvil', () => {
     expect((await client.verifyReport(hash, { ...ANY_ISSUER, trustedIssuers: [cn.toLowerCase()] })).verdict).toBe(
       Verdict.VERIFIED,
     );
+  });
+
+  it('says UNTRUSTED_ISSUER once the issuer has been removed from the consortium', async () => {
+    const admin = testWriter(client, DEV_KEYS.admin);
+    const departing = Wallet.createRandom();
+    await admin.addMember('issuer', departing.address, 'Departing CRA', 'HK');
+    const funder = new Wallet(DEV_KEYS.admin, client.provider);
+    await (await funder.sendTransaction({ to: departing.address, value: 10n ** 18n })).wait();
+    const hash = newHash();
+    await testWriter(client, departing.privateKey).anchorReport(hash, days(30));
+    expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    await admin.removeMember('issuer', departing.address);
+    const receipt = await client.verifyReport(hash, ANY_ISSUER);
+    expect(receipt.verdict).toBe(Verdict.UNTRUSTED_ISSUER);
+    expect(receipt.anchor).toMatchObject({ issuerName: 'Departing CRA', issuerActive: false });
   });
 
   it('says EXPIRED when the report is older than the policy allows', async () => {

@@ -1,9 +1,11 @@
 import { Contract, hexlify, randomBytes, Wallet } from 'ethers';
-import { Verdict } from '../../../libs/domain/src/index.js';
+import { Verdict, type VerificationPolicy } from '../../../libs/domain/src/index.js';
 import {
+  buildReportBatch,
   CREDIT_REPORT_REGISTRY_ABI,
   EvidenceKind,
   LedgerClient,
+  LedgerInputError,
   LedgerRevertError,
   LedgerWriter,
 } from '../../../libs/ledger/src/index.js';
@@ -12,7 +14,7 @@ import { startTestLedger, testWriter, type TestLedger } from '../../support/ledg
 
 const newHash = (): string => hexlify(randomBytes(32)).slice(2);
 const in30Days = (): Date => new Date(Date.now() + 30 * 86_400_000);
-const ANY_ISSUER = { trustedIssuers: [], maxReportAgeSeconds: 30 * 86_400 };
+const ANY_ISSUER: VerificationPolicy = { trustedIssuers: 'any-member', maxReportAgeSeconds: 30 * 86_400 };
 
 describe('LedgerWriter', () => {
   let ledger: TestLedger;
@@ -62,6 +64,51 @@ describe('LedgerWriter', () => {
     const anchoredEvents = await registry.queryFilter(registry.filters.ReportAnchored!(`0x${hash}`));
     expect(anchoredEvents).toHaveLength(1);
     expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+  });
+
+  it('treats every write already done as done: batches, revocations and members', async () => {
+    const issuer = testWriter(client);
+    const batch = buildReportBatch([newHash(), newHash()]);
+    expect((await issuer.anchorBatch(batch.merkleRoot, in30Days(), batch.leafCount)).outcome).toBe('sent');
+    expect(await issuer.anchorBatch(batch.merkleRoot, in30Days(), batch.leafCount)).toEqual({
+      outcome: 'already-recorded',
+    });
+
+    const hash = newHash();
+    await issuer.anchorReport(hash, in30Days());
+    expect((await issuer.revoke(hash, 2)).outcome).toBe('sent');
+    expect(await issuer.revoke(hash, 2)).toEqual({ outcome: 'already-recorded' });
+
+    const [inBatch] = [...batch.proofs.keys()] as [string];
+    const proof = batch.proofs.get(inBatch)!;
+    expect((await issuer.revokeInBatch(inBatch, proof, batch.merkleRoot, 4)).outcome).toBe('sent');
+    expect(await issuer.revokeInBatch(inBatch, proof, batch.merkleRoot, 4)).toEqual({ outcome: 'already-recorded' });
+
+    const admin = testWriter(client, DEV_KEYS.admin);
+    const account = Wallet.createRandom().address;
+    expect((await admin.addMember('issuer', account, 'Retry CRA', 'HK')).outcome).toBe('sent');
+    expect(await admin.addMember('issuer', account, 'Retry CRA', 'HK')).toEqual({ outcome: 'already-recorded' });
+    expect((await admin.removeMember('issuer', account)).outcome).toBe('sent');
+    expect(await admin.removeMember('issuer', account)).toEqual({ outcome: 'already-recorded' });
+  });
+
+  it('refuses to present a revoked report as anchored again', async () => {
+    const writer = testWriter(client);
+    const hash = newHash();
+    await writer.anchorReport(hash, in30Days());
+    await writer.revoke(hash, 1);
+    const refusal = await writer.anchorReport(hash, in30Days()).catch((error: unknown) => error);
+    expect((refusal as LedgerRevertError).errorName).toBe('AlreadyRevoked');
+  });
+
+  it('refuses malformed input as final, before anything is sent', async () => {
+    const writer = testWriter(client);
+    const nonce = await client.provider.getTransactionCount(writer.address);
+    await expect(writer.anchorReport('ABC', in30Days())).rejects.toThrow(LedgerInputError);
+    await expect(writer.anchorReport(newHash(), new Date('2200-01-01'))).rejects.toThrow(/between 1970 and 2106/);
+    await expect(writer.anchorBatch('0x1234', in30Days(), 2)).rejects.toThrow(LedgerInputError);
+    await expect(client.verifyReport(newHash().toUpperCase(), ANY_ISSUER)).rejects.toThrow(LedgerInputError);
+    expect(await client.provider.getTransactionCount(writer.address)).toBe(nonce);
   });
 
   it('sends many concurrent writes from one signer without a nonce failure', async () => {

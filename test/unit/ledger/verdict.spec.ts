@@ -21,8 +21,9 @@ describe('decideVerdict', () => {
     expect(decideVerdict(valid, { ...policy, trustedIssuers: [HK.toLowerCase()] }, NOW)).toBe(Verdict.VERIFIED);
   });
 
-  it('trusts any active member when the policy names no issuers', () => {
-    expect(decideVerdict(valid, { ...policy, trustedIssuers: [] }, NOW)).toBe(Verdict.VERIFIED);
+  it("trusts any active member only when the policy says 'any-member'", () => {
+    expect(decideVerdict(valid, { ...policy, trustedIssuers: 'any-member' }, NOW)).toBe(Verdict.VERIFIED);
+    expect(decideVerdict(valid, { ...policy, trustedIssuers: [] }, NOW)).toBe(Verdict.UNTRUSTED_ISSUER);
   });
 
   it('says NOT_ANCHORED for an unknown hash', () => {
@@ -33,14 +34,14 @@ describe('decideVerdict', () => {
     expect(decideVerdict(valid, { ...policy, trustedIssuers: ['0x' + '11'.repeat(20)] }, NOW)).toBe(
       Verdict.UNTRUSTED_ISSUER,
     );
-    expect(decideVerdict({ ...valid, issuerActive: false }, { ...policy, trustedIssuers: [] }, NOW)).toBe(
+    expect(decideVerdict({ ...valid, issuerActive: false }, { ...policy, trustedIssuers: 'any-member' }, NOW)).toBe(
       Verdict.UNTRUSTED_ISSUER,
     );
   });
 
   it('judges the issuer before revocation and expiry', () => {
-    const revokedByStranger = { ...valid, status: AnchorStatus.Revoked, issuerActive: false };
-    expect(decideVerdict(revokedByStranger, policy, NOW)).toBe(Verdict.UNTRUSTED_ISSUER);
+    const revokedByFormerMember = { ...valid, status: AnchorStatus.Revoked, issuerActive: false };
+    expect(decideVerdict(revokedByFormerMember, policy, NOW)).toBe(Verdict.UNTRUSTED_ISSUER);
   });
 
   it('says REVOKED before EXPIRED', () => {
