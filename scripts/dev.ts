@@ -3,7 +3,6 @@
  * Web UI), anvil (state under .data/), contracts deployed once, then the API and the worker.
  * Ctrl-C stops everything; state survives for the next start.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -12,10 +11,18 @@ import { ensureRetention, registerSearchAttributes } from '../libs/temporal/src/
 import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
 import { ensureDeployed, REPO_ROOT } from '../tools/stack/contracts.js';
 import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../tools/stack/dev-ledger.js';
-import { isListening, spawnManaged, waitUntil, type ManagedProcess } from '../tools/stack/processes.js';
+import {
+  isListening,
+  runningProcesses,
+  runToCompletion,
+  spawnManaged,
+  waitUntil,
+  type ManagedProcess,
+} from '../tools/stack/processes.js';
 import { startTemporalDevServer } from '../tools/stack/temporal.js';
 
 const env = process.env;
+const namespace = env.TEMPORAL_NAMESPACE || 'default';
 const DATA_DIR = env.LENDBRIDGE_DATA_DIR ?? join(REPO_ROOT, '.data');
 const ports = {
   api: Number(env.API_PORT ?? 3000),
@@ -23,7 +30,6 @@ const ports = {
   temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
   anvil: Number(env.ANVIL_PORT ?? 8545),
 };
-const started: ManagedProcess[] = [];
 const step = (message: string): void => console.log(`[lendbridge] ${message}`);
 
 async function assertPortsFree(): Promise<void> {
@@ -50,25 +56,25 @@ async function main(): Promise<void> {
     port: ports.temporal,
     uiPort: ports.temporalUi,
     dbFile: join(DATA_DIR, 'temporal', 'dev.sqlite'),
+    namespace,
     output: 'prefixed',
   });
-  started.push(temporal);
   const connection = await Connection.connect({ address: temporal.address });
   try {
-    const added = await registerSearchAttributes(connection, 'default');
+    const added = await registerSearchAttributes(connection, namespace);
     if (added.length > 0) step(`registered search attributes: ${added.join(', ')}`);
-    if (await ensureRetention(connection, 'default')) step('set namespace retention to 30 days');
+    if (await ensureRetention(connection, namespace)) step(`set retention of namespace ${namespace} to 30 days`);
   } finally {
     await connection.close();
   }
 
   step('starting anvil');
   const anvil = await startAnvil({ port: ports.anvil, stateFile: join(DATA_DIR, 'anvil', 'state.json') });
-  started.push(anvil);
   const { record, deployed } = await ensureDeployed(
     anvil.rpcUrl,
     DEV_CHAIN_ID,
     join(DATA_DIR, 'ledger', 'deployment.json'),
+    ['CreditReportRegistry', 'EvidenceRegistry'],
     () => deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID),
   );
   const { registryAddress, evidenceAddress } = devLedgerAddresses(record);
@@ -77,12 +83,13 @@ async function main(): Promise<void> {
   );
 
   step('building the API and the worker');
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  await runToCompletion('build', 'npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, output: 'prefixed' });
 
   const appEnv: NodeJS.ProcessEnv = {
     ...env,
     API_PORT: String(ports.api),
     TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: namespace,
     TEMPORAL_UI_URL: temporal.uiUrl,
     LEDGER_RPC_URL: anvil.rpcUrl,
     LEDGER_CHAIN_ID: String(DEV_CHAIN_ID),
@@ -97,13 +104,11 @@ async function main(): Promise<void> {
     env: workerEnv,
     output: 'prefixed',
   });
-  started.push(worker);
   const api = spawnManaged('api', process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
     cwd: REPO_ROOT,
     env: appEnv,
     output: 'prefixed',
   });
-  started.push(api);
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   await waitUntil('the API to report ready on /health', async () => (await fetch(`${apiUrl}/health`)).ok, {
     timeoutMs: 60_000,
@@ -122,22 +127,40 @@ async function main(): Promise<void> {
 `);
 
   // Any process dying on its own takes the stack down, loudly, rather than leaving half of it up.
-  const exited = await Promise.race(started.map((p) => p.exited.then((code) => ({ name: p.name, code }))));
+  const stack: ManagedProcess[] = [temporal, anvil, worker, api];
+  const exited = await Promise.race(stack.map((p) => p.exited.then((code) => ({ name: p.name, code }))));
   throw new Error(`${exited.name} exited unexpectedly (${exited.code})`);
 }
 
 let stopping = false;
+let firstSignalAt = 0;
+/** Stops every process started so far, newest first. */
 async function stopAll(exitCode: number): Promise<void> {
-  if (stopping) return;
   stopping = true;
-  step('stopping');
-  for (const proc of [...started].reverse()) await proc.stop();
+  step('stopping (Ctrl-C again to force)');
+  for (const proc of runningProcesses()) await proc.stop();
   process.exit(exitCode);
 }
 
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+/**
+ * The first Ctrl-C stops the stack in order; a second one stops waiting (the exit hook kills the
+ * rest). One Ctrl-C can arrive twice at once (from the terminal's process group and relayed by
+ * tsx), so only a signal a moment after the first counts as the second.
+ */
+function onSignal(): void {
+  if (!stopping) {
+    firstSignalAt = Date.now();
+    return void stopAll(0);
+  }
+  if (Date.now() - firstSignalAt < 1_000) return;
+  step('stopping now');
+  process.exit(130);
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 main().catch(async (error: unknown) => {
+  if (stopping) return; // processes exiting because we stop them is not a failure
   console.error(`[lendbridge] ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
 });

@@ -23,17 +23,24 @@ describe('npm run dev', () => {
         ANVIL_PORT: String(ports.anvil),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, so Ctrl-C can be sent to the group as a terminal does
+      detached: true, // its own process group, as in a terminal
     });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     return { child, output: () => output };
   }
 
-  async function ctrlC(running: { child: ChildProcess }): Promise<number | null> {
+  /**
+   * Ctrl-C in a terminal signals the foreground process group: here that is the orchestrator
+   * alone, because it starts every stack process in a group of its own. So if the orchestrator
+   * did not stop them, they would still be listening afterwards, and the test would see it.
+   */
+  async function ctrlC(running: { child: ChildProcess; output: () => string }): Promise<number | null> {
     const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
     process.kill(-(running.child.pid ?? 0), 'SIGINT');
-    return await exited;
+    const code = await exited;
+    if (code !== 0) console.error(`npm run dev exited with ${code}:\n${running.output().slice(-3000)}`);
+    return code;
   }
 
   async function waitForUp(running: { child: ChildProcess; output: () => string }): Promise<void> {

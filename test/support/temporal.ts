@@ -6,7 +6,7 @@ import { temporalCliPath, timeSkippingServerPath } from '../../tools/stack/tempo
 export async function startTestDevServer(): Promise<TestWorkflowEnvironment> {
   return await TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
+      executable: { type: 'existing-path', path: await temporalCliPath() },
       ip: '127.0.0.1',
       searchAttributes: [...LENDBRIDGE_SEARCH_ATTRIBUTES],
       extraArgs: ['--ui-disable-news-fetch'],
@@ -17,6 +17,6 @@ export async function startTestDevServer(): Promise<TestWorkflowEnvironment> {
 /** The Java time-skipping test server: timers of days complete in moments of test time. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   return await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+    server: { executable: { type: 'existing-path', path: await timeSkippingServerPath() } },
   });
 }

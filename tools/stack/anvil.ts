@@ -27,7 +27,7 @@ export function anvilExecutable(): string {
     const manifest = createRequire(import.meta.url).resolve(`${platformPackage}/package.json`);
     return join(dirname(manifest), 'bin', 'anvil');
   } catch {
-    throw new Error(`${platformPackage} is not installed: run npm ci (anvil has no build for this platform otherwise)`);
+    throw new Error(`${platformPackage} is not installed: run npm install (anvil ships no build for other platforms)`);
   }
 }
 

@@ -3,6 +3,7 @@
  * pinned to paris so the same bytecode runs on FISCO BCOS >= 3.10, Besu and geth, which lack the
  * Cancun opcodes newer compilers emit by default.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -114,7 +115,20 @@ export interface DeploymentRecord {
   chainId: number;
   rpcUrl: string;
   deployedAt: string;
+  /** SHA-256 over contracts/*.sol when deployed: a changed contract means a new deployment. */
+  sourceHash: string;
   contracts: Record<string, DeployedContract>;
+}
+
+/** Fingerprint of the contract sources, so a stale deployment is noticed. */
+export function contractSourceHash(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(CONTRACTS_DIR)
+    .filter((f) => f.endsWith('.sol'))
+    .sort()) {
+    hash.update(file).update(readFileSync(join(CONTRACTS_DIR, file)));
+  }
+  return hash.digest('hex');
 }
 
 /** A contract to deploy and its constructor arguments. */
@@ -147,32 +161,35 @@ export async function deployContracts(
         blockNumber: receipt.blockNumber,
       };
     }
-    return { chainId, rpcUrl, deployedAt: new Date().toISOString(), contracts };
+    return { chainId, rpcUrl, deployedAt: new Date().toISOString(), sourceHash: contractSourceHash(), contracts };
   } finally {
     provider.destroy();
   }
 }
 
 /**
- * Reuses the deployment recorded in `recordFile` when it is for this chain and every contract in it
- * still has code on the node (anvil state kept); otherwise runs `deploy` and records its result.
+ * Reuses the deployment recorded in `recordFile` when it is for this chain, from the current
+ * contract sources, has every contract in `expected`, and each still has code on the node (anvil
+ * state kept); otherwise runs `deploy` and records its result.
  */
 export async function ensureDeployed(
   rpcUrl: string,
   chainId: number,
   recordFile: string,
+  expected: readonly string[],
   deploy: () => Promise<DeploymentRecord>,
 ): Promise<{ record: DeploymentRecord; deployed: boolean }> {
   if (existsSync(recordFile)) {
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as DeploymentRecord;
-    const provider = devProvider(rpcUrl, chainId);
-    try {
-      const codes = await Promise.all(Object.values(record.contracts).map((c) => provider.getCode(c.address)));
-      if (record.chainId === chainId && codes.length > 0 && codes.every((code) => code !== '0x')) {
-        return { record, deployed: false };
+    const addresses = expected.map((name) => record.contracts[name]?.address);
+    if (record.chainId === chainId && record.sourceHash === contractSourceHash() && addresses.every(Boolean)) {
+      const provider = devProvider(rpcUrl, chainId);
+      try {
+        const codes = await Promise.all(addresses.map((address) => provider.getCode(address!)));
+        if (codes.every((code) => code !== '0x')) return { record, deployed: false };
+      } finally {
+        provider.destroy();
       }
-    } finally {
-      provider.destroy();
     }
   }
   const record = await deploy();

@@ -24,10 +24,25 @@ export interface SpawnOptions {
   output?: 'prefixed' | 'silent';
 }
 
-const running = new Set<ChildProcess>();
+/** Every process started here that has not exited yet, in start order. */
+const running: ManagedProcess[] = [];
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const proc of running) killGroup(proc.child, 'SIGKILL');
 });
+
+/** Processes still running, newest first: the order to stop them in. */
+export function runningProcesses(): ManagedProcess[] {
+  return [...running].reverse();
+}
+
+/** Signals the child's whole process group (it leads one), so helpers it spawned go too. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal); // the group is gone already, or was never created
+  }
+}
 
 export function spawnManaged(
   name: string,
@@ -39,8 +54,10 @@ export function spawnManaged(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches only the orchestrator, which stops the
+    // stack in order, and stopping a process stops whatever it started.
+    detached: true,
   });
-  running.add(child);
   const recent: string[] = [];
   const onLine = (line: string): void => {
     recent.push(line);
@@ -50,30 +67,48 @@ export function spawnManaged(
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', onLine);
   }
+  const forget = (): void => {
+    const index = running.indexOf(managed);
+    if (index >= 0) running.splice(index, 1);
+  };
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
-      running.delete(child);
+      forget();
       resolve(code ?? signal ?? 'unknown');
     });
     child.once('error', (error) => {
-      running.delete(child);
+      forget();
       recent.push(String(error));
       resolve(`spawn error: ${error.message}`);
     });
   });
-  return {
+  const managed: ManagedProcess = {
     name,
     child,
     exited,
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },
     recentOutput: () => recent.join('\n'),
   };
+  running.push(managed);
+  return managed;
+}
+
+/** Runs a command to completion (output prefixed); rejects unless it exits with 0. */
+export async function runToCompletion(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<void> {
+  const proc = spawnManaged(name, command, args, options);
+  const code = await proc.exited;
+  if (code !== 0) throw new Error(`${name} failed (${code}):\n${proc.recentOutput()}`);
 }
 
 /** Polls `probe` until it resolves truthy; fails with `what` after `timeoutMs` or when `proc` dies. */

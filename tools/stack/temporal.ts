@@ -2,26 +2,35 @@
  * The Temporal servers of the local stack: the official CLI's dev server (with Web UI) and the Java
  * time-skipping test server, both provisioned by scripts under scripts/ and cached outside the repo.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { REPO_ROOT } from './contracts.js';
 import { spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 
-function provision(script: string): string {
-  // The script prints progress on stderr (shown as it happens) and the executable path on stdout.
-  return execFileSync('bash', [join(REPO_ROOT, 'scripts', script)], { stdio: ['ignore', 'pipe', 'inherit'] })
-    .toString()
-    .trim();
+/**
+ * Runs a provisioning script without blocking the event loop (a first build takes minutes, and a
+ * Ctrl-C must still be handled). The script prints progress on stderr and the path on stdout.
+ */
+function provision(script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [join(REPO_ROOT, 'scripts', script)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(stdout.trim()) : reject(new Error(`scripts/${script} failed (exit ${code})`)),
+    );
+  });
 }
 
 /** Path of the Temporal CLI; builds it from Go modules on first use (minutes). */
-export function temporalCliPath(): string {
+export function temporalCliPath(): Promise<string> {
   return provision('temporal-cli.sh');
 }
 
 /** Path of the time-skipping test server wrapper; fetched from Maven Central on first use. */
-export function timeSkippingServerPath(): string {
+export function timeSkippingServerPath(): Promise<string> {
   return provision('temporal-test-server.sh');
 }
 
@@ -60,7 +69,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   ];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
-  const proc = spawnManaged('temporal', temporalCliPath(), args, { output: options.output ?? 'silent' });
+  const proc = spawnManaged('temporal', await temporalCliPath(), args, { output: options.output ?? 'silent' });
   const address = `127.0.0.1:${options.port}`;
   try {
     await waitUntil(

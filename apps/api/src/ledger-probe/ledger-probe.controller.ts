@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import { Client } from '@temporalio/client';
+import { Controller, HttpCode, HttpStatus, Inject, Post, ServiceUnavailableException } from '@nestjs/common';
+import { Client, WorkflowFailedError } from '@temporalio/client';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
 import { LEDGER_PROBE_WORKFLOW, type LedgerInfo } from '../../../../libs/domain/src/index.js';
 
@@ -28,7 +28,16 @@ export class LedgerProbeController {
       workflowId: `ledger-probe-${randomUUID()}`,
       workflowExecutionTimeout: '2 minutes',
     });
-    const ledger = (await handle.result()) as LedgerInfo;
+    let ledger: LedgerInfo;
+    try {
+      ledger = (await handle.result()) as LedgerInfo;
+    } catch (error) {
+      // The ledger, not the caller, is at fault: say so as 503 with the reason, not as a 500.
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      const rootCause = error.cause?.cause;
+      const reason = rootCause instanceof Error ? rootCause.message : (error.cause?.message ?? error.message);
+      throw new ServiceUnavailableException(`ledger probe failed: ${reason}`);
+    }
     return {
       workflowId: handle.workflowId,
       runId: handle.firstExecutionRunId,
