@@ -5,23 +5,16 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-export const LoanStage = defineSearchAttributeKey('LoanStage', SearchAttributeType.KEYWORD);
-export const LoanOutcome = defineSearchAttributeKey('LoanOutcome', SearchAttributeType.KEYWORD);
-export const ReviewQueue = defineSearchAttributeKey('ReviewQueue', SearchAttributeType.KEYWORD);
-export const AssignedReviewer = defineSearchAttributeKey('AssignedReviewer', SearchAttributeType.KEYWORD);
-export const Jurisdiction = defineSearchAttributeKey('Jurisdiction', SearchAttributeType.KEYWORD);
-export const LoanSystemReference = defineSearchAttributeKey('LoanSystemReference', SearchAttributeType.KEYWORD);
-export const Tenant = defineSearchAttributeKey('Tenant', SearchAttributeType.KEYWORD);
-/** Integer minor units (cents, fen): money is never a float, not even in visibility. */
-export const RequestedAmountMinor = defineSearchAttributeKey('RequestedAmountMinor', SearchAttributeType.INT);
+export const SearchAttributeKeys = {
+  LoanStage: defineSearchAttributeKey('LoanStage', SearchAttributeType.KEYWORD),
+  LoanOutcome: defineSearchAttributeKey('LoanOutcome', SearchAttributeType.KEYWORD),
+  ReviewQueue: defineSearchAttributeKey('ReviewQueue', SearchAttributeType.KEYWORD),
+  AssignedReviewer: defineSearchAttributeKey('AssignedReviewer', SearchAttributeType.KEYWORD),
+  Jurisdiction: defineSearchAttributeKey('Jurisdiction', SearchAttributeType.KEYWORD),
+  LoanSystemReference: defineSearchAttributeKey('LoanSystemReference', SearchAttributeType.KEYWORD),
+  Tenant: defineSearchAttributeKey('Tenant', SearchAttributeType.KEYWORD),
+  /** Integer minor units (cents, fen): money is never a float, not even in visibility. */
+  RequestedAmountMinor: defineSearchAttributeKey('RequestedAmountMinor', SearchAttributeType.INT),
+} as const;
 
-export const LENDBRIDGE_SEARCH_ATTRIBUTES = [
-  LoanStage,
-  LoanOutcome,
-  ReviewQueue,
-  AssignedReviewer,
-  Jurisdiction,
-  LoanSystemReference,
-  Tenant,
-  RequestedAmountMinor,
-] as const;
+export const LENDBRIDGE_SEARCH_ATTRIBUTES = Object.values(SearchAttributeKeys);

@@ -1,0 +1,30 @@
+/**
+ * What the loan application workflow asks of the outside world. Implemented by the worker's
+ * activities; declared here, as types only, so the workflow can proxy them without importing I/O.
+ */
+import { type ReportSubmission } from './application.js';
+import { type VerificationPolicy, type VerificationReceipt } from './verification.js';
+
+/** A message to the loan system; `eventId` is unique and stable across retries (receivers dedupe on it). */
+export interface WebhookEvent {
+  eventId: string;
+  type: 'application.withdrawn' | 'application.expired' | 'application.failed' | 'application.decided';
+  workflowId: string;
+  tenant: string;
+  applicationId: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export interface LoanApplicationActivities {
+  /** Hashes `evidence` with `salt` and records it on the evidence registry; idempotent. */
+  recordEvidence(input: {
+    workflowId: string;
+    kind: 'consent' | 'decision';
+    evidence: unknown;
+    salt: string;
+  }): Promise<{ evidenceHash: string }>;
+  verifyCreditReport(input: { report: ReportSubmission; policy: VerificationPolicy }): Promise<VerificationReceipt>;
+  notifyReviewers(input: { workflowId: string; queue: string; escalated: boolean; dueAt: string }): Promise<void>;
+  deliverWebhook(event: WebhookEvent): Promise<void>;
+}

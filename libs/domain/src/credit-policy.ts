@@ -1,0 +1,55 @@
+/**
+ * The credit decision: a pure, versioned function of the requested limit, the report's decision
+ * fields and the reviewers' recommendations. Pure so the workflow can run it deterministically and
+ * it can be tested exhaustively; versioned so a decision can be reproduced by the rules of its day.
+ */
+import { type CreditDecision, type DecisionFields, type ReviewDecision } from './application.js';
+import { fromMinorUnits, toMinorUnits, type Money } from './money.js';
+
+export interface CreditPolicyInput {
+  requested: Money;
+  fields: DecisionFields;
+  /** The approving reviews; their recommended limits cap the line. */
+  approvals: readonly ReviewDecision[];
+  /** ISO time the decision is taken (workflow time), for the offer's expiry. */
+  decidedAt: string;
+}
+
+export const DeclineReason = {
+  SCORE_BAND: 'SCORE_BAND_BELOW_POLICY',
+  DELINQUENCY: 'DELINQUENCY_ON_RECORD',
+  CURRENCY: 'RECOMMENDATION_CURRENCY_MISMATCH',
+} as const;
+
+/** Share of the requested limit each score band may receive, in percent; bands not listed decline. */
+const BAND_SHARE_V1: Partial<Record<DecisionFields['scoreBand'], bigint>> = { A: 100n, B: 75n, C: 50n };
+const OFFER_VALIDITY_DAYS_V1 = 30;
+
+function creditPolicyV1(input: CreditPolicyInput): CreditDecision {
+  const policyVersion = 'credit-policy-v1';
+  const reasons: string[] = [];
+  const share = BAND_SHARE_V1[input.fields.scoreBand];
+  if (share === undefined) reasons.push(DeclineReason.SCORE_BAND);
+  if (input.fields.delinquencyFlags.length > 0) reasons.push(DeclineReason.DELINQUENCY);
+  const recommendations = input.approvals.flatMap((a) =>
+    a.outcome.kind === 'approve' ? [a.outcome.recommendedLimit] : [],
+  );
+  if (recommendations.some((m) => m.currency !== input.requested.currency)) reasons.push(DeclineReason.CURRENCY);
+  if (reasons.length > 0 || share === undefined) return { outcome: 'DECLINED', reasonCodes: reasons, policyVersion };
+
+  const currency = input.requested.currency;
+  const caps = [(toMinorUnits(input.requested) * share) / 100n, ...recommendations.map(toMinorUnits)];
+  const limit = caps.reduce((low, cap) => (cap < low ? cap : low));
+  const expires = new Date(Date.parse(input.decidedAt) + OFFER_VALIDITY_DAYS_V1 * 86_400_000).toISOString();
+  return { outcome: 'APPROVED', limit: fromMinorUnits(limit, currency), offerExpiresAt: expires, policyVersion };
+}
+
+export const CREDIT_POLICIES: Record<string, (input: CreditPolicyInput) => CreditDecision> = {
+  'credit-policy-v1': creditPolicyV1,
+};
+
+export function decideCreditLine(version: string, input: CreditPolicyInput): CreditDecision {
+  const policy = CREDIT_POLICIES[version];
+  if (!policy) throw new Error(`unknown credit policy version ${version}`);
+  return policy(input);
+}

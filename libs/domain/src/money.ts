@@ -1,0 +1,41 @@
+/**
+ * Money is a decimal string with an ISO 4217 currency, converted to integer minor units for any
+ * arithmetic: never a float. Deterministic (workflow-safe): no I/O, no clocks.
+ */
+
+/** Minor-unit exponent of the currencies lendbridge lends in; others are refused. */
+export const CURRENCY_EXPONENTS: Record<string, number> = { HKD: 2, CNY: 2, USD: 2, MOP: 2 };
+
+export interface Money {
+  /** Positive decimal string, e.g. "250000.00"; at most the currency's minor-unit digits. */
+  amount: string;
+  /** ISO 4217 code, e.g. "HKD". */
+  currency: string;
+}
+
+const DECIMAL = /^(0|[1-9]\d{0,14})(\.\d+)?$/;
+
+/** Why a money value is unacceptable, or undefined when it is fine. */
+export function moneyProblem(money: Money): string | undefined {
+  const exponent = CURRENCY_EXPONENTS[money.currency];
+  if (exponent === undefined) return `currency ${money.currency} is not supported`;
+  const match = DECIMAL.exec(money.amount);
+  if (!match) return `amount "${money.amount}" is not a positive decimal string`;
+  if ((match[2]?.length ?? 1) - 1 > exponent) return `${money.currency} has ${exponent} decimal places`;
+  if (toMinorUnits(money) <= 0n) return 'amount must be greater than zero';
+  return undefined;
+}
+
+export function toMinorUnits(money: Money): bigint {
+  const exponent = CURRENCY_EXPONENTS[money.currency] ?? 0;
+  const [whole = '0', fraction = ''] = money.amount.split('.');
+  return BigInt(whole) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, '0') || '0');
+}
+
+export function fromMinorUnits(minor: bigint, currency: string): Money {
+  const exponent = CURRENCY_EXPONENTS[currency] ?? 0;
+  const scale = 10n ** BigInt(exponent);
+  const whole = minor / scale;
+  const fraction = (minor % scale).toString().padStart(exponent, '0');
+  return { amount: exponent === 0 ? whole.toString() : `${whole}.${fraction}`, currency };
+}
