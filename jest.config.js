@@ -15,12 +15,19 @@ const common = {
 /** @type {import('jest').Config} */
 export default {
   globalSetup: '<rootDir>/test/global-setup.mjs',
+  // Workflow and integration tests start real servers and workers; a unit test never nears this.
+  testTimeout: 60_000,
   projects: [
     // Pure logic; no servers.
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
     // Workflows on the Java time-skipping test server: days of timers in seconds.
     { ...common, displayName: 'workflows', testMatch: ['<rootDir>/test/workflows/**/*.spec.ts'] },
     // The real dev server, anvil and HTTP server, each started on free ports by the test.
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
+      testTimeout: 60_000,
+    },
   ],
 };

@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '../../libs/domain/src/index.js';
+import { indexedValueType } from '../../libs/temporal/src/index.js';
 import { temporalCliPath, timeSkippingServerPath } from '../../tools/stack/temporal.js';
 
 /** The real Temporal dev server (the CLI built from Go modules) on a free port, in memory. */
@@ -16,7 +17,16 @@ export async function startTestDevServer(): Promise<TestWorkflowEnvironment> {
 
 /** The Java time-skipping test server: timers of days complete in moments of test time. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
-  return await TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: await timeSkippingServerPath() } },
   });
+  // Like any server it refuses to upsert search attributes nobody registered. It cannot list them
+  // (no ListSearchAttributes), but a fresh one has none, so they are added without asking.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      LENDBRIDGE_SEARCH_ATTRIBUTES.map((key) => [key.name, indexedValueType(key.type)]),
+    ),
+  });
+  return env;
 }

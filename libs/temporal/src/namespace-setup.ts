@@ -27,6 +27,11 @@ const INDEXED_VALUE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.Ind
 
 export const DEFAULT_RETENTION_DAYS = 30;
 
+/** How the server indexes a search attribute of this SDK type. */
+export function indexedValueType(type: SearchAttributeType): temporal.api.enums.v1.IndexedValueType {
+  return INDEXED_VALUE_TYPES[type];
+}
+
 /** Registers the search attributes the namespace lacks; returns the names it added. */
 export async function registerSearchAttributes(
   connection: Connection,
@@ -39,7 +44,7 @@ export async function registerSearchAttributes(
   if (missing.length > 0) {
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]])),
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueType(key.type)])),
     });
   }
   return missing.map((key) => key.name);

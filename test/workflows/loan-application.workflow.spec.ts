@@ -1,0 +1,333 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { workflowsEntry } from '../../apps/worker/src/temporal-worker.service.js';
+import {
+  applicationWorkflowId,
+  claimReview,
+  completeReview,
+  DEFAULT_POLICY,
+  getState,
+  grantConsent,
+  LOAN_APPLICATION_WORKFLOW,
+  revokeConsent,
+  submitCreditReport,
+  Verdict,
+  type Actor,
+  type ApplicationInput,
+  type ApplicationState,
+  type LoanApplicationActivities,
+  type ReportSubmission,
+  type VerificationReceipt,
+  type WebhookEvent,
+} from '../../libs/domain/src/index.js';
+import { LedgerUnavailableError } from '../../libs/ledger/src/index.js';
+import { startTimeSkippingServer } from '../support/temporal.js';
+
+const HK = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const loanSystem: Actor = { subject: 'los-bank-a', roles: ['loan-system'], jurisdictions: [] };
+const alice: Actor = { subject: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] };
+const bob: Actor = { subject: 'bob', roles: ['reviewer'], jurisdictions: ['HK'] };
+const carol: Actor = { subject: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'] };
+const consent = {
+  purposes: ['credit-assessment'],
+  dataCategories: ['credit-report'],
+  direction: 'southbound' as const,
+  issuer: HK,
+  validUntil: '2027-06-01T00:00:00.000Z',
+  consentTextHash: 'c'.repeat(64),
+  channel: 'mobile-app',
+  capturedAt: '2026-11-20T09:00:00.000Z',
+};
+const report: ReportSubmission = {
+  reportHash: 'a'.repeat(64),
+  scheme: 'sha256-raw-v1',
+  decisionFields: { score: 720, scoreBand: 'A', delinquencyFlags: [] },
+};
+const receipt = (verdict: VerificationReceipt['verdict']): VerificationReceipt => ({
+  verdict,
+  reportHash: report.reportHash,
+  chainId: '31337',
+  contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+  checkedAtBlock: 10,
+});
+
+/** Stub activities that record what the workflow asked of the outside world. */
+function fakeActivities(verdicts: VerificationReceipt['verdict'][] = [Verdict.VERIFIED]) {
+  const calls = {
+    evidence: [] as string[],
+    webhooks: [] as WebhookEvent[],
+    notified: [] as string[],
+    verifications: 0,
+  };
+  const activities: LoanApplicationActivities = {
+    recordEvidence: ({ kind }) => {
+      calls.evidence.push(kind);
+      return Promise.resolve({ evidenceHash: `${kind}`.padEnd(64, '0') });
+    },
+    verifyCreditReport: () => {
+      const verdict = verdicts[Math.min(calls.verifications, verdicts.length - 1)]!;
+      calls.verifications += 1;
+      return Promise.resolve(receipt(verdict));
+    },
+    notifyReviewers: ({ queue }) => {
+      calls.notified.push(queue);
+      return Promise.resolve();
+    },
+    deliverWebhook: (event) => {
+      calls.webhooks.push(event);
+      return Promise.resolve();
+    },
+  };
+  return { activities, calls };
+}
+
+describe('loanApplicationWorkflow', () => {
+  let env: TestWorkflowEnvironment;
+  let workflowBundle: WorkflowBundle;
+  let seq = 0;
+
+  beforeAll(async () => {
+    // One bundle for every test in this file: bundling takes longer than most of the tests.
+    [env, workflowBundle] = await Promise.all([
+      startTimeSkippingServer(),
+      bundleWorkflowCode({
+        workflowsPath: workflowsEntry(),
+        logger: new DefaultLogger('WARN'),
+      }),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  function input(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
+    seq += 1;
+    return {
+      tenant: 'bank-a',
+      applicationId: `app-${seq}`,
+      loanSystemReference: `LOS-${seq}`,
+      product: 'sme-credit-line',
+      requestedLimit: { amount: '100000.00', currency: 'HKD' },
+      applicantReference: `pseudonym-${seq}`,
+      direction: 'southbound',
+      reviewJurisdiction: 'HK',
+      submittedBy: 'maker-mary',
+      policy: { ...DEFAULT_POLICY },
+      ...overrides,
+    };
+  }
+
+  /** Starts the application with a worker running `activities`, hands the handle to `drive`. */
+  async function run(
+    activities: LoanApplicationActivities,
+    application: ApplicationInput,
+    drive: (handle: WorkflowHandle) => Promise<void>,
+  ): Promise<ApplicationState> {
+    const taskQueue = `loan-${application.applicationId}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
+    return await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(LOAN_APPLICATION_WORKFLOW, {
+        taskQueue,
+        workflowId: applicationWorkflowId(application.tenant, application.applicationId),
+        args: [application],
+      });
+      try {
+        await drive(handle);
+      } catch (error) {
+        // A workflow left open without a worker would stop the test server skipping time for
+        // every test after this one.
+        await handle.terminate('test failed');
+        throw error;
+      }
+      return (await handle.result()) as ApplicationState;
+    });
+  }
+
+  async function refusal(action: Promise<unknown>): Promise<string> {
+    const error = await action.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    return (error as WorkflowUpdateFailedError).cause?.message ?? '';
+  }
+
+  const consentAndReport = async (handle: WorkflowHandle): Promise<void> => {
+    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent }] });
+    await handle.executeUpdate(submitCreditReport, { args: [{ actor: loanSystem, report }] });
+  };
+
+  const waitForStage = async (handle: WorkflowHandle, stage: ApplicationState['stage']): Promise<void> => {
+    for (let i = 0; i < 100; i++) {
+      if ((await handle.query(getState)).stage === stage) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`never reached ${stage}`);
+  };
+
+  it('approves on the happy path: consent, verified report, one approval, decision anchored, loan system told', async () => {
+    const { activities, calls } = fakeActivities();
+    const state = await run(activities, input(), async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      await handle.executeUpdate(completeReview, {
+        args: [
+          { actor: alice, outcome: { kind: 'approve', recommendedLimit: { amount: '80000.00', currency: 'HKD' } } },
+        ],
+      });
+    });
+    expect(state.stage).toBe('APPROVED');
+    expect(state.decision).toMatchObject({ outcome: 'APPROVED', limit: { amount: '80000.00', currency: 'HKD' } });
+    expect(calls.evidence).toEqual(['consent', 'decision']);
+    expect(calls.notified).toEqual(['HK-standard']);
+    expect(calls.webhooks.map((w) => w.type)).toEqual(['application.decided']);
+    expect(state.timeline.map((t) => t.event)).toContain('review: approve');
+    expect(JSON.stringify(state)).not.toContain('pseudonym-'); // the applicant reference stays out of state
+  });
+
+  it('expires when no consent arrives within the deadline', async () => {
+    const { activities, calls } = fakeActivities();
+    const state = await run(activities, input(), () => Promise.resolve());
+    expect(state.stage).toBe('EXPIRED');
+    expect(calls.webhooks.map((w) => w.type)).toEqual(['application.expired']);
+    expect(calls.evidence).toEqual([]);
+  });
+
+  it('is withdrawn when consent is revoked during review, and the loan system is told', async () => {
+    const { activities, calls } = fakeActivities();
+    const state = await run(activities, input(), async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(revokeConsent, { args: [{ actor: loanSystem, reason: 'applicant withdrew' }] });
+    });
+    expect(state.stage).toBe('WITHDRAWN');
+    expect(calls.webhooks).toEqual([
+      expect.objectContaining({ type: 'application.withdrawn', data: { reason: 'applicant withdrew' } }),
+    ]);
+  });
+
+  it('refuses the submitter as reviewer (maker-checker), and a decision by someone other than the claimer', async () => {
+    const { activities } = fakeActivities();
+    const maker: Actor = { subject: 'maker-mary', roles: ['reviewer'], jurisdictions: ['HK'] };
+    const state = await run(activities, input(), async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      expect(await refusal(handle.executeUpdate(claimReview, { args: [{ actor: maker }] }))).toContain(
+        'you submitted this application',
+      );
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      expect(
+        await refusal(
+          handle.executeUpdate(completeReview, {
+            args: [{ actor: bob, outcome: { kind: 'decline', reasonCodes: ['X'] } }],
+          }),
+        ),
+      ).toContain('claimed by alice');
+      await handle.executeUpdate(completeReview, {
+        args: [{ actor: alice, outcome: { kind: 'decline', reasonCodes: ['FRAUD_SUSPECTED'] } }],
+      });
+    });
+    expect(state.stage).toBe('DECLINED');
+    expect(state.decision).toEqual({
+      outcome: 'DECLINED',
+      reasonCodes: ['FRAUD_SUSPECTED'],
+      policyVersion: 'credit-policy-v1',
+    });
+  });
+
+  it('needs two different approvers above the four-eyes threshold', async () => {
+    const { activities } = fakeActivities();
+    const big = input({ requestedLimit: { amount: '900000.00', currency: 'HKD' } });
+    const approve = { kind: 'approve' as const, recommendedLimit: { amount: '600000.00', currency: 'HKD' } };
+    const state = await run(activities, big, async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      const afterFirst = await handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: approve }] });
+      expect(afterFirst.stage).toBe('IN_REVIEW');
+      expect(await refusal(handle.executeUpdate(claimReview, { args: [{ actor: alice }] }))).toContain(
+        'a second approver is required',
+      );
+      await handle.executeUpdate(claimReview, { args: [{ actor: bob }] });
+      await handle.executeUpdate(completeReview, { args: [{ actor: bob, outcome: approve }] });
+    });
+    expect(state.stage).toBe('APPROVED');
+    expect(state.review?.approvals.map((a) => a.reviewer)).toEqual(['alice', 'bob']);
+  });
+
+  it('sends a report that is not anchored back for a new one, then approves the resubmission', async () => {
+    const { activities, calls } = fakeActivities([Verdict.NOT_ANCHORED, Verdict.VERIFIED]);
+    const state = await run(activities, input(), async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      const approve = { kind: 'approve' as const, recommendedLimit: { amount: '50000.00', currency: 'HKD' } };
+      expect(
+        await refusal(handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: approve }] })),
+      ).toContain('the report is not verified (NOT_ANCHORED)');
+      await handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: { kind: 'request-new-report' } }] });
+      await waitForStage(handle, 'AWAITING_REPORT');
+      await handle.executeUpdate(submitCreditReport, { args: [{ actor: loanSystem, report }] });
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      await handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: approve }] });
+    });
+    expect(state.stage).toBe('APPROVED');
+    expect(calls.verifications).toBe(2);
+  });
+
+  it('escalates to the senior queue after the review SLA and expires after the second', async () => {
+    const { activities, calls } = fakeActivities();
+    const state = await run(activities, input(), async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await env.sleep('49 hours');
+      const escalated = await handle.query(getState);
+      expect(escalated.review).toMatchObject({ queue: 'HK-senior', escalated: true });
+      expect(await refusal(handle.executeUpdate(claimReview, { args: [{ actor: alice }] }))).toContain(
+        'senior-reviewer',
+      );
+      await handle.executeUpdate(claimReview, { args: [{ actor: carol }] });
+    });
+    expect(state.stage).toBe('EXPIRED');
+    expect(calls.notified).toEqual(['HK-standard', 'HK-senior']);
+  });
+
+  it('rides out a ledger outage during verification', async () => {
+    const { activities, calls } = fakeActivities();
+    let failures = 0;
+    const flaky: LoanApplicationActivities = {
+      ...activities,
+      verifyCreditReport: (request) => {
+        if (failures++ < 4) throw new LedgerUnavailableError('http://127.0.0.1:8545', new Error('ECONNREFUSED'));
+        return activities.verifyCreditReport(request);
+      },
+    };
+    const state = await run(
+      flaky,
+      input({ policy: { ...DEFAULT_POLICY, manualReview: 'on-exception' } }),
+      consentAndReport,
+    );
+    expect(failures).toBe(5);
+    expect(state.stage).toBe('APPROVED');
+    expect(calls.verifications).toBe(1);
+  });
+
+  it('applies an update sent twice with the same update id once', async () => {
+    const { activities } = fakeActivities();
+    const state = await run(activities, input(), async (handle) => {
+      await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent }], updateId: 'consent-1' });
+      await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent }], updateId: 'consent-1' });
+      await handle.executeUpdate(revokeConsent, { args: [{ actor: loanSystem, reason: 'done testing' }] });
+    });
+    expect(state.timeline.filter((t) => t.event === 'consent granted')).toHaveLength(1);
+  });
+});

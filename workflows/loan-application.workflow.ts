@@ -1,0 +1,319 @@
+/**
+ * One durable workflow per loan application: consent, the applicant's report verified on the
+ * ledger, manual review by authorised reviewers, and the credit decision. Every wait has a
+ * deadline; every human action is an update whose validator refuses what does not fit, so a
+ * refused action never reaches history or disturbs the workflow.
+ */
+import { type Duration } from '@temporalio/common';
+// Not re-exported by the package index; the same parser Temporal applies to timer durations.
+import { msToNumber } from '@temporalio/common/lib/time.js';
+import {
+  ActivityFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  claimReview,
+  completeReview,
+  decideCreditLine,
+  getState,
+  grantConsent,
+  LoanStage,
+  releaseReview,
+  reviewQueue,
+  revokeConsent,
+  SearchAttributeKeys,
+  submitCreditReport,
+  TERMINAL_STAGES,
+  Verdict,
+  type Actor,
+  type ApplicationInput,
+  type ApplicationState,
+  type LoanApplicationActivities,
+  type ReviewOutcome,
+  type WebhookEvent,
+} from '../libs/domain/src/index.js';
+import { approvalsRequired, claimRefusal, completeRefusal, releaseRefusal } from './loan-application/review-rules.js';
+
+const ledger = proxyActivities<LoanApplicationActivities>({
+  startToCloseTimeout: '30 seconds',
+  // A ledger outage of minutes must not fail an application: retry with backoff, bounded overall.
+  scheduleToCloseTimeout: '2 hours',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['LedgerMismatchError', 'LedgerRevertError', 'InvalidReportError'],
+  },
+});
+// The loan system must learn the outcome: retried until it answers 2xx, however long that takes.
+const notify = proxyActivities<LoanApplicationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** Thrown inside the flow when a deadline passes; ends the application as EXPIRED. */
+class DeadlinePassed extends Error {}
+
+export async function loanApplicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
+  const { workflowId } = workflowInfo();
+  const { applicantReference: _pseudonym, ...visibleInput } = input;
+  const state: ApplicationState = { workflowId, stage: LoanStage.RECEIVED, input: visibleInput, timeline: [] };
+  let withdrawal: { actor: string; reason: string } | undefined;
+  let consentAnchoring: Promise<{ evidenceHash: string }> | undefined;
+  let reviewDone = false;
+  const flow = new CancellationScope();
+
+  const record = (event: string, actor?: string): void => {
+    state.timeline.push({ at: new Date().toISOString(), stage: state.stage, event, ...(actor ? { actor } : {}) });
+  };
+  const enter = (stage: ApplicationState['stage']): void => {
+    state.stage = stage;
+    record(`entered ${stage}`);
+    upsertSearchAttributes([
+      { key: SearchAttributeKeys.LoanStage, value: stage },
+      {
+        key: SearchAttributeKeys.ReviewQueue,
+        value: state.review && stage === LoanStage.IN_REVIEW ? state.review.queue : null,
+      },
+      ...(TERMINAL_STAGES.includes(stage) ? [{ key: SearchAttributeKeys.LoanOutcome, value: stage }] : []),
+    ]);
+  };
+  const setReviewer = (subject: string | undefined): void => {
+    state.review!.claimedBy = subject;
+    upsertSearchAttributes([{ key: SearchAttributeKeys.AssignedReviewer, value: subject ?? null }]);
+  };
+  const refuseUnless = (refusal: string | undefined): void => {
+    if (refusal) throw new Error(refusal);
+  };
+  const expectStage = (stage: ApplicationState['stage']): void =>
+    refuseUnless(state.stage === stage ? undefined : `the application is ${state.stage}, not ${stage}`);
+
+  // Before any handler is set: an update that arrives with the first task is delivered the moment
+  // its handler is registered, and must find the application already waiting for consent.
+  record('application received');
+  enter(LoanStage.AWAITING_CONSENT);
+
+  setHandler(getState, () => state);
+  setHandler(
+    grantConsent,
+    ({ actor, consent }) => {
+      state.consent = { grant: consent };
+      record('consent granted', actor.subject);
+      return state;
+    },
+    { validator: (_request) => expectStage(LoanStage.AWAITING_CONSENT) },
+  );
+  setHandler(
+    revokeConsent,
+    ({ actor, reason }) => {
+      withdrawal = { actor: actor.subject, reason };
+      record(`consent revoked: ${reason}`, actor.subject);
+      flow.cancel();
+      return state;
+    },
+    {
+      validator: (_request) =>
+        refuseUnless(
+          withdrawal || TERMINAL_STAGES.includes(state.stage) || state.stage === LoanStage.DECIDING
+            ? `the application is ${state.stage}: consent can no longer be revoked`
+            : undefined,
+        ),
+    },
+  );
+  setHandler(
+    submitCreditReport,
+    ({ actor, report }) => {
+      state.report = report;
+      state.verification = undefined;
+      record(`credit report submitted (${report.scheme})`, actor.subject);
+      return state;
+    },
+    { validator: (_request) => expectStage(LoanStage.AWAITING_REPORT) },
+  );
+  setHandler(
+    claimReview,
+    ({ actor }) => {
+      setReviewer(actor.subject);
+      record('review claimed', actor.subject);
+      return state;
+    },
+    { validator: ({ actor }: { actor: Actor }) => refuseUnless(claimRefusal(state, actor)) },
+  );
+  setHandler(
+    releaseReview,
+    ({ actor }) => {
+      setReviewer(undefined);
+      record('review released', actor.subject);
+      return state;
+    },
+    { validator: ({ actor }: { actor: Actor }) => refuseUnless(releaseRefusal(state, actor)) },
+  );
+  setHandler(
+    completeReview,
+    ({ actor, outcome }) => {
+      const review = state.review!;
+      const decision = { reviewer: actor.subject, outcome, at: new Date().toISOString() };
+      review.decisions.push(decision);
+      record(`review: ${outcome.kind}`, actor.subject);
+      setReviewer(undefined);
+      if (outcome.kind === 'approve') {
+        review.approvals.push(decision);
+        reviewDone = review.approvals.length >= approvalsRequired(state);
+      } else {
+        reviewDone = true;
+      }
+      return state;
+    },
+    {
+      validator: ({ actor, outcome }: { actor: Actor; outcome: ReviewOutcome }) =>
+        refuseUnless(completeRefusal(state, actor, outcome)),
+    },
+  );
+
+  const event = (type: WebhookEvent['type'], data: Record<string, unknown>): WebhookEvent => ({
+    eventId: `${workflowId}/${type}`,
+    type,
+    workflowId,
+    tenant: input.tenant,
+    applicationId: input.applicationId,
+    occurredAt: new Date().toISOString(),
+    data,
+  });
+
+  /** Waits for `done` within `timeout`; a revocation cancels the wait (via the flow scope). */
+  const awaitOrExpire = async (done: () => boolean, timeout: Duration): Promise<void> => {
+    if (!(await condition(done, timeout))) throw new DeadlinePassed();
+  };
+
+  const runApplication = async (): Promise<void> => {
+    const policy = input.policy;
+    await awaitOrExpire(() => state.consent !== undefined, policy.consentDeadline);
+    // The report is welcome as soon as consent is given; the consent evidence is anchored meanwhile.
+    // The salt is drawn in the workflow so that every retry of the activity hashes the same evidence.
+    enter(LoanStage.AWAITING_REPORT);
+    const consentSalt = uuid4().replace(/-/g, '') + uuid4().replace(/-/g, '');
+    // Evidence that consent was given stays worth keeping if it is revoked later: a revocation
+    // cancels the wait for the report, never the anchoring.
+    consentAnchoring = CancellationScope.nonCancellable(() =>
+      ledger.recordEvidence({
+        workflowId,
+        kind: 'consent',
+        evidence: { workflowId, consent: state.consent!.grant },
+        salt: consentSalt,
+      }),
+    );
+    const [consentEvidence] = await Promise.all([
+      consentAnchoring,
+      awaitOrExpire(() => state.report !== undefined, policy.reportDeadline),
+    ]);
+    state.consent!.evidenceHash = consentEvidence.evidenceHash;
+    record('consent evidence anchored');
+
+    for (;;) {
+      if (state.report === undefined) {
+        enter(LoanStage.AWAITING_REPORT);
+        await awaitOrExpire(() => state.report !== undefined, policy.reportDeadline);
+      }
+      enter(LoanStage.VERIFYING);
+      state.verification = await ledger.verifyCreditReport({
+        report: state.report!,
+        policy: { trustedIssuers: policy.trustedIssuers, maxReportAgeSeconds: policy.maxReportAgeDays * 86_400 },
+      });
+      record(`verification: ${state.verification.verdict}`);
+      if (policy.manualReview === 'on-exception' && state.verification.verdict === Verdict.VERIFIED) break;
+
+      const decisions = await review();
+      const last = decisions.at(-1)?.outcome;
+      if (last?.kind !== 'request-new-report') break;
+      state.report = undefined;
+      state.verification = undefined;
+    }
+
+    enter(LoanStage.DECIDING);
+    const lastOutcome = state.review?.decisions.at(-1)?.outcome;
+    const decision =
+      lastOutcome?.kind === 'decline'
+        ? { outcome: 'DECLINED' as const, reasonCodes: lastOutcome.reasonCodes, policyVersion: policy.version }
+        : decideCreditLine(policy.version, {
+            requested: input.requestedLimit,
+            fields: state.report!.decisionFields,
+            approvals: state.review?.approvals ?? [],
+            decidedAt: new Date().toISOString(),
+          });
+    state.decision = decision;
+    const decisionSalt = uuid4().replace(/-/g, '') + uuid4().replace(/-/g, '');
+    await ledger.recordEvidence({
+      workflowId,
+      kind: 'decision',
+      evidence: { workflowId, decision },
+      salt: decisionSalt,
+    });
+    record(`decision: ${decision.outcome}`);
+    enter(decision.outcome);
+  };
+
+  /** One review round: waits for the review to complete, escalating after one SLA, expiring after two. */
+  const review = async () => {
+    reviewDone = false;
+    const jurisdiction = input.reviewJurisdiction;
+    state.review = {
+      queue: reviewQueue(jurisdiction, false),
+      escalated: false,
+      dueAt: dueIn(input.policy.reviewSla),
+      approvals: [],
+      decisions: [],
+    };
+    enter(LoanStage.IN_REVIEW);
+    await notify.notifyReviewers({
+      workflowId,
+      queue: state.review.queue,
+      escalated: false,
+      dueAt: state.review.dueAt,
+    });
+    if (await condition(() => reviewDone, input.policy.reviewSla)) return state.review.decisions;
+
+    state.review.escalated = true;
+    state.review.queue = reviewQueue(jurisdiction, true);
+    state.review.dueAt = dueIn(input.policy.reviewSla);
+    setReviewer(undefined);
+    record(`review escalated to ${state.review.queue}`);
+    upsertSearchAttributes([{ key: SearchAttributeKeys.ReviewQueue, value: state.review.queue }]);
+    await notify.notifyReviewers({ workflowId, queue: state.review.queue, escalated: true, dueAt: state.review.dueAt });
+    await awaitOrExpire(() => reviewDone, input.policy.reviewSla);
+    return state.review.decisions;
+  };
+
+  try {
+    await flow.run(runApplication);
+  } catch (error) {
+    if (isCancellation(error) && withdrawal) {
+      const evidence = await consentAnchoring?.catch(() => undefined);
+      if (evidence && state.consent) state.consent.evidenceHash = evidence.evidenceHash;
+      enter(LoanStage.WITHDRAWN);
+      await notify.deliverWebhook(event('application.withdrawn', { reason: withdrawal.reason }));
+    } else if (error instanceof DeadlinePassed) {
+      enter(LoanStage.EXPIRED);
+      await notify.deliverWebhook(event('application.expired', { stage: state.timeline.at(-2)?.stage ?? null }));
+    } else if (error instanceof ActivityFailure) {
+      record(`failed: ${error.cause?.message ?? error.message}`);
+      enter(LoanStage.FAILED);
+      await notify.deliverWebhook(event('application.failed', { reason: error.cause?.message ?? error.message }));
+    } else {
+      throw error;
+    }
+    return state;
+  }
+  await notify.deliverWebhook(event('application.decided', { decision: state.decision }));
+  return state;
+}
+
+function dueIn(duration: Duration): string {
+  return new Date(Date.now() + msToNumber(duration)).toISOString();
+}

@@ -1,0 +1,81 @@
+/**
+ * Who may do what to an application's review, as pure functions: each returns why an action is
+ * refused, or undefined when it is allowed. The workflow's update validators call them, so a
+ * refused update is rejected before it is written to history and never fails the workflow.
+ */
+import {
+  LoanStage,
+  moneyProblem,
+  toMinorUnits,
+  Verdict,
+  type Actor,
+  type ApplicationState,
+  type ReviewOutcome,
+} from '../../libs/domain/src/index.js';
+
+export const Role = { REVIEWER: 'reviewer', SENIOR_REVIEWER: 'senior-reviewer' } as const;
+
+type Refusal = string | undefined;
+
+/** Approvals above the policy's threshold need two different approvers. */
+export function approvalsRequired(state: ApplicationState): number {
+  const requested = state.input.requestedLimit;
+  const threshold = { amount: state.input.policy.fourEyesThreshold, currency: requested.currency };
+  return toMinorUnits(requested) > toMinorUnits(threshold) ? 2 : 1;
+}
+
+function mayWorkQueue(state: ApplicationState, actor: Actor): Refusal {
+  const review = state.review;
+  if (state.stage !== LoanStage.IN_REVIEW || !review) return `the application is ${state.stage}, not in review`;
+  const roles = review.escalated ? [Role.SENIOR_REVIEWER] : [Role.REVIEWER, Role.SENIOR_REVIEWER];
+  if (!actor.roles.some((role) => (roles as string[]).includes(role))) {
+    return `queue ${review.queue} needs the role ${roles.join(' or ')}`;
+  }
+  if (!actor.jurisdictions.includes(state.input.reviewJurisdiction)) {
+    return `queue ${review.queue} is for reviewers of jurisdiction ${state.input.reviewJurisdiction}`;
+  }
+  if (actor.subject === state.input.submittedBy) return 'you submitted this application: another person must review it';
+  return undefined;
+}
+
+export function claimRefusal(state: ApplicationState, actor: Actor): Refusal {
+  const refusal = mayWorkQueue(state, actor);
+  if (refusal) return refusal;
+  const review = state.review!;
+  if (review.claimedBy && review.claimedBy !== actor.subject) return `the task is claimed by ${review.claimedBy}`;
+  if (review.approvals.some((a) => a.reviewer === actor.subject)) {
+    return 'you approved this application already: a second approver is required';
+  }
+  return undefined;
+}
+
+export function releaseRefusal(state: ApplicationState, actor: Actor): Refusal {
+  if (state.stage !== LoanStage.IN_REVIEW || !state.review) return `the application is ${state.stage}, not in review`;
+  if (state.review.claimedBy !== actor.subject) return 'only the reviewer who claimed the task may release it';
+  return undefined;
+}
+
+export function completeRefusal(state: ApplicationState, actor: Actor, outcome: ReviewOutcome): Refusal {
+  const refusal = mayWorkQueue(state, actor);
+  if (refusal) return refusal;
+  const claimedBy = state.review!.claimedBy;
+  if (claimedBy && claimedBy !== actor.subject) return `the task is claimed by ${claimedBy}: only they may decide it`;
+  if (!claimedBy) return 'claim the task before deciding it';
+  switch (outcome.kind) {
+    case 'approve': {
+      if (state.verification?.verdict !== Verdict.VERIFIED) {
+        return `the report is not verified (${state.verification?.verdict ?? 'no verdict'}): decline or request a new report`;
+      }
+      const problem = moneyProblem(outcome.recommendedLimit);
+      if (problem) return `recommendedLimit: ${problem}`;
+      if (outcome.recommendedLimit.currency !== state.input.requestedLimit.currency) {
+        return `recommendedLimit: must be in ${state.input.requestedLimit.currency}`;
+      }
+      return undefined;
+    }
+    case 'decline':
+      return outcome.reasonCodes.length === 0 ? 'reasonCodes: a decline needs at least one reason code' : undefined;
+    case 'request-new-report':
+      return undefined;
+  }
+}
