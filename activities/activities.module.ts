@@ -1,15 +1,33 @@
 import { Module } from '@nestjs/common';
-import type { LedgerProbeActivities } from '../libs/domain/src/index.js';
-import { LedgerModule } from '../libs/ledger/src/index.js';
+import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../libs/config/src/index.js';
+import type { LedgerProbeActivities, LoanApplicationActivities } from '../libs/domain/src/index.js';
+import { LedgerClient, LedgerModule, LedgerWriter, loadSigner } from '../libs/ledger/src/index.js';
 import { LedgerProbeActivitiesService } from './ledger-probe.activities.js';
+import { LoanApplicationActivitiesService } from './loan-application.activities.js';
+import { WebhookSender } from './webhook-sender.js';
 
 /** Every activity implementation the worker registers, by the name workflows call it. */
-export type LendbridgeActivities = LedgerProbeActivities;
+export type LendbridgeActivities = LedgerProbeActivities & LoanApplicationActivities;
 
 @Module({
   imports: [LedgerModule],
-  providers: [LedgerProbeActivitiesService],
-  exports: [LedgerProbeActivitiesService],
+  providers: [
+    {
+      // Resolved at boot: a worker that cannot sign or has no reference key must not start.
+      provide: LedgerWriter,
+      useFactory: async (config: LendbridgeConfig, client: LedgerClient) => {
+        if (!config.evidence.referenceKey) {
+          throw new ConfigurationError(['EVIDENCE_REFERENCE_KEY: required by the worker to record evidence']);
+        }
+        return new LedgerWriter(client, await loadSigner(config.ledger.signer, client.provider), config.ledger);
+      },
+      inject: [LENDBRIDGE_CONFIG, LedgerClient],
+    },
+    WebhookSender,
+    LedgerProbeActivitiesService,
+    LoanApplicationActivitiesService,
+  ],
+  exports: [LedgerProbeActivitiesService, LoanApplicationActivitiesService],
 })
 export class ActivitiesModule {}
 
@@ -17,6 +35,15 @@ export class ActivitiesModule {}
  * Binds the Nest-managed services into the plain object a Temporal Worker registers; the explicit
  * type makes the compiler check that every activity a workflow proxies is implemented.
  */
-export function bindActivities(ledgerProbe: LedgerProbeActivitiesService): LendbridgeActivities {
-  return { readLedgerInfo: () => ledgerProbe.readLedgerInfo() };
+export function bindActivities(
+  ledgerProbe: LedgerProbeActivitiesService,
+  loan: LoanApplicationActivitiesService,
+): LendbridgeActivities {
+  return {
+    readLedgerInfo: () => ledgerProbe.readLedgerInfo(),
+    recordEvidence: (input) => loan.recordEvidence(input),
+    verifyCreditReport: (input) => loan.verifyCreditReport(input),
+    notifyReviewers: (input) => loan.notifyReviewers(input),
+    deliverWebhook: (event) => loan.deliverWebhook(event),
+  };
 }

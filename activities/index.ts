@@ -1,2 +1,4 @@
 export * from './activities.module.js';
 export * from './ledger-probe.activities.js';
+export * from './loan-application.activities.js';
+export * from './webhook-sender.js';

@@ -3,7 +3,8 @@
  * Web UI), anvil (state under .data/), contracts deployed once, then the API and the worker.
  * Ctrl-C stops everything; state survives for the next start.
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../libs/config/src/index.js';
@@ -44,6 +45,13 @@ async function assertPortsFree(): Promise<void> {
       throw new Error(`port ${port} is taken (is another stack running?). Stop it, or set ${names[key]}=<free port>.`);
     }
   }
+}
+
+/** A reference key made once per data directory, so evidence references stay stable across restarts. */
+function devEvidenceReferenceKey(): string {
+  const file = join(DATA_DIR, 'evidence-reference.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
 }
 
 async function main(): Promise<void> {
@@ -96,8 +104,12 @@ async function main(): Promise<void> {
     LEDGER_REGISTRY_ADDRESS: registryAddress,
     LEDGER_EVIDENCE_ADDRESS: evidenceAddress,
   };
-  // Only the worker signs (evidence anchoring): the API gets no key.
-  const workerEnv: NodeJS.ProcessEnv = { ...appEnv, LEDGER_SIGNER_KEY: DEV_KEYS.recorder };
+  // Only the worker signs (evidence anchoring) and holds the evidence reference key: the API gets neither.
+  const workerEnv: NodeJS.ProcessEnv = {
+    ...appEnv,
+    LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
+    EVIDENCE_REFERENCE_KEY: env.EVIDENCE_REFERENCE_KEY || devEvidenceReferenceKey(),
+  };
   loadConfig(workerEnv); // fail here, with every problem listed, rather than in two child processes
   const worker = spawnManaged('worker', process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
     cwd: REPO_ROOT,

@@ -4,6 +4,7 @@ import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApiApp } from '../../apps/api/src/api-app.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { type LendbridgeConfig } from '../../libs/config/src/index.js';
+import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { startTestLedger, type TestLedger } from '../support/ledger.js';
 import { testConfig } from '../support/config.js';
 import { startTestDevServer } from '../support/temporal.js';
@@ -26,6 +27,8 @@ describe('ledger probe, end to end', () => {
       LEDGER_RPC_URL: ledger.rpcUrl,
       LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
       LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
+      LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
+      EVIDENCE_REFERENCE_KEY: 'e'.repeat(64),
       LEDGER_TIMEOUT_MS: '1000',
       HEALTH_TIMEOUT_MS: '1000',
     });

@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { bindActivities, LedgerProbeActivitiesService } from '../../../activities/index.js';
+import {
+  bindActivities,
+  LedgerProbeActivitiesService,
+  LoanApplicationActivitiesService,
+} from '../../../activities/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
 
 /** The workflow bundle entry: TypeScript sources under ts-jest/tsx, compiled JS under dist/. */
@@ -25,6 +29,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
     @Inject(LedgerProbeActivitiesService) private readonly ledgerProbe: LedgerProbeActivitiesService,
+    @Inject(LoanApplicationActivitiesService) private readonly loanApplication: LoanApplicationActivitiesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,7 +40,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       namespace,
       taskQueue,
       workflowsPath: workflowsEntry(),
-      activities: bindActivities(this.ledgerProbe),
+      activities: bindActivities(this.ledgerProbe, this.loanApplication),
     });
     this.running = this.worker.run();
     // A worker that fails on its own is fatal: exit so the supervisor (or `npm run dev`) sees it.

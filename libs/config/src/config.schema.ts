@@ -33,6 +33,14 @@ export const configSchema = ledgerSchema.extend({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('lendbridge'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
   HEALTH_TIMEOUT_MS: positiveInt.default(2000),
+  /** Where the worker tells the loan system about outcomes; unset: events are only logged. */
+  WEBHOOK_URL: z.url().optional(),
+  WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** HMAC key (32 bytes, hex) for the application references recorded on chain with evidence. */
+  EVIDENCE_REFERENCE_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters')
+    .optional(),
 });
 
 export type ConfigEnvironment = z.input<typeof configSchema>;

@@ -25,6 +25,8 @@ export interface LendbridgeConfig {
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   ledger: LedgerConfig;
   health: { timeoutMs: number };
+  webhook: { url?: string; secret?: string };
+  evidence: { referenceKey?: string };
 }
 
 /** Thrown when the environment does not describe a runnable configuration; lists every problem. */
@@ -38,6 +40,9 @@ export class ConfigurationError extends Error {
 /** Reads and validates settings once, at start-up, so a bad environment fails before serving. */
 export function loadConfig(env: Record<string, string | undefined>): LendbridgeConfig {
   const c = parse(configSchema, env);
+  if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) {
+    throw new ConfigurationError(['WEBHOOK_SECRET: required with WEBHOOK_URL (webhooks are always signed)']);
+  }
   return {
     api: { host: c.API_HOST, port: c.API_PORT },
     temporal: {
@@ -48,6 +53,8 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
     },
     ledger: toLedgerConfig(c),
     health: { timeoutMs: c.HEALTH_TIMEOUT_MS },
+    webhook: { url: c.WEBHOOK_URL, secret: c.WEBHOOK_SECRET },
+    evidence: { referenceKey: c.EVIDENCE_REFERENCE_KEY },
   };
 }
 

@@ -3,7 +3,7 @@
  * (a few known fields, a date, a yes/no), so a bare hash could be reversed by trying every candidate;
  * a secret 32-byte salt, kept off chain by whoever must later prove the evidence, makes that infeasible.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { canonicalizeJson } from './canonical-json.js';
 
 export const EVIDENCE_HASH_SCHEME = 'sha256-salted-jcs-v1';
@@ -37,4 +37,15 @@ export function hashEvidence(evidence: unknown, saltHex: string): string {
 export function sealEvidence(evidence: unknown): SealedEvidence {
   const salt = newEvidenceSalt();
   return { scheme: EVIDENCE_HASH_SCHEME, hash: hashEvidence(evidence, salt), salt };
+}
+
+/**
+ * The application reference recorded on chain next to evidence: an HMAC of the workflow id under a
+ * key only the lender holds. A plain hash of a guessable id (a tenant and a loan number) could be
+ * brute-forced to link an application's consent and decision on the public ledger.
+ */
+export function applicationReference(workflowId: string, keyHex: string): string {
+  if (!/^[0-9a-f]{64}$/.test(keyHex))
+    throw new Error('the application reference key must be 64 lowercase hex characters');
+  return createHmac('sha256', Buffer.from(keyHex, 'hex')).update(workflowId, 'utf8').digest('hex');
 }

@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ApplicationFailure } from '@temporalio/common';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../libs/config/src/index.js';
+import type {
+  LoanApplicationActivities,
+  ReportSubmission,
+  VerificationPolicy,
+  VerificationReceipt,
+  WebhookEvent,
+} from '../libs/domain/src/index.js';
+import { applicationReference, hashEvidence, isReportHashHex } from '../libs/hashing/src/index.js';
+import { EvidenceKind, LedgerClient, LedgerWriter } from '../libs/ledger/src/index.js';
+import { WebhookSender } from './webhook-sender.js';
+
+/**
+ * The loan application workflow's activities. Each is idempotent: evidence is recorded under a
+ * hash fixed by the workflow's salt (the writer sends nothing when it is already on chain), a
+ * verification only reads, and a webhook carries an event id stable across retries.
+ */
+@Injectable()
+export class LoanApplicationActivitiesService implements LoanApplicationActivities {
+  private readonly logger = new Logger('LoanApplicationActivities');
+
+  constructor(
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+    @Inject(LedgerClient) private readonly ledger: LedgerClient,
+    @Inject(LedgerWriter) private readonly writer: LedgerWriter,
+    @Inject(WebhookSender) private readonly webhooks: WebhookSender,
+  ) {}
+
+  async recordEvidence(input: {
+    workflowId: string;
+    kind: 'consent' | 'decision';
+    evidence: unknown;
+    salt: string;
+  }): Promise<{ evidenceHash: string }> {
+    const key = this.config.evidence.referenceKey;
+    if (!key) throw ApplicationFailure.nonRetryable('EVIDENCE_REFERENCE_KEY is not configured', 'ConfigurationError');
+    const evidenceHash = hashEvidence(input.evidence, input.salt);
+    const kind = input.kind === 'consent' ? EvidenceKind.Consent : EvidenceKind.Decision;
+    await this.writer.recordEvidence(evidenceHash, applicationReference(input.workflowId, key), kind);
+    return { evidenceHash };
+  }
+
+  async verifyCreditReport(input: {
+    report: ReportSubmission;
+    policy: VerificationPolicy;
+  }): Promise<VerificationReceipt> {
+    const { report, policy } = input;
+    if (!isReportHashHex(report.reportHash)) {
+      throw ApplicationFailure.nonRetryable('the report hash is not 64 lowercase hex characters', 'InvalidReportError');
+    }
+    return report.batch
+      ? await this.ledger.verifyReportInBatch(report.reportHash, report.batch.proof, report.batch.merkleRoot, policy)
+      : await this.ledger.verifyReport(report.reportHash, policy);
+  }
+
+  notifyReviewers(input: { workflowId: string; queue: string; escalated: boolean; dueAt: string }): Promise<void> {
+    // Reviewers work from their inbox; this line is what an alerting integration would hook into.
+    this.logger.log(
+      `${input.escalated ? 'escalated' : 'new'} review task in ${input.queue} for ${input.workflowId}, due ${input.dueAt}`,
+    );
+    return Promise.resolve();
+  }
+
+  async deliverWebhook(event: WebhookEvent): Promise<void> {
+    await this.webhooks.deliver(event);
+  }
+}

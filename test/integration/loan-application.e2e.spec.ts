@@ -1,0 +1,162 @@
+import { type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { Wallet } from 'ethers';
+import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import {
+  applicationWorkflowId,
+  claimReview,
+  completeReview,
+  DEFAULT_POLICY,
+  getState,
+  grantConsent,
+  LOAN_APPLICATION_WORKFLOW,
+  submitCreditReport,
+  type Actor,
+  type ApplicationInput,
+  type ApplicationState,
+} from '../../libs/domain/src/index.js';
+import { applicationReference, hashReportBytes } from '../../libs/hashing/src/index.js';
+import { EvidenceKind, LedgerClient } from '../../libs/ledger/src/index.js';
+import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
+import { testConfig } from '../support/config.js';
+import { startTestLedger, testWriter, type TestLedger } from '../support/ledger.js';
+import { startTestDevServer } from '../support/temporal.js';
+import { startWebhookReceiver, type TestWebhookReceiver } from '../support/webhook-receiver.js';
+
+const REFERENCE_KEY = 'ab'.repeat(32);
+const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-characters';
+const loanSystem: Actor = { subject: 'los-bank-a', roles: ['loan-system'], jurisdictions: [] };
+const alice: Actor = { subject: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] };
+
+// A loan application through the real worker module, the real dev server and anvil: evidence on
+// the ledger, verification against a report an issuer anchored, a signed webhook at the end.
+describe('loan application, end to end on the real dev server and anvil', () => {
+  let temporal: TestWorkflowEnvironment;
+  let ledger: TestLedger;
+  let receiver: TestWebhookReceiver;
+  let worker: INestApplicationContext;
+  let client: LedgerClient;
+
+  beforeAll(async () => {
+    [temporal, ledger, receiver] = await Promise.all([
+      startTestDevServer(),
+      startTestLedger(),
+      startWebhookReceiver(WEBHOOK_SECRET),
+    ]);
+    const config = testConfig({
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: 'e2e-loans',
+      LEDGER_RPC_URL: ledger.rpcUrl,
+      LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
+      LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
+      LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
+      EVIDENCE_REFERENCE_KEY: REFERENCE_KEY,
+      WEBHOOK_URL: receiver.url,
+      WEBHOOK_SECRET,
+    });
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+    client = new LedgerClient(ledger.settings);
+  }, 120_000);
+
+  afterAll(async () => {
+    client?.close();
+    await worker?.close();
+    await receiver?.close();
+    await ledger?.anvil.stop();
+    await temporal?.teardown();
+  });
+
+  it('approves an application whose report the issuer anchored, with evidence on chain and the loan system told', async () => {
+    const reportBytes = Buffer.from('%PDF-1.4 credit report issued by the HK agency');
+    const { hash: reportHash } = hashReportBytes(reportBytes);
+    await testWriter(client, DEV_KEYS.issuerHK).anchorReport(reportHash, new Date(Date.now() + 30 * 86_400_000));
+    receiver.failNext = 2; // the loan system is briefly down when the decision is ready
+
+    const input: ApplicationInput = {
+      tenant: 'bank-a',
+      applicationId: 'e2e-1',
+      loanSystemReference: 'LOS-E2E-1',
+      product: 'sme-credit-line',
+      requestedLimit: { amount: '120000.00', currency: 'HKD' },
+      applicantReference: 'pseudonym-e2e-1',
+      direction: 'southbound',
+      reviewJurisdiction: 'HK',
+      submittedBy: 'maker-mary',
+      policy: { ...DEFAULT_POLICY, trustedIssuers: [new Wallet(DEV_KEYS.issuerHK).address] },
+    };
+    const workflowId = applicationWorkflowId(input.tenant, input.applicationId);
+    const handle = await temporal.client.workflow.start(LOAN_APPLICATION_WORKFLOW, {
+      taskQueue: 'e2e-loans',
+      workflowId,
+      args: [input],
+    });
+    await handle.executeUpdate(grantConsent, {
+      args: [
+        {
+          actor: loanSystem,
+          consent: {
+            purposes: ['credit-assessment'],
+            dataCategories: ['credit-report'],
+            direction: 'southbound',
+            issuer: new Wallet(DEV_KEYS.issuerHK).address,
+            validUntil: '2027-06-01T00:00:00.000Z',
+            consentTextHash: 'c'.repeat(64),
+            channel: 'branch',
+            capturedAt: '2026-11-20T09:00:00.000Z',
+          },
+        },
+      ],
+    });
+    await handle.executeUpdate(submitCreditReport, {
+      args: [
+        {
+          actor: loanSystem,
+          report: {
+            reportHash,
+            scheme: 'sha256-raw-v1',
+            decisionFields: { score: 701, scoreBand: 'B', delinquencyFlags: [] },
+          },
+        },
+      ],
+    });
+    for (let i = 0; (await handle.query(getState)).stage !== 'IN_REVIEW'; i++) {
+      if (i > 200) throw new Error('never reached review');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const inReview = await handle.query(getState);
+    expect(inReview.verification).toMatchObject({
+      verdict: 'VERIFIED',
+      anchor: { issuerName: 'Demo Credit Reference Agency (HK)', issuerJurisdiction: 'HK' },
+    });
+
+    await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+    await handle.executeUpdate(completeReview, {
+      args: [
+        { actor: alice, outcome: { kind: 'approve', recommendedLimit: { amount: '100000.00', currency: 'HKD' } } },
+      ],
+    });
+    const state = (await handle.result()) as ApplicationState;
+
+    expect(state.stage).toBe('APPROVED');
+    // Band B: 75% of 120,000 = 90,000, below the reviewer's 100,000.
+    expect(state.decision).toMatchObject({ outcome: 'APPROVED', limit: { amount: '90000.00', currency: 'HKD' } });
+
+    const consentEvidence = await client.evidenceOf(state.consent!.evidenceHash!);
+    expect(consentEvidence).toMatchObject({
+      kind: EvidenceKind.Consent,
+      applicationRef: `0x${applicationReference(workflowId, REFERENCE_KEY)}`,
+      recorder: new Wallet(DEV_KEYS.recorder).address,
+    });
+
+    for (let i = 0; receiver.events.length === 0; i++) {
+      if (i > 200) throw new Error('no webhook arrived');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(receiver.badSignatures).toBe(0);
+    expect(receiver.requests).toBeGreaterThanOrEqual(3); // two refused, then delivered
+    expect(receiver.events).toEqual([
+      expect.objectContaining({ eventId: `${workflowId}/application.decided`, type: 'application.decided' }),
+    ]);
+  });
+});
