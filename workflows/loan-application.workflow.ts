@@ -12,6 +12,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -177,8 +178,11 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
     },
   );
 
+  // Numbered in the workflow, so an event keeps its id across delivery retries and two events of
+  // one type (two review rounds) never share one.
+  let eventCount = 0;
   const event = (type: WebhookEvent['type'], data: Record<string, unknown>): WebhookEvent => ({
-    eventId: `${workflowId}/${type}`,
+    eventId: `${workflowId}/${++eventCount}/${type}`,
     type,
     workflowId,
     tenant: input.tenant,
@@ -271,6 +275,13 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       decisions: [],
     };
     enter(LoanStage.IN_REVIEW);
+    // Added after the first release: applications already in flight have no such event in their
+    // history, so replaying them must skip it. patched() marks new runs and keeps old ones valid.
+    if (patched('tell-loan-system-review-started')) {
+      await notify.deliverWebhook(
+        event('application.in-review', { queue: state.review.queue, dueAt: state.review.dueAt }),
+      );
+    }
     await notify.notifyReviewers({
       workflowId,
       queue: state.review.queue,

@@ -71,7 +71,6 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     const reportBytes = Buffer.from('%PDF-1.4 credit report issued by the HK agency');
     const { hash: reportHash } = hashReportBytes(reportBytes);
     await testWriter(client, DEV_KEYS.issuerHK).anchorReport(reportHash, new Date(Date.now() + 30 * 86_400_000));
-    receiver.failNext = 2; // the loan system is briefly down when the decision is ready
 
     const input: ApplicationInput = {
       tenant: 'bank-a',
@@ -130,6 +129,11 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       anchor: { issuerName: 'Demo Credit Reference Agency (HK)', issuerJurisdiction: 'HK' },
     });
 
+    for (let i = 0; !receiver.events.some((e) => e.type === 'application.in-review'); i++) {
+      if (i > 200) throw new Error('the in-review event never arrived');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    receiver.failNext = 2; // the loan system is briefly down when the decision is ready
     await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
     await handle.executeUpdate(completeReview, {
       args: [
@@ -149,14 +153,15 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       recorder: new Wallet(DEV_KEYS.recorder).address,
     });
 
-    for (let i = 0; receiver.events.length === 0; i++) {
+    for (let i = 0; !receiver.events.some((e) => e.type === 'application.decided'); i++) {
       if (i > 200) throw new Error('no webhook arrived');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(receiver.badSignatures).toBe(0);
-    expect(receiver.requests).toBeGreaterThanOrEqual(3); // two refused, then delivered
-    expect(receiver.events).toEqual([
-      expect.objectContaining({ eventId: `${workflowId}/application.decided`, type: 'application.decided' }),
+    expect(receiver.requests).toBe(4); // in-review; the decision refused twice, then delivered
+    expect(receiver.events.map((e) => [e.eventId, e.type])).toEqual([
+      [`${workflowId}/1/application.in-review`, 'application.in-review'],
+      [`${workflowId}/2/application.decided`, 'application.decided'],
     ]);
   });
 });

@@ -8,7 +8,12 @@ import { type VerificationPolicy, type VerificationReceipt } from './verificatio
 /** A message to the loan system; `eventId` is unique and stable across retries (receivers dedupe on it). */
 export interface WebhookEvent {
   eventId: string;
-  type: 'application.withdrawn' | 'application.expired' | 'application.failed' | 'application.decided';
+  type:
+    | 'application.in-review'
+    | 'application.withdrawn'
+    | 'application.expired'
+    | 'application.failed'
+    | 'application.decided';
   workflowId: string;
   tenant: string;
   applicationId: string;
