@@ -108,6 +108,7 @@ async function main(): Promise<void> {
   const workerEnv: NodeJS.ProcessEnv = {
     ...appEnv,
     LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
+    WORKER_WORKFLOW_BUNDLE: join(REPO_ROOT, 'dist', 'workflow-bundle.js'),
     EVIDENCE_REFERENCE_KEY: env.EVIDENCE_REFERENCE_KEY || devEvidenceReferenceKey(),
   };
   loadConfig(workerEnv); // fail here, with every problem listed, rather than in two child processes

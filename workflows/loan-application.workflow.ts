@@ -32,6 +32,7 @@ import {
   SearchAttributeKeys,
   submitCreditReport,
   TERMINAL_STAGES,
+  toMinorUnits,
   Verdict,
   type Actor,
   type ApplicationInput,
@@ -99,6 +100,16 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
   // Before any handler is set: an update that arrives with the first task is delivered the moment
   // its handler is registered, and must find the application already waiting for consent.
   record('application received');
+  // What ops filter by that never changes. Added after histories were recorded: a new command, so
+  // behind patched() (the replay test failed without it).
+  if (patched('application-search-attributes')) {
+    upsertSearchAttributes([
+      { key: SearchAttributeKeys.Tenant, value: input.tenant },
+      { key: SearchAttributeKeys.LoanSystemReference, value: input.loanSystemReference },
+      { key: SearchAttributeKeys.Jurisdiction, value: input.reviewJurisdiction },
+      { key: SearchAttributeKeys.RequestedAmountMinor, value: Number(toMinorUnits(input.requestedLimit)) },
+    ]);
+  }
   enter(LoanStage.AWAITING_CONSENT);
 
   setHandler(getState, () => state);

@@ -123,6 +123,17 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       if (i > 200) throw new Error('never reached review');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // What ops type into the Temporal UI's search box finds it, by stage and by tenant.
+    const listed = async (query: string): Promise<string[]> => {
+      const ids: string[] = [];
+      for await (const execution of temporal.client.workflow.list({ query })) ids.push(execution.workflowId);
+      return ids;
+    };
+    const query = `LoanStage = 'IN_REVIEW' AND Tenant = 'bank-a' AND ReviewQueue = 'HK-standard'`;
+    for (let i = 0; !(await listed(query)).includes(workflowId); i++) {
+      if (i > 100) throw new Error(`not listed by: ${query}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const inReview = await handle.query(getState);
     expect(inReview.verification).toMatchObject({
       verdict: 'VERIFIED',
@@ -143,6 +154,11 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     const state = (await handle.result()) as ApplicationState;
 
     expect(state.stage).toBe('APPROVED');
+    const approvedQuery = `LoanOutcome = 'APPROVED' AND RequestedAmountMinor = 12000000`;
+    for (let i = 0; !(await listed(approvedQuery)).includes(workflowId); i++) {
+      if (i > 100) throw new Error(`not listed by: ${approvedQuery}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     // Band B: 75% of 120,000 = 90,000, below the reviewer's 100,000.
     expect(state.decision).toMatchObject({ outcome: 'APPROVED', limit: { amount: '90000.00', currency: 'HKD' } });
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { workflowsEntry } from '../../apps/worker/src/temporal-worker.service.js';
@@ -352,6 +353,23 @@ describe('loanApplicationWorkflow', () => {
     expect(failures).toBe(5);
     expect(state.stage).toBe('APPROVED');
     expect(calls.verifications).toBe(1);
+  });
+
+  it('fails, and tells the loan system, when verification fails for good', async () => {
+    const { activities, calls } = fakeActivities();
+    const broken: LoanApplicationActivities = {
+      ...activities,
+      verifyCreditReport: () => {
+        throw ApplicationFailure.nonRetryable(
+          'the report hash is not 64 lowercase hex characters',
+          'InvalidReportError',
+        );
+      },
+    };
+    const state = await run(broken, input(), consentAndReport);
+    expect(state.stage).toBe('FAILED');
+    expect(calls.webhooks.map((w) => w.type)).toEqual(['application.failed']);
+    expect(calls.webhooks[0]?.data.reason).toContain('not 64 lowercase hex');
   });
 
   it('applies an update sent twice with the same update id once', async () => {

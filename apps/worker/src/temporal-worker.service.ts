@@ -34,13 +34,20 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const { address, namespace, taskQueue } = this.config.temporal;
+    const tuning = this.config.worker;
     this.connection = await NativeConnection.connect({ address });
     this.worker = await Worker.create({
       connection: this.connection,
       namespace,
       taskQueue,
-      workflowsPath: workflowsEntry(),
+      // A prebuilt bundle outside development; bundling at start is for editing workflows.
+      ...(tuning.workflowBundle
+        ? { workflowBundle: { codePath: tuning.workflowBundle } }
+        : { workflowsPath: workflowsEntry() }),
       activities: bindActivities(this.ledgerProbe, this.loanApplication),
+      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
+      maxCachedWorkflows: tuning.maxCachedWorkflows,
     });
     this.running = this.worker.run();
     // A worker that fails on its own is fatal: exit so the supervisor (or `npm run dev`) sees it.
@@ -48,7 +55,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       this.logger.error(`worker failed: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     });
-    this.logger.log(`polling task queue "${taskQueue}" on ${address} (namespace ${namespace})`);
+    this.logger.log(
+      `polling task queue "${taskQueue}" on ${address} (namespace ${namespace}), ` +
+        `workflows ${tuning.workflowBundle ? `from bundle ${tuning.workflowBundle}` : 'bundled at start'}`,
+    );
   }
 
   /** Resolves when the worker has stopped; for the main module to await. */

@@ -33,6 +33,11 @@ export const configSchema = ledgerSchema.extend({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('lendbridge'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
   HEALTH_TIMEOUT_MS: positiveInt.default(2000),
+  /** A workflow bundle prebuilt by `npm run build`; unset: the worker bundles workflows at start. */
+  WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(1000),
   /** Where the worker tells the loan system about outcomes; unset: events are only logged. */
   WEBHOOK_URL: z.url().optional(),
   WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional(),

@@ -25,6 +25,12 @@ export interface LendbridgeConfig {
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   ledger: LedgerConfig;
   health: { timeoutMs: number };
+  worker: {
+    workflowBundle?: string;
+    maxConcurrentActivities: number;
+    maxConcurrentWorkflowTasks: number;
+    maxCachedWorkflows: number;
+  };
   webhook: { url?: string; secret?: string };
   evidence: { referenceKey?: string };
 }
@@ -53,6 +59,12 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
     },
     ledger: toLedgerConfig(c),
     health: { timeoutMs: c.HEALTH_TIMEOUT_MS },
+    worker: {
+      workflowBundle: c.WORKER_WORKFLOW_BUNDLE,
+      maxConcurrentActivities: c.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
+    },
     webhook: { url: c.WEBHOOK_URL, secret: c.WEBHOOK_SECRET },
     evidence: { referenceKey: c.EVIDENCE_REFERENCE_KEY },
   };
