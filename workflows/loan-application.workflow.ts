@@ -223,13 +223,12 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
         evidence: { workflowId, consent: state.consent!.grant },
         salt: consentSalt,
       }),
-    );
-    const [consentEvidence] = await Promise.all([
-      consentAnchoring,
-      awaitOrExpire(() => state.report !== undefined, policy.reportDeadline),
-    ]);
-    state.consent!.evidenceHash = consentEvidence.evidenceHash;
-    record('consent evidence anchored');
+    ).then((evidence) => {
+      state.consent!.evidenceHash = evidence.evidenceHash;
+      record('consent evidence anchored');
+      return evidence;
+    });
+    await Promise.all([consentAnchoring, awaitOrExpire(() => state.report !== undefined, policy.reportDeadline)]);
 
     for (;;) {
       if (state.report === undefined) {
@@ -316,8 +315,7 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
     await flow.run(runApplication);
   } catch (error) {
     if (isCancellation(error) && withdrawal) {
-      const evidence = await consentAnchoring?.catch(() => undefined);
-      if (evidence && state.consent) state.consent.evidenceHash = evidence.evidenceHash;
+      await consentAnchoring?.catch(() => undefined);
       enter(LoanStage.WITHDRAWN);
       await notify.deliverWebhook(event('application.withdrawn', { reason: withdrawal.reason }));
     } else if (error instanceof DeadlinePassed) {

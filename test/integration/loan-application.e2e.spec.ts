@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
@@ -18,6 +21,7 @@ import {
 } from '../../libs/domain/src/index.js';
 import { applicationReference, hashReportBytes } from '../../libs/hashing/src/index.js';
 import { EvidenceKind, LedgerClient } from '../../libs/ledger/src/index.js';
+import { startAnvil } from '../../tools/stack/anvil.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { testConfig } from '../support/config.js';
 import { startTestLedger, testWriter, type TestLedger } from '../support/ledger.js';
@@ -28,6 +32,17 @@ const REFERENCE_KEY = 'ab'.repeat(32);
 const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-characters';
 const loanSystem: Actor = { subject: 'los-bank-a', roles: ['loan-system'], jurisdictions: [] };
 const alice: Actor = { subject: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] };
+const FIELDS = { score: 701, scoreBand: 'B' as const, delinquencyFlags: [] };
+const CONSENT = {
+  purposes: ['credit-assessment'],
+  dataCategories: ['credit-report'],
+  direction: 'southbound' as const,
+  issuer: new Wallet(DEV_KEYS.issuerHK).address,
+  validUntil: '2027-06-01T00:00:00.000Z',
+  consentTextHash: 'c'.repeat(64),
+  channel: 'branch',
+  capturedAt: '2026-11-20T09:00:00.000Z',
+};
 
 // A loan application through the real worker module, the real dev server and anvil: evidence on
 // the ledger, verification against a report an issuer anchored, a signed webhook at the end.
@@ -37,11 +52,12 @@ describe('loan application, end to end on the real dev server and anvil', () => 
   let receiver: TestWebhookReceiver;
   let worker: INestApplicationContext;
   let client: LedgerClient;
+  const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-e2e-'));
 
   beforeAll(async () => {
     [temporal, ledger, receiver] = await Promise.all([
       startTestDevServer(),
-      startTestLedger(),
+      startTestLedger({ stateFile: join(stateDir, 'anvil.json') }),
       startWebhookReceiver(WEBHOOK_SECRET),
     ]);
     const config = testConfig({
@@ -65,6 +81,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     await receiver?.close();
     await ledger?.anvil.stop();
     await temporal?.teardown();
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('approves an application whose report the issuer anchored, with evidence on chain and the loan system told', async () => {
@@ -179,5 +196,46 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       [`${workflowId}/1/application.in-review`, 'application.in-review'],
       [`${workflowId}/2/application.decided`, 'application.decided'],
     ]);
+  });
+
+  it('rides out a ledger outage during verification and carries on when the node is back', async () => {
+    const { hash: reportHash } = hashReportBytes(Buffer.from('%PDF-1.4 a report verified across an outage'));
+    await testWriter(client, DEV_KEYS.issuerHK).anchorReport(reportHash, new Date(Date.now() + 30 * 86_400_000));
+    const input: ApplicationInput = {
+      tenant: 'bank-a',
+      applicationId: 'e2e-outage',
+      loanSystemReference: 'LOS-E2E-2',
+      product: 'sme-credit-line',
+      requestedLimit: { amount: '50000.00', currency: 'HKD' },
+      applicantReference: 'pseudonym-e2e-2',
+      direction: 'southbound',
+      reviewJurisdiction: 'HK',
+      submittedBy: 'maker-mary',
+      policy: { ...DEFAULT_POLICY, manualReview: 'on-exception', trustedIssuers: 'any-member' },
+    };
+    const handle = await temporal.client.workflow.start(LOAN_APPLICATION_WORKFLOW, {
+      taskQueue: 'e2e-loans',
+      workflowId: applicationWorkflowId(input.tenant, input.applicationId),
+      args: [input],
+    });
+    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: CONSENT }] });
+    for (let i = 0; !(await handle.query(getState)).consent?.evidenceHash; i++) {
+      if (i > 200) throw new Error('consent evidence never anchored');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    await ledger.anvil.stop(); // the node goes away just before the report arrives
+    await handle.executeUpdate(submitCreditReport, {
+      args: [{ actor: loanSystem, report: { reportHash, scheme: 'sha256-raw-v1', decisionFields: FIELDS } }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const during = await handle.describe();
+    expect((await handle.query(getState)).stage).toBe('VERIFYING');
+    expect(during.raw.pendingActivities?.[0]?.attempt).toBeGreaterThan(1); // retrying, not failed
+
+    ledger.anvil = await startAnvil({ port: ledger.port, stateFile: join(stateDir, 'anvil.json') });
+    const state = (await handle.result()) as ApplicationState;
+    expect(state.stage).toBe('APPROVED');
+    expect(state.verification?.verdict).toBe('VERIFIED');
   });
 });

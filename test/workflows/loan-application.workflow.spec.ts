@@ -14,6 +14,7 @@ import {
   getState,
   grantConsent,
   LOAN_APPLICATION_WORKFLOW,
+  releaseReview,
   revokeConsent,
   submitCreditReport,
   Verdict,
@@ -353,6 +354,55 @@ describe('loanApplicationWorkflow', () => {
     expect(failures).toBe(5);
     expect(state.stage).toBe('APPROVED');
     expect(calls.verifications).toBe(1);
+  });
+
+  it.each([Verdict.REVOKED, Verdict.EXPIRED, Verdict.UNTRUSTED_ISSUER])(
+    'refuses to approve a report the ledger calls %s, and declines it',
+    async (verdict) => {
+      const { activities } = fakeActivities([verdict]);
+      const state = await run(activities, input(), async (handle) => {
+        await consentAndReport(handle);
+        await waitForStage(handle, 'IN_REVIEW');
+        await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+        const approve = { kind: 'approve' as const, recommendedLimit: { amount: '50000.00', currency: 'HKD' } };
+        expect(
+          await refusal(handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: approve }] })),
+        ).toBe(`the report is not verified (${verdict}): decline or request a new report`);
+        await handle.executeUpdate(completeReview, {
+          args: [{ actor: alice, outcome: { kind: 'decline', reasonCodes: [`REPORT_${verdict}`] } }],
+        });
+      });
+      expect(state.stage).toBe('DECLINED');
+      expect(state.verification?.verdict).toBe(verdict);
+      expect(state.decision).toMatchObject({ outcome: 'DECLINED', reasonCodes: [`REPORT_${verdict}`] });
+    },
+  );
+
+  it('lets the claimer release a task for another reviewer, and no one else', async () => {
+    const { activities } = fakeActivities();
+    const state = await run(activities, input(), async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      expect(await refusal(handle.executeUpdate(claimReview, { args: [{ actor: bob }] }))).toContain(
+        'claimed by alice',
+      );
+      expect(await refusal(handle.executeUpdate(releaseReview, { args: [{ actor: bob }] }))).toContain(
+        'only the reviewer who claimed the task may release it',
+      );
+      const released = await handle.executeUpdate(releaseReview, { args: [{ actor: alice }] });
+      expect(released.review?.claimedBy).toBeUndefined();
+      await handle.executeUpdate(claimReview, { args: [{ actor: bob }] });
+      await handle.executeUpdate(completeReview, {
+        args: [{ actor: bob, outcome: { kind: 'decline', reasonCodes: ['X'] } }],
+      });
+    });
+    expect(state.review?.decisions.map((d) => d.reviewer)).toEqual(['bob']);
+    expect(state.timeline.filter((t) => t.event.startsWith('review ')).map((t) => `${t.event} by ${t.actor}`)).toEqual([
+      'review claimed by alice',
+      'review released by alice',
+      'review claimed by bob',
+    ]);
   });
 
   it('fails, and tells the loan system, when verification fails for good', async () => {
