@@ -46,6 +46,23 @@ const CONSENT = {
 
 // A loan application through the real worker module, the real dev server and anvil: evidence on
 // the ledger, verification against a report an issuer anchored, a signed webhook at the end.
+/** An application of bank-a reviewed in HK; each test names its own id. */
+function application(applicationId: string, overrides: Partial<ApplicationInput> = {}): ApplicationInput {
+  return {
+    tenant: 'bank-a',
+    applicationId,
+    loanSystemReference: `LOS-${applicationId}`,
+    product: 'sme-credit-line',
+    requestedLimit: { amount: '120000.00', currency: 'HKD' },
+    applicantReference: `pseudonym-${applicationId}`,
+    direction: 'southbound',
+    reviewJurisdiction: 'HK',
+    submittedBy: 'maker-mary',
+    policy: { ...DEFAULT_POLICY, trustedIssuers: [new Wallet(DEV_KEYS.issuerHK).address] },
+    ...overrides,
+  };
+}
+
 describe('loan application, end to end on the real dev server and anvil', () => {
   let temporal: TestWorkflowEnvironment;
   let ledger: TestLedger;
@@ -89,52 +106,16 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     const { hash: reportHash } = hashReportBytes(reportBytes);
     await testWriter(client, DEV_KEYS.issuerHK).anchorReport(reportHash, new Date(Date.now() + 30 * 86_400_000));
 
-    const input: ApplicationInput = {
-      tenant: 'bank-a',
-      applicationId: 'e2e-1',
-      loanSystemReference: 'LOS-E2E-1',
-      product: 'sme-credit-line',
-      requestedLimit: { amount: '120000.00', currency: 'HKD' },
-      applicantReference: 'pseudonym-e2e-1',
-      direction: 'southbound',
-      reviewJurisdiction: 'HK',
-      submittedBy: 'maker-mary',
-      policy: { ...DEFAULT_POLICY, trustedIssuers: [new Wallet(DEV_KEYS.issuerHK).address] },
-    };
+    const input = application('e2e-1');
     const workflowId = applicationWorkflowId(input.tenant, input.applicationId);
     const handle = await temporal.client.workflow.start(LOAN_APPLICATION_WORKFLOW, {
       taskQueue: 'e2e-loans',
       workflowId,
       args: [input],
     });
-    await handle.executeUpdate(grantConsent, {
-      args: [
-        {
-          actor: loanSystem,
-          consent: {
-            purposes: ['credit-assessment'],
-            dataCategories: ['credit-report'],
-            direction: 'southbound',
-            issuer: new Wallet(DEV_KEYS.issuerHK).address,
-            validUntil: '2027-06-01T00:00:00.000Z',
-            consentTextHash: 'c'.repeat(64),
-            channel: 'branch',
-            capturedAt: '2026-11-20T09:00:00.000Z',
-          },
-        },
-      ],
-    });
+    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: CONSENT }] });
     await handle.executeUpdate(submitCreditReport, {
-      args: [
-        {
-          actor: loanSystem,
-          report: {
-            reportHash,
-            scheme: 'sha256-raw-v1',
-            decisionFields: { score: 701, scoreBand: 'B', delinquencyFlags: [] },
-          },
-        },
-      ],
+      args: [{ actor: loanSystem, report: { reportHash, scheme: 'sha256-raw-v1', decisionFields: FIELDS } }],
     });
     for (let i = 0; (await handle.query(getState)).stage !== 'IN_REVIEW'; i++) {
       if (i > 200) throw new Error('never reached review');
@@ -201,18 +182,10 @@ describe('loan application, end to end on the real dev server and anvil', () => 
   it('rides out a ledger outage during verification and carries on when the node is back', async () => {
     const { hash: reportHash } = hashReportBytes(Buffer.from('%PDF-1.4 a report verified across an outage'));
     await testWriter(client, DEV_KEYS.issuerHK).anchorReport(reportHash, new Date(Date.now() + 30 * 86_400_000));
-    const input: ApplicationInput = {
-      tenant: 'bank-a',
-      applicationId: 'e2e-outage',
-      loanSystemReference: 'LOS-E2E-2',
-      product: 'sme-credit-line',
+    const input = application('e2e-outage', {
       requestedLimit: { amount: '50000.00', currency: 'HKD' },
-      applicantReference: 'pseudonym-e2e-2',
-      direction: 'southbound',
-      reviewJurisdiction: 'HK',
-      submittedBy: 'maker-mary',
       policy: { ...DEFAULT_POLICY, manualReview: 'on-exception', trustedIssuers: 'any-member' },
-    };
+    });
     const handle = await temporal.client.workflow.start(LOAN_APPLICATION_WORKFLOW, {
       taskQueue: 'e2e-loans',
       workflowId: applicationWorkflowId(input.tenant, input.applicationId),

@@ -198,6 +198,13 @@ describe('loanApplicationWorkflow', () => {
     await handle.executeUpdate(submitCreditReport, { args: [{ actor: loanSystem, report }] });
   };
 
+  /** Alice claims the task and tries to approve it; returns why the approval was refused. */
+  const claimAndTryApproving = async (handle: WorkflowHandle): Promise<string> => {
+    await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+    const approve = { kind: 'approve' as const, recommendedLimit: { amount: '50000.00', currency: 'HKD' } };
+    return await refusal(handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: approve }] }));
+  };
+
   const waitForStage = async (handle: WorkflowHandle, stage: ApplicationState['stage']): Promise<void> => {
     for (let i = 0; i < 100; i++) {
       if ((await handle.query(getState)).stage === stage) return;
@@ -303,16 +310,13 @@ describe('loanApplicationWorkflow', () => {
     const state = await run(activities, input(), async (handle) => {
       await consentAndReport(handle);
       await waitForStage(handle, 'IN_REVIEW');
-      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
-      const approve = { kind: 'approve' as const, recommendedLimit: { amount: '50000.00', currency: 'HKD' } };
-      expect(
-        await refusal(handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: approve }] })),
-      ).toContain('the report is not verified (NOT_ANCHORED)');
+      expect(await claimAndTryApproving(handle)).toContain('the report is not verified (NOT_ANCHORED)');
       await handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: { kind: 'request-new-report' } }] });
       await waitForStage(handle, 'AWAITING_REPORT');
       await handle.executeUpdate(submitCreditReport, { args: [{ actor: loanSystem, report }] });
       await waitForStage(handle, 'IN_REVIEW');
       await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      const approve = { kind: 'approve' as const, recommendedLimit: { amount: '50000.00', currency: 'HKD' } };
       await handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: approve }] });
     });
     expect(state.stage).toBe('APPROVED');
@@ -363,11 +367,9 @@ describe('loanApplicationWorkflow', () => {
       const state = await run(activities, input(), async (handle) => {
         await consentAndReport(handle);
         await waitForStage(handle, 'IN_REVIEW');
-        await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
-        const approve = { kind: 'approve' as const, recommendedLimit: { amount: '50000.00', currency: 'HKD' } };
-        expect(
-          await refusal(handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: approve }] })),
-        ).toBe(`the report is not verified (${verdict}): decline or request a new report`);
+        expect(await claimAndTryApproving(handle)).toBe(
+          `the report is not verified (${verdict}): decline or request a new report`,
+        );
         await handle.executeUpdate(completeReview, {
           args: [{ actor: alice, outcome: { kind: 'decline', reasonCodes: [`REPORT_${verdict}`] } }],
         });
