@@ -8,7 +8,7 @@ import type {
   VerificationReceipt,
   WebhookEvent,
 } from '../libs/domain/src/index.js';
-import { applicationReference, hashEvidence, isReportHashHex } from '../libs/hashing/src/index.js';
+import { applicationReference, evidenceSalt, hashEvidence, isReportHashHex } from '../libs/hashing/src/index.js';
 import { EvidenceKind, LedgerClient, LedgerWriter } from '../libs/ledger/src/index.js';
 import { WebhookSender } from './webhook-sender.js';
 
@@ -32,11 +32,12 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
     workflowId: string;
     kind: 'consent' | 'decision';
     evidence: unknown;
-    salt: string;
+    saltSeed: string;
   }): Promise<{ evidenceHash: string }> {
     const key = this.config.evidence.referenceKey;
     if (!key) throw ApplicationFailure.nonRetryable('EVIDENCE_REFERENCE_KEY is not configured', 'ConfigurationError');
-    const evidenceHash = hashEvidence(input.evidence, input.salt);
+    // The salt can be derived again from the seed (in the history) and the key, to prove the evidence.
+    const evidenceHash = hashEvidence(input.evidence, evidenceSalt(input.saltSeed, key));
     const kind = input.kind === 'consent' ? EvidenceKind.Consent : EvidenceKind.Decision;
     await this.writer.recordEvidence(evidenceHash, applicationReference(input.workflowId, key), kind);
     return { evidenceHash };

@@ -42,6 +42,7 @@ export class WebhookSender {
       },
       body,
     });
+    await response.body?.cancel(); // the answer's body is not needed; free the connection
     if (response.status < 200 || response.status > 299) {
       throw new Error(`webhook ${event.eventId} answered ${response.status}; will retry`);
     }

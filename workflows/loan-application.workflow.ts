@@ -20,6 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  applicationInputProblem,
   claimReview,
   completeReview,
   decideCreditLine,
@@ -38,20 +39,53 @@ import {
   type ApplicationInput,
   type ApplicationState,
   type LoanApplicationActivities,
+  type ConsentGrant,
+  type ReportSubmission,
   type ReviewOutcome,
   type WebhookEvent,
 } from '../libs/domain/src/index.js';
-import { approvalsRequired, claimRefusal, completeRefusal, releaseRefusal } from './loan-application/review-rules.js';
+import {
+  approvalsRequired,
+  claimRefusal,
+  completeRefusal,
+  consentRefusal,
+  loanSystemRefusal,
+  releaseRefusal,
+  reportRefusal,
+} from './loan-application/review-rules.js';
+
+/** Errors that no retry can cure (see libs/ledger/src/ledger-errors.ts and the activities). */
+const FINAL_ERRORS = [
+  'LedgerMismatchError',
+  'LedgerRevertError',
+  'LedgerInputError',
+  'LedgerSignerMissingError',
+  'InvalidReportError',
+  'ConfigurationError',
+];
 
 const ledger = proxyActivities<LoanApplicationActivities>({
-  startToCloseTimeout: '30 seconds',
+  // Longer than a transaction's receipt wait (LEDGER_TX_TIMEOUT_MS), so an attempt is not cut off
+  // while its transaction is still pending.
+  startToCloseTimeout: '2 minutes',
   // A ledger outage of minutes must not fail an application: retry with backoff, bounded overall.
   scheduleToCloseTimeout: '2 hours',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['LedgerMismatchError', 'LedgerRevertError', 'InvalidReportError'],
+    nonRetryableErrorTypes: FINAL_ERRORS,
+  },
+});
+// Evidence of a decision already taken: retried until the ledger takes it, however long that is,
+// because failing an application reviewers approved would be worse than waiting.
+const decisionLedger = proxyActivities<LoanApplicationActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: FINAL_ERRORS,
   },
 });
 // The loan system must learn the outcome: retried until it answers 2xx, however long that takes.
@@ -70,6 +104,8 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
   let withdrawal: { actor: string; reason: string } | undefined;
   let consentAnchoring: Promise<{ evidenceHash: string }> | undefined;
   let reviewDone = false;
+  /** The review decision that completed the round: what DECIDING acts on. */
+  let roundOutcome: ReviewOutcome | undefined;
   const flow = new CancellationScope();
 
   const record = (event: string, actor?: string): void => {
@@ -97,9 +133,30 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
   const expectStage = (stage: ApplicationState['stage']): void =>
     refuseUnless(state.stage === stage ? undefined : `the application is ${state.stage}, not ${stage}`);
 
+  // Numbered in the workflow, so an event keeps its id across delivery retries and two events of
+  // one type (two review rounds) never share one.
+  let eventCount = 0;
+  const event = (type: WebhookEvent['type'], data: Record<string, unknown>): WebhookEvent => ({
+    eventId: `${workflowId}/${++eventCount}/${type}`,
+    type,
+    workflowId,
+    tenant: input.tenant,
+    applicationId: input.applicationId,
+    occurredAt: new Date().toISOString(),
+    data,
+  });
+
   // Before any handler is set: an update that arrives with the first task is delivered the moment
   // its handler is registered, and must find the application already waiting for consent.
   record('application received');
+  // Input no policy can process fails at once, before anything is anchored or anyone waits.
+  const inputProblem = applicationInputProblem(input);
+  if (inputProblem) {
+    record(`failed: ${inputProblem}`);
+    enter(LoanStage.FAILED);
+    await notify.deliverWebhook(event('application.failed', { reason: inputProblem }));
+    return state;
+  }
   // What ops filter by that never changes. Added after histories were recorded: a new command, so
   // behind patched() (the replay test failed without it).
   if (patched('application-search-attributes')) {
@@ -120,7 +177,13 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       record('consent granted', actor.subject);
       return state;
     },
-    { validator: (_request) => expectStage(LoanStage.AWAITING_CONSENT) },
+    {
+      validator: ({ actor, consent }: { actor: Actor; consent: ConsentGrant }) => {
+        refuseUnless(loanSystemRefusal(actor));
+        expectStage(LoanStage.AWAITING_CONSENT);
+        refuseUnless(consentRefusal(state, consent, new Date()));
+      },
+    },
   );
   setHandler(
     revokeConsent,
@@ -131,12 +194,15 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       return state;
     },
     {
-      validator: (_request) =>
+      validator: ({ actor }: { actor: Actor }) => {
+        refuseUnless(loanSystemRefusal(actor));
+        // Once the review is complete the decision is being taken: too late to withdraw.
         refuseUnless(
-          withdrawal || TERMINAL_STAGES.includes(state.stage) || state.stage === LoanStage.DECIDING
+          withdrawal || reviewDone || TERMINAL_STAGES.includes(state.stage) || state.stage === LoanStage.DECIDING
             ? `the application is ${state.stage}: consent can no longer be revoked`
             : undefined,
-        ),
+        );
+      },
     },
   );
   setHandler(
@@ -147,7 +213,13 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       record(`credit report submitted (${report.scheme})`, actor.subject);
       return state;
     },
-    { validator: (_request) => expectStage(LoanStage.AWAITING_REPORT) },
+    {
+      validator: ({ actor, report }: { actor: Actor; report: ReportSubmission }) => {
+        refuseUnless(loanSystemRefusal(actor));
+        expectStage(LoanStage.AWAITING_REPORT);
+        refuseUnless(reportRefusal(state, report));
+      },
+    },
   );
   setHandler(
     claimReview,
@@ -156,7 +228,7 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       record('review claimed', actor.subject);
       return state;
     },
-    { validator: ({ actor }: { actor: Actor }) => refuseUnless(claimRefusal(state, actor)) },
+    { validator: ({ actor }: { actor: Actor }) => refuseUnless(claimRefusal(state, actor, reviewDone)) },
   );
   setHandler(
     releaseReview,
@@ -175,43 +247,29 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       review.decisions.push(decision);
       record(`review: ${outcome.kind}`, actor.subject);
       setReviewer(undefined);
-      if (outcome.kind === 'approve') {
-        review.approvals.push(decision);
-        reviewDone = review.approvals.length >= approvalsRequired(state);
-      } else {
-        reviewDone = true;
-      }
+      if (outcome.kind === 'approve') review.approvals.push(decision);
+      reviewDone = outcome.kind !== 'approve' || review.approvals.length >= approvalsRequired(state);
+      if (reviewDone) roundOutcome = outcome;
       return state;
     },
     {
       validator: ({ actor, outcome }: { actor: Actor; outcome: ReviewOutcome }) =>
-        refuseUnless(completeRefusal(state, actor, outcome)),
+        refuseUnless(completeRefusal(state, actor, outcome, reviewDone)),
     },
   );
 
-  // Numbered in the workflow, so an event keeps its id across delivery retries and two events of
-  // one type (two review rounds) never share one.
-  let eventCount = 0;
-  const event = (type: WebhookEvent['type'], data: Record<string, unknown>): WebhookEvent => ({
-    eventId: `${workflowId}/${++eventCount}/${type}`,
-    type,
-    workflowId,
-    tenant: input.tenant,
-    applicationId: input.applicationId,
-    occurredAt: new Date().toISOString(),
-    data,
-  });
-
   /** Waits for `done` within `timeout`; a revocation cancels the wait (via the flow scope). */
   const awaitOrExpire = async (done: () => boolean, timeout: Duration): Promise<void> => {
-    if (!(await condition(done, timeout))) throw new DeadlinePassed();
+    // An update accepted in the same task as the timer fired still counts.
+    if (!(await condition(done, timeout)) && !done()) throw new DeadlinePassed();
   };
 
   const runApplication = async (): Promise<void> => {
     const policy = input.policy;
     await awaitOrExpire(() => state.consent !== undefined, policy.consentDeadline);
     // The report is welcome as soon as consent is given; the consent evidence is anchored meanwhile.
-    // The salt is drawn in the workflow so that every retry of the activity hashes the same evidence.
+    // The salt seed is drawn here so every retry of the activity hashes the same evidence; the
+    // activity keys it with the lender's secret, since workflow randomness is replayable.
     enter(LoanStage.AWAITING_REPORT);
     const consentSalt = uuid4().replace(/-/g, '') + uuid4().replace(/-/g, '');
     // Evidence that consent was given stays worth keeping if it is revoked later: a revocation
@@ -221,7 +279,7 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
         workflowId,
         kind: 'consent',
         evidence: { workflowId, consent: state.consent!.grant },
-        salt: consentSalt,
+        saltSeed: consentSalt,
       }),
     ).then((evidence) => {
       state.consent!.evidenceHash = evidence.evidenceHash;
@@ -241,20 +299,20 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
         policy: { trustedIssuers: policy.trustedIssuers, maxReportAgeSeconds: policy.maxReportAgeDays * 86_400 },
       });
       record(`verification: ${state.verification.verdict}`);
-      if (policy.manualReview === 'on-exception' && state.verification.verdict === Verdict.VERIFIED) break;
+      // on-exception skips people only for a verified report that one approver could approve.
+      const routine = state.verification.verdict === Verdict.VERIFIED && approvalsRequired(state) === 1;
+      if (policy.manualReview === 'on-exception' && routine) break;
 
-      const decisions = await review();
-      const last = decisions.at(-1)?.outcome;
-      if (last?.kind !== 'request-new-report') break;
+      await review();
+      if (roundOutcome?.kind !== 'request-new-report') break;
       state.report = undefined;
       state.verification = undefined;
     }
 
     enter(LoanStage.DECIDING);
-    const lastOutcome = state.review?.decisions.at(-1)?.outcome;
     const decision =
-      lastOutcome?.kind === 'decline'
-        ? { outcome: 'DECLINED' as const, reasonCodes: lastOutcome.reasonCodes, policyVersion: policy.version }
+      roundOutcome?.kind === 'decline'
+        ? { outcome: 'DECLINED' as const, reasonCodes: roundOutcome.reasonCodes, policyVersion: policy.version }
         : decideCreditLine(policy.version, {
             requested: input.requestedLimit,
             fields: state.report!.decisionFields,
@@ -263,19 +321,21 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
           });
     state.decision = decision;
     const decisionSalt = uuid4().replace(/-/g, '') + uuid4().replace(/-/g, '');
-    await ledger.recordEvidence({
+    const decisionEvidence = await decisionLedger.recordEvidence({
       workflowId,
       kind: 'decision',
       evidence: { workflowId, decision },
-      salt: decisionSalt,
+      saltSeed: decisionSalt,
     });
+    state.decisionEvidenceHash = decisionEvidence.evidenceHash;
     record(`decision: ${decision.outcome}`);
     enter(decision.outcome);
   };
 
   /** One review round: waits for the review to complete, escalating after one SLA, expiring after two. */
-  const review = async () => {
+  const review = async (): Promise<void> => {
     reviewDone = false;
+    roundOutcome = undefined;
     const jurisdiction = input.reviewJurisdiction;
     state.review = {
       queue: reviewQueue(jurisdiction, false),
@@ -298,7 +358,7 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       escalated: false,
       dueAt: state.review.dueAt,
     });
-    if (await condition(() => reviewDone, input.policy.reviewSla)) return state.review.decisions;
+    if ((await condition(() => reviewDone, input.policy.reviewSla)) || reviewDone) return;
 
     state.review.escalated = true;
     state.review.queue = reviewQueue(jurisdiction, true);
@@ -308,7 +368,6 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
     upsertSearchAttributes([{ key: SearchAttributeKeys.ReviewQueue, value: state.review.queue }]);
     await notify.notifyReviewers({ workflowId, queue: state.review.queue, escalated: true, dueAt: state.review.dueAt });
     await awaitOrExpire(() => reviewDone, input.policy.reviewSla);
-    return state.review.decisions;
   };
 
   try {
@@ -319,9 +378,12 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       enter(LoanStage.WITHDRAWN);
       await notify.deliverWebhook(event('application.withdrawn', { reason: withdrawal.reason }));
     } else if (error instanceof DeadlinePassed) {
+      const expiredIn = state.stage;
+      await consentAnchoring?.catch(() => undefined);
       enter(LoanStage.EXPIRED);
-      await notify.deliverWebhook(event('application.expired', { stage: state.timeline.at(-2)?.stage ?? null }));
+      await notify.deliverWebhook(event('application.expired', { stage: expiredIn }));
     } else if (error instanceof ActivityFailure) {
+      await consentAnchoring?.catch(() => undefined);
       record(`failed: ${error.cause?.message ?? error.message}`);
       enter(LoanStage.FAILED);
       await notify.deliverWebhook(event('application.failed', { reason: error.cause?.message ?? error.message }));

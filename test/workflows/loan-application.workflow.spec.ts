@@ -23,6 +23,7 @@ import {
   type ApplicationState,
   type LoanApplicationActivities,
   type ReportSubmission,
+  type ReviewOutcome,
   type VerificationReceipt,
   type WebhookEvent,
 } from '../../libs/domain/src/index.js';
@@ -40,7 +41,7 @@ const consent = {
   dataCategories: ['credit-report'],
   direction: 'southbound' as const,
   issuer: HK,
-  validUntil: '2027-06-01T00:00:00.000Z',
+  validUntil: '2099-01-01T00:00:00.000Z', // the time-skipping clock runs far ahead
   consentTextHash: 'c'.repeat(64),
   channel: 'mobile-app',
   capturedAt: '2026-11-20T09:00:00.000Z',
@@ -405,6 +406,78 @@ describe('loanApplicationWorkflow', () => {
       'review released by alice',
       'review claimed by bob',
     ]);
+  });
+
+  it('refuses updates from the wrong actor, out of turn or malformed, and changes nothing', async () => {
+    const { activities } = fakeActivities();
+    const state = await run(activities, input(), async (handle) => {
+      expect(await refusal(handle.executeUpdate(grantConsent, { args: [{ actor: alice, consent }] }))).toBe(
+        'this needs the role loan-system',
+      );
+      const northbound = { ...consent, direction: 'northbound' as const };
+      expect(
+        await refusal(handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: northbound }] })),
+      ).toBe('consent.direction: the application is southbound');
+      await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent }] });
+      expect(await refusal(handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent }] }))).toBe(
+        'the application is AWAITING_REPORT, not AWAITING_CONSENT',
+      );
+      const badHash = { ...report, reportHash: 'A'.repeat(64) };
+      expect(
+        await refusal(handle.executeUpdate(submitCreditReport, { args: [{ actor: loanSystem, report: badHash }] })),
+      ).toBe('report.reportHash: 64 lowercase hex characters');
+      const otherIssuer = { ...report, claimedIssuer: '0x' + '9'.repeat(40) };
+      expect(
+        await refusal(handle.executeUpdate(submitCreditReport, { args: [{ actor: loanSystem, report: otherIssuer }] })),
+      ).toBe('report.claimedIssuer: the consent covers another issuer');
+      await handle.executeUpdate(submitCreditReport, { args: [{ actor: loanSystem, report }] });
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      const bogus = { kind: 'approved' } as unknown as ReviewOutcome;
+      expect(await refusal(handle.executeUpdate(completeReview, { args: [{ actor: alice, outcome: bogus }] }))).toBe(
+        'outcome: must be approve, decline or request-new-report',
+      );
+      const unchanged = await handle.query(getState);
+      expect([unchanged.stage, unchanged.review?.decisions, unchanged.review?.claimedBy]).toEqual([
+        'IN_REVIEW',
+        [],
+        'alice',
+      ]);
+      await handle.executeUpdate(completeReview, {
+        args: [{ actor: alice, outcome: { kind: 'decline', reasonCodes: ['X'] } }],
+      });
+    });
+    expect(state.stage).toBe('DECLINED');
+    expect(state.timeline.filter((t) => t.event === 'consent granted')).toHaveLength(1);
+  });
+
+  it('fails at once, telling the loan system, when the input is unusable', async () => {
+    const { activities, calls } = fakeActivities();
+    const state = await run(activities, input({ requestedLimit: { amount: '12.345', currency: 'HKD' } }), () =>
+      Promise.resolve(),
+    );
+    expect(state.stage).toBe('FAILED');
+    expect(calls.webhooks.map((w) => [w.type, w.data.reason])).toEqual([
+      ['application.failed', 'requestedLimit: HKD has 2 decimal places'],
+    ]);
+    expect(calls.evidence).toEqual([]);
+  });
+
+  it('sends a four-eyes amount to review even when policy reviews only exceptions', async () => {
+    const { activities } = fakeActivities();
+    const big = input({
+      requestedLimit: { amount: '900000.00', currency: 'HKD' },
+      policy: { ...DEFAULT_POLICY, manualReview: 'on-exception' },
+    });
+    const state = await run(activities, big, async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      await handle.executeUpdate(completeReview, {
+        args: [{ actor: alice, outcome: { kind: 'decline', reasonCodes: ['Y'] } }],
+      });
+    });
+    expect(state.stage).toBe('DECLINED');
   });
 
   it('fails, and tells the loan system, when verification fails for good', async () => {

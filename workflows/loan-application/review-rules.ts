@@ -10,12 +10,47 @@ import {
   Verdict,
   type Actor,
   type ApplicationState,
+  type ConsentGrant,
+  type ReportSubmission,
   type ReviewOutcome,
 } from '../../libs/domain/src/index.js';
 
 export const Role = { REVIEWER: 'reviewer', SENIOR_REVIEWER: 'senior-reviewer' } as const;
 
 type Refusal = string | undefined;
+
+export const LOAN_SYSTEM_ROLE = 'loan-system';
+
+/** Consent, reports and revocations come from the loan system, never from a reviewer. */
+export function loanSystemRefusal(actor: Actor): Refusal {
+  return actor.roles.includes(LOAN_SYSTEM_ROLE) ? undefined : `this needs the role ${LOAN_SYSTEM_ROLE}`;
+}
+
+/** A consent that does not cover this application is refused, not recorded. */
+export function consentRefusal(state: ApplicationState, consent: ConsentGrant, now: Date): Refusal {
+  if (state.consent) return 'consent was granted already';
+  if (consent.direction !== state.input.direction)
+    return `consent.direction: the application is ${state.input.direction}`;
+  if (!consent.purposes.includes('credit-assessment')) return 'consent.purposes: must include credit-assessment';
+  if (!consent.dataCategories.includes('credit-report')) return 'consent.dataCategories: must include credit-report';
+  if (!(Date.parse(consent.validUntil) > now.getTime())) return 'consent.validUntil: must lie in the future';
+  if (!/^[0-9a-f]{64}$/.test(consent.consentTextHash)) return 'consent.consentTextHash: 64 lowercase hex characters';
+  return undefined;
+}
+
+/** A report is taken once per round, with a well-formed hash, from a loan system that has consent. */
+export function reportRefusal(state: ApplicationState, report: ReportSubmission): Refusal {
+  if (state.report) return 'a report was submitted already';
+  if (!/^[0-9a-f]{64}$/.test(report.reportHash)) return 'report.reportHash: 64 lowercase hex characters';
+  if (
+    report.claimedIssuer &&
+    state.consent &&
+    report.claimedIssuer.toLowerCase() !== state.consent.grant.issuer.toLowerCase()
+  ) {
+    return 'report.claimedIssuer: the consent covers another issuer';
+  }
+  return undefined;
+}
 
 /** Approvals above the policy's threshold need two different approvers. */
 export function approvalsRequired(state: ApplicationState): number {
@@ -38,7 +73,8 @@ function mayWorkQueue(state: ApplicationState, actor: Actor): Refusal {
   return undefined;
 }
 
-export function claimRefusal(state: ApplicationState, actor: Actor): Refusal {
+export function claimRefusal(state: ApplicationState, actor: Actor, reviewDone: boolean): Refusal {
+  if (reviewDone) return 'the review is complete';
   const refusal = mayWorkQueue(state, actor);
   if (refusal) return refusal;
   const review = state.review!;
@@ -55,7 +91,15 @@ export function releaseRefusal(state: ApplicationState, actor: Actor): Refusal {
   return undefined;
 }
 
-export function completeRefusal(state: ApplicationState, actor: Actor, outcome: ReviewOutcome): Refusal {
+export function completeRefusal(
+  state: ApplicationState,
+  actor: Actor,
+  outcome: ReviewOutcome,
+  reviewDone: boolean,
+): Refusal {
+  // Several updates can be accepted in one workflow task before the flow moves on: a completed
+  // round must refuse a second decision rather than let it overwrite the first.
+  if (reviewDone) return 'the review is complete';
   const refusal = mayWorkQueue(state, actor);
   if (refusal) return refusal;
   const claimedBy = state.review!.claimedBy;
@@ -77,5 +121,8 @@ export function completeRefusal(state: ApplicationState, actor: Actor, outcome: 
       return outcome.reasonCodes.length === 0 ? 'reasonCodes: a decline needs at least one reason code' : undefined;
     case 'request-new-report':
       return undefined;
+    default:
+      // Anything else would fall through to a decision with no approver: refuse it outright.
+      return 'outcome: must be approve, decline or request-new-report';
   }
 }

@@ -48,6 +48,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
       maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
       maxCachedWorkflows: tuning.maxCachedWorkflows,
+      // On SIGTERM, activities in flight get this long to finish before they are cancelled.
+      shutdownGraceTime: '30 seconds',
     });
     this.running = this.worker.run();
     // A worker that fails on its own is fatal: exit so the supervisor (or `npm run dev`) sees it.

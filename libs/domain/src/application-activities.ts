@@ -22,12 +22,15 @@ export interface WebhookEvent {
 }
 
 export interface LoanApplicationActivities {
-  /** Hashes `evidence` with `salt` and records it on the evidence registry; idempotent. */
+  /**
+   * Hashes `evidence` with a salt derived from `saltSeed` under the lender's secret and records it
+   * on the evidence registry; idempotent (the same seed gives the same hash on every retry).
+   */
   recordEvidence(input: {
     workflowId: string;
     kind: 'consent' | 'decision';
     evidence: unknown;
-    salt: string;
+    saltSeed: string;
   }): Promise<{ evidenceHash: string }>;
   verifyCreditReport(input: { report: ReportSubmission; policy: VerificationPolicy }): Promise<VerificationReceipt>;
   notifyReviewers(input: { workflowId: string; queue: string; escalated: boolean; dueAt: string }): Promise<void>;

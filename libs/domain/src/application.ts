@@ -3,7 +3,8 @@
  * report submission and review decisions. Pure data; deterministic helpers only.
  */
 import { type Duration } from '@temporalio/common';
-import { type Money } from './money.js';
+import { CREDIT_POLICIES } from './credit-policy.js';
+import { moneyProblem, type Money } from './money.js';
 import { type VerificationReceipt } from './verification.js';
 
 export const LoanStage = {
@@ -140,12 +141,25 @@ export interface ApplicationState {
     decisions: ReviewDecision[];
   };
   decision?: CreditDecision;
+  /** Salted hash of the decision as recorded on the evidence registry. */
+  decisionEvidenceHash?: string;
   timeline: TimelineEntry[];
 }
 
 export type CreditDecision =
   | { outcome: 'APPROVED'; limit: Money; offerExpiresAt: string; policyVersion: string }
   | { outcome: 'DECLINED'; reasonCodes: string[]; policyVersion: string };
+
+/** Why an application's input cannot be processed, or undefined: checked before anything happens. */
+export function applicationInputProblem(input: ApplicationInput): string | undefined {
+  const limit = moneyProblem(input.requestedLimit);
+  if (limit) return `requestedLimit: ${limit}`;
+  const threshold = moneyProblem({ amount: input.policy.fourEyesThreshold, currency: input.requestedLimit.currency });
+  if (threshold) return `policy.fourEyesThreshold: ${threshold}`;
+  if (!(input.policy.version in CREDIT_POLICIES))
+    return `policy.version: unknown credit policy ${input.policy.version}`;
+  return undefined;
+}
 
 /** Tenant and application ids: bounded, no separators that could make two applications collide. */
 export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;

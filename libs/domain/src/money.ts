@@ -13,7 +13,8 @@ export interface Money {
   currency: string;
 }
 
-const DECIMAL = /^(0|[1-9]\d{0,14})(\.\d+)?$/;
+// At most 13 integer digits: in minor units that stays below 2^53, so it survives JSON and visibility.
+const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d+)?$/;
 
 /** Why a money value is unacceptable, or undefined when it is fine. */
 export function moneyProblem(money: Money): string | undefined {

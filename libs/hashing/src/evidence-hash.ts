@@ -49,3 +49,13 @@ export function applicationReference(workflowId: string, keyHex: string): string
     throw new Error('the application reference key must be 64 lowercase hex characters');
   return createHmac('sha256', Buffer.from(keyHex, 'hex')).update(workflowId, 'utf8').digest('hex');
 }
+
+/**
+ * The salt of a piece of evidence, derived from a seed the workflow drew: the same seed gives the
+ * same salt on every retry, and without the lender's key nobody can compute it, even knowing the
+ * seed (workflow randomness is replayable, so a seed alone is guessable).
+ */
+export function evidenceSalt(seed: string, keyHex: string): string {
+  if (!/^[0-9a-f]{64}$/.test(keyHex)) throw new Error('the evidence key must be 64 lowercase hex characters');
+  return createHmac('sha256', Buffer.from(keyHex, 'hex')).update(`evidence-salt:${seed}`, 'utf8').digest('hex');
+}
