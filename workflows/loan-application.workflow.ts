@@ -103,6 +103,8 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
   const state: ApplicationState = { workflowId, stage: LoanStage.RECEIVED, input: visibleInput, timeline: [] };
   let withdrawal: { actor: string; reason: string } | undefined;
   let consentAnchoring: Promise<{ evidenceHash: string }> | undefined;
+  /** Deliveries started without waiting for them; the workflow ends only once they are done. */
+  const background: Promise<unknown>[] = [];
   let reviewDone = false;
   /** The review decision that completed the round: what DECIDING acts on. */
   let roundOutcome: ReviewOutcome | undefined;
@@ -345,12 +347,14 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       decisions: [],
     };
     enter(LoanStage.IN_REVIEW);
-    // Added after the first release: applications already in flight have no such event in their
-    // history, so replaying them must skip it. patched() marks new runs and keeps old ones valid.
-    if (patched('tell-loan-system-review-started')) {
-      await notify.deliverWebhook(
-        event('application.in-review', { queue: state.review.queue, dueAt: state.review.dueAt }),
-      );
+    // Added after the first release, behind patched() so histories from before still replay. The
+    // first version awaited the webhook, which let a loan system that is down hold up the review
+    // (and its SLA); now it goes out in the background, and the workflow waits for it at the end.
+    const reviewStarted = event('application.in-review', { queue: state.review.queue, dueAt: state.review.dueAt });
+    if (patched('review-started-webhook-in-background')) {
+      background.push(CancellationScope.nonCancellable(() => notify.deliverWebhook(reviewStarted)));
+    } else if (patched('tell-loan-system-review-started')) {
+      await notify.deliverWebhook(reviewStarted);
     }
     await notify.notifyReviewers({
       workflowId,
@@ -390,9 +394,11 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
     } else {
       throw error;
     }
+    await Promise.all(background);
     return state;
   }
   await notify.deliverWebhook(event('application.decided', { decision: state.decision }));
+  await Promise.all(background);
   return state;
 }
 

@@ -41,7 +41,7 @@ const consent = {
   dataCategories: ['credit-report'],
   direction: 'southbound' as const,
   issuer: HK,
-  validUntil: '2099-01-01T00:00:00.000Z', // the time-skipping clock runs far ahead
+  validUntil: '9999-12-31T23:59:59.000Z', // the time-skipping server's clock jumps far ahead when idle
   consentTextHash: 'c'.repeat(64),
   channel: 'mobile-app',
   capturedAt: '2026-11-20T09:00:00.000Z',
@@ -478,6 +478,36 @@ describe('loanApplicationWorkflow', () => {
       });
     });
     expect(state.stage).toBe('DECLINED');
+  });
+
+  it('does not hold up the review while the loan system cannot take the in-review event', async () => {
+    const { activities, calls } = fakeActivities();
+    const order: string[] = [];
+    let refusals = 0;
+    const flakyLoanSystem: LoanApplicationActivities = {
+      ...activities,
+      notifyReviewers: (request) => {
+        order.push('reviewers notified');
+        return activities.notifyReviewers(request);
+      },
+      deliverWebhook: (event) => {
+        if (event.type === 'application.in-review' && refusals++ < 3) throw new Error('loan system answered 503');
+        order.push(`delivered ${event.type}`);
+        return activities.deliverWebhook(event);
+      },
+    };
+    const state = await run(flakyLoanSystem, input(), async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
+      await handle.executeUpdate(completeReview, {
+        args: [{ actor: alice, outcome: { kind: 'decline', reasonCodes: ['Z'] } }],
+      });
+    });
+    expect(state.stage).toBe('DECLINED');
+    expect(order[0]).toBe('reviewers notified');
+    expect(order).toContain('delivered application.in-review');
+    expect(calls.webhooks.map((w) => w.type).sort()).toEqual(['application.decided', 'application.in-review']);
   });
 
   it('fails, and tells the loan system, when verification fails for good', async () => {
