@@ -4,7 +4,7 @@
  */
 import { Wallet } from 'ethers';
 import { LedgerClient, LedgerWriter } from '../../libs/ledger/src/index.js';
-import { DEV_DEPLOYER_KEY, devProvider } from './anvil.js';
+import { DEV_DEPLOYER_KEY } from './anvil.js';
 import { compileContracts, deployContracts, type DeploymentRecord } from './contracts.js';
 
 /** Anvil's well-known development keys (public knowledge: never use them on a real chain). */
@@ -62,4 +62,3 @@ export async function deployDevLedger(rpcUrl: string, chainId: number): Promise<
   return record;
 }
 
-export { devProvider };
