@@ -15,7 +15,6 @@ import {
   grantConsent,
   LOAN_APPLICATION_WORKFLOW,
   submitCreditReport,
-  type Actor,
   type ApplicationInput,
   type ApplicationState,
 } from '../../libs/domain/src/index.js';
@@ -25,24 +24,14 @@ import { startAnvil } from '../../tools/stack/anvil.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { testConfig } from '../support/config.js';
 import { startTestLedger, testWriter, type TestLedger } from '../support/ledger.js';
+import { alice, HK_ISSUER, loanSystem, southboundConsent } from '../support/loan-parties.js';
 import { startTestDevServer } from '../support/temporal.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from '../support/webhook-receiver.js';
 
 const REFERENCE_KEY = 'ab'.repeat(32);
 const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-characters';
-const loanSystem: Actor = { subject: 'los-bank-a', roles: ['loan-system'], jurisdictions: [] };
-const alice: Actor = { subject: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] };
 const FIELDS = { score: 701, scoreBand: 'B' as const, delinquencyFlags: [] };
-const CONSENT = {
-  purposes: ['credit-assessment'],
-  dataCategories: ['credit-report'],
-  direction: 'southbound' as const,
-  issuer: new Wallet(DEV_KEYS.issuerHK).address,
-  validUntil: '2027-06-01T00:00:00.000Z',
-  consentTextHash: 'c'.repeat(64),
-  channel: 'branch',
-  capturedAt: '2026-11-20T09:00:00.000Z',
-};
+const CONSENT = southboundConsent;
 
 // A loan application through the real worker module, the real dev server and anvil: evidence on
 // the ledger, verification against a report an issuer anchored, a signed webhook at the end.
@@ -58,7 +47,7 @@ function application(applicationId: string, overrides: Partial<ApplicationInput>
     direction: 'southbound',
     reviewJurisdiction: 'HK',
     submittedBy: 'maker-mary',
-    policy: { ...DEFAULT_POLICY, trustedIssuers: [new Wallet(DEV_KEYS.issuerHK).address] },
+    policy: { ...DEFAULT_POLICY, trustedIssuers: [HK_ISSUER] },
     ...overrides,
   };
 }

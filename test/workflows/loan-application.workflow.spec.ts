@@ -28,24 +28,11 @@ import {
   type WebhookEvent,
 } from '../../libs/domain/src/index.js';
 import { LedgerUnavailableError } from '../../libs/ledger/src/index.js';
+import { alice, bob, carol, loanSystem, southboundConsent } from '../support/loan-parties.js';
 import { startTimeSkippingServer } from '../support/temporal.js';
 import { temporalCliPath } from '../../tools/stack/temporal.js';
 
-const HK = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
-const loanSystem: Actor = { subject: 'los-bank-a', roles: ['loan-system'], jurisdictions: [] };
-const alice: Actor = { subject: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] };
-const bob: Actor = { subject: 'bob', roles: ['reviewer'], jurisdictions: ['HK'] };
-const carol: Actor = { subject: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'] };
-const consent = {
-  purposes: ['credit-assessment'],
-  dataCategories: ['credit-report'],
-  direction: 'southbound' as const,
-  issuer: HK,
-  validUntil: '9999-12-31T23:59:59.000Z', // the time-skipping server's clock jumps far ahead when idle
-  consentTextHash: 'c'.repeat(64),
-  channel: 'mobile-app',
-  capturedAt: '2026-11-20T09:00:00.000Z',
-};
+const consent = southboundConsent;
 const report: ReportSubmission = {
   reportHash: 'a'.repeat(64),
   scheme: 'sha256-raw-v1',
