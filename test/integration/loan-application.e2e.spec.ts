@@ -156,6 +156,11 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       recorder: new Wallet(DEV_KEYS.recorder).address,
     });
 
+    await expect(client.evidenceOf(state.decisionEvidenceHash!)).resolves.toMatchObject({
+      kind: EvidenceKind.Decision,
+      applicationRef: `0x${applicationReference(workflowId, REFERENCE_KEY)}`,
+    });
+
     for (let i = 0; !receiver.events.some((e) => e.type === 'application.decided'); i++) {
       if (i > 200) throw new Error('no webhook arrived');
       await new Promise((resolve) => setTimeout(resolve, 100));
