@@ -61,4 +61,3 @@ export async function deployDevLedger(rpcUrl: string, chainId: number): Promise<
   }
   return record;
 }
-
