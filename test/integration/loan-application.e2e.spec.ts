@@ -31,7 +31,6 @@ import { startWebhookReceiver, type TestWebhookReceiver } from '../support/webho
 const REFERENCE_KEY = 'ab'.repeat(32);
 const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-characters';
 const FIELDS = { score: 701, scoreBand: 'B' as const, delinquencyFlags: [] };
-const CONSENT = southboundConsent;
 
 // A loan application through the real worker module, the real dev server and anvil: evidence on
 // the ledger, verification against a report an issuer anchored, a signed webhook at the end.
@@ -102,7 +101,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       workflowId,
       args: [input],
     });
-    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: CONSENT }] });
+    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: southboundConsent }] });
     await handle.executeUpdate(submitCreditReport, {
       args: [{ actor: loanSystem, report: { reportHash, scheme: 'sha256-raw-v1', decisionFields: FIELDS } }],
     });
@@ -185,7 +184,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       workflowId: applicationWorkflowId(input.tenant, input.applicationId),
       args: [input],
     });
-    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: CONSENT }] });
+    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: southboundConsent }] });
     for (let i = 0; !(await handle.query(getState)).consent?.evidenceHash; i++) {
       if (i > 200) throw new Error('consent evidence never anchored');
       await new Promise((resolve) => setTimeout(resolve, 50));

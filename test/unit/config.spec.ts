@@ -47,7 +47,8 @@ describe('loadConfig', () => {
     let caught: unknown;
     try {
       loadConfig({
-        LEDGER_PROBE_ADDRESS: '0x1234',
+        ...REQUIRED,
+        LEDGER_REGISTRY_ADDRESS: '0x1234',
         API_PORT: '70000',
         TEMPORAL_ADDRESS: 'no-port',
         LEDGER_RPC_URL: 'nope',
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
     for (const variable of ['LEDGER_REGISTRY_ADDRESS', 'API_PORT', 'TEMPORAL_ADDRESS', 'LEDGER_RPC_URL']) {
       expect(problems).toContain(variable);
     }
+    expect(problems).toContain('LEDGER_REGISTRY_ADDRESS: expected a 0x-prefixed 20-byte address');
   });
 
   it('requires the contract addresses, which have no sensible default', () => {

@@ -28,11 +28,10 @@ import {
   type WebhookEvent,
 } from '../../libs/domain/src/index.js';
 import { LedgerUnavailableError } from '../../libs/ledger/src/index.js';
-import { alice, bob, carol, loanSystem, southboundConsent } from '../support/loan-parties.js';
+import { alice, bob, carol, loanSystem, southboundConsent as consent } from '../support/loan-parties.js';
 import { startTimeSkippingServer } from '../support/temporal.js';
 import { temporalCliPath } from '../../tools/stack/temporal.js';
 
-const consent = southboundConsent;
 const report: ReportSubmission = {
   reportHash: 'a'.repeat(64),
   scheme: 'sha256-raw-v1',
