@@ -5,12 +5,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { failureConverterPath } from '../libs/codec/src/failure-converter-path.js';
 import { REPO_ROOT } from '../tools/stack/contracts.js';
 
 export const WORKFLOW_BUNDLE_FILE = join(REPO_ROOT, 'dist', 'workflow-bundle.js');
 
 const { code } = await bundleWorkflowCode({
   workflowsPath: join(REPO_ROOT, 'workflows', 'index.ts'),
+  // Workflows convert their failures inside the sandbox, so the converter must be in the bundle:
+  // a worker given a prebuilt bundle ignores its own failureConverterPath for workflow code.
+  failureConverterPath: failureConverterPath(),
   logger: new DefaultLogger('WARN'),
 });
 mkdirSync(dirname(WORKFLOW_BUNDLE_FILE), { recursive: true });

@@ -54,6 +54,19 @@ function devEvidenceReferenceKey(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The payload key made once per data directory: the dev server's history is encrypted with it, so
+ * it must outlive restarts just as the history does. Lost, that history can no longer be read.
+ */
+function devCodecKeysFile(): string {
+  const file = join(DATA_DIR, 'codec-keys.json');
+  if (!existsSync(file)) {
+    const keys = { activeKeyId: 'dev-1', keys: { 'dev-1': randomBytes(32).toString('hex') } };
+    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  }
+  return file;
+}
+
 async function main(): Promise<void> {
   await assertPortsFree();
   mkdirSync(join(DATA_DIR, 'temporal'), { recursive: true });
@@ -103,6 +116,8 @@ async function main(): Promise<void> {
     LEDGER_CHAIN_ID: String(DEV_CHAIN_ID),
     LEDGER_REGISTRY_ADDRESS: registryAddress,
     LEDGER_EVIDENCE_ADDRESS: evidenceAddress,
+    // API and worker must share the payload keys; keys set by the caller win over the generated one.
+    ...(env.CODEC_KEYS || env.CODEC_KEYS_FILE ? {} : { CODEC_KEYS_FILE: devCodecKeysFile() }),
   };
   // Only the worker signs (evidence anchoring) and holds the evidence reference key: the API gets neither.
   const workerEnv: NodeJS.ProcessEnv = {

@@ -9,6 +9,7 @@ import { type Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import {
   ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
@@ -27,6 +28,7 @@ import {
   getState,
   grantConsent,
   LoanStage,
+  REFUSAL_FAILURE_TYPES,
   releaseReview,
   reviewQueue,
   revokeConsent,
@@ -52,6 +54,7 @@ import {
   loanSystemRefusal,
   releaseRefusal,
   reportRefusal,
+  type Refusal,
 } from './loan-application/review-rules.js';
 
 /** Errors that no retry can cure (see libs/ledger/src/ledger-errors.ts and the activities). */
@@ -129,11 +132,24 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
     state.review!.claimedBy = subject;
     upsertSearchAttributes([{ key: SearchAttributeKeys.AssignedReviewer, value: subject ?? null }]);
   };
-  const refuseUnless = (refusal: string | undefined): void => {
-    if (refusal) throw new Error(refusal);
+  // Added after histories were recorded, so behind patched(); asked once, at the first review.
+  let reviewDueIndexed: boolean | undefined;
+  const indexReviewDue = (dueAt: string): void => {
+    reviewDueIndexed ??= patched('review-due-search-attribute');
+    if (reviewDueIndexed) upsertSearchAttributes([{ key: SearchAttributeKeys.ReviewDueAt, value: new Date(dueAt) }]);
+  };
+  // The refusal's kind is the failure type, so the API can answer 403, 409 or 422 without parsing
+  // messages. Validators run before an update is written to history: no command changes.
+  const refuseUnless = (refusal: Refusal): void => {
+    if (refusal)
+      throw ApplicationFailure.create({ type: REFUSAL_FAILURE_TYPES[refusal.kind], message: refusal.message });
   };
   const expectStage = (stage: ApplicationState['stage']): void =>
-    refuseUnless(state.stage === stage ? undefined : `the application is ${state.stage}, not ${stage}`);
+    refuseUnless(
+      state.stage === stage
+        ? undefined
+        : { kind: 'conflict', message: `the application is ${state.stage}, not ${stage}` },
+    );
 
   // Numbered in the workflow, so an event keeps its id across delivery retries and two events of
   // one type (two review rounds) never share one.
@@ -201,7 +217,7 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
         // Once the review is complete the decision is being taken: too late to withdraw.
         refuseUnless(
           withdrawal || reviewDone || TERMINAL_STAGES.includes(state.stage) || state.stage === LoanStage.DECIDING
-            ? `the application is ${state.stage}: consent can no longer be revoked`
+            ? { kind: 'conflict', message: `the application is ${state.stage}: consent can no longer be revoked` }
             : undefined,
         );
       },
@@ -347,6 +363,7 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
       decisions: [],
     };
     enter(LoanStage.IN_REVIEW);
+    indexReviewDue(state.review.dueAt);
     // Added after the first release, behind patched() so histories from before still replay. The
     // first version awaited the webhook, which let a loan system that is down hold up the review
     // (and its SLA); now it goes out in the background, and the workflow waits for it at the end.
@@ -370,6 +387,7 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
     setReviewer(undefined);
     record(`review escalated to ${state.review.queue}`);
     upsertSearchAttributes([{ key: SearchAttributeKeys.ReviewQueue, value: state.review.queue }]);
+    indexReviewDue(state.review.dueAt);
     await notify.notifyReviewers({ workflowId, queue: state.review.queue, escalated: true, dueAt: state.review.dueAt });
     await awaitOrExpire(() => reviewDone, input.policy.reviewSla);
   };

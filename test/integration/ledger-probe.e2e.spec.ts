@@ -7,7 +7,7 @@ import { type LendbridgeConfig } from '../../libs/config/src/index.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { startTestLedger, type TestLedger } from '../support/ledger.js';
 import { testConfig } from '../support/config.js';
-import { startTestDevServer } from '../support/temporal.js';
+import { codecClient, startTestDevServer } from '../support/temporal.js';
 
 // The first end-to-end proof: HTTP → API → Temporal dev server → worker → anvil, and back.
 describe('ledger probe, end to end', () => {
@@ -66,7 +66,7 @@ describe('ledger probe, end to end', () => {
     expect(body.temporalUiUrl).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${body.workflowId}`);
 
     // The run is in Temporal's history, completed, as ops would find it.
-    const described = await temporal.client.workflow.getHandle(body.workflowId).describe();
+    const described = await codecClient(temporal, config).workflow.getHandle(body.workflowId).describe();
     expect(described.status.name).toBe('COMPLETED');
     expect(described.type).toBe('ledgerProbeWorkflow');
   });

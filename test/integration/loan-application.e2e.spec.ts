@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type Client } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Wallet } from 'ethers';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
@@ -25,7 +26,7 @@ import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { testConfig } from '../support/config.js';
 import { startTestLedger, testWriter, type TestLedger } from '../support/ledger.js';
 import { alice, HK_ISSUER, loanSystem, southboundConsent } from '../support/loan-parties.js';
-import { startTestDevServer } from '../support/temporal.js';
+import { codecClient, startTestDevServer } from '../support/temporal.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from '../support/webhook-receiver.js';
 
 const REFERENCE_KEY = 'ab'.repeat(32);
@@ -57,6 +58,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
   let receiver: TestWebhookReceiver;
   let worker: INestApplicationContext;
   let client: LedgerClient;
+  let workflows: Client;
   const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-e2e-'));
 
   beforeAll(async () => {
@@ -77,6 +79,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       WEBHOOK_SECRET,
     });
     worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+    workflows = codecClient(temporal, config);
     client = new LedgerClient(ledger.settings);
   }, 120_000);
 
@@ -96,7 +99,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
 
     const input = application('e2e-1');
     const workflowId = applicationWorkflowId(input.tenant, input.applicationId);
-    const handle = await temporal.client.workflow.start(LOAN_APPLICATION_WORKFLOW, {
+    const handle = await workflows.workflow.start(LOAN_APPLICATION_WORKFLOW, {
       taskQueue: 'e2e-loans',
       workflowId,
       args: [input],
@@ -112,7 +115,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     // What ops type into the Temporal UI's search box finds it, by stage and by tenant.
     const listed = async (query: string): Promise<string[]> => {
       const ids: string[] = [];
-      for await (const execution of temporal.client.workflow.list({ query })) ids.push(execution.workflowId);
+      for await (const execution of workflows.workflow.list({ query })) ids.push(execution.workflowId);
       return ids;
     };
     const query = `LoanStage = 'IN_REVIEW' AND Tenant = 'bank-a' AND ReviewQueue = 'HK-standard'`;
@@ -140,6 +143,11 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     const state = (await handle.result()) as ApplicationState;
 
     expect(state.stage).toBe('APPROVED');
+    // The server holds only ciphertext: history is fetched raw, before any codec.
+    const history = await handle.fetchHistory();
+    const stored = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    expect(Buffer.from(stored?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
+    expect(Buffer.from(stored?.data ?? []).includes(input.applicantReference)).toBe(false);
     const approvedQuery = `LoanOutcome = 'APPROVED' AND RequestedAmountMinor = 12000000`;
     for (let i = 0; !(await listed(approvedQuery)).includes(workflowId); i++) {
       if (i > 100) throw new Error(`not listed by: ${approvedQuery}`);
@@ -179,7 +187,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       requestedLimit: { amount: '50000.00', currency: 'HKD' },
       policy: { ...DEFAULT_POLICY, manualReview: 'on-exception', trustedIssuers: 'any-member' },
     });
-    const handle = await temporal.client.workflow.start(LOAN_APPLICATION_WORKFLOW, {
+    const handle = await workflows.workflow.start(LOAN_APPLICATION_WORKFLOW, {
       taskQueue: 'e2e-loans',
       workflowId: applicationWorkflowId(input.tenant, input.applicationId),
       args: [input],
@@ -198,6 +206,8 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     const during = await handle.describe();
     expect((await handle.query(getState)).stage).toBe('VERIFYING');
     expect(during.raw.pendingActivities?.[0]?.attempt).toBeGreaterThan(1); // retrying, not failed
+    // The activity's error text travels encrypted in the failure's encoded attributes.
+    expect(during.raw.pendingActivities?.[0]?.lastFailure?.message).toBe('Encoded failure');
 
     ledger.anvil = await startAnvil({ port: ledger.port, stateFile: join(stateDir, 'anvil.json') });
     const state = (await handle.result()) as ApplicationState;

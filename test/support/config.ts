@@ -1,6 +1,16 @@
 import { loadConfig, type LendbridgeConfig } from '../../libs/config/src/index.js';
 
+/** A fixed payload key for tests; real deployments load theirs from CODEC_KEYS or CODEC_KEYS_FILE. */
+export const TEST_CODEC_KEYS = `test-1:${'5a'.repeat(32)}`;
+export const TEST_JWT_SECRET = 'test-only-secret-test-only-secret-0123456789';
+
 /** A validated config for tests: every value a test cares about is passed in explicitly. */
 export function testConfig(env: Record<string, string | undefined>): LendbridgeConfig {
-  return loadConfig({ API_HOST: '127.0.0.1', ...env });
+  return loadConfig({
+    API_HOST: '127.0.0.1',
+    CODEC_KEYS: TEST_CODEC_KEYS,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
 }

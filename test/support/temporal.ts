@@ -1,4 +1,7 @@
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
+import { type LendbridgeConfig } from '../../libs/config/src/index.js';
 import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '../../libs/domain/src/index.js';
 import { indexedValueType } from '../../libs/temporal/src/index.js';
 import { temporalCliPath, timeSkippingServerPath } from '../../tools/stack/temporal.js';
@@ -12,6 +15,18 @@ export async function startTestDevServer(): Promise<TestWorkflowEnvironment> {
       searchAttributes: [...LENDBRIDGE_SEARCH_ATTRIBUTES],
       extraArgs: ['--ui-disable-news-fetch'],
     },
+  });
+}
+
+/**
+ * A client that shares the worker's payload codec, as the API's does: without it a test could
+ * neither send a lendbridge worker anything it can read nor read what the worker answers.
+ */
+export function codecClient(env: TestWorkflowEnvironment, config: LendbridgeConfig): Client {
+  return new Client({
+    connection: env.connection,
+    namespace: config.temporal.namespace,
+    dataConverter: lendbridgeDataConverter(config.codec),
   });
 }
 

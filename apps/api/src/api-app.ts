@@ -1,16 +1,52 @@
 import { type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { type LendbridgeConfig } from '../../../libs/config/src/index.js';
 import { ApiModule } from './api.module.js';
+import { REQUEST_ID_HEADER } from './observability/logging.js';
+import { ProblemFilter } from './problem/problem.filter.js';
+
+/** Paths served outside `/v1`: where probes, scrapers and the Temporal UI expect them. */
+const UNVERSIONED = ['health', 'health/live', 'metrics', 'codec/encode', 'codec/decode'];
 
 /** Builds the API exactly as `main` serves it, so tests exercise the same app. */
 export async function createApiApp(
   config: LendbridgeConfig,
   options: NestApplicationOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiModule.forRoot(config), options);
-  // Versioned API under /v1; operational endpoints stay unversioned where probes expect them.
-  app.setGlobalPrefix('v1', { exclude: ['health', 'health/live'] });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    bufferLogs: true,
+    // Registered below with lendbridge's limits; Nest's defaults would also parse urlencoded bodies.
+    bodyParser: false,
+    ...options,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: config.api.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+  app.setGlobalPrefix('v1', { exclude: UNVERSIONED });
+  // Errors outside any lendbridge controller (unknown routes, unreadable bodies) are problems too.
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableCors({
+    // The Temporal UI calls /codec from the browser; credentials so the ops token reaches it.
+    origin: config.api.corsOrigins,
+    credentials: true,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Namespace', REQUEST_ID_HEADER],
+    exposedHeaders: [REQUEST_ID_HEADER, 'Location'],
+    maxAge: 600,
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('lendbridge')
+      .setDescription('Cross-border loan origination: applications, reviews and their audit trail')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  // Swagger UI's assets come from the swagger-ui-dist package: nothing is fetched from the internet.
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   app.enableShutdownHooks();
   return app;
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -7,6 +8,7 @@ import {
   LedgerProbeActivitiesService,
   LoanApplicationActivitiesService,
 } from '../../../activities/index.js';
+import { assertBundleEncodesFailures, workerDataConverter } from '../../../libs/codec/src/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
 
 /** The workflow bundle entry: TypeScript sources under ts-jest/tsx, compiled JS under dist/. */
@@ -35,6 +37,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   async onApplicationBootstrap(): Promise<void> {
     const { address, namespace, taskQueue } = this.config.temporal;
     const tuning = this.config.worker;
+    // A prebuilt bundle carries its own copy of the failure converter; the one named in
+    // dataConverter only serves activities. Refuse a bundle that would log failures in clear.
+    if (tuning.workflowBundle) {
+      assertBundleEncodesFailures(await readFile(tuning.workflowBundle, 'utf8'), tuning.workflowBundle);
+    }
     this.connection = await NativeConnection.connect({ address });
     this.worker = await Worker.create({
       connection: this.connection,
@@ -44,6 +51,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       ...(tuning.workflowBundle
         ? { workflowBundle: { codePath: tuning.workflowBundle } }
         : { workflowsPath: workflowsEntry() }),
+      // Payloads and failure messages are encrypted before they leave the worker.
+      dataConverter: workerDataConverter(this.config.codec),
       activities: bindActivities(this.ledgerProbe, this.loanApplication),
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
       maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,

@@ -28,6 +28,24 @@ export const ledgerSchema = z.object({
 export const configSchema = ledgerSchema.extend({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
+  /** Origins allowed to call the API from a browser (comma-separated); the Temporal UI is always one. */
+  API_CORS_ORIGINS: z.string().optional(),
+  API_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+  /** Largest credit report accepted as an upload; it is hashed in memory and never stored. */
+  API_REPORT_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** Requests per minute per client address before the API answers 429. */
+  API_RATE_LIMIT_PER_MINUTE: positiveInt.default(1200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HS256 secret for development tokens (`npm run token`); production uses AUTH_JWKS_URL. */
+  AUTH_JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** JWKS of the identity provider (RS256/ES256 tokens). */
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).default('lendbridge-dev'),
+  AUTH_AUDIENCE: z.string().min(1).default('lendbridge'),
+  /** Payload encryption keys: `<key id>:<64 hex>` pairs, comma-separated; the first encrypts. */
+  CODEC_KEYS: z.string().min(1).optional(),
+  /** Or a JSON file `{ "activeKeyId": "k2", "keys": { "k1": "<64 hex>", "k2": "<64 hex>" } }`. */
+  CODEC_KEYS_FILE: z.string().min(1).optional(),
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('lendbridge'),

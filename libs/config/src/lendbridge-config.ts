@@ -1,4 +1,5 @@
-import { type z } from 'zod';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { configSchema, ledgerSchema } from './config.schema.js';
 
 /** Where the signer's key comes from: a raw key in the environment or an encrypted keystore file. */
@@ -21,7 +22,19 @@ export interface LedgerConfig {
 
 /** Validated, typed configuration: the only way code reads settings. */
 export interface LendbridgeConfig {
-  api: { host: string; port: number };
+  api: {
+    host: string;
+    port: number;
+    corsOrigins: string[];
+    bodyLimitBytes: number;
+    reportMaxBytes: number;
+    rateLimitPerMinute: number;
+  };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  /** Bearer tokens: an HS256 secret (development) and/or a JWKS URL (production). */
+  auth: { jwtSecret?: string; jwksUrl?: string; issuer: string; audience: string };
+  /** AES-256-GCM payload keys by id; `activeKeyId` encrypts, every listed key decrypts. */
+  codec: CodecKeys;
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   ledger: LedgerConfig;
   health: { timeoutMs: number };
@@ -33,6 +46,12 @@ export interface LendbridgeConfig {
   };
   webhook: { url?: string; secret?: string };
   evidence: { referenceKey?: string };
+}
+
+export interface CodecKeys {
+  activeKeyId: string;
+  /** Key id → 32-byte key as 64 hex characters. */
+  keys: Record<string, string>;
 }
 
 /** Thrown when the environment does not describe a runnable configuration; lists every problem. */
@@ -49,13 +68,26 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
   if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) {
     throw new ConfigurationError(['WEBHOOK_SECRET: required with WEBHOOK_URL (webhooks are always signed)']);
   }
+  const uiUrl = c.TEMPORAL_UI_URL.replace(/\/+$/, '');
   return {
-    api: { host: c.API_HOST, port: c.API_PORT },
+    api: {
+      host: c.API_HOST,
+      port: c.API_PORT,
+      corsOrigins: [
+        ...new Set([new URL(uiUrl).origin, ...(c.API_CORS_ORIGINS ?? '').split(',').map((o) => o.trim())]),
+      ].filter((origin) => origin !== ''),
+      bodyLimitBytes: c.API_BODY_LIMIT_BYTES,
+      reportMaxBytes: c.API_REPORT_MAX_BYTES,
+      rateLimitPerMinute: c.API_RATE_LIMIT_PER_MINUTE,
+    },
+    log: { level: c.LOG_LEVEL },
+    auth: { jwtSecret: c.AUTH_JWT_SECRET, jwksUrl: c.AUTH_JWKS_URL, issuer: c.AUTH_ISSUER, audience: c.AUTH_AUDIENCE },
+    codec: loadCodecKeys(c.CODEC_KEYS, c.CODEC_KEYS_FILE),
     temporal: {
       address: c.TEMPORAL_ADDRESS,
       namespace: c.TEMPORAL_NAMESPACE,
       taskQueue: c.TEMPORAL_TASK_QUEUE,
-      uiUrl: c.TEMPORAL_UI_URL.replace(/\/+$/, ''),
+      uiUrl,
     },
     ledger: toLedgerConfig(c),
     health: { timeoutMs: c.HEALTH_TIMEOUT_MS },
@@ -108,4 +140,48 @@ function toLedgerConfig(c: z.output<typeof ledgerSchema>): LedgerConfig {
     gasPricing: c.LEDGER_GAS_PRICING,
     signer,
   };
+}
+
+const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/;
+const KEY_HEX = /^[0-9a-f]{64}$/;
+const codecFileSchema = z.object({
+  activeKeyId: z.string().regex(KEY_ID),
+  keys: z.record(z.string().regex(KEY_ID), z.string().regex(KEY_HEX, 'expected 64 lowercase hex characters')),
+});
+
+/** Payload keys from CODEC_KEYS or CODEC_KEYS_FILE: exactly one, since nothing may run unencrypted. */
+function loadCodecKeys(inline: string | undefined, file: string | undefined): CodecKeys {
+  if (inline && file) throw new ConfigurationError(['CODEC_KEYS and CODEC_KEYS_FILE are both set: choose one']);
+  if (file) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigurationError([`CODEC_KEYS_FILE: cannot read ${file}: ${(error as Error).message}`]);
+    }
+    const parsed = codecFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new ConfigurationError(
+        parsed.error.issues.map((issue) => `CODEC_KEYS_FILE: ${issue.path.join('.')}: ${issue.message}`),
+      );
+    }
+    if (!(parsed.data.activeKeyId in parsed.data.keys)) {
+      throw new ConfigurationError([`CODEC_KEYS_FILE: activeKeyId ${parsed.data.activeKeyId} is not among the keys`]);
+    }
+    return parsed.data;
+  }
+  if (!inline) {
+    throw new ConfigurationError(['CODEC_KEYS: required (or CODEC_KEYS_FILE): payloads are always encrypted']);
+  }
+  const keys: Record<string, string> = {};
+  const pairs = inline.split(',').map((pair) => pair.trim());
+  for (const pair of pairs) {
+    const [id, key, ...rest] = pair.split(':');
+    if (!id || !KEY_ID.test(id) || !key || !KEY_HEX.test(key) || rest.length > 0) {
+      throw new ConfigurationError(['CODEC_KEYS: expected <key id>:<64 lowercase hex>[,<key id>:<64 hex>...]']);
+    }
+    if (id in keys) throw new ConfigurationError([`CODEC_KEYS: key id ${id} appears twice`]);
+    keys[id] = key;
+  }
+  return { activeKeyId: pairs[0]!.split(':')[0]!, keys };
 }

@@ -25,3 +25,13 @@ export const completeReview = defineUpdate<ApplicationState, [{ actor: Actor; ou
 export const getState = defineQuery<ApplicationState>('getState');
 
 export const LOAN_APPLICATION_WORKFLOW = 'loanApplicationWorkflow';
+
+/**
+ * Failure types an update validator refuses with, by kind of refusal; clients map them to HTTP
+ * (forbidden → 403, conflict → 409, invalid → 422).
+ */
+export const REFUSAL_FAILURE_TYPES = {
+  forbidden: 'UpdateForbidden',
+  conflict: 'UpdateConflict',
+  invalid: 'UpdateInvalid',
+} as const;

@@ -2,3 +2,4 @@
 export * from './canonical-json.js';
 export * from './evidence-hash.js';
 export * from './report-hash.js';
+export * from './request-fingerprint.js';

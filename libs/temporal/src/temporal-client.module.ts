@@ -1,5 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import { lendbridgeDataConverter } from '../../codec/src/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../config/src/index.js';
 
 /**
@@ -15,8 +16,13 @@ import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../config/src/index
     },
     {
       provide: Client,
+      // The worker's codec: the client encrypts what it sends and decrypts what it reads back.
       useFactory: (connection: Connection, config: LendbridgeConfig) =>
-        new Client({ connection, namespace: config.temporal.namespace }),
+        new Client({
+          connection,
+          namespace: config.temporal.namespace,
+          dataConverter: lendbridgeDataConverter(config.codec),
+        }),
       inject: [Connection, LENDBRIDGE_CONFIG],
     },
   ],

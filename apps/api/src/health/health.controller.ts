@@ -1,7 +1,14 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { HealthService, type HealthReport } from './health.service.js';
+import { Public } from '../auth/decorators.js';
+import { SkipRateLimit } from '../rate-limit/rate-limit.guard.js';
+import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 
+// Probes carry no token and must never be rate limited into a restart.
+@LendbridgeEndpoint()
+@Public()
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}

@@ -3,6 +3,9 @@ import { Controller, HttpCode, HttpStatus, Inject, Post, ServiceUnavailableExcep
 import { Client, WorkflowFailedError } from '@temporalio/client';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
 import { LEDGER_PROBE_WORKFLOW, type LedgerInfo } from '../../../../libs/domain/src/index.js';
+import { RequireRoles } from '../auth/decorators.js';
+import { Role } from '../auth/principal.js';
+import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 
 export interface LedgerProbeResult {
   workflowId: string;
@@ -12,6 +15,8 @@ export interface LedgerProbeResult {
 }
 
 /** Runs the ledger probe workflow end to end and returns what the worker read from the ledger. */
+@LendbridgeEndpoint()
+@RequireRoles(Role.OPS)
 @Controller('ledger-probes')
 export class LedgerProbeController {
   constructor(

@@ -1,0 +1,202 @@
+/**
+ * The API's one door to Temporal for loan applications: start (idempotent), query, update, list
+ * through visibility, and read history. Controllers decide who may ask; this decides how.
+ */
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { defaultPayloadConverter, type Payload, type UpdateDefinition } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
+import {
+  applicationWorkflowId,
+  getState,
+  LOAN_APPLICATION_WORKFLOW,
+  type ApplicationInput,
+  type ApplicationState,
+} from '../../../../libs/domain/src/index.js';
+import { requestFingerprint } from '../../../../libs/hashing/src/index.js';
+import { MetricsService } from '../observability/metrics.service.js';
+import { ProblemException } from '../problem/problem.js';
+
+type Update<A> = UpdateDefinition<ApplicationState, [A], string>;
+
+/** One row of a visibility listing: what the search attributes say, no query to the worker. */
+export interface ApplicationSummary {
+  workflowId: string;
+  tenant: string;
+  applicationId: string;
+  stage?: string;
+  outcome?: string;
+  queue?: string;
+  assignedReviewer?: string;
+  jurisdiction?: string;
+  loanSystemReference?: string;
+  reviewDueAt?: string;
+  requestedAmountMinor?: number;
+  createdAt?: string;
+  closedAt?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextPageToken?: string;
+}
+
+@Injectable()
+export class ApplicationWorkflows {
+  constructor(
+    @Inject(Client) private readonly temporal: Client,
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
+  ) {}
+
+  /**
+   * Starts the application's workflow, or finds the one this same request started before. The
+   * request's fingerprint rides in the memo (encrypted like every payload), so a retry with the
+   * same body is recognised and a different body under the same id is refused.
+   */
+  async start(input: ApplicationInput, request: object): Promise<{ created: boolean; state: ApplicationState }> {
+    const workflowId = applicationWorkflowId(input.tenant, input.applicationId);
+    const fingerprint = requestFingerprint({ tenant: input.tenant, ...request });
+    let created = true;
+    try {
+      await this.temporal.workflow.start(LOAN_APPLICATION_WORKFLOW, {
+        taskQueue: this.config.temporal.taskQueue,
+        workflowId,
+        args: [input],
+        memo: { requestFingerprint: fingerprint },
+        // An id names one application forever (while its history is retained): never a second run.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+        this.metrics.recordWorkflowStart('failed');
+        throw error;
+      }
+      const described = await this.temporal.workflow.getHandle(workflowId).describe();
+      if (described.memo?.requestFingerprint !== fingerprint) {
+        this.metrics.recordWorkflowStart('conflict');
+        throw new ProblemException(
+          HttpStatus.CONFLICT,
+          'conflict',
+          'The application id is taken',
+          `application ${input.applicationId} exists with a different body; use a new id for a new application`,
+        );
+      }
+      created = false;
+    }
+    this.metrics.recordWorkflowStart(created ? 'started' : 'existing');
+    return { created, state: await this.state(workflowId) };
+  }
+
+  async state(workflowId: string): Promise<ApplicationState> {
+    return await this.temporal.workflow.getHandle(workflowId).query(getState);
+  }
+
+  /** Runs an update and returns the state it left; a refusal surfaces as WorkflowUpdateFailedError. */
+  async update<A>(workflowId: string, update: Update<A>, arg: A): Promise<ApplicationState> {
+    try {
+      const state = await this.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
+      this.metrics.recordUpdate(update.name, 'accepted');
+      return state;
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) this.metrics.recordUpdate(update.name, 'rejected');
+      else if (error instanceof WorkflowNotFoundError) {
+        this.metrics.recordUpdate(update.name, 'not-found');
+        await this.refuseClosed(workflowId);
+      } else this.metrics.recordUpdate(update.name, 'failed');
+      throw error;
+    }
+  }
+
+  /** An update to a finished application reaches no workflow: say it is closed, not missing. */
+  private async refuseClosed(workflowId: string): Promise<void> {
+    let stage: unknown;
+    try {
+      const described = await this.temporal.workflow.getHandle(workflowId).describe();
+      stage = described.searchAttributes?.LoanStage?.[0] ?? described.status.name;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return;
+      throw error;
+    }
+    throw new ProblemException(
+      HttpStatus.CONFLICT,
+      'conflict',
+      'Not possible in the current state',
+      `the application is closed (${String(stage)})`,
+    );
+  }
+
+  async history(workflowId: string): Promise<temporal.api.history.v1.IHistory> {
+    return await this.temporal.workflow.getHandle(workflowId).fetchHistory();
+  }
+
+  /** One page of a visibility query over loan applications; `clauses` are already-escaped conditions. */
+  async list(clauses: string[], pageSize: number, pageToken?: string): Promise<Page<ApplicationSummary>> {
+    const query = [`WorkflowType = '${LOAN_APPLICATION_WORKFLOW}'`, ...clauses].join(' AND ');
+    const response = await this.temporal.workflowService.listWorkflowExecutions({
+      namespace: this.config.temporal.namespace,
+      query,
+      pageSize,
+      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+    });
+    const token = response.nextPageToken?.length
+      ? Buffer.from(response.nextPageToken).toString('base64url')
+      : undefined;
+    return { items: (response.executions ?? []).map(summaryOf), ...(token && { nextPageToken: token }) };
+  }
+
+  temporalUiUrl(workflowId: string): string {
+    const { uiUrl, namespace } = this.config.temporal;
+    return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  }
+}
+
+/** Quotes a value for a visibility query; callers pass validated values, this is the second fence. */
+export function quoted(value: string): string {
+  if (!/^[A-Za-z0-9_.:\-+ ]*$/.test(value)) throw new Error(`refusing to quote ${JSON.stringify(value)}`);
+  return `'${value}'`;
+}
+
+function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): ApplicationSummary {
+  const workflowId = execution.execution?.workflowId ?? '';
+  const [, tenant = '', applicationId = ''] = workflowId.split('/');
+  const fields = execution.searchAttributes?.indexedFields ?? {};
+  const read = (name: string): unknown => {
+    const payload = fields[name];
+    if (!payload) return undefined;
+    const value: unknown = defaultPayloadConverter.fromPayload(payload);
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const text = (name: string): string | undefined => {
+    const value = read(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const amount = read('RequestedAmountMinor');
+  return {
+    workflowId,
+    tenant,
+    applicationId,
+    stage: text('LoanStage'),
+    outcome: text('LoanOutcome'),
+    queue: text('ReviewQueue'),
+    assignedReviewer: text('AssignedReviewer'),
+    jurisdiction: text('Jurisdiction'),
+    loanSystemReference: text('LoanSystemReference'),
+    reviewDueAt: text('ReviewDueAt'),
+    requestedAmountMinor: typeof amount === 'number' ? amount : undefined,
+    createdAt: timestampIso(execution.startTime),
+    closedAt: timestampIso(execution.closeTime),
+  };
+}
+
+function timestampIso(ts: temporal.api.workflow.v1.IWorkflowExecutionInfo['startTime']): string | undefined {
+  if (!ts?.seconds) return undefined;
+  return new Date(Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+}

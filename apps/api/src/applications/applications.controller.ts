@@ -1,0 +1,229 @@
+/**
+ * The loan system's endpoints. The tenant comes from the token, so a loan system can only name its
+ * own applications: another tenant's id simply does not exist for it (OWASP API1).
+ */
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
+import {
+  applicationWorkflowId,
+  grantConsent,
+  revokeConsent,
+  submitCreditReport,
+  type ReportSubmission,
+} from '../../../../libs/domain/src/index.js';
+import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
+import { Role, type Principal } from '../auth/principal.js';
+import { annotateRequest } from '../observability/request-context.js';
+import { invalidRequest } from '../problem/problem.js';
+import { validateDto } from '../problem/validate-dto.js';
+import { APPLICATION_POLICY, type ApplicationPolicySource } from './application-policy.js';
+import { applicationView, type ApplicationView } from './application-view.js';
+import { ApplicationWorkflows, quoted, type ApplicationSummary, type Page } from './application-workflows.js';
+import {
+  ApplicationIdParam,
+  ConsentDto,
+  CreateApplicationDto,
+  ListApplicationsQuery,
+  ReportHashDto,
+  ReportUploadFieldsDto,
+  WithdrawalDto,
+} from './application.dto.js';
+import { readReportUpload } from './report-upload.js';
+import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
+
+@ApiTags('loan systems')
+@ApiBearerAuth()
+@LendbridgeEndpoint()
+@Controller('applications')
+@RequireRoles(Role.LOAN_SYSTEM)
+export class ApplicationsController {
+  constructor(
+    @Inject(ApplicationWorkflows) private readonly workflows: ApplicationWorkflows,
+    @Inject(APPLICATION_POLICY) private readonly policies: ApplicationPolicySource,
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an application: 201 when new, 200 when the same request was made before' })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateApplicationDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ApplicationView> {
+    const tenant = tenantOf(principal);
+    annotateRequest(request, { workflowId: applicationWorkflowId(tenant, body.applicationId) });
+    const request_ = { ...body, requestedLimit: { ...body.requestedLimit } };
+    const { created, state } = await this.workflows.start(
+      {
+        tenant,
+        ...request_,
+        submittedBy: principal.subject,
+        policy: this.policies.policyFor({ tenant, product: body.product, direction: body.direction }),
+      },
+      request_,
+    );
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    response.location(`/v1/applications/${encodeURIComponent(body.applicationId)}`);
+    return this.view(state);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's applications (Temporal visibility; eventually consistent)" })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListApplicationsQuery,
+  ): Promise<Page<ApplicationSummary>> {
+    const clauses = [`Tenant = ${quoted(tenantOf(principal))}`];
+    if (query.stage) clauses.push(`LoanStage = ${quoted(query.stage)}`);
+    if (query.outcome) clauses.push(`LoanOutcome = ${quoted(query.outcome)}`);
+    if (query.queue) clauses.push(`ReviewQueue = ${quoted(query.queue)}`);
+    if (query.createdFrom) clauses.push(`StartTime >= ${quoted(new Date(query.createdFrom).toISOString())}`);
+    if (query.createdTo) clauses.push(`StartTime < ${quoted(new Date(query.createdTo).toISOString())}`);
+    return await this.workflows.list(clauses, query.pageSize ?? 50, query.pageToken);
+  }
+
+  @Get(':applicationId')
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    return this.view(await this.workflows.state(this.workflowId(principal, applicationId, request)));
+  }
+
+  @Post(':applicationId/consent')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Record the applicant's consent" })
+  async grantConsent(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Body() consent: ConsentDto,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    return this.view(
+      await this.workflows.update(workflowId, grantConsent, { actor: principal, consent: { ...consent } }),
+    );
+  }
+
+  @Post(':applicationId/consent/revocation')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'The applicant revoked consent: the application is withdrawn' })
+  async revokeConsent(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Body() body: WithdrawalDto,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    const reason = `consent revoked (${body.reasonCode})`;
+    return this.view(await this.workflows.update(workflowId, revokeConsent, { actor: principal, reason }));
+  }
+
+  @Post(':applicationId/withdrawal')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Withdraw the application' })
+  async withdraw(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Body() body: WithdrawalDto,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    const reason = `withdrawn by the loan system (${body.reasonCode})`;
+    return this.view(await this.workflows.update(workflowId, revokeConsent, { actor: principal, reason }));
+  }
+
+  @Post(':applicationId/credit-report')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Submit the credit report: the file (multipart, hashed as it streams, never stored) or its hash (JSON)',
+  })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ type: ReportHashDto })
+  async submitCreditReport(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    const report = request.is('multipart/form-data')
+      ? await this.readUpload(request)
+      : request.is('application/json')
+        ? toSubmission(await validateDto(ReportHashDto, request.body))
+        : (() => {
+            throw new UnsupportedMediaTypeException(
+              'send application/json (the hash) or multipart/form-data (the file)',
+            );
+          })();
+    return this.view(await this.workflows.update(workflowId, submitCreditReport, { actor: principal, report }));
+  }
+
+  private async readUpload(request: Request): Promise<ReportSubmission> {
+    const upload = await readReportUpload(request, { maxReportBytes: this.config.api.reportMaxBytes });
+    const fields: Record<string, unknown> = { scheme: upload.scheme };
+    for (const [name, value] of Object.entries(upload.fields)) {
+      fields[name] = name === 'decisionFields' || name === 'batch' ? parseJsonField(name, value) : value;
+    }
+    const dto = await validateDto(ReportUploadFieldsDto, fields);
+    return toSubmission({ ...dto, reportHash: upload.reportHash });
+  }
+
+  private workflowId(principal: Principal, applicationId: string, request: Request): string {
+    const workflowId = applicationWorkflowId(tenantOf(principal), applicationId);
+    annotateRequest(request, { workflowId });
+    return workflowId;
+  }
+
+  private view(state: Parameters<typeof applicationView>[0]): ApplicationView {
+    return applicationView(state, {
+      self: `/v1/applications/${encodeURIComponent(state.input.applicationId)}`,
+      temporalUi: this.workflows.temporalUiUrl(state.workflowId),
+    });
+  }
+}
+
+/** The token verifier guarantees a tenant on loan-system tokens; this states it for the compiler. */
+function tenantOf(principal: Principal): string {
+  if (!principal.tenant) throw new Error('a loan-system principal without a tenant passed the token verifier');
+  return principal.tenant;
+}
+
+function parseJsonField(name: string, value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw invalidRequest([{ field: name, message: 'must be a JSON document' }]);
+  }
+}
+
+/** Plain data for the workflow: class instances would carry nothing more, and payloads want plain JSON. */
+function toSubmission(dto: Omit<ReportHashDto, never>): ReportSubmission {
+  return {
+    reportHash: dto.reportHash,
+    scheme: dto.scheme,
+    ...(dto.claimedIssuer && { claimedIssuer: dto.claimedIssuer }),
+    ...(dto.batch && { batch: { merkleRoot: dto.batch.merkleRoot, proof: [...dto.batch.proof] } }),
+    decisionFields: {
+      score: dto.decisionFields.score,
+      scoreBand: dto.decisionFields.scoreBand,
+      delinquencyFlags: [...dto.decisionFields.delinquencyFlags],
+    },
+  };
+}

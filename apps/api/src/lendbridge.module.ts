@@ -1,0 +1,108 @@
+/**
+ * lendbridge as a plugin: a host Nest application imports `LendbridgeModule.forRootAsync(...)` and
+ * serves the loan-system, reviewer and ops endpoints beside its own. `apps/api` is the standalone
+ * host. The application policy is a provider the host may replace; webhook delivery belongs to
+ * the worker (see apps/worker).
+ */
+import {
+  type DynamicModule,
+  type InjectionToken,
+  type MiddlewareConsumer,
+  Module,
+  type ModuleMetadata,
+  type NestModule,
+  type OptionalFactoryDependency,
+  RequestMethod,
+} from '@nestjs/common';
+import { AesGcmCodec } from '../../../libs/codec/src/index.js';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
+import { LedgerModule } from '../../../libs/ledger/src/index.js';
+import { TemporalClientModule } from '../../../libs/temporal/src/index.js';
+import {
+  APPLICATION_POLICY,
+  defaultPolicySource,
+  type ApplicationPolicySource,
+} from './applications/application-policy.js';
+import { ApplicationWorkflows } from './applications/application-workflows.js';
+import { ApplicationsController } from './applications/applications.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CodecController, PAYLOAD_CODEC } from './codec/codec.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { HealthService } from './health/health.service.js';
+import { LedgerProbeController } from './ledger-probe/ledger-probe.controller.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { RequestShapeMiddleware } from './problem/request-shape.middleware.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { ReviewsController } from './reviews/reviews.controller.js';
+
+export interface LendbridgeModuleOptions {
+  /** Validated configuration, usually `loadConfig(process.env)`. */
+  config: LendbridgeConfig;
+  /** Chooses the policy of each new application; default: DEFAULT_POLICY for everything. */
+  policy?: ApplicationPolicySource;
+}
+
+export interface LendbridgeModuleAsyncOptions {
+  imports?: ModuleMetadata['imports'];
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
+  useFactory: (...args: never[]) => LendbridgeModuleOptions | Promise<LendbridgeModuleOptions>;
+}
+
+const LENDBRIDGE_OPTIONS = Symbol('LendbridgeModuleOptions');
+
+@Module({})
+export class LendbridgeModule implements NestModule {
+  static forRootAsync(options: LendbridgeModuleAsyncOptions): DynamicModule {
+    return {
+      module: LendbridgeModule,
+      // The config is global so lendbridge's own modules (Temporal client, ledger, auth) find it.
+      global: true,
+      imports: [
+        ...(options.imports ?? []),
+        TemporalClientModule,
+        LedgerModule,
+        AuthModule,
+        ObservabilityModule.forRoot(),
+      ],
+      controllers: [
+        HealthController,
+        LedgerProbeController,
+        ApplicationsController,
+        ReviewsController,
+        AuditController,
+        CodecController,
+      ],
+      providers: [
+        {
+          provide: LENDBRIDGE_OPTIONS,
+          useFactory: options.useFactory as (...args: unknown[]) => Promise<LendbridgeModuleOptions>,
+          inject: options.inject ?? [],
+        },
+        {
+          provide: LENDBRIDGE_CONFIG,
+          useFactory: (o: LendbridgeModuleOptions) => o.config,
+          inject: [LENDBRIDGE_OPTIONS],
+        },
+        {
+          provide: APPLICATION_POLICY,
+          useFactory: (o: LendbridgeModuleOptions) => o.policy ?? defaultPolicySource,
+          inject: [LENDBRIDGE_OPTIONS],
+        },
+        {
+          provide: PAYLOAD_CODEC,
+          useFactory: (config: LendbridgeConfig) => new AesGcmCodec(config.codec),
+          inject: [LENDBRIDGE_CONFIG],
+        },
+        HealthService,
+        RateLimitGuard,
+        ApplicationWorkflows,
+      ],
+      exports: [LENDBRIDGE_CONFIG, APPLICATION_POLICY],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestShapeMiddleware).forRoutes({ path: '/{*splat}', method: RequestMethod.ALL });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The API's one error model: RFC 9457 problem details. Every error response, whatever raised it
+ * (validation, auth, a workflow's refusal, a body the parser rejects), leaves as one of these.
+ */
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** One field at fault, named by its path in the request (`requestedLimit.amount`, `query.stage`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface ProblemDetails {
+  /** A stable URN per kind of problem, for clients to branch on (no external documentation link). */
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  /** The request path (without query string) the problem occurred on. */
+  instance?: string;
+  errors?: FieldProblem[];
+  requestId?: string;
+}
+
+export const problemType = (slug: string): string => `urn:lendbridge:problem:${slug}`;
+
+/** An error the API raises on purpose; the exception filter renders it as it is. */
+export class ProblemException extends HttpException {
+  constructor(
+    status: HttpStatus,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldProblem[],
+  ) {
+    super(detail ?? title, status);
+  }
+}
+
+export const invalidRequest = (errors: FieldProblem[]): ProblemException =>
+  new ProblemException(
+    HttpStatus.BAD_REQUEST,
+    'invalid-request',
+    'The request is invalid',
+    errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    errors,
+  );
+
+export const applicationNotFound = (): ProblemException =>
+  // One answer for "does not exist" and "is not yours", so ids of other tenants cannot be probed.
+  new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No such application', 'no application with this id for you');

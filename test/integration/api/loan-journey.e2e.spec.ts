@@ -1,0 +1,225 @@
+/**
+ * The whole journey over HTTP, as a loan system and two reviewers drive it: the real API, worker,
+ * Temporal dev server and anvil; webhooks checked by a receiver that verifies signatures; and the
+ * raw history read without the codec, to prove nothing personal reaches Temporal in clear.
+ */
+import { Client } from '@temporalio/client';
+import { type Payload } from '@temporalio/common';
+import request from 'supertest';
+import { AesGcmCodec } from '../../../libs/codec/src/index.js';
+import { hashReportBytes } from '../../../libs/hashing/src/index.js';
+import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
+import { testWriter } from '../../support/ledger.js';
+import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
+
+const APPLICANT = 'pseudonym-7Q2XK9LM';
+const NOTES = 'income verified against payslips, sentinel-note-58213';
+const REPORT_BYTES = Buffer.from('%PDF-1.7 credit report of applicant sentinel-report-90817, score 687');
+const FIELDS = { score: 687, scoreBand: 'B', delinquencyFlags: [] };
+
+describe('the API, end to end: a loan system and two reviewers', () => {
+  let stack: ApiStack;
+  let tokens: Record<Party, string>;
+  const api = () => request(stack.url);
+
+  beforeAll(async () => {
+    stack = await startApiStack();
+    tokens = await partyTokens();
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const body = (applicationId: string) => ({
+    applicationId,
+    loanSystemReference: `LOS-${applicationId}`,
+    product: 'sme-credit-line',
+    // Above the four-eyes threshold (500,000.00): two approvers are needed.
+    requestedLimit: { amount: '600000.00', currency: 'HKD' },
+    applicantReference: APPLICANT,
+    direction: 'southbound',
+    reviewJurisdiction: 'HK',
+  });
+
+  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+    let value: T | undefined;
+    for (let attempt = 0; attempt < 300; attempt++) {
+      value = await read();
+      if (done(value)) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+  }
+
+  const stageOf = async (id: string): Promise<string> =>
+    (await api().get(`/v1/applications/${id}`).set('Authorization', tokens.bankA).expect(200)).body.stage as string;
+
+  it('creates idempotently, reviews with four eyes, decides, tells the loan system and keeps history encrypted', async () => {
+    const { hash: reportHash } = hashReportBytes(REPORT_BYTES);
+    await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(
+      reportHash,
+      new Date(Date.now() + 30 * 86_400_000),
+    );
+
+    // Create: 201, then the same request again is 200 with the same resource; another body is 409.
+    const created = await api()
+      .post('/v1/applications')
+      .set('Authorization', tokens.bankA)
+      .send(body('J-1'))
+      .expect(201);
+    expect(created.headers['content-type']).toMatch(/application\/json/);
+    expect(created.body).toMatchObject({
+      tenant: 'bank-a',
+      applicationId: 'J-1',
+      workflowId: 'loan/bank-a/J-1',
+      stage: 'AWAITING_CONSENT',
+      submittedBy: 'los-bank-a',
+      requestedLimit: { amount: '600000.00', currency: 'HKD' },
+    });
+    expect(JSON.stringify(created.body)).not.toContain(APPLICANT);
+    const again = await api().post('/v1/applications').set('Authorization', tokens.bankA).send(body('J-1')).expect(200);
+    expect(again.body).toEqual(created.body);
+    const conflict = await api()
+      .post('/v1/applications')
+      .set('Authorization', tokens.bankA)
+      .send({ ...body('J-1'), requestedLimit: { amount: '700000.00', currency: 'HKD' } })
+      .expect(409);
+    expect(conflict.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(conflict.body).toMatchObject({ status: 409, type: 'urn:lendbridge:problem:conflict' });
+
+    // Another tenant cannot see it: the id does not exist for them.
+    await api().get('/v1/applications/J-1').set('Authorization', tokens.bankB).expect(404);
+
+    await api()
+      .post('/v1/applications/J-1/consent')
+      .set('Authorization', tokens.bankA)
+      .send({ ...southboundConsent, issuer: HK_ISSUER })
+      .expect(200);
+
+    // The report as a file: hashed as it streams, only the hash goes on.
+    const submitted = await api()
+      .post('/v1/applications/J-1/credit-report')
+      .set('Authorization', tokens.bankA)
+      .field('scheme', 'sha256-raw-v1')
+      .field('decisionFields', JSON.stringify(FIELDS))
+      .attach('report', REPORT_BYTES, { filename: 'report.pdf', contentType: 'application/pdf' })
+      .expect(200);
+    expect(submitted.body.report).toEqual({ reportHash, scheme: 'sha256-raw-v1' });
+    await eventually(
+      () => stageOf('J-1'),
+      (stage) => stage === 'IN_REVIEW',
+      'review',
+    );
+
+    // Alice finds it in her inbox (visibility is eventually consistent) and reads the task.
+    const inbox = await eventually(
+      async () => (await api().get('/v1/review-tasks').set('Authorization', tokens.alice).expect(200)).body,
+      (page: { queues: string[]; items: { applicationId: string }[] }) =>
+        page.items.some((item) => item.applicationId === 'J-1'),
+      'the inbox',
+    );
+    expect(inbox.queues).toEqual(['HK-standard']);
+    expect(inbox.items.find((item: { applicationId: string }) => item.applicationId === 'J-1')).toMatchObject({
+      tenant: 'bank-a',
+      queue: 'HK-standard',
+      overdue: false,
+    });
+    const task = await api().get('/v1/review-tasks/bank-a/J-1').set('Authorization', tokens.alice).expect(200);
+    expect(task.body).toMatchObject({
+      verification: { verdict: 'VERIFIED', anchor: { issuerName: 'Demo Credit Reference Agency (HK)' } },
+      report: { decisionFields: FIELDS },
+      review: { queue: 'HK-standard', approvalsRequired: 2 },
+    });
+    expect(task.body.links.temporalUi).toContain(encodeURIComponent('loan/bank-a/J-1'));
+
+    // First approval, by alice; she cannot be the second.
+    await api().post('/v1/review-tasks/bank-a/J-1/claim').set('Authorization', tokens.alice).expect(200);
+    const first = await api()
+      .post('/v1/review-tasks/bank-a/J-1/decision')
+      .set('Authorization', tokens.alice)
+      .send({ outcome: 'approve', recommendedLimit: { amount: '550000.00', currency: 'HKD' }, notes: NOTES })
+      .expect(200);
+    expect(first.body.stage).toBe('IN_REVIEW');
+    const refused = await api()
+      .post('/v1/review-tasks/bank-a/J-1/claim')
+      .set('Authorization', tokens.alice)
+      .expect(403);
+    expect(refused.body.detail).toBe('you approved this application already: a second approver is required');
+
+    // Bob completes the four eyes; the decision follows.
+    await api().post('/v1/review-tasks/bank-a/J-1/claim').set('Authorization', tokens.bob).expect(200);
+    await api()
+      .post('/v1/review-tasks/bank-a/J-1/decision')
+      .set('Authorization', tokens.bob)
+      .send({ outcome: 'approve', recommendedLimit: { amount: '500000.00', currency: 'HKD' } })
+      .expect(200);
+    await eventually(
+      () => stageOf('J-1'),
+      (stage) => stage === 'APPROVED',
+      'the decision',
+    );
+    const decided = await api().get('/v1/applications/J-1').set('Authorization', tokens.bankA).expect(200);
+    expect(decided.body.decision).toMatchObject({
+      outcome: 'APPROVED',
+      limit: { amount: '450000.00', currency: 'HKD' },
+    });
+    expect(decided.body.decisionEvidenceHash).toMatch(/^[0-9a-f]{64}$/);
+    // The loan system does not see reviewers' notes.
+    expect(JSON.stringify(decided.body)).not.toContain('sentinel-note');
+
+    // Too late to withdraw: the application is closed.
+    const late = await api()
+      .post('/v1/applications/J-1/withdrawal')
+      .set('Authorization', tokens.bankA)
+      .send({ reasonCode: 'applicant-request' })
+      .expect(409);
+    expect(late.body.detail).toMatch(/closed|APPROVED/);
+
+    // The loan system was told, each event once, every signature valid.
+    await eventually(
+      () => Promise.resolve(stack.receiver.events.map((e) => e.type)),
+      (types) => types.includes('application.decided'),
+      'the decided webhook',
+    );
+    expect(stack.receiver.events.filter((e) => e.workflowId === 'loan/bank-a/J-1').map((e) => e.type)).toEqual([
+      'application.in-review',
+      'application.decided',
+    ]);
+    expect(stack.receiver.badSignatures).toBe(0);
+
+    // Ops read who did what from the history, through the codec.
+    const audit = await api().get('/v1/ops/applications/bank-a/J-1/audit').set('Authorization', tokens.ops).expect(200);
+    const lines = (audit.body.entries as { who: string; what: string }[]).map((e) => `${e.who}: ${e.what}`);
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^alice: completeReview/)]));
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^bob: completeReview/)]));
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^los-bank-a: /)]));
+    expect(JSON.stringify(audit.body)).not.toContain('sentinel-note');
+
+    // Without the codec, the history says nothing personal: not in JSON, not in any payload's bytes.
+    const raw = new Client({ connection: stack.temporal.connection, namespace: stack.config.temporal.namespace });
+    const history = await raw.workflow.getHandle('loan/bank-a/J-1').fetchHistory();
+    const texts = [JSON.stringify(history)];
+    const collect = (value: unknown): void => {
+      if (value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
+      else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+    };
+    collect(history);
+    const everything = texts.join('\n');
+    for (const secret of [APPLICANT, 'sentinel-note-58213', 'sentinel-report-90817', '"score":687', 'scoreBand']) {
+      expect(everything).not.toContain(secret);
+    }
+    // ... while the same payloads through the codec do hold them: the check above can fail.
+    const started = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const [input] = await new AesGcmCodec(stack.config.codec).decode(started);
+    expect(Buffer.from(input!.data!).toString('utf8')).toContain(APPLICANT);
+    const state = JSON.stringify(await stack.workflows.workflow.getHandle('loan/bank-a/J-1').query('getState'));
+    expect(state).toContain('"score":687');
+
+    const metrics = await api().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/lendbridge_workflow_starts_total\{outcome="started"\} [1-9]/);
+    expect(metrics.text).toMatch(/lendbridge_workflow_starts_total\{outcome="existing"\} [1-9]/);
+    expect(metrics.text).toMatch(/lendbridge_workflow_updates_total\{update="completeReview",outcome="accepted"\} 2/);
+  });
+});

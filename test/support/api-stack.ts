@@ -1,0 +1,117 @@
+/**
+ * The whole of lendbridge for API tests: the real Temporal dev server, anvil with the contracts,
+ * the worker module, a webhook receiver and the API listening on a free port, plus tokens for the
+ * parties that call it. Each test file starts its own and stops it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type Client } from '@temporalio/client';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApiApp } from '../../apps/api/src/api-app.js';
+import { signDevToken, type DevTokenClaims } from '../../apps/api/src/auth/dev-token.js';
+import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import { type LendbridgeConfig } from '../../libs/config/src/index.js';
+import { LedgerClient } from '../../libs/ledger/src/index.js';
+import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
+import { TEST_JWT_SECRET, testConfig } from './config.js';
+import { startTestLedger, type TestLedger } from './ledger.js';
+import { codecClient, startTestDevServer } from './temporal.js';
+import { startWebhookReceiver, type TestWebhookReceiver } from './webhook-receiver.js';
+
+export const API_WEBHOOK_SECRET = 'an-api-test-webhook-secret-of-32-characters';
+
+export interface ApiStack {
+  config: LendbridgeConfig;
+  /** Base URL of the API, e.g. http://127.0.0.1:40123 */
+  url: string;
+  app: INestApplication;
+  temporal: TestWorkflowEnvironment;
+  /** A client with the codec, for assertions the API does not offer. */
+  workflows: Client;
+  ledger: TestLedger;
+  ledgerClient: LedgerClient;
+  receiver: TestWebhookReceiver;
+  stop(): Promise<void>;
+}
+
+export async function startApiStack(env: Record<string, string> = {}): Promise<ApiStack> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-api-'));
+  const [temporal, ledger, receiver] = await Promise.all([
+    startTestDevServer(),
+    startTestLedger({ stateFile: join(stateDir, 'anvil.json') }),
+    startWebhookReceiver(API_WEBHOOK_SECRET),
+  ]);
+  const config = testConfig({
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: 'api-loans',
+    LEDGER_RPC_URL: ledger.rpcUrl,
+    LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
+    LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
+    LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
+    EVIDENCE_REFERENCE_KEY: 'cd'.repeat(32),
+    WEBHOOK_URL: receiver.url,
+    WEBHOOK_SECRET: API_WEBHOOK_SECRET,
+    API_RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  let worker: INestApplicationContext | undefined;
+  let app: INestApplication | undefined;
+  const ledgerClient = new LedgerClient(ledger.settings);
+  const stop = async (): Promise<void> => {
+    await app?.close();
+    await worker?.close();
+    ledgerClient.close();
+    await receiver.close();
+    await ledger.anvil.stop();
+    await temporal.teardown();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+    app = await createApiApp(config, { logger: ['error'] });
+    await app.listen(0, '127.0.0.1');
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    return {
+      config,
+      url,
+      app,
+      temporal,
+      workflows: codecClient(temporal, config),
+      ledger,
+      ledgerClient,
+      receiver,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A bearer token for the parties of the tests, signed with the test secret. */
+export async function bearer(claims: DevTokenClaims): Promise<string> {
+  return `Bearer ${await signDevToken(TEST_JWT_SECRET, claims)}`;
+}
+
+/** The parties: a loan system of bank-a (and one of bank-b), HK reviewers, a senior, ops. */
+export const PARTIES = {
+  bankA: { sub: 'los-bank-a', roles: ['loan-system'], tenant: 'bank-a' },
+  bankB: { sub: 'los-bank-b', roles: ['loan-system'], tenant: 'bank-b' },
+  alice: { sub: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] },
+  bob: { sub: 'bob', roles: ['reviewer'], jurisdictions: ['HK'] },
+  carol: { sub: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'] },
+  cnReviewer: { sub: 'wang', roles: ['reviewer'], jurisdictions: ['CN'] },
+  ops: { sub: 'olivia', roles: ['ops'] },
+} as const satisfies Record<string, DevTokenClaims>;
+
+export type Party = keyof typeof PARTIES;
+
+export async function partyTokens(): Promise<Record<Party, string>> {
+  const entries = await Promise.all(
+    Object.entries(PARTIES).map(async ([name, claims]) => [name, await bearer(claims)] as const),
+  );
+  return Object.fromEntries(entries) as Record<Party, string>;
+}
