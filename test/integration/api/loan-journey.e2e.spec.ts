@@ -4,7 +4,6 @@
  * raw history read without the codec, to prove nothing personal reaches Temporal in clear.
  */
 import { Client } from '@temporalio/client';
-import { type Payload } from '@temporalio/common';
 import request from 'supertest';
 import { AesGcmCodec } from '../../../libs/codec/src/index.js';
 import { hashReportBytes } from '../../../libs/hashing/src/index.js';

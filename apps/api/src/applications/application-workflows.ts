@@ -9,7 +9,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload, type UpdateDefinition } from '@temporalio/common';
+import { defaultPayloadConverter, type UpdateDefinition } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
 import {
