@@ -1,35 +1,47 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../libs/config/src/index.js';
 import type { LedgerProbeActivities, LoanApplicationActivities } from '../libs/domain/src/index.js';
 import { LedgerClient, LedgerModule, LedgerWriter, loadSigner } from '../libs/ledger/src/index.js';
 import { LedgerProbeActivitiesService } from './ledger-probe.activities.js';
 import { LoanApplicationActivitiesService } from './loan-application.activities.js';
-import { WebhookSender } from './webhook-sender.js';
+import { WEBHOOK_DELIVERY, WebhookSender, type WebhookDelivery } from './webhook-sender.js';
 
 /** Every activity implementation the worker registers, by the name workflows call it. */
 export type LendbridgeActivities = LedgerProbeActivities & LoanApplicationActivities;
 
-@Module({
-  imports: [LedgerModule],
-  providers: [
-    {
-      // Resolved at boot: a worker that cannot sign or has no reference key must not start.
-      provide: LedgerWriter,
-      useFactory: async (config: LendbridgeConfig, client: LedgerClient) => {
-        if (!config.evidence.referenceKey) {
-          throw new ConfigurationError(['EVIDENCE_REFERENCE_KEY: required by the worker to record evidence']);
-        }
-        return new LedgerWriter(client, await loadSigner(config.ledger.signer, client.provider), config.ledger);
-      },
-      inject: [LENDBRIDGE_CONFIG, LedgerClient],
-    },
-    WebhookSender,
-    LedgerProbeActivitiesService,
-    LoanApplicationActivitiesService,
-  ],
-  exports: [LedgerProbeActivitiesService, LoanApplicationActivitiesService],
-})
-export class ActivitiesModule {}
+export interface ActivitiesOptions {
+  /** Replaces the signed-HTTP webhook delivery (see WebhookDelivery). */
+  webhookDelivery?: Type<WebhookDelivery>;
+}
+
+@Module({})
+export class ActivitiesModule {
+  static register(options: ActivitiesOptions = {}): DynamicModule {
+    return {
+      module: ActivitiesModule,
+      imports: [LedgerModule],
+      providers: [
+        {
+          // Resolved at boot: a worker that cannot sign or has no reference key must not start.
+          provide: LedgerWriter,
+          useFactory: async (config: LendbridgeConfig, client: LedgerClient) => {
+            if (!config.evidence.referenceKey) {
+              throw new ConfigurationError(['EVIDENCE_REFERENCE_KEY: required by the worker to record evidence']);
+            }
+            return new LedgerWriter(client, await loadSigner(config.ledger.signer, client.provider), config.ledger);
+          },
+          inject: [LENDBRIDGE_CONFIG, LedgerClient],
+        },
+        WebhookSender,
+        { provide: WEBHOOK_DELIVERY, useExisting: options.webhookDelivery ?? WebhookSender },
+        ...(options.webhookDelivery ? [options.webhookDelivery] : []),
+        LedgerProbeActivitiesService,
+        LoanApplicationActivitiesService,
+      ],
+      exports: [LedgerProbeActivitiesService, LoanApplicationActivitiesService],
+    };
+  }
+}
 
 /**
  * Binds the Nest-managed services into the plain object a Temporal Worker registers; the explicit

@@ -10,7 +10,7 @@ import type {
 } from '../libs/domain/src/index.js';
 import { applicationReference, evidenceSalt, hashEvidence, isReportHashHex } from '../libs/hashing/src/index.js';
 import { EvidenceKind, LedgerClient, LedgerWriter } from '../libs/ledger/src/index.js';
-import { WebhookSender } from './webhook-sender.js';
+import { WEBHOOK_DELIVERY, type WebhookDelivery } from './webhook-sender.js';
 
 /**
  * The loan application workflow's activities. Each is idempotent: evidence is recorded under a
@@ -25,7 +25,7 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
     @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
     @Inject(LedgerClient) private readonly ledger: LedgerClient,
     @Inject(LedgerWriter) private readonly writer: LedgerWriter,
-    @Inject(WebhookSender) private readonly webhooks: WebhookSender,
+    @Inject(WEBHOOK_DELIVERY) private readonly webhooks: WebhookDelivery,
   ) {}
 
   async recordEvidence(input: {

@@ -18,8 +18,20 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `t=${timestamp},v1=${digest}`;
 }
 
+/**
+ * How the worker tells the loan system about an event. A provider a host can replace (a queue, a
+ * different signature scheme): `WorkerModule.forRoot(config, { webhookDelivery })`. Whatever
+ * replaces it must throw on failure (Temporal retries) and may see one event id more than once.
+ */
+export interface WebhookDelivery {
+  deliver(event: WebhookEvent): Promise<void>;
+}
+
+export const WEBHOOK_DELIVERY = Symbol('WebhookDelivery');
+
+/** The default delivery: an HMAC-signed HTTPS POST to WEBHOOK_URL. */
 @Injectable()
-export class WebhookSender {
+export class WebhookSender implements WebhookDelivery {
   private readonly logger = new Logger(WebhookSender.name);
 
   constructor(@Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig) {}

@@ -1,6 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { signWebhook, WebhookSender } from '../../activities/index.js';
+import { NestFactory } from '@nestjs/core';
+import {
+  ActivitiesModule,
+  LoanApplicationActivitiesService,
+  signWebhook,
+  WebhookSender,
+  type WebhookDelivery,
+} from '../../activities/index.js';
+import { ConfigModule } from '../../libs/config/src/index.js';
 import type { WebhookEvent } from '../../libs/domain/src/index.js';
 import { testConfig } from '../support/config.js';
 
@@ -69,5 +77,40 @@ describe('WebhookSender against a real HTTP server', () => {
     );
     await expect(unconfigured.deliver(EVENT)).resolves.toBeUndefined();
     expect(received.length).toBe(before);
+  });
+});
+
+describe('a host replacing the webhook delivery', () => {
+  class RecordingDelivery implements WebhookDelivery {
+    readonly delivered: WebhookEvent[] = [];
+    deliver(event: WebhookEvent): Promise<void> {
+      this.delivered.push(event);
+      return Promise.resolve();
+    }
+  }
+
+  it('has the deliverWebhook activity use the host provider instead of HTTP', async () => {
+    const config = testConfig({
+      LEDGER_REGISTRY_ADDRESS: `0x${'1'.repeat(40)}`,
+      LEDGER_EVIDENCE_ADDRESS: `0x${'2'.repeat(40)}`,
+      LEDGER_SIGNER_KEY: `0x${'3'.repeat(64)}`,
+      EVIDENCE_REFERENCE_KEY: 'ab'.repeat(32),
+      // Set, to prove it is not the default sender that delivers.
+      WEBHOOK_URL: 'http://127.0.0.1:1/unreachable',
+      WEBHOOK_SECRET: SECRET,
+    });
+    const context = await NestFactory.createApplicationContext(
+      {
+        module: class Host {},
+        imports: [ConfigModule.forRoot(config), ActivitiesModule.register({ webhookDelivery: RecordingDelivery })],
+      },
+      { logger: false },
+    );
+    try {
+      await context.get(LoanApplicationActivitiesService).deliverWebhook(EVENT);
+      expect(context.get(RecordingDelivery).delivered).toEqual([EVENT]);
+    } finally {
+      await context.close();
+    }
   });
 });

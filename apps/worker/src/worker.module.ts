@@ -1,15 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ActivitiesModule } from '../../../activities/index.js';
+import { ActivitiesModule, type ActivitiesOptions } from '../../../activities/index.js';
 import { ConfigModule, type LendbridgeConfig } from '../../../libs/config/src/index.js';
 import { TemporalWorkerService } from './temporal-worker.service.js';
 
 /** The worker process: activities as Nest providers, hosted by one Temporal Worker. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: LendbridgeConfig): DynamicModule {
+  /** `options.webhookDelivery` lets a host deliver events its own way (see WebhookDelivery). */
+  static forRoot(config: LendbridgeConfig, options: ActivitiesOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), ActivitiesModule],
+      imports: [ConfigModule.forRoot(config), ActivitiesModule.register(options)],
       providers: [TemporalWorkerService],
     };
   }

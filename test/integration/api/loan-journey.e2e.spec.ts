@@ -4,8 +4,12 @@
  * raw history read without the codec, to prove nothing personal reaches Temporal in clear.
  */
 import { Client } from '@temporalio/client';
+import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
+import { LendbridgeModule } from '../../../apps/api/src/lendbridge.module.js';
 import { AesGcmCodec } from '../../../libs/codec/src/index.js';
+import { DEFAULT_POLICY } from '../../../libs/domain/src/index.js';
 import { hashReportBytes } from '../../../libs/hashing/src/index.js';
 import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
 import { testWriter } from '../../support/ledger.js';
@@ -220,5 +224,92 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     expect(metrics.text).toMatch(/lendbridge_workflow_starts_total\{outcome="started"\} [1-9]/);
     expect(metrics.text).toMatch(/lendbridge_workflow_starts_total\{outcome="existing"\} [1-9]/);
     expect(metrics.text).toMatch(/lendbridge_workflow_updates_total\{update="completeReview",outcome="accepted"\} 2/);
+  });
+});
+
+describe('lendbridge as a plugin in a host application', () => {
+  const HOST_SETTINGS = Symbol('HostSettings');
+
+  @Controller('host')
+  class HostController {
+    @Get('hello')
+    hello(): { from: string } {
+      return { from: 'the host' };
+    }
+  }
+
+  @Global()
+  @Module({ providers: [{ provide: HOST_SETTINGS, useValue: { fourEyesAbove: '1000.00' } }], exports: [HOST_SETTINGS] })
+  class HostSettingsModule {}
+
+  let stack: ApiStack;
+  let host: INestApplication;
+  let tokens: Record<Party, string>;
+
+  beforeAll(async () => {
+    stack = await startApiStack();
+    tokens = await partyTokens();
+    @Module({
+      imports: [
+        HostSettingsModule,
+        LendbridgeModule.forRootAsync({
+          inject: [HOST_SETTINGS],
+          useFactory: (settings: { fourEyesAbove: string }) => ({
+            config: stack.config,
+            // The host's own policy: four eyes from 1,000.00 up.
+            policy: { policyFor: () => ({ ...DEFAULT_POLICY, fourEyesThreshold: settings.fourEyesAbove }) },
+          }),
+        }),
+      ],
+      controllers: [HostController],
+    })
+    class HostModule {}
+    host = await NestFactory.create(HostModule, { logger: ['error'] });
+    await host.listen(0, '127.0.0.1');
+  }, 180_000);
+
+  afterAll(async () => {
+    await host?.close();
+    await stack?.stop();
+  });
+
+  it("serves lendbridge's endpoints with the host's policy, and leaves the host's own routes alone", async () => {
+    const api = request(await host.getUrl());
+    // The host's route needs no lendbridge token: the plugin's guard is scoped to its controllers.
+    await api.get('/host/hello').expect(200, { from: 'the host' });
+    await api.get('/applications').expect(401);
+
+    await api
+      .post('/applications')
+      .set('Authorization', tokens.bankA)
+      .send({
+        applicationId: 'HOST-1',
+        loanSystemReference: 'LOS-HOST-1',
+        product: 'sme-credit-line',
+        requestedLimit: { amount: '5000.00', currency: 'HKD' },
+        applicantReference: APPLICANT,
+        direction: 'southbound',
+        reviewJurisdiction: 'HK',
+      })
+      .expect(201);
+    await api
+      .post('/applications/HOST-1/consent')
+      .set('Authorization', tokens.bankA)
+      .send(southboundConsent)
+      .expect(200);
+    await api
+      .post('/applications/HOST-1/credit-report')
+      .set('Authorization', tokens.bankA)
+      .send({ reportHash: 'e'.repeat(64), scheme: 'sha256-raw-v1', decisionFields: FIELDS })
+      .expect(200);
+    let task: request.Response;
+    for (let attempt = 0; ; attempt++) {
+      task = await api.get('/review-tasks/bank-a/HOST-1').set('Authorization', tokens.alice);
+      if (task.status === 200) break;
+      if (attempt > 100) throw new Error(`never reached review: ${task.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // 5,000.00 is far below the default threshold of 500,000.00: two approvers only by the host's policy.
+    expect(task.body.review.approvalsRequired).toBe(2);
   });
 });
