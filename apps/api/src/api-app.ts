@@ -9,7 +9,7 @@ import { REQUEST_ID_HEADER } from './observability/logging.js';
 import { ProblemFilter } from './problem/problem.filter.js';
 
 /** Paths served outside `/v1`: where probes, scrapers and the Temporal UI expect them. */
-const UNVERSIONED = ['health', 'health/live', 'metrics', 'codec/encode', 'codec/decode'];
+const UNVERSIONED = ['health', 'health/live', 'metrics', 'codec/{*path}'];
 
 /** Builds the API exactly as `main` serves it, so tests exercise the same app. */
 export async function createApiApp(
@@ -31,7 +31,7 @@ export async function createApiApp(
     // The Temporal UI calls /codec from the browser; credentials so the ops token reaches it.
     origin: config.api.corsOrigins,
     credentials: true,
-    methods: ['GET', 'POST'],
+    methods: ['GET', 'POST', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Namespace', REQUEST_ID_HEADER],
     exposedHeaders: [REQUEST_ID_HEADER, 'Location'],
     maxAge: 600,

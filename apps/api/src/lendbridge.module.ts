@@ -27,6 +27,7 @@ import { ApplicationWorkflows } from './applications/application-workflows.js';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CodecSessionController } from './codec/codec-session.controller.js';
 import { CodecController, PAYLOAD_CODEC } from './codec/codec.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
@@ -72,6 +73,7 @@ export class LendbridgeModule implements NestModule {
         ReviewsController,
         AuditController,
         CodecController,
+        CodecSessionController,
       ],
       providers: [
         {

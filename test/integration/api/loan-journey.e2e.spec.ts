@@ -225,6 +225,51 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     expect(metrics.text).toMatch(/lendbridge_workflow_starts_total\{outcome="existing"\} [1-9]/);
     expect(metrics.text).toMatch(/lendbridge_workflow_updates_total\{update="completeReview",outcome="accepted"\} 2/);
   });
+
+  it('decrypts history payloads for the Temporal UI, for an ops session only', async () => {
+    const raw = new Client({ connection: stack.temporal.connection, namespace: stack.config.temporal.namespace });
+    const history = await raw.workflow.getHandle('loan/bank-a/J-1').fetchHistory();
+    const [encrypted] = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(
+            Object.entries(encrypted!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+          data: Buffer.from(encrypted!.data!).toString('base64'),
+        },
+      ],
+    };
+    const uiOrigin = new URL(stack.config.temporal.uiUrl).origin;
+
+    await api().post('/codec/decode').set('Origin', uiOrigin).send(body).expect(401);
+    await api().post('/codec/decode').set('Authorization', tokens.alice).send(body).expect(403);
+
+    // The ops person signs in once; the browser then sends the cookie with the UI's codec calls.
+    const session = await api().post('/codec/session').set('Authorization', tokens.ops).expect(204);
+    const cookie = String(session.headers['set-cookie']).split(';')[0]!;
+    expect(String(session.headers['set-cookie'])).toMatch(/HttpOnly/i);
+    const decoded = await api()
+      .post('/codec/decode')
+      .set('Origin', uiOrigin)
+      .set('Cookie', cookie)
+      .send(body)
+      .expect(200);
+    expect(decoded.headers['access-control-allow-origin']).toBe(uiOrigin);
+    expect(decoded.headers['access-control-allow-credentials']).toBe('true');
+    const clear = Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8');
+    expect(clear).toContain(APPLICANT);
+
+    // Encoding goes the other way, under the active key; a reviewer's cookie decrypts nothing.
+    const encoded = await api().post('/codec/encode').set('Cookie', cookie).send(decoded.body).expect(200);
+    expect(Buffer.from(encoded.body.payloads[0].data, 'base64').toString('utf8')).not.toContain(APPLICANT);
+    const aliceCookie = `lendbridge_session=${tokens.alice.slice('Bearer '.length)}`;
+    await api().post('/codec/decode').set('Cookie', aliceCookie).send(body).expect(403);
+    // A cookie counts only for the codec: the rest of the API wants the header.
+    await api().get('/v1/applications/J-1').set('Cookie', cookie).expect(401);
+    const malformed = await api().post('/codec/decode').set('Cookie', cookie).send({ payloads: 'nope' }).expect(400);
+    expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
 });
 
 describe('lendbridge as a plugin in a host application', () => {

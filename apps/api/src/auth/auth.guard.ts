@@ -8,7 +8,13 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { IS_PUBLIC_KEY, REQUIRED_ROLES_KEY, type AuthenticatedRequest } from './decorators.js';
+import {
+  ACCEPTS_SESSION_COOKIE_KEY,
+  IS_PUBLIC_KEY,
+  REQUIRED_ROLES_KEY,
+  SESSION_COOKIE,
+  type AuthenticatedRequest,
+} from './decorators.js';
 import { hasRole, type Role } from './principal.js';
 import { TokenVerifier } from './token-verifier.js';
 
@@ -40,7 +46,11 @@ export class AuthGuard implements CanActivate {
       response.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"${error ? `, error="${error}"` : ''}`);
     };
 
-    const header = request.headers.authorization;
+    let header = request.headers.authorization;
+    if ((header === undefined || header.trim() === '') && this.acceptsCookie(targets)) {
+      const token = sessionCookie(request.headers.cookie);
+      if (token) header = `Bearer ${token}`;
+    }
     if (header === undefined || header.trim() === '') {
       challenge();
       throw new UnauthorizedException('a bearer token is required (Authorization: Bearer <token>)');
@@ -64,4 +74,17 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
+
+  private acceptsCookie(targets: Parameters<Reflector['getAllAndOverride']>[1]): boolean {
+    return this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_SESSION_COOKIE_KEY, targets) === true;
+  }
+}
+
+/** The session cookie's value from a Cookie header, if it is there and looks like a JWT. */
+function sessionCookie(header: string | undefined): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const [name, value] = pair.trim().split('=', 2);
+    if (name === SESSION_COOKIE && value && /^[A-Za-z0-9_.-]+$/.test(value)) return value;
+  }
+  return undefined;
 }

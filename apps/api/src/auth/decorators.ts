@@ -36,3 +36,17 @@ const principalParameter = createParamDecorator((_data: unknown, context: Execut
 export function CurrentPrincipal(): ParameterDecorator {
   return principalParameter();
 }
+
+/** Metadata key: the route also accepts the token from the session cookie (see SESSION_COOKIE). */
+export const ACCEPTS_SESSION_COOKIE_KEY = 'lendbridge:auth:session-cookie';
+
+/**
+ * The cookie a browser holds a token in, for callers that cannot send an Authorization header:
+ * the Temporal UI calls the codec endpoint with cookies ("include cross-origin credentials") only.
+ */
+export const SESSION_COOKIE = 'lendbridge_session';
+
+/** Lets the route authenticate with the session cookie when no Authorization header is sent. */
+export function AcceptsSessionCookie(): MethodDecorator & ClassDecorator {
+  return SetMetadata(ACCEPTS_SESSION_COOKIE_KEY, true);
+}

@@ -22,7 +22,7 @@ import {
   encodePayloadsJson,
   type PayloadsJson,
 } from '../../../../libs/codec/src/index.js';
-import { RequireRoles } from '../auth/decorators.js';
+import { AcceptsSessionCookie, RequireRoles } from '../auth/decorators.js';
 import { Role } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 
@@ -33,6 +33,7 @@ export const PAYLOAD_CODEC = Symbol('PayloadCodec');
 @LendbridgeEndpoint()
 @Controller('codec')
 @RequireRoles(Role.OPS)
+@AcceptsSessionCookie()
 export class CodecController {
   constructor(@Inject(PAYLOAD_CODEC) private readonly codec: PayloadCodec) {}
 
