@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { ApplicationFailure, defaultPayloadConverter, type FailureConverter } from '@temporalio/common';
 import { decodeFailure, encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import {
+  assertBundleEncodesFailures,
   FAILURE_CONVERTER_MARKER,
   failureConverter,
   failureConverterPath,
@@ -57,5 +58,12 @@ describe('failure converter', () => {
     expect(loaded.failureConverter.options).toEqual(failureConverter.options);
     expect(loaded.FAILURE_CONVERTER_MARKER).toBe(FAILURE_CONVERTER_MARKER);
     expect(worker.payloadCodecs).toHaveLength(1);
+  });
+
+  it('refuses a prebuilt workflow bundle that lacks the failure converter', () => {
+    expect(() => assertBundleEncodesFailures('var __TEMPORAL__ = {};', '/srv/workflow-bundle.js')).toThrow(
+      /workflow bundle \/srv\/workflow-bundle\.js was built without lendbridge's failure converter/,
+    );
+    expect(() => assertBundleEncodesFailures(`const m = '${FAILURE_CONVERTER_MARKER}';`, 'b.js')).not.toThrow();
   });
 });

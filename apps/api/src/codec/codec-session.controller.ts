@@ -24,7 +24,9 @@ export class CodecSessionController {
   @ApiOperation({ summary: "Keep the ops token in a cookie for the Temporal UI's codec calls" })
   startSession(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
     const token = /^Bearer +(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
-    const expiresAt = Number(JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString()).exp);
+    // The guard verified this token a moment ago; its `exp` bounds the cookie's life.
+    const claims = JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString()) as { exp?: unknown };
+    const expiresAt = Number(claims.exp);
     const maxAge = Math.max(0, Math.min(MAX_SESSION_SECONDS, Math.floor(expiresAt - Date.now() / 1000)));
     // HttpOnly: no script reads it. SameSite=Lax: sent by the UI on the same host, not from other sites.
     response.cookie(SESSION_COOKIE, token, {
