@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { ensureDevJwtSecret } from '../apps/api/src/auth/dev-secret.js';
 import { loadConfig } from '../libs/config/src/index.js';
 import { ensureRetention, registerSearchAttributes } from '../libs/temporal/src/index.js';
 import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
     uiPort: ports.temporalUi,
     dbFile: join(DATA_DIR, 'temporal', 'dev.sqlite'),
     namespace,
+    // The UI decrypts payloads through the API's codec endpoint, for an ops session only.
+    uiCodecEndpoint: `http://127.0.0.1:${ports.api}/codec`,
     output: 'prefixed',
   });
   const connection = await Connection.connect({ address: temporal.address });
@@ -118,6 +121,8 @@ async function main(): Promise<void> {
     LEDGER_EVIDENCE_ADDRESS: evidenceAddress,
     // API and worker must share the payload keys; keys set by the caller win over the generated one.
     ...(env.CODEC_KEYS || env.CODEC_KEYS_FILE ? {} : { CODEC_KEYS_FILE: devCodecKeysFile() }),
+    // Development tokens (`npm run token`) are signed with this; production sets AUTH_JWKS_URL.
+    ...(env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL ? {} : { AUTH_JWT_SECRET: ensureDevJwtSecret(DATA_DIR) }),
   };
   // Only the worker signs (evidence anchoring) and holds the evidence reference key: the API gets neither.
   const workerEnv: NodeJS.ProcessEnv = {
@@ -145,12 +150,14 @@ async function main(): Promise<void> {
 
   console.log(`
   lendbridge is up
-    API            ${apiUrl}/v1
+    API            ${apiUrl}/v1   (OpenAPI: ${apiUrl}/docs)
     health         ${apiUrl}/health
     Temporal UI    ${temporal.uiUrl}
     Temporal gRPC  ${temporal.address}
     ledger (anvil) ${anvil.rpcUrl}  chain ${DEV_CHAIN_ID}
-  try: curl -X POST ${apiUrl}/v1/ledger-probes
+  tokens: npm run -s token -- --role loan-system --sub los-bank-a --tenant bank-a
+          npm run -s token -- --role reviewer --sub alice --jurisdiction HK
+  decrypt in the Temporal UI: sign in as ops at ${apiUrl}/codec/sign-in
   Ctrl-C stops everything; state is kept under ${DATA_DIR}
 `);
 

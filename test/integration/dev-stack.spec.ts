@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
+import { signDevToken } from '../../apps/api/src/auth/dev-token.js';
 import { freePort, isListening, waitUntil } from '../../tools/stack/processes.js';
 
 // `npm run dev` is the README's first command: start it as a newcomer would (on free ports, with a
@@ -43,6 +45,12 @@ describe('npm run dev', () => {
     return code;
   }
 
+  /** What `npm run token -- --role ops` prints, signed with the secret `npm run dev` made. */
+  async function opsHeaders(): Promise<Record<string, string>> {
+    const token = await signDevToken(readDevJwtSecret(dataDir), { sub: 'olivia', roles: ['ops'] });
+    return { Authorization: `Bearer ${token}` };
+  }
+
   async function waitForUp(running: { child: ChildProcess; output: () => string }): Promise<void> {
     await waitUntil('"lendbridge is up"', () => Promise.resolve(running.output().includes('lendbridge is up')), {
       timeoutMs: 150_000,
@@ -76,7 +84,8 @@ describe('npm run dev', () => {
     const health = await fetch(`${api}/health`);
     expect(health.status).toBe(200);
 
-    const probe = await fetch(`${api}/v1/ledger-probes`, { method: 'POST' });
+    expect((await fetch(`${api}/v1/ledger-probes`, { method: 'POST' })).status).toBe(401);
+    const probe = await fetch(`${api}/v1/ledger-probes`, { method: 'POST', headers: await opsHeaders() });
     expect(probe.status).toBe(201);
     const { workflowId, ledger } = (await probe.json()) as { workflowId: string; ledger: { chainId: string } };
     expect(ledger.chainId).toBe('31337');
@@ -91,7 +100,7 @@ describe('npm run dev', () => {
   it('stops every process on Ctrl-C and keeps state for the next start', async () => {
     if (!stack) throw new Error('the stack was not started by the previous test');
     const firstProbe = (await (
-      await fetch(`http://127.0.0.1:${ports.api}/v1/ledger-probes`, { method: 'POST' })
+      await fetch(`http://127.0.0.1:${ports.api}/v1/ledger-probes`, { method: 'POST', headers: await opsHeaders() })
     ).json()) as {
       workflowId: string;
     };

@@ -5,6 +5,7 @@ import { createApiApp } from '../../apps/api/src/api-app.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { type LendbridgeConfig } from '../../libs/config/src/index.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
+import { bearer, PARTIES } from '../support/api-stack.js';
 import { startTestLedger, type TestLedger } from '../support/ledger.js';
 import { testConfig } from '../support/config.js';
 import { codecClient, startTestDevServer } from '../support/temporal.js';
@@ -55,7 +56,10 @@ describe('ledger probe, end to end', () => {
   });
 
   it('runs the probe workflow and returns the chain id the activity read from anvil', async () => {
-    const response = await fetch(`${baseUrl}/v1/ledger-probes`, { method: 'POST' });
+    const response = await fetch(`${baseUrl}/v1/ledger-probes`, {
+      method: 'POST',
+      headers: { Authorization: await bearer(PARTIES.ops) },
+    });
     expect(response.status).toBe(201);
     const body = (await response.json()) as { workflowId: string; temporalUiUrl: string; ledger: { chainId: string } };
     expect(body.ledger).toMatchObject({

@@ -157,7 +157,9 @@ function loadCodecKeys(inline: string | undefined, file: string | undefined): Co
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new ConfigurationError([`CODEC_KEYS_FILE: cannot read ${file}: ${(error as Error).message}`]);
+      // Not the parser's message: it quotes the start of the file, which is key material.
+      const reason = error instanceof SyntaxError ? 'not a JSON document' : (error as NodeJS.ErrnoException).code;
+      throw new ConfigurationError([`CODEC_KEYS_FILE: cannot read ${file}: ${reason ?? 'unreadable'}`]);
     }
     const parsed = codecFileSchema.safeParse(raw);
     if (!parsed.success) {
