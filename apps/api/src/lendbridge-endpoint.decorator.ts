@@ -2,6 +2,7 @@ import { applyDecorators, UseFilters, UseGuards, UsePipes, ValidationPipe } from
 import { AuthGuard } from './auth/auth.guard.js';
 import { ProblemFilter } from './problem/problem.filter.js';
 import { invalidRequest } from './problem/problem.js';
+import { RequestShapeGuard } from './problem/request-shape.guard.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { fieldProblems } from './problem/validation-problems.js';
 
@@ -18,13 +19,13 @@ export function lendbridgeValidationPipe(): ValidationPipe {
 }
 
 /**
- * What every lendbridge controller carries: rate limit, then authentication, validation and
- * problem+json errors. Scoped to lendbridge's controllers, not installed app-wide, so a host
+ * What every lendbridge controller carries: rate limit, then authentication, the body's shape,
+ * validation and problem+json errors. Scoped to lendbridge's controllers, not installed app-wide, so a host
  * application that imports the plugin keeps its own routes as they were.
  */
 export function LendbridgeEndpoint(): ClassDecorator {
   return applyDecorators(
-    UseGuards(RateLimitGuard, AuthGuard),
+    UseGuards(RateLimitGuard, AuthGuard, RequestShapeGuard),
     UsePipes(lendbridgeValidationPipe()),
     UseFilters(ProblemFilter),
   );

@@ -7,12 +7,9 @@
 import {
   type DynamicModule,
   type InjectionToken,
-  type MiddlewareConsumer,
   Module,
   type ModuleMetadata,
-  type NestModule,
   type OptionalFactoryDependency,
-  RequestMethod,
 } from '@nestjs/common';
 import { AesGcmCodec } from '../../../libs/codec/src/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
@@ -33,7 +30,7 @@ import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
 import { LedgerProbeController } from './ledger-probe/ledger-probe.controller.js';
 import { ObservabilityModule } from './observability/observability.module.js';
-import { RequestShapeMiddleware } from './problem/request-shape.middleware.js';
+import { RequestShapeGuard } from './problem/request-shape.guard.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { ReviewsController } from './reviews/reviews.controller.js';
 
@@ -53,7 +50,7 @@ export interface LendbridgeModuleAsyncOptions {
 const LENDBRIDGE_OPTIONS = Symbol('LendbridgeModuleOptions');
 
 @Module({})
-export class LendbridgeModule implements NestModule {
+export class LendbridgeModule {
   static forRootAsync(options: LendbridgeModuleAsyncOptions): DynamicModule {
     return {
       module: LendbridgeModule,
@@ -98,13 +95,10 @@ export class LendbridgeModule implements NestModule {
         },
         HealthService,
         RateLimitGuard,
+        RequestShapeGuard,
         ApplicationWorkflows,
       ],
       exports: [LENDBRIDGE_CONFIG, APPLICATION_POLICY],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestShapeMiddleware).forRoutes({ path: '/{*splat}', method: RequestMethod.ALL });
   }
 }

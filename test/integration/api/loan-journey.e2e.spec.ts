@@ -270,6 +270,55 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     const malformed = await api().post('/codec/decode').set('Cookie', cookie).send({ payloads: 'nope' }).expect(400);
     expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
   });
+
+  it("lists the tenant's applications through visibility, filtered and paged", async () => {
+    for (const id of ['L-1', 'L-2']) {
+      await api().post('/v1/applications').set('Authorization', tokens.bankA).send(body(id)).expect(201);
+    }
+    const list = async (query: Record<string, string>, token = tokens.bankA) =>
+      (await api().get('/v1/applications').query(query).set('Authorization', token).expect(200)).body as {
+        items: { applicationId: string; stage: string; outcome?: string }[];
+        nextPageToken?: string;
+      };
+    const waiting = await eventually(
+      () => list({ stage: 'AWAITING_CONSENT' }),
+      (page) => page.items.length === 2,
+      'both new applications to be listed',
+    );
+    expect(waiting.items.map((i) => i.applicationId).sort()).toEqual(['L-1', 'L-2']);
+
+    const first = await list({ stage: 'AWAITING_CONSENT', pageSize: '1' });
+    expect(first.items).toHaveLength(1);
+    expect(first.nextPageToken).toEqual(expect.any(String));
+    const second = await list({ stage: 'AWAITING_CONSENT', pageSize: '1', pageToken: first.nextPageToken! });
+    expect([...first.items, ...second.items].map((i) => i.applicationId).sort()).toEqual(['L-1', 'L-2']);
+
+    expect((await list({ outcome: 'APPROVED' })).items.map((i) => i.applicationId)).toEqual(['J-1']);
+    expect((await list({ createdFrom: new Date(Date.now() + 3_600_000).toISOString() })).items).toEqual([]);
+    expect(
+      (await list({ createdTo: new Date(Date.now() + 3_600_000).toISOString() })).items.length,
+    ).toBeGreaterThanOrEqual(3);
+    // Another tenant's list does not include bank-a's applications.
+    expect((await list({}, tokens.bankB)).items).toEqual([]);
+  });
+
+  it('publishes its OpenAPI document, and the docs page loads nothing from the internet', async () => {
+    const openapi = await api().get('/openapi.json').expect(200);
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/applications',
+        '/v1/applications/{applicationId}/credit-report',
+        '/v1/review-tasks/{tenant}/{applicationId}/decision',
+        '/v1/ops/applications/{tenant}/{applicationId}/audit',
+      ]),
+    );
+    expect(openapi.body.components.schemas.CreateApplicationDto.required).toEqual(
+      expect.arrayContaining(['applicationId', 'requestedLimit', 'applicantReference']),
+    );
+    const docs = await api().get('/docs').redirects(1).expect(200);
+    expect(docs.text).toContain('swagger');
+    expect(docs.text).not.toMatch(/(src|href)="https?:\/\//);
+  });
 });
 
 describe('lendbridge as a plugin in a host application', () => {

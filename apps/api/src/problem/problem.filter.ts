@@ -19,6 +19,15 @@ const REFUSAL_STATUS: Record<string, { status: HttpStatus; slug: string; title: 
   },
 };
 
+const NOT_FOUND_CODE = 5;
+
+/** The gRPC status code of a Temporal service error, raw or wrapped in the SDK's ServiceError. */
+function grpcCodeOf(exception: unknown): number | undefined {
+  if (isGrpcServiceError(exception)) return exception.code;
+  const cause = (exception as { cause?: unknown } | undefined)?.cause;
+  return isGrpcServiceError(cause) ? cause.code : undefined;
+}
+
 /** gRPC codes that mean "Temporal is not reachable right now", not "you asked for something wrong". */
 const UNAVAILABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
@@ -74,12 +83,16 @@ export class ProblemFilter implements ExceptionFilter {
         detail: 'no application with this id for you',
       };
     }
-    if (isGrpcServiceError(exception) && UNAVAILABLE_CODES.has(exception.code)) {
-      return unavailable();
-    }
-    if (isGrpcServiceError((exception as { cause?: unknown })?.cause)) {
-      const code = (exception as { cause: { code: number } }).cause.code;
-      if (UNAVAILABLE_CODES.has(code)) return unavailable();
+    const grpcCode = grpcCodeOf(exception);
+    if (grpcCode !== undefined && UNAVAILABLE_CODES.has(grpcCode)) return unavailable();
+    // Calls made straight to the workflow service (history, describe) report a missing workflow so.
+    if (grpcCode === NOT_FOUND_CODE) {
+      return {
+        type: problemType('not-found'),
+        title: 'No such application',
+        status: HttpStatus.NOT_FOUND,
+        detail: 'no application with this id for you',
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -1,5 +1,5 @@
-import { HttpStatus, Injectable, type NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { invalidRequest, ProblemException } from './problem.js';
 
 /** Keys that reach object internals when a body is copied into class instances: never data. */
@@ -9,11 +9,13 @@ const MAX_DEPTH = 16;
 /**
  * Checks what the body parsers let through before any handler sees it: a body of a type this API
  * does not read is refused (415) rather than silently ignored, and JSON bodies may not carry
- * prototype-polluting keys or nest deeper than any DTO does.
+ * prototype-polluting keys or nest deeper than any DTO does. A guard placed after authentication,
+ * so an anonymous caller learns nothing about the rules a body must follow.
  */
 @Injectable()
-export class RequestShapeMiddleware implements NestMiddleware {
-  use(request: Request, _response: Response, next: NextFunction): void {
+export class RequestShapeGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request>();
     if (hasBody(request)) {
       const multipartAllowed = /\/credit-report\/?$/.test(request.path);
       if (!request.is('application/json') && !(multipartAllowed && request.is('multipart/form-data'))) {
@@ -26,7 +28,7 @@ export class RequestShapeMiddleware implements NestMiddleware {
       }
       if (request.is('application/json')) checkKeys(request.body, 'body', 0);
     }
-    next();
+    return true;
   }
 }
 

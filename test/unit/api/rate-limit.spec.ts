@@ -1,0 +1,60 @@
+import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { Public } from '../../../apps/api/src/auth/decorators.js';
+import { AuthModule } from '../../../apps/api/src/auth/auth.module.js';
+import { LendbridgeEndpoint } from '../../../apps/api/src/lendbridge-endpoint.decorator.js';
+import { RequestShapeGuard } from '../../../apps/api/src/problem/request-shape.guard.js';
+import { RateLimitGuard, SkipRateLimit } from '../../../apps/api/src/rate-limit/rate-limit.guard.js';
+import { ConfigModule } from '../../../libs/config/src/index.js';
+import { testConfig } from '../../support/config.js';
+
+@LendbridgeEndpoint()
+@Public()
+@Controller('limited')
+class LimitedController {
+  @Get()
+  hello(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Get('probe')
+  @SkipRateLimit()
+  probe(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+describe('the per-client rate limit', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    const config = testConfig({
+      LEDGER_REGISTRY_ADDRESS: `0x${'1'.repeat(40)}`,
+      LEDGER_EVIDENCE_ADDRESS: `0x${'2'.repeat(40)}`,
+      API_RATE_LIMIT_PER_MINUTE: '3',
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), AuthModule],
+      controllers: [LimitedController],
+      providers: [RateLimitGuard, RequestShapeGuard],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('answers 429 problem+json with Retry-After once a client spends its budget, and spares exempt routes', async () => {
+    const http = request(app.getHttpServer());
+    for (let i = 0; i < 3; i++) await http.get('/limited').expect(200);
+    const refused = await http.get('/limited').expect(429);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(refused.body).toMatchObject({ status: 429, type: 'urn:lendbridge:problem:rate-limited' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    await http.get('/limited/probe').expect(200);
+  });
+});
