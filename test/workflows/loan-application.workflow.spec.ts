@@ -327,6 +327,38 @@ describe('loanApplicationWorkflow', () => {
     expect(calls.notified).toEqual(['HK-standard', 'HK-senior']);
   });
 
+  it('keeps the review due time in a search attribute for the inbox, moved on escalation, and types its refusals', async () => {
+    const { activities } = fakeActivities();
+    await run(activities, input(), async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      const dueAt = async (): Promise<string | undefined> => {
+        const value = (await handle.describe()).searchAttributes.ReviewDueAt?.[0];
+        return value instanceof Date ? value.toISOString() : undefined;
+      };
+      expect(await dueAt()).toBe((await handle.query(getState)).review?.dueAt);
+      await env.sleep('49 hours');
+      const escalated = await handle.query(getState);
+      expect(await dueAt()).toBe(escalated.review?.dueAt);
+      // The kind of a refusal travels as the failure's type, for the API to answer 403, 409 or 422.
+      const forbidden = await handle.executeUpdate(claimReview, { args: [{ actor: alice }] }).catch((e: unknown) => e);
+      expect((forbidden as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'UpdateForbidden' });
+      await handle.executeUpdate(claimReview, { args: [{ actor: carol }] });
+      const conflict = await handle
+        .executeUpdate(claimReview, { args: [{ actor: carol }] })
+        .then(() => handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent }] }))
+        .catch((e: unknown) => e);
+      expect((conflict as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'UpdateConflict' });
+      const invalid = await handle
+        .executeUpdate(completeReview, { args: [{ actor: carol, outcome: { kind: 'decline', reasonCodes: [] } }] })
+        .catch((e: unknown) => e);
+      expect((invalid as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'UpdateInvalid' });
+      await handle.executeUpdate(completeReview, {
+        args: [{ actor: carol, outcome: { kind: 'decline', reasonCodes: ['insufficient-income'] } }],
+      });
+    });
+  });
+
   it('rides out a ledger outage during verification', async () => {
     const { activities, calls } = fakeActivities();
     let failures = 0;
