@@ -1,3 +1,5 @@
+import { type Server, STATUS_CODES } from 'node:http';
+import { type Duplex } from 'node:stream';
 import { type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +9,7 @@ import { type LendbridgeConfig } from '../../../libs/config/src/index.js';
 import { ApiModule } from './api.module.js';
 import { REQUEST_ID_HEADER } from './observability/logging.js';
 import { ProblemFilter } from './problem/problem.filter.js';
+import { PROBLEM_CONTENT_TYPE, problemType } from './problem/problem.js';
 
 /** Paths served outside `/v1`: where probes, scrapers and the Temporal UI expect them. */
 const UNVERSIONED = ['health', 'health/live', 'metrics', 'codec/{*path}'];
@@ -47,6 +50,31 @@ export async function createApiApp(
   );
   // Swagger UI's assets come from the swagger-ui-dist package: nothing is fetched from the internet.
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
+  answerUnreadableRequestsWithProblems(app.getHttpServer());
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * Requests Node's HTTP parser refuses (headers or URL too large, malformed request lines) never
+ * reach Nest; without this they would get Node's bare answer instead of a problem document.
+ */
+function answerUnreadableRequestsWithProblems(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = JSON.stringify({
+      type: problemType(status === 431 ? 'headers-too-large' : status === 408 ? 'timeout' : 'invalid-request'),
+      title: STATUS_CODES[status],
+      status,
+      detail: status === 431 ? 'the URL or headers are larger than this API reads' : 'the request could not be read',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }

@@ -502,15 +502,14 @@ describe('authorisation: every endpoint × every caller, over HTTP', () => {
       expect(decided.body.review.decisions).toEqual([expect.objectContaining({ reviewer: 'alice' })]);
     });
 
-    it("a claim whose body names someone else is the token's claim, whatever the body says", async () => {
+    it('refuses a claim whose body names someone else, and leaves the task unclaimed', async () => {
       const claimed = await send('alice', 'post', `${task('IDENTITY-CLAIM')}/claim`, {
         actor: { subject: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'] },
       });
-      // The claim endpoint reads no body: it is ignored (a 400 would be as good).
-      if (claimed.status === 400) expectProblem(claimed, 400);
-      else expect(claimed.body.review.claimedBy).toBe('alice');
+      // Claim and release take no body: one sent is refused, not silently ignored.
+      expectProblem(claimed, 400);
       const seen = await send('carol', 'get', task('IDENTITY-CLAIM')).expect(200);
-      expect(seen.body.review.claimedBy).not.toBe('carol');
+      expect(seen.body.review.claimedBy).toBeUndefined();
     });
   });
 

@@ -22,6 +22,7 @@ import {
 import { requestFingerprint } from '../../../../libs/hashing/src/index.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { ProblemException } from '../problem/problem.js';
+import { PageTokens } from './page-tokens.js';
 
 type Update<A> = UpdateDefinition<ApplicationState, [A], string>;
 
@@ -53,7 +54,11 @@ export class ApplicationWorkflows {
     @Inject(Client) private readonly temporal: Client,
     @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
     @Inject(MetricsService) private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.pageTokens = new PageTokens(config.codec.keys[config.codec.activeKeyId]!);
+  }
+
+  private readonly pageTokens: PageTokens;
 
   /**
    * Starts the application's workflow, or finds the one this same request started before. The
@@ -144,11 +149,9 @@ export class ApplicationWorkflows {
       namespace: this.config.temporal.namespace,
       query,
       pageSize,
-      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+      nextPageToken: pageToken ? this.pageTokens.open(pageToken) : undefined,
     });
-    const token = response.nextPageToken?.length
-      ? Buffer.from(response.nextPageToken).toString('base64url')
-      : undefined;
+    const token = response.nextPageToken?.length ? this.pageTokens.seal(response.nextPageToken) : undefined;
     return { items: (response.executions ?? []).map(summaryOf), ...(token && { nextPageToken: token }) };
   }
 

@@ -12,7 +12,8 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsISO8601,
+  IsRFC3339,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -59,6 +60,7 @@ export class CreateApplicationDto {
 
   @ApiProperty({ type: MoneyDto })
   @IsDefined()
+  @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => MoneyDto)
   requestedLimit!: MoneyDto;
@@ -105,7 +107,7 @@ export class ConsentDto {
   issuer!: string;
 
   @ApiProperty({ example: '2027-11-20T00:00:00Z' })
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsRFC3339({ message: '$property must be an RFC 3339 date-time, e.g. 2026-11-20T09:00:00Z' })
   validUntil!: string;
 
   @ApiProperty({ description: 'SHA-256 of the consent text shown to the applicant', pattern: HASH_PATTERN.source })
@@ -119,7 +121,7 @@ export class ConsentDto {
   channel!: string;
 
   @ApiProperty({ example: '2026-11-20T09:00:00Z' })
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsRFC3339({ message: '$property must be an RFC 3339 date-time, e.g. 2026-11-20T09:00:00Z' })
   capturedAt!: string;
 }
 
@@ -187,12 +189,14 @@ export class ReportHashDto {
 
   @ApiPropertyOptional({ type: BatchProofDto })
   @IsOptional()
+  @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => BatchProofDto)
   batch?: BatchProofDto;
 
   @ApiProperty({ type: DecisionFieldsDto })
   @IsDefined()
+  @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => DecisionFieldsDto)
   decisionFields!: DecisionFieldsDto;
@@ -208,11 +212,13 @@ export class ReportUploadFieldsDto {
   claimedIssuer?: string;
 
   @IsOptional()
+  @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => BatchProofDto)
   batch?: BatchProofDto;
 
   @IsDefined()
+  @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => DecisionFieldsDto)
   decisionFields!: DecisionFieldsDto;
@@ -236,12 +242,12 @@ export class ListApplicationsQuery {
 
   @ApiPropertyOptional({ description: 'created at or after (ISO 8601)' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsRFC3339({ message: '$property must be an RFC 3339 date-time, e.g. 2026-11-20T09:00:00Z' })
   createdFrom?: string;
 
   @ApiPropertyOptional({ description: 'created before (ISO 8601)' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsRFC3339({ message: '$property must be an RFC 3339 date-time, e.g. 2026-11-20T09:00:00Z' })
   createdTo?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
@@ -255,7 +261,7 @@ export class ListApplicationsQuery {
   @ApiPropertyOptional({ description: 'nextPageToken of the previous page' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,4096}$/, { message: 'pageToken must be a token this API returned' })
+  @Matches(/^[A-Za-z0-9_-]{1,4096}\.[A-Za-z0-9_-]{22}$/, { message: 'pageToken must be a token this API returned' })
   pageToken?: string;
 }
 

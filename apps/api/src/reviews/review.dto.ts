@@ -6,6 +6,7 @@ import {
   IsArray,
   IsDefined,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -27,6 +28,7 @@ export class ReviewDecisionDto {
   @ApiPropertyOptional({ type: MoneyDto, description: 'required to approve' })
   @ValidateIf((dto: ReviewDecisionDto) => dto.outcome === 'approve' || dto.recommendedLimit !== undefined)
   @IsDefined({ message: 'recommendedLimit is required to approve' })
+  @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => MoneyDto)
   recommendedLimit?: MoneyDto;

@@ -22,6 +22,7 @@ import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { hasRole, Role, type Principal } from '../auth/principal.js';
 import { annotateRequest } from '../observability/request-context.js';
 import { applicationNotFound } from '../problem/problem.js';
+import { RefuseBodyPipe } from '../problem/refuse-body.pipe.js';
 import { InboxQuery, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 
@@ -89,6 +90,7 @@ export class ReviewsController {
   async claim(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
+    @Body(RefuseBodyPipe) _body: unknown,
     @Req() request: Request,
   ): Promise<ReviewTaskView> {
     const state = await this.visibleState(principal, params, request);
@@ -100,6 +102,7 @@ export class ReviewsController {
   async release(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
+    @Body(RefuseBodyPipe) _body: unknown,
     @Req() request: Request,
   ): Promise<ReviewTaskView> {
     const state = await this.visibleState(principal, params, request);
