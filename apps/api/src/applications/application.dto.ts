@@ -12,7 +12,6 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsRFC3339,
   IsObject,
   IsOptional,
   IsString,
@@ -22,6 +21,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CURRENCY_EXPONENTS, ID_PATTERN, LoanStage } from '../../../../libs/domain/src/index.js';
+import { IsRealDateTime } from './date-time.validator.js';
 
 export const HASH_PATTERN = /^[0-9a-f]{64}$/;
 const BYTES32_PATTERN = /^0x[0-9a-f]{64}$/;
@@ -107,7 +107,7 @@ export class ConsentDto {
   issuer!: string;
 
   @ApiProperty({ example: '2027-11-20T00:00:00Z' })
-  @IsRFC3339({ message: '$property must be an RFC 3339 date-time, e.g. 2026-11-20T09:00:00Z' })
+  @IsRealDateTime()
   validUntil!: string;
 
   @ApiProperty({ description: 'SHA-256 of the consent text shown to the applicant', pattern: HASH_PATTERN.source })
@@ -121,7 +121,7 @@ export class ConsentDto {
   channel!: string;
 
   @ApiProperty({ example: '2026-11-20T09:00:00Z' })
-  @IsRFC3339({ message: '$property must be an RFC 3339 date-time, e.g. 2026-11-20T09:00:00Z' })
+  @IsRealDateTime()
   capturedAt!: string;
 }
 
@@ -242,12 +242,12 @@ export class ListApplicationsQuery {
 
   @ApiPropertyOptional({ description: 'created at or after (ISO 8601)' })
   @IsOptional()
-  @IsRFC3339({ message: '$property must be an RFC 3339 date-time, e.g. 2026-11-20T09:00:00Z' })
+  @IsRealDateTime()
   createdFrom?: string;
 
   @ApiPropertyOptional({ description: 'created before (ISO 8601)' })
   @IsOptional()
-  @IsRFC3339({ message: '$property must be an RFC 3339 date-time, e.g. 2026-11-20T09:00:00Z' })
+  @IsRealDateTime()
   createdTo?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
