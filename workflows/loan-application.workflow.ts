@@ -132,11 +132,12 @@ export async function loanApplicationWorkflow(input: ApplicationInput): Promise<
     state.review!.claimedBy = subject;
     upsertSearchAttributes([{ key: SearchAttributeKeys.AssignedReviewer, value: subject ?? null }]);
   };
-  // Added after histories were recorded, so behind patched(); asked once, at the first review.
-  let reviewDueIndexed: boolean | undefined;
+  // Added after histories were recorded, so behind patched(). Asked at every due time, not once: a
+  // review under way at the upgrade then gets its due time from the next escalation on.
   const indexReviewDue = (dueAt: string): void => {
-    reviewDueIndexed ??= patched('review-due-search-attribute');
-    if (reviewDueIndexed) upsertSearchAttributes([{ key: SearchAttributeKeys.ReviewDueAt, value: new Date(dueAt) }]);
+    if (patched('review-due-search-attribute')) {
+      upsertSearchAttributes([{ key: SearchAttributeKeys.ReviewDueAt, value: new Date(dueAt) }]);
+    }
   };
   // The refusal's kind is the failure type, so the API can answer 403, 409 or 422 without parsing
   // messages. Validators run before an update is written to history: no command changes.

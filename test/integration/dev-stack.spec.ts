@@ -95,6 +95,13 @@ describe('npm run dev', () => {
     expect(listed.status).toBe(200);
     const { executions } = (await listed.json()) as { executions: { execution: { workflowId: string } }[] };
     expect(executions.map((e) => e.execution.workflowId)).toContain(workflowId);
+
+    // The UI decrypts payloads through the API's codec endpoint, which answers an ops identity only.
+    const settings = (await (await fetch(`http://127.0.0.1:${ports.temporalUi}/api/v1/settings`)).json()) as {
+      Codec?: { Endpoint?: string };
+    };
+    expect(settings.Codec?.Endpoint).toBe(`${api}/codec`);
+    expect((await fetch(`${api}/codec/decode`, { method: 'POST' })).status).toBe(401);
   }, 200_000);
 
   it('stops every process on Ctrl-C and keeps state for the next start', async () => {

@@ -37,7 +37,11 @@ export interface ApiStack {
   stop(): Promise<void>;
 }
 
-export async function startApiStack(env: Record<string, string> = {}): Promise<ApiStack> {
+/** `worker: false` leaves the worker out: the API then talks to a Temporal with no one polling. */
+export async function startApiStack(
+  env: Record<string, string> = {},
+  options: { worker?: boolean } = {},
+): Promise<ApiStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-api-'));
   const [temporal, ledger, receiver] = await Promise.all([
     startTestDevServer(),
@@ -70,7 +74,9 @@ export async function startApiStack(env: Record<string, string> = {}): Promise<A
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+    if (options.worker !== false) {
+      worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+    }
     app = await createApiApp(config, { logger: ['error'] });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -2,6 +2,7 @@ import { type Server, STATUS_CODES } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import bodyParser from 'body-parser';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -12,6 +13,8 @@ import { ProblemFilter } from './problem/problem.filter.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem/problem.js';
 
 /** Paths served outside `/v1`: where probes, scrapers and the Temporal UI expect them. */
+const CODEC_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
 const UNVERSIONED = ['health', 'health/live', 'metrics', 'codec/{*path}'];
 
 /** Builds the API exactly as `main` serves it, so tests exercise the same app. */
@@ -26,7 +29,13 @@ export async function createApiApp(
     ...options,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: config.api.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+  // Behind a load balancer, the client's address (rate limit) and scheme (Secure cookies) come
+  // from X-Forwarded-* headers, trusted for exactly this many hops.
+  app.set('trust proxy', config.api.trustProxy);
+  const json = { type: ['application/json', 'application/*+json'] };
+  // The Temporal UI sends whole payloads to the codec endpoint: up to Temporal's 2 MB, base64-encoded.
+  app.use('/codec', bodyParser.json({ ...json, limit: CODEC_BODY_LIMIT_BYTES }));
+  app.useBodyParser('json', { ...json, limit: config.api.bodyLimitBytes });
   app.setGlobalPrefix('v1', { exclude: UNVERSIONED });
   // Errors outside any lendbridge controller (unknown routes, unreadable bodies) are problems too.
   app.useGlobalFilters(new ProblemFilter());

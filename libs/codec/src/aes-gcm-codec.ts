@@ -43,7 +43,15 @@ export class AesGcmCodec implements PayloadCodec {
   private readonly activeKeyId: string;
   private readonly activeKey: Buffer;
 
-  constructor(config: CodecKeys) {
+  /**
+   * `allowPlaintext` lets payloads this codec did not encrypt through decode unchanged. Off by
+   * default: a plaintext payload is then one that did not come from a holder of the keys (say, an
+   * update sent with the Temporal CLI claiming to be a reviewer), and is refused.
+   */
+  constructor(
+    config: CodecKeys,
+    private readonly options: { allowPlaintext?: boolean } = {},
+  ) {
     const keys = new Map<string, Buffer>();
     for (const [id, hex] of Object.entries(config.keys)) {
       // The message names the id only: a key must never reach a log through an error.
@@ -88,8 +96,13 @@ export class AesGcmCodec implements PayloadCodec {
 
   private decrypt(payload: Payload): Payload {
     const encoding = payload.metadata?.encoding;
-    // History written before encryption was switched on (or by another codec) must still decode.
-    if (!encoding || Buffer.from(encoding).toString() !== ENCRYPTED_ENCODING) return payload;
+    if (!encoding || Buffer.from(encoding).toString() !== ENCRYPTED_ENCODING) {
+      const empty = !payload.data?.length && Object.keys(payload.metadata ?? {}).length === 0;
+      if (empty || this.options.allowPlaintext) return payload;
+      throw new PayloadCodecError(
+        'refusing a payload that is not encrypted: it did not come from a holder of the keys',
+      );
+    }
 
     const rawKeyId = payload.metadata?.[KEY_ID_METADATA];
     if (!rawKeyId) throw new PayloadCodecError(`encrypted payload has no ${KEY_ID_METADATA} metadata`);

@@ -35,6 +35,10 @@ export const configSchema = ledgerSchema.extend({
   API_REPORT_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Requests per minute per client address before the API answers 429. */
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(1200),
+  /** Proxies (load balancers) in front of the API whose X-Forwarded-* headers are trusted: 0 = none. */
+  API_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** How long one API call may wait on Temporal before answering 503 (e.g. no worker is polling). */
+  API_TEMPORAL_TIMEOUT_MS: positiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** HS256 secret for development tokens (`npm run token`); production uses AUTH_JWKS_URL. */
   AUTH_JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),

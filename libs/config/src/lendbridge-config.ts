@@ -29,6 +29,8 @@ export interface LendbridgeConfig {
     bodyLimitBytes: number;
     reportMaxBytes: number;
     rateLimitPerMinute: number;
+    trustProxy: number;
+    temporalTimeoutMs: number;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   /** Bearer tokens: an HS256 secret (development) and/or a JWKS URL (production). */
@@ -79,6 +81,8 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
       bodyLimitBytes: c.API_BODY_LIMIT_BYTES,
       reportMaxBytes: c.API_REPORT_MAX_BYTES,
       rateLimitPerMinute: c.API_RATE_LIMIT_PER_MINUTE,
+      trustProxy: c.API_TRUST_PROXY,
+      temporalTimeoutMs: c.API_TEMPORAL_TIMEOUT_MS,
     },
     log: { level: c.LOG_LEVEL },
     auth: { jwtSecret: c.AUTH_JWT_SECRET, jwksUrl: c.AUTH_JWKS_URL, issuer: c.AUTH_ISSUER, audience: c.AUTH_AUDIENCE },

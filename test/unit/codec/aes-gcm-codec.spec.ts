@@ -106,10 +106,14 @@ describe('AesGcmCodec', () => {
     await expect(oldOnly.decode([truncated])).rejects.toThrow(/truncated/);
   });
 
-  it('passes payloads it did not encrypt through decode unchanged', async () => {
+  it('refuses payloads it did not encrypt, unless told to let them through', async () => {
     const plain = defaultPayloadConverter.toPayload(application);
     const empty: Payload = {};
-    const [a, b] = await oldOnly.decode([plain, empty]);
+    // A forged update (say, from the Temporal CLI, claiming to be a reviewer) arrives in clear.
+    await expect(oldOnly.decode([plain])).rejects.toThrow(/not encrypted/);
+    expect(await oldOnly.decode([empty])).toEqual([empty]);
+    const lenient = new AesGcmCodec({ activeKeyId: 'k1', keys: { k1: OLD_KEY } }, { allowPlaintext: true });
+    const [a, b] = await lenient.decode([plain, empty]);
     expect(a).toBe(plain);
     expect(b).toBe(empty);
   });

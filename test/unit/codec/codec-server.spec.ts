@@ -33,10 +33,16 @@ describe('codec server protocol', () => {
     expect(decoded).toEqual(body);
   });
 
-  it('decodes the JSON of payloads the worker encrypted, and passes unencrypted ones through', async () => {
+  it('decodes the JSON of payloads the worker encrypted, and passes unencrypted ones through for display', async () => {
     const [stored] = await codec.encode([defaultPayloadConverter.toPayload({ amount: '120000.00' })]);
     const legacy = jsonPayload('written before encryption');
-    const decoded = await decodePayloadsJson(codec, { payloads: [...payloadsToJson([stored!]).payloads, legacy] });
+    // What the API serves the Temporal UI with: it only shows payloads, so clear ones are shown as they are.
+    const display = new AesGcmCodec(
+      { activeKeyId: 'ui-1', keys: { 'ui-1': 'c3'.repeat(32) } },
+      { allowPlaintext: true },
+    );
+    await expect(decodePayloadsJson(codec, { payloads: [legacy] })).rejects.toThrow(/not encrypted/);
+    const decoded = await decodePayloadsJson(display, { payloads: [...payloadsToJson([stored!]).payloads, legacy] });
     expect(decoded.payloads[0]).toEqual(jsonPayload({ amount: '120000.00' }));
     expect(decoded.payloads[1]).toEqual(legacy);
   });

@@ -100,14 +100,25 @@ export class ApplicationWorkflows {
     return { created, state: await this.state(workflowId) };
   }
 
+  /**
+   * Calls that need a worker to answer (queries, updates) wait at most API_TEMPORAL_TIMEOUT_MS: with
+   * no worker polling they would otherwise hold the request open indefinitely. Past the deadline
+   * the call fails with DEADLINE_EXCEEDED, which the problem filter answers as 503.
+   */
+  private bounded<T>(call: () => Promise<T>): Promise<T> {
+    return this.temporal.connection.withDeadline(Date.now() + this.config.api.temporalTimeoutMs, call);
+  }
+
   async state(workflowId: string): Promise<ApplicationState> {
-    return await this.temporal.workflow.getHandle(workflowId).query(getState);
+    return await this.bounded(() => this.temporal.workflow.getHandle(workflowId).query(getState));
   }
 
   /** Runs an update and returns the state it left; a refusal surfaces as WorkflowUpdateFailedError. */
   async update<A>(workflowId: string, update: Update<A>, arg: A): Promise<ApplicationState> {
     try {
-      const state = await this.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
+      const state = await this.bounded(() =>
+        this.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] }),
+      );
       this.metrics.recordUpdate(update.name, 'accepted');
       return state;
     } catch (error) {
@@ -149,9 +160,9 @@ export class ApplicationWorkflows {
       namespace: this.config.temporal.namespace,
       query,
       pageSize,
-      nextPageToken: pageToken ? this.pageTokens.open(pageToken) : undefined,
+      nextPageToken: pageToken ? this.pageTokens.open(pageToken, query) : undefined,
     });
-    const token = response.nextPageToken?.length ? this.pageTokens.seal(response.nextPageToken) : undefined;
+    const token = response.nextPageToken?.length ? this.pageTokens.seal(response.nextPageToken, query) : undefined;
     return { items: (response.executions ?? []).map(summaryOf), ...(token && { nextPageToken: token }) };
   }
 

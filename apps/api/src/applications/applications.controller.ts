@@ -88,14 +88,16 @@ export class ApplicationsController {
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListApplicationsQuery,
-  ): Promise<Page<ApplicationSummary>> {
+  ): Promise<Page<Omit<ApplicationSummary, 'assignedReviewer'>>> {
     const clauses = [`Tenant = ${quoted(tenantOf(principal))}`];
     if (query.stage) clauses.push(`LoanStage = ${quoted(query.stage)}`);
     if (query.outcome) clauses.push(`LoanOutcome = ${quoted(query.outcome)}`);
     if (query.queue) clauses.push(`ReviewQueue = ${quoted(query.queue)}`);
     if (query.createdFrom) clauses.push(`StartTime >= ${quoted(new Date(query.createdFrom).toISOString())}`);
     if (query.createdTo) clauses.push(`StartTime < ${quoted(new Date(query.createdTo).toISOString())}`);
-    return await this.workflows.list(clauses, query.pageSize ?? 50, query.pageToken);
+    const page = await this.workflows.list(clauses, query.pageSize ?? 50, query.pageToken);
+    // Which reviewer holds a task is the lender's internal business, not the loan system's.
+    return { ...page, items: page.items.map(({ assignedReviewer: _reviewer, ...item }) => item) };
   }
 
   @Get(':applicationId')

@@ -32,7 +32,8 @@ export class CodecSessionController {
     response.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: request.secure,
+      // Only a browser on the machine itself gets the token over plain HTTP (`npm run dev`).
+      secure: request.secure || !['127.0.0.1', 'localhost', '::1'].includes(request.hostname),
       path: '/codec',
       maxAge: maxAge * 1000,
     });
@@ -52,7 +53,7 @@ export class CodecSessionController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header(
     'Content-Security-Policy',
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
   )
   signInPage(): string {
     return SIGN_IN_PAGE;

@@ -75,6 +75,15 @@ export class ProblemFilter implements ExceptionFilter {
         };
       }
     }
+    if (exception instanceof WorkflowUpdateFailedError) {
+      // A refusal without a known type (a worker still on an older workflow bundle): still a refusal.
+      return {
+        type: problemType('conflict'),
+        title: 'Not possible in the current state',
+        status: HttpStatus.CONFLICT,
+        detail: exception.cause?.message ?? 'the application refused this action',
+      };
+    }
     if (exception instanceof WorkflowNotFoundError) {
       return {
         type: problemType('not-found'),

@@ -1,7 +1,7 @@
 /**
- * Reviewers' endpoints. A reviewer reaches only tasks of their jurisdictions and of queues their
- * role works (OWASP API5); the workflow's validators check the same again for every action, and
- * the acting identity is always the token's.
+ * Reviewers' endpoints. A reviewer reaches only tasks of their jurisdictions; the inbox lists the
+ * queues their role works, and the workflow's validators check role, queue and maker-checker for
+ * every action (OWASP API5). The acting identity is always the token's.
  */
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -21,7 +21,7 @@ import { reviewTaskView, type ReviewTaskView } from '../applications/application
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { hasRole, Role, type Principal } from '../auth/principal.js';
 import { annotateRequest } from '../observability/request-context.js';
-import { applicationNotFound } from '../problem/problem.js';
+import { applicationNotFound, invalidRequest } from '../problem/problem.js';
 import { RefuseBodyPipe } from '../problem/refuse-body.pipe.js';
 import { InboxQuery, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
@@ -67,7 +67,8 @@ export class ReviewsController {
       pageToken = page.nextPageToken;
     } while (pageToken && ++pages < INBOX_MAX_PAGES);
     const now = Date.now();
-    const due = (item: ApplicationSummary): number => (item.reviewDueAt ? Date.parse(item.reviewDueAt) : Infinity);
+    // A task without a due time began review before lendbridge recorded one: it is the oldest, so first.
+    const due = (item: ApplicationSummary): number => (item.reviewDueAt ? Date.parse(item.reviewDueAt) : 0);
     return {
       queues,
       items: items.sort((a, b) => due(a) - due(b)).map((item) => ({ ...item, overdue: due(item) < now })),
@@ -127,7 +128,9 @@ export class ReviewsController {
 
   /**
    * The application, if this reviewer may see it: one of their jurisdictions, and it has reached
-   * review. Anything else is "not found", so reviewers cannot probe other jurisdictions' ids.
+   * review. Anything else is "not found", so reviewers cannot probe other jurisdictions' ids. A
+   * reviewer may read an escalated task (to hand over context) but only the workflow's rules decide
+   * who may act on it.
    */
   private async visibleState(
     principal: Principal,
@@ -170,6 +173,16 @@ function actorOf(principal: Principal): { subject: string; roles: string[]; juri
 }
 
 function toOutcome(body: ReviewDecisionDto): ReviewOutcome {
+  // Fields of another outcome are refused, not dropped: the reviewer meant something by them.
+  const stray = [
+    ...(body.outcome !== 'approve' && body.recommendedLimit !== undefined ? ['recommendedLimit'] : []),
+    ...(body.outcome !== 'decline' && body.reasonCodes !== undefined ? ['reasonCodes'] : []),
+  ];
+  if (stray.length > 0) {
+    throw invalidRequest(
+      stray.map((field) => ({ field, message: `${field} does not go with outcome ${body.outcome}` })),
+    );
+  }
   const notes = body.notes !== undefined ? { notes: body.notes } : {};
   switch (body.outcome) {
     case 'approve':

@@ -1,0 +1,69 @@
+/**
+ * With no worker polling, queries and updates cannot be answered. The API must say so (503, a
+ * problem) within its deadline rather than hold requests open, and a retried create must still
+ * find the one application it started.
+ */
+import request from 'supertest';
+import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
+import { southboundConsent } from '../../support/loan-parties.js';
+
+describe('the API while no worker is polling', () => {
+  let stack: ApiStack;
+  let tokens: Record<Party, string>;
+
+  beforeAll(async () => {
+    stack = await startApiStack({ API_TEMPORAL_TIMEOUT_MS: '1500' }, { worker: false });
+    tokens = await partyTokens();
+  }, 180_000);
+
+  afterAll(async () => {
+    // Nothing will ever run it: end the workflow so the dev server stops cleanly.
+    await stack?.workflows.workflow
+      .getHandle('loan/bank-a/NW-1')
+      .terminate('test over')
+      .catch(() => undefined);
+    await stack?.stop();
+  });
+
+  const timed = async (call: () => Promise<request.Response>): Promise<[request.Response, number]> => {
+    const started = Date.now();
+    const response = await call();
+    return [response, Date.now() - started];
+  };
+
+  it('answers 503 within its deadline, and a retried create starts nothing twice', async () => {
+    const api = request(stack.url);
+    const body = {
+      applicationId: 'NW-1',
+      loanSystemReference: 'LOS-NW-1',
+      product: 'sme-credit-line',
+      requestedLimit: { amount: '1000.00', currency: 'HKD' },
+      applicantReference: 'pseudonym-nw-0001',
+      direction: 'southbound',
+      reviewJurisdiction: 'HK',
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const [created, ms] = await timed(() =>
+        api.post('/v1/applications').set('Authorization', tokens.bankA).send(body),
+      );
+      expect(created.status).toBe(503);
+      expect(created.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(created.body).toMatchObject({ status: 503, type: 'urn:lendbridge:problem:unavailable' });
+      expect(ms).toBeLessThan(8_000);
+    }
+    const [read, readMs] = await timed(() => api.get('/v1/applications/NW-1').set('Authorization', tokens.bankA));
+    expect(read.status).toBe(503);
+    expect(readMs).toBeLessThan(8_000);
+    const [consent, consentMs] = await timed(() =>
+      api.post('/v1/applications/NW-1/consent').set('Authorization', tokens.bankA).send(southboundConsent),
+    );
+    expect(consent.status).toBe(503);
+    expect(consentMs).toBeLessThan(8_000);
+
+    const started: string[] = [];
+    for await (const execution of stack.workflows.workflow.list({ query: `WorkflowId = 'loan/bank-a/NW-1'` })) {
+      started.push(execution.runId);
+    }
+    expect(started).toHaveLength(1);
+  });
+});
