@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       bodyLimitBytes: 64 * 1024,
       reportMaxBytes: 10 * 1024 * 1024,
       rateLimitPerMinute: 1200,
+      trustProxy: 0,
+      temporalTimeoutMs: 10_000,
     });
     expect(config.temporal).toEqual({
       address: '127.0.0.1:7233',
