@@ -19,6 +19,7 @@ import {
 import { TEST_JWT_SECRET } from '../../support/config.js';
 import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 import { PARTIES, partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
+import { eventually } from '../../support/eventually.js';
 
 /** Who calls: no credentials, credentials that fail verification, and the parties of api-stack. */
 const CALLERS = ['none', 'badToken', 'expired', 'bankA', 'bankB', 'alice', 'carol', 'cnReviewer', 'ops'] as const;
@@ -309,16 +310,6 @@ describe('authorisation: every endpoint × every caller, over HTTP', () => {
     const call = method === 'get' ? api().get(path) : api().post(path);
     if (caller !== 'none') void call.set('Authorization', auth[caller]);
     return body === undefined ? call : call.send(body);
-  }
-
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-    let value: T | undefined;
-    for (let attempt = 0; attempt < 300; attempt++) {
-      value = await read();
-      if (done(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
   }
 
   const application = async (id: string, owner: Owner = 'bankA'): Promise<Json> =>

@@ -15,6 +15,7 @@ import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
 import { testWriter } from '../../support/ledger.js';
 import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
+import { eventually } from '../../support/eventually.js';
 
 const APPLICANT = 'pseudonym-7Q2XK9LM';
 const NOTES = 'income verified against payslips, sentinel-note-58213';
@@ -45,16 +46,6 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     direction: 'southbound',
     reviewJurisdiction: 'HK',
   });
-
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-    let value: T | undefined;
-    for (let attempt = 0; attempt < 300; attempt++) {
-      value = await read();
-      if (done(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-  }
 
   const stageOf = async (id: string): Promise<string> =>
     (await api().get(`/v1/applications/${id}`).set('Authorization', tokens.bankA).expect(200)).body.stage as string;
