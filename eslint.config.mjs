@@ -60,6 +60,30 @@ export default tseslint.config(
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/explicit-module-boundary-types': 'off' },
   },
   {
+    // The reviewer console's script runs in the browser as a plain ES module.
+    files: ['apps/api/src/console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'sessionStorage',
+          'fetch',
+          'atob',
+          'setTimeout',
+          'clearTimeout',
+          'Node',
+          'FormData',
+          'URLSearchParams',
+          'TextDecoder',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // Tests read loose JSON and call contract functions through ethers' dynamic Contract, which is
     // typed `any`; the rules that catch real bugs (floating promises, type imports) stay on.
     files: ['test/**/*.ts', '**/*.spec.ts'],

@@ -26,6 +26,7 @@ import { AuditController } from './audit/audit.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CodecSessionController } from './codec/codec-session.controller.js';
 import { CodecController, PAYLOAD_CODEC } from './codec/codec.controller.js';
+import { ConsoleController } from './console/console.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
 import { LedgerProbeController } from './ledger-probe/ledger-probe.controller.js';
@@ -71,6 +72,7 @@ export class LendbridgeModule {
         AuditController,
         CodecController,
         CodecSessionController,
+        ConsoleController,
       ],
       providers: [
         {

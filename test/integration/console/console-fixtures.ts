@@ -1,0 +1,99 @@
+/**
+ * Applications brought to review through the API, the way a loan system would, for the reviewer
+ * console's browser tests: each with its own report, anchored by the demo HK agency so the
+ * verification is VERIFIED.
+ */
+import { randomBytes } from 'node:crypto';
+import { signDevToken, type DevTokenClaims } from '../../../apps/api/src/auth/dev-token.js';
+import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
+import { type ApiStack } from '../../support/api-stack.js';
+import { TEST_JWT_SECRET } from '../../support/config.js';
+import { testWriter } from '../../support/ledger.js';
+import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+
+/** A raw JWT, as a reviewer pastes it into the console (no "Bearer "). */
+export async function rawToken(claims: DevTokenClaims): Promise<string> {
+  return await signDevToken(TEST_JWT_SECRET, claims);
+}
+
+export const LOAN_SYSTEM: DevTokenClaims = { sub: 'los-bank-a', roles: ['loan-system'], tenant: 'bank-a' };
+export const REVIEWER = (sub: string): DevTokenClaims => ({ sub, roles: ['reviewer'], jurisdictions: ['HK'] });
+
+export const DECISION_FIELDS = { score: 702, scoreBand: 'B', delinquencyFlags: [] };
+
+/** Calls the API with a token; answers the parsed body, or throws with the status and body. */
+export async function callApi<T = unknown>(
+  stack: ApiStack,
+  claims: DevTokenClaims,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${await rawToken(claims)}`,
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  let value: T | undefined;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+}
+
+/**
+ * Creates an application of bank-a reviewed in HK, consents, submits a freshly anchored report's
+ * hash, and waits until the task is in the HK reviewers' inbox. `submitter` is the loan-system
+ * identity that creates it (maker-checker compares reviewers with it).
+ */
+export async function prepareTask(
+  stack: ApiStack,
+  applicationId: string,
+  options: { amount?: string; submitter?: DevTokenClaims } = {},
+): Promise<void> {
+  const submitter = options.submitter ?? LOAN_SYSTEM;
+  const reportHash = randomBytes(32).toString('hex');
+  await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(
+    reportHash,
+    new Date(Date.now() + 30 * 86_400_000),
+  );
+  await callApi(stack, submitter, 'POST', '/v1/applications', {
+    applicationId,
+    loanSystemReference: `LOS-${applicationId}`,
+    product: 'sme-credit-line',
+    requestedLimit: { amount: options.amount ?? '600000.00', currency: 'HKD' },
+    applicantReference: `pseudonym-${applicationId}`,
+    direction: 'southbound',
+    reviewJurisdiction: 'HK',
+  });
+  await callApi(stack, submitter, 'POST', `/v1/applications/${applicationId}/consent`, {
+    ...southboundConsent,
+    issuer: HK_ISSUER,
+  });
+  await callApi(stack, submitter, 'POST', `/v1/applications/${applicationId}/credit-report`, {
+    reportHash,
+    scheme: 'sha256-raw-v1',
+    decisionFields: DECISION_FIELDS,
+  });
+  // Verified and in review, and listed by visibility (eventually consistent).
+  await eventually(
+    () => callApi<{ items: { applicationId: string }[] }>(stack, REVIEWER('alice'), 'GET', '/v1/review-tasks'),
+    (inbox) => inbox.items.some((item) => item.applicationId === applicationId),
+    `${applicationId} in the inbox`,
+  );
+}
+
+export async function stageOf(stack: ApiStack, applicationId: string, submitter = LOAN_SYSTEM): Promise<string> {
+  return (await callApi<{ stage: string }>(stack, submitter, 'GET', `/v1/applications/${applicationId}`)).stage;
+}
