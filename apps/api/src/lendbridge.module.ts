@@ -15,6 +15,7 @@ import { AesGcmCodec } from '../../../libs/codec/src/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
 import { LedgerModule } from '../../../libs/ledger/src/index.js';
 import { TemporalClientModule } from '../../../libs/temporal/src/index.js';
+import { ApiPaths } from './api-paths.js';
 import {
   APPLICATION_POLICY,
   defaultPolicySource,
@@ -97,6 +98,7 @@ export class LendbridgeModule {
           inject: [LENDBRIDGE_CONFIG],
         },
         HealthService,
+        ApiPaths,
         RateLimitGuard,
         RequestShapeGuard,
         ApplicationWorkflows,

@@ -73,6 +73,8 @@ describe('the API, end to end: a loan system and two reviewers', () => {
       requestedLimit: { amount: '600000.00', currency: 'HKD' },
     });
     expect(JSON.stringify(created.body)).not.toContain(APPLICANT);
+    expect(created.headers.location).toBe('/v1/applications/J-1');
+    expect(created.body.links.self).toBe('/v1/applications/J-1');
     const again = await api().post('/v1/applications').set('Authorization', tokens.bankA).send(body('J-1')).expect(200);
     expect(again.body).toEqual(created.body);
     const conflict = await api()
@@ -396,5 +398,7 @@ describe('lendbridge as a plugin in a host application', () => {
     }
     // 5,000.00 is far below the default threshold of 500,000.00: two approvers only by the host's policy.
     expect(task.body.review.approvalsRequired).toBe(2);
+    // Links follow the host's mount: no /v1 here.
+    expect(task.body.links.self).toBe('/review-tasks/bank-a/HOST-1');
   });
 });

@@ -26,6 +26,7 @@ import {
   submitCreditReport,
   type ReportSubmission,
 } from '../../../../libs/domain/src/index.js';
+import { ApiPaths } from '../api-paths.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { Role, type Principal } from '../auth/principal.js';
 import { annotateRequest } from '../observability/request-context.js';
@@ -56,6 +57,7 @@ export class ApplicationsController {
     @Inject(ApplicationWorkflows) private readonly workflows: ApplicationWorkflows,
     @Inject(APPLICATION_POLICY) private readonly policies: ApplicationPolicySource,
     @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+    @Inject(ApiPaths) private readonly paths: ApiPaths,
   ) {}
 
   @Post()
@@ -79,7 +81,7 @@ export class ApplicationsController {
       request_,
     );
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
-    response.location(`/v1/applications/${encodeURIComponent(body.applicationId)}`);
+    response.location(this.paths.of('applications', body.applicationId));
     return this.view(state);
   }
 
@@ -195,7 +197,7 @@ export class ApplicationsController {
 
   private view(state: Parameters<typeof applicationView>[0]): ApplicationView {
     return applicationView(state, {
-      self: `/v1/applications/${encodeURIComponent(state.input.applicationId)}`,
+      self: this.paths.of('applications', state.input.applicationId),
       temporalUi: this.workflows.temporalUiUrl(state.workflowId),
     });
   }

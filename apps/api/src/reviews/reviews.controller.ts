@@ -18,6 +18,7 @@ import {
 } from '../../../../libs/domain/src/index.js';
 import { ApplicationWorkflows, quoted, type ApplicationSummary } from '../applications/application-workflows.js';
 import { reviewTaskView, type ReviewTaskView } from '../applications/application-view.js';
+import { ApiPaths } from '../api-paths.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { hasRole, Role, type Principal } from '../auth/principal.js';
 import { annotateRequest } from '../observability/request-context.js';
@@ -47,7 +48,10 @@ export interface Inbox {
 @Controller('review-tasks')
 @RequireRoles(Role.REVIEWER, Role.SENIOR_REVIEWER)
 export class ReviewsController {
-  constructor(@Inject(ApplicationWorkflows) private readonly workflows: ApplicationWorkflows) {}
+  constructor(
+    @Inject(ApplicationWorkflows) private readonly workflows: ApplicationWorkflows,
+    @Inject(ApiPaths) private readonly paths: ApiPaths,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "Open tasks of the reviewer's queues, the earliest SLA due first" })
@@ -151,7 +155,7 @@ export class ReviewsController {
     return reviewTaskView(
       state,
       {
-        self: `/v1/review-tasks/${encodeURIComponent(tenant)}/${encodeURIComponent(applicationId)}`,
+        self: this.paths.of('review-tasks', tenant, applicationId),
         temporalUi: this.workflows.temporalUiUrl(state.workflowId),
       },
       new Date(),
