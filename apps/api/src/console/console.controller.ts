@@ -1,7 +1,8 @@
 /**
- * The reviewer console: a page, a style sheet and an ES module, served at /console beside the
- * API. The page holds no data: the browser keeps the reviewer's token and calls the reviewer
- * endpoints with it (Authorization: Bearer), so serving these files needs no authentication.
+ * The reviewer console: a page, a style sheet and a handful of ES modules, served at /console
+ * beside the API. The page holds no data: the browser keeps the reviewer's token and calls the
+ * reviewer endpoints with it (Authorization: Bearer), so serving these files needs no
+ * authentication.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +35,30 @@ const HEADERS: Record<string, string> = {
   'Cache-Control': 'no-cache',
 };
 
-const ASSET_TYPES: Record<string, string> = {
-  'console.js': 'text/javascript; charset=utf-8',
-  'console.css': 'text/css; charset=utf-8',
-};
+const JAVASCRIPT = 'text/javascript; charset=utf-8';
+
+/**
+ * The files served beside the page, by name, and their types. Only these names are ever read, so
+ * no request reaches any other file. console.js is the entry module; it imports the others by
+ * relative path (`./api.js`), so a module added to static/ must be added here too.
+ */
+const ASSET_TYPES: ReadonlyMap<string, string> = new Map([
+  ['console.css', 'text/css; charset=utf-8'],
+  ...[
+    'console.js',
+    'api.js',
+    'decision-form.js',
+    'dom.js',
+    'evidence.js',
+    'format.js',
+    'inbox.js',
+    'review-actions.js',
+    'router.js',
+    'session.js',
+    'sign-in.js',
+    'task-page.js',
+  ].map((name): [string, string] => [name, JAVASCRIPT]),
+]);
 
 /**
  * Where the page's files are: next to this module, as `static/`. Under tsx and ts-jest that is the
@@ -59,7 +80,7 @@ export class ConsoleController {
   constructor(@Inject(ApplicationConfig) private readonly app: ApplicationConfig) {
     const dir = consoleStaticDir();
     this.html = readFileSync(`${dir}index.html`, 'utf8');
-    this.assets = new Map(Object.keys(ASSET_TYPES).map((name) => [name, readFileSync(`${dir}${name}`, 'utf8')]));
+    this.assets = new Map([...ASSET_TYPES.keys()].map((name) => [name, readFileSync(`${dir}${name}`, 'utf8')]));
   }
 
   @Get()
@@ -77,7 +98,7 @@ export class ConsoleController {
   @Get(':asset')
   asset(@Param('asset') name: string, @Res({ passthrough: true }) response: Response): string {
     const body = this.assets.get(name);
-    const type = ASSET_TYPES[name];
+    const type = ASSET_TYPES.get(name);
     if (body === undefined || type === undefined) throw new NotFoundException('no such console file');
     setHeaders(response, type);
     return body;
