@@ -77,7 +77,8 @@ export async function startApiStack(
     if (options.worker !== false) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
     }
-    app = await createApiApp(config, { logger: ['error'] });
+    // abortOnError: false, so a start-up error reaches stop() instead of exiting the test process.
+    app = await createApiApp(config, { logger: ['error'], abortOnError: false });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     return {

@@ -76,3 +76,42 @@ export async function scrollsHorizontally(page: Page): Promise<boolean> {
 }
 
 export const consoleArtifact = (name: string): string => join('console', `${name}.png`);
+
+/**
+ * Signs in at the API's `/codec/sign-in` page by pasting `token`, as an ops person would; resolves
+ * with what the page then says ("Signed in: ..." or "Refused (403): ..."). On success the browser
+ * context holds the HttpOnly session cookie for `/codec`.
+ */
+export async function signInForCodec(page: Page, apiUrl: string, token: string): Promise<string> {
+  await page.goto(`${apiUrl}/codec/sign-in`);
+  await page.getByLabel('Ops token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const status = page.getByRole('status').filter({ hasText: /Signed in|Refused/ });
+  await status.waitFor();
+  return (await status.textContent()) ?? '';
+}
+
+/**
+ * Makes the Temporal UI (2.x) send cookies to the codec endpoint, through its Codec Server dialog
+ * as a person would: the page must be a Temporal UI page. The UI takes "include cross-origin
+ * credentials" from the cluster's setting whenever the cluster names an endpoint, and the dev
+ * server (`--ui-codec-endpoint`) can name one but cannot turn credentials on; so the browser's own
+ * setting must replace the cluster's, with the same endpoint. The UI keeps the choice in
+ * localStorage (`overrideRemoteCodecConfiguration`, `endpoint`, `includeCredentials`) and uses it
+ * from the next page load on.
+ */
+export async function includeCodecCredentials(page: Page, codecEndpoint: string): Promise<void> {
+  // The top bar's codec status button: "Codec Server could not connect", "... is configured", etc.
+  await page.getByRole('button', { name: /Codec Server/ }).click();
+  const dialog = page.getByRole('dialog').filter({ hasText: 'A Codec Server decodes your data' });
+  await dialog.getByRole('radio', { name: /Use my browser setting/ }).check();
+  await dialog.getByLabel('Codec Server browser endpoint').fill(codecEndpoint);
+  // A visually hidden switch under its label: Space toggles it, as from the keyboard.
+  const credentials = dialog.getByRole('switch', { name: 'Include cross-origin credentials' });
+  if (!(await credentials.isChecked())) await credentials.press('Space');
+  if (!(await credentials.isChecked())) {
+    throw new Error('the "Include cross-origin credentials" switch did not turn on');
+  }
+  await dialog.getByRole('button', { name: 'Apply' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}

@@ -67,7 +67,8 @@ const SIGN_IN_PAGE = `<!doctype html>
 </head><body>
 <h1>Decrypt payloads in the Temporal UI</h1>
 <p>Paste an ops token (<code>npm run -s token -- --role ops --sub you</code>). It is kept in an HttpOnly cookie for
-<code>/codec</code> only. Then, in the Temporal UI's Data Encoder settings, turn on <em>Include cross-origin credentials</em>.</p>
+<code>/codec</code> only. Then, in the Temporal UI, open the codec settings (the codec icon in the top bar), choose
+<em>Use my browser setting</em>, enter this API's <code>/codec</code> endpoint, turn on <em>Include cross-origin credentials</em>, apply and reload.</p>
 <form id="f"><label for="t">Ops token</label><textarea id="t" required autocomplete="off"></textarea>
 <p><button type="submit">Sign in</button> <button type="button" id="out">Sign out</button></p></form>
 <p id="s" role="status" aria-live="polite"></p>
