@@ -1,0 +1,736 @@
+/**
+ * `npm run bench:e2e`: loan applications driven end to end through lendbridge's HTTP API, against
+ * bare Temporal workflows of the same shape, on one Temporal dev server in one run.
+ *
+ * The stack is started the way `npm run dev` starts it, on free ports and in memory: the Temporal
+ * dev server, anvil with both registries, then the built API and worker (`npm run build`) as child
+ * processes, plus a child worker for the baseline (bench/e2e/bare-worker.ts, its own task queue).
+ * Each lendbridge application: create, consent, the hash of a report anchored (in one Merkle batch,
+ * before the clock starts) by the HK agency, verification on anvil, a bot reviewer that claims and
+ * approves through the API when the in-review webhook arrives, the decision, and the decided
+ * webhook at a receiver that checks signatures. Each baseline application: `workflow.start`, the
+ * same four updates through @temporalio/client, no-op activities, the workflow's result.
+ *
+ * Writes bench/results/e2e.json, or e2e-quick.json with `--quick` (50 applications). Options:
+ * `--applications <n>`, `--concurrency <n>` (in flight at once, default 20), `--warmup <n>`,
+ * `--no-build` (reuse dist/ as it is). CPU and memory of every process come from /proc.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+// @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
+import proto from '@temporalio/proto';
+import { Wallet } from 'ethers';
+import { signDevToken } from '../apps/api/src/auth/dev-token.js';
+import { lendbridgeDataConverter } from '../libs/codec/src/index.js';
+import { loadConfig, type LendbridgeConfig } from '../libs/config/src/index.js';
+import { type ApplicationState } from '../libs/domain/src/index.js';
+import { hashReportBytes } from '../libs/hashing/src/index.js';
+import { buildReportBatch, LedgerClient, LedgerWriter } from '../libs/ledger/src/index.js';
+import { registerSearchAttributes } from '../libs/temporal/src/index.js';
+import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
+import { REPO_ROOT } from '../tools/stack/contracts.js';
+import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../tools/stack/dev-ledger.js';
+import {
+  freePort,
+  runningProcesses,
+  runToCompletion,
+  spawnManaged,
+  waitUntil,
+  type ManagedProcess,
+} from '../tools/stack/processes.js';
+import { startTemporalDevServer } from '../tools/stack/temporal.js';
+import {
+  BARE_LOAN_WORKFLOW,
+  bareClaimReview,
+  bareCompleteReview,
+  bareGrantConsent,
+  bareSubmitCreditReport,
+  type BareInput,
+} from './e2e/bare-loan.workflow.js';
+import { bundleBareWorkflow } from './e2e/bare-worker.js';
+import { ProcSampler, type ProcUsage } from './e2e/proc-sampler.js';
+import { startWebhookInbox, type WebhookInbox } from './e2e/webhook-inbox.js';
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+function intOption(name: string, fallback: number): number {
+  const index = argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(argv[index + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} wants a whole number`);
+  return value;
+}
+const APPLICATIONS = Math.max(1, intOption('applications', quick ? 50 : 500));
+const CONCURRENCY = Math.max(1, intOption('concurrency', 20));
+const WARMUP = intOption('warmup', quick ? 10 : 20);
+const BUILD = !argv.includes('--no-build');
+/** Histories fetched to count events per workflow (spread evenly over the run). */
+const HISTORY_SAMPLE = Math.min(APPLICATIONS, 50);
+/** One application that takes longer than this counts as failed. */
+const APP_TIMEOUT_MS = 120_000;
+const TARGET_RATIO = 0.8;
+const TARGET_START_P99_FACTOR = 1.5;
+
+const NAMESPACE = 'default';
+const TENANT = 'bank-a';
+const RUN_ID = new Date()
+  .toISOString()
+  .replace(/[-:TZ]/g, '')
+  .replace('.', '-')
+  .slice(0, 18);
+const LENDBRIDGE_TASK_QUEUE = `bench-lendbridge-${RUN_ID}`;
+const BARE_TASK_QUEUE = `bench-bare-${RUN_ID}`;
+const HK_ISSUER = new Wallet(DEV_KEYS.issuerHK).address;
+/** Below the default policy's four-eyes threshold (500,000.00): one approval decides. */
+const REQUESTED = { amount: '120000.00', currency: 'HKD' };
+const RECOMMENDED = { amount: '100000.00', currency: 'HKD' };
+const DECISION_FIELDS = { score: 742, scoreBand: 'A', delinquencyFlags: [] };
+
+const log = (message: string): void => console.error(`[bench:e2e] ${message}`);
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Nearest-rank percentile of ascending values. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stopping: every process started here stops at the end, on an error, and on Ctrl-C.
+
+let stopping = false;
+let signalled = false;
+let stopped: Promise<void> | undefined;
+const closers: (() => Promise<unknown> | void)[] = [];
+
+function stopEverything(): Promise<void> {
+  stopping = true;
+  stopped ??= (async () => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch {
+        // closing what is already gone is not worth reporting
+      }
+    }
+    for (const proc of runningProcesses()) await proc.stop(5_000);
+  })();
+  return stopped;
+}
+
+let firstSignalAt = 0;
+function onSignal(signal: NodeJS.Signals): void {
+  if (!stopping) {
+    firstSignalAt = Date.now();
+    signalled = true;
+    log(`${signal}: stopping every process (again to force)`);
+    void stopEverything().finally(() => process.exit(130));
+    return;
+  }
+  // One Ctrl-C arrives twice (from the terminal and relayed by tsx): only a later one forces.
+  if (Date.now() - firstSignalAt < 1_000) return;
+  log('stopping now');
+  process.exit(130); // the exit hook of tools/stack/processes.ts kills what is left
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+// ---------------------------------------------------------------------------------------------
+// The stack
+
+interface Stack {
+  apiUrl: string;
+  config: LendbridgeConfig;
+  connection: Connection;
+  /** With lendbridge's codec: reads results of lendbridge workflows. */
+  codecClient: Client;
+  /** The baseline's client: Temporal's default data converter, nothing else. */
+  bareClient: Client;
+  inbox: WebhookInbox;
+  sampler: ProcSampler;
+  /** Rejects when a process of the stack exits on its own. */
+  crashed: Promise<never>;
+}
+
+/** Only what a Node process needs from the caller's environment; every setting is explicit. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'NODE_OPTIONS'];
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => keep.includes(key) || key.startsWith('WORKER_MAX_')),
+  );
+}
+
+async function pollerPresent(connection: Connection, taskQueue: string): Promise<boolean> {
+  const response = await connection.workflowService.describeTaskQueue({
+    namespace: NAMESPACE,
+    taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return (response.pollers?.length ?? 0) > 0;
+}
+
+async function startStack(): Promise<Stack> {
+  if (BUILD) {
+    log('building the API and the worker (npm run build; --no-build skips it)');
+    await runToCompletion('build', 'npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, output: 'silent' });
+  }
+  const [temporalPort, uiPort, anvilPort, port] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  log(`starting the Temporal dev server (in memory) on 127.0.0.1:${temporalPort}`);
+  const temporal = await startTemporalDevServer({ port: temporalPort, uiPort, namespace: NAMESPACE });
+  const connection = await Connection.connect({ address: temporal.address });
+  closers.push(() => connection.close());
+  await registerSearchAttributes(connection, NAMESPACE);
+
+  log(`starting anvil on 127.0.0.1:${anvilPort} and deploying the registries`);
+  const anvil = await startAnvil({ port: anvilPort });
+  const addresses = devLedgerAddresses(await deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID));
+
+  const webhookSecret = hex(32);
+  const inbox = await startWebhookInbox(webhookSecret);
+  closers.push(() => inbox.close());
+
+  const appEnv: NodeJS.ProcessEnv = {
+    ...baseEnv(),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(port),
+    // Every request comes from 127.0.0.1: the per-address limit (1,200 a minute) would throttle the driver.
+    API_RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    TEMPORAL_TASK_QUEUE: LENDBRIDGE_TASK_QUEUE,
+    TEMPORAL_UI_URL: temporal.uiUrl,
+    LEDGER_RPC_URL: anvil.rpcUrl,
+    LEDGER_CHAIN_ID: String(DEV_CHAIN_ID),
+    LEDGER_REGISTRY_ADDRESS: addresses.registryAddress,
+    LEDGER_EVIDENCE_ADDRESS: addresses.evidenceAddress,
+    CODEC_KEYS: `bench-1:${hex(32)}`,
+    AUTH_JWT_SECRET: hex(32),
+  };
+  // As in `npm run dev`: only the worker signs evidence, holds the reference key and sends webhooks.
+  const workerEnv: NodeJS.ProcessEnv = {
+    ...appEnv,
+    LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
+    WORKER_WORKFLOW_BUNDLE: join(REPO_ROOT, 'dist', 'workflow-bundle.js'),
+    EVIDENCE_REFERENCE_KEY: hex(32),
+    WEBHOOK_URL: inbox.url,
+    WEBHOOK_SECRET: webhookSecret,
+  };
+  const config = loadConfig(workerEnv);
+
+  // Bundled here, before the clock starts, as `npm run build` bundles lendbridge's workflows.
+  const bundleDir = mkdtempSync(join(tmpdir(), 'lendbridge-bench-'));
+  closers.push(() => rmSync(bundleDir, { recursive: true, force: true }));
+  const bareBundle = join(bundleDir, 'bare-workflow-bundle.js');
+  writeFileSync(bareBundle, await bundleBareWorkflow());
+
+  log('starting the worker, the API and the baseline worker');
+  const worker = spawnManaged('worker', process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
+    cwd: REPO_ROOT,
+    env: workerEnv,
+    output: 'silent',
+  });
+  const api = spawnManaged('api', process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+    cwd: REPO_ROOT,
+    env: appEnv,
+    output: 'silent',
+  });
+  // The same tuning as lendbridge's worker, read from the same configuration.
+  const bareWorker = spawnManaged(
+    'bare-worker',
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'bench', 'e2e', 'bare-worker.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...baseEnv(),
+        BENCH_TEMPORAL_ADDRESS: temporal.address,
+        BENCH_NAMESPACE: NAMESPACE,
+        BENCH_TASK_QUEUE: BARE_TASK_QUEUE,
+        BENCH_WORKFLOW_BUNDLE: bareBundle,
+        BENCH_MAX_CONCURRENT_ACTIVITIES: String(config.worker.maxConcurrentActivities),
+        BENCH_MAX_CONCURRENT_WORKFLOW_TASKS: String(config.worker.maxConcurrentWorkflowTasks),
+        BENCH_MAX_CACHED_WORKFLOWS: String(config.worker.maxCachedWorkflows),
+      },
+      output: 'silent',
+    },
+  );
+  const apiUrl = `http://127.0.0.1:${port}`;
+  await waitUntil('the API to report ready on /health', async () => (await fetch(`${apiUrl}/health`)).ok, {
+    timeoutMs: 60_000,
+    proc: api,
+  });
+  await waitUntil('the worker to poll its task queue', () => pollerPresent(connection, LENDBRIDGE_TASK_QUEUE), {
+    timeoutMs: 60_000,
+    proc: worker,
+  });
+  await waitUntil('the baseline worker to poll its task queue', () => pollerPresent(connection, BARE_TASK_QUEUE), {
+    timeoutMs: 120_000,
+    proc: bareWorker,
+  });
+
+  const stack: ManagedProcess[] = [temporal, anvil, worker, api, bareWorker];
+  const crashed = new Promise<never>((_, reject) => {
+    for (const proc of stack) {
+      void proc.exited.then((code) => {
+        if (stopping) return;
+        const error = new Error(`${proc.name} exited unexpectedly (${code}):\n${proc.recentOutput()}`);
+        inbox.failAll(error);
+        reject(error);
+      });
+    }
+  });
+  crashed.catch(() => undefined); // raced by each phase; unobserved until then
+
+  const sampler = new ProcSampler(500);
+  for (const proc of stack) sampler.track(proc.name, proc.child.pid);
+  sampler.track('bench', process.pid);
+  sampler.start();
+  closers.push(() => sampler.stop());
+
+  return {
+    apiUrl,
+    config,
+    connection,
+    codecClient: new Client({ connection, namespace: NAMESPACE, dataConverter: lendbridgeDataConverter(config.codec) }),
+    bareClient: new Client({ connection, namespace: NAMESPACE }),
+    inbox,
+    sampler,
+    crashed,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports: anchored before anything is measured
+
+interface Report {
+  reportHash: string;
+  batch: { merkleRoot: string; proof: string[] };
+}
+
+async function anchorReports(config: LendbridgeConfig, count: number): Promise<Report[]> {
+  const hashes = Array.from(
+    { length: count },
+    (_, i) => hashReportBytes(Buffer.from(`%PDF-1.7 bench credit report ${RUN_ID} #${i} ${hex(16)}`)).hash,
+  );
+  const batch = buildReportBatch(hashes);
+  const client = new LedgerClient({
+    rpcUrl: config.ledger.rpcUrl,
+    chainId: config.ledger.chainId,
+    registryAddress: config.ledger.registryAddress,
+    evidenceAddress: config.ledger.evidenceAddress,
+    timeoutMs: 5_000,
+    confirmations: 0,
+  });
+  try {
+    const writer = new LedgerWriter(client, new Wallet(DEV_KEYS.issuerHK, client.provider), {
+      gasPricing: 'auto',
+      txTimeoutMs: 30_000,
+      confirmations: 0,
+    });
+    await writer.anchorBatch(batch.merkleRoot, new Date(Date.now() + 30 * 86_400_000), batch.leafCount);
+  } finally {
+    client.close();
+  }
+  return hashes.map((reportHash) => ({
+    reportHash,
+    batch: { merkleRoot: batch.merkleRoot, proof: batch.proofs.get(reportHash)! },
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// One application each way
+
+interface Timing {
+  startMs: number;
+  endToEndMs: number;
+  workflowId: string;
+  /** Milliseconds of each step, in order; they add up to endToEndMs. */
+  steps: Record<string, number>;
+}
+
+/** Times consecutive steps from `t0`: `lap(name)` closes the step that ended now (or at `at`). */
+function stepClock(t0: number): { lap(name: string, at?: number): number; steps: Record<string, number> } {
+  const steps: Record<string, number> = {};
+  let mark = t0;
+  return {
+    steps,
+    lap(name, at = performance.now()) {
+      steps[name] = at - mark;
+      mark = at;
+      return at - t0;
+    },
+  };
+}
+
+interface Drivers {
+  lendbridge(id: string, report: Report): Promise<Timing>;
+  bare(id: string, report: Report): Promise<Timing>;
+}
+
+function drivers(stack: Stack, tokens: { loanSystem: string; reviewer: string }): Drivers {
+  const call = async (method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { authorization: token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const expected = method === 'POST' && path === '/v1/applications' ? 201 : 200;
+    if (response.status !== expected) {
+      throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    }
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  };
+  const consentTextHash = createHash('sha256').update('bench consent text v1').digest('hex');
+
+  return {
+    async lendbridge(id, report) {
+      const workflowId = `loan/${TENANT}/${id}`;
+      const t0 = performance.now();
+      const clock = stepClock(t0);
+      await call('POST', '/v1/applications', tokens.loanSystem, {
+        applicationId: id,
+        loanSystemReference: `LOS-${id}`,
+        product: 'sme-credit-line',
+        requestedLimit: REQUESTED,
+        applicantReference: `pseudonym-${id}`,
+        direction: 'southbound',
+        reviewJurisdiction: 'HK',
+      });
+      const startMs = clock.lap('create');
+      await call('POST', `/v1/applications/${id}/consent`, tokens.loanSystem, {
+        purposes: ['credit-assessment'],
+        dataCategories: ['credit-report'],
+        direction: 'southbound',
+        issuer: HK_ISSUER,
+        validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+        consentTextHash,
+        channel: 'mobile-app',
+        capturedAt: new Date(Date.now() - 1_000).toISOString(),
+      });
+      clock.lap('consent');
+      await call('POST', `/v1/applications/${id}/credit-report`, tokens.loanSystem, {
+        reportHash: report.reportHash,
+        scheme: 'sha256-raw-v1',
+        claimedIssuer: HK_ISSUER,
+        batch: report.batch,
+        decisionFields: DECISION_FIELDS,
+      });
+      clock.lap('report');
+      // The bot reviewer acts when lendbridge says the task is open, as a reviewer would on a notification.
+      await stack.inbox.next(workflowId, 'application.in-review', APP_TIMEOUT_MS);
+      clock.lap('untilInReviewWebhook');
+      const task = `/v1/review-tasks/${TENANT}/${id}`;
+      await call('POST', `${task}/claim`, tokens.reviewer);
+      clock.lap('claim');
+      await call('POST', `${task}/decision`, tokens.reviewer, { outcome: 'approve', recommendedLimit: RECOMMENDED });
+      clock.lap('approve');
+      const decided = await stack.inbox.next(workflowId, 'application.decided', APP_TIMEOUT_MS);
+      const outcome = (decided.data.decision as { outcome?: string } | undefined)?.outcome;
+      if (outcome !== 'APPROVED') throw new Error(`${workflowId} was decided ${String(outcome)}, not APPROVED`);
+      const endToEndMs = clock.lap('untilDecidedWebhook', decided.at);
+      return { startMs, endToEndMs, workflowId, steps: clock.steps };
+    },
+
+    async bare(id, report) {
+      const workflowId = `bench-bare/${id}`;
+      const input: BareInput = { workflowId, amount: REQUESTED.amount };
+      const t0 = performance.now();
+      const clock = stepClock(t0);
+      const handle = await stack.bareClient.workflow.start(BARE_LOAN_WORKFLOW, {
+        taskQueue: BARE_TASK_QUEUE,
+        workflowId,
+        args: [input],
+      });
+      const startMs = clock.lap('start');
+      await handle.executeUpdate(bareGrantConsent, { args: [{ actor: 'los-bank-a' }] });
+      clock.lap('consent');
+      await handle.executeUpdate(bareSubmitCreditReport, {
+        args: [{ actor: 'los-bank-a', reportHash: report.reportHash }],
+      });
+      clock.lap('report');
+      // Returns once the workflow is in review (verification done): the bare counterpart of
+      // lendbridge's wait for the in-review webhook plus its claim.
+      await handle.executeUpdate(bareClaimReview, { args: [{ actor: 'bench-reviewer' }] });
+      clock.lap('untilInReviewAndClaim');
+      await handle.executeUpdate(bareCompleteReview, { args: [{ actor: 'bench-reviewer', approve: true }] });
+      clock.lap('approve');
+      const outcome = (await handle.result()) as unknown;
+      if (outcome !== 'APPROVED') throw new Error(`${workflowId} ended ${String(outcome)}, not APPROVED`);
+      const endToEndMs = clock.lap('untilResult');
+      return { startMs, endToEndMs, workflowId, steps: clock.steps };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A phase: `count` applications, at most CONCURRENCY in flight
+
+interface Phase {
+  seconds: number;
+  perSec: number;
+  starts: number[];
+  endToEnds: number[];
+  workflowIds: string[];
+  /** p50 and p99 of each step, in ms. */
+  steps: Record<string, { p50Ms: number; p99Ms: number }>;
+  errors: string[];
+  usage: Record<string, ProcUsage>;
+}
+
+async function runPhase(
+  stack: Stack,
+  label: string,
+  count: number,
+  drive: (i: number) => Promise<Timing>,
+): Promise<Phase> {
+  const timings: Timing[] = [];
+  const errors: string[] = [];
+  let next = 0;
+  let inFlight = 0;
+  const began = performance.now();
+  const cpuBefore = new Map<string, number>();
+  let tickAt = began;
+  const progress = (): void => {
+    if (stopping) return;
+    const now = performance.now();
+    const seconds = (now - began) / 1000;
+    const processes = ['worker', 'api', 'bare-worker', 'temporal', 'anvil', 'bench']
+      .map((name) => {
+        const reading = stack.sampler.last(name);
+        if (!reading) return undefined;
+        const before = cpuBefore.get(name);
+        cpuBefore.set(name, reading.cpuSeconds);
+        const cpu =
+          before === undefined || now <= tickAt
+            ? '-'
+            : Math.round(((reading.cpuSeconds - before) / ((now - tickAt) / 1000)) * 100);
+        return `${name} ${cpu}% ${Math.round(reading.rssMb)} MB`;
+      })
+      .filter(Boolean)
+      .join(', ');
+    tickAt = now;
+    const done = timings.length + errors.length;
+    log(
+      `${label}: ${done}/${count} done, ${inFlight} in flight, ${errors.length} failed, ` +
+        `${(timings.length / seconds).toFixed(1)}/s | ${processes}`,
+    );
+  };
+  stack.sampler.beginWindow();
+  progress();
+  const ticker = setInterval(progress, 2_000);
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      inFlight += 1;
+      try {
+        timings.push(await drive(i));
+      } catch (error) {
+        errors.push(`#${i}: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        inFlight -= 1;
+      }
+    }
+  };
+  try {
+    await Promise.race([Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, lane)), stack.crashed]);
+  } finally {
+    clearInterval(ticker);
+  }
+  const seconds = (performance.now() - began) / 1000;
+  const usage = stack.sampler.endWindow();
+  progress();
+  return {
+    seconds,
+    perSec: timings.length / seconds,
+    starts: timings.map((t) => t.startMs).sort((a, b) => a - b),
+    endToEnds: timings.map((t) => t.endToEndMs).sort((a, b) => a - b),
+    workflowIds: timings.map((t) => t.workflowId),
+    steps: Object.fromEntries(
+      Object.keys(timings[0]?.steps ?? {}).map((step) => {
+        const values = timings.map((t) => t.steps[step] ?? NaN).sort((a, b) => a - b);
+        return [step, { p50Ms: round(percentile(values, 50)), p99Ms: round(percentile(values, 99)) }];
+      }),
+    ),
+    errors,
+    usage,
+  };
+}
+
+function cpuMsPerApp(phase: Phase): number {
+  const cpuSeconds = Object.entries(phase.usage)
+    .filter(([name]) => name !== 'bench')
+    .reduce((sum, [, usage]) => sum + usage.cpuSeconds, 0);
+  return round((cpuSeconds * 1000) / Math.max(1, phase.workflowIds.length));
+}
+
+/** Mean number of history events of `sample` workflows, spread evenly over the ids given. */
+async function meanHistoryEvents(client: Client, workflowIds: string[], waitForResult: boolean): Promise<number> {
+  const sample = Array.from(
+    { length: Math.min(HISTORY_SAMPLE, workflowIds.length) },
+    (_, k) => workflowIds[Math.floor((k * workflowIds.length) / Math.min(HISTORY_SAMPLE, workflowIds.length))]!,
+  );
+  let events = 0;
+  for (const workflowId of sample) {
+    const handle = client.workflow.getHandle(workflowId);
+    // lendbridge's decided webhook comes one workflow task before the workflow completes.
+    if (waitForResult) {
+      const state = (await handle.result()) as ApplicationState;
+      if (state.stage !== 'APPROVED') throw new Error(`${workflowId} completed ${state.stage}, not APPROVED`);
+    }
+    events += (await handle.fetchHistory()).events?.length ?? 0;
+  }
+  return sample.length ? events / sample.length : NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  log(
+    `${APPLICATIONS} applications each way${quick ? ' (--quick)' : ''}, ${CONCURRENCY} in flight, ` +
+      `${WARMUP} warm-up each way first; run ${RUN_ID}`,
+  );
+  const stack = await startStack();
+
+  log(`anchoring ${APPLICATIONS + WARMUP} report hashes in one Merkle batch (setup, not measured)`);
+  const reports = await anchorReports(stack.config, APPLICATIONS + WARMUP);
+  const secret = stack.config.auth.jwtSecret!;
+  const tokens = {
+    loanSystem: `Bearer ${await signDevToken(secret, { sub: 'los-bank-a', roles: ['loan-system'], tenant: TENANT }, { expiresIn: '12h' })}`,
+    reviewer: `Bearer ${await signDevToken(secret, { sub: 'bench-reviewer', roles: ['reviewer'], jurisdictions: ['HK'] }, { expiresIn: '12h' })}`,
+  };
+  const drive = drivers(stack, tokens);
+
+  if (WARMUP > 0) {
+    log(`warming up: ${WARMUP} applications each way (not measured)`);
+    const warmBare = await runPhase(stack, 'warm-up baseline', WARMUP, (i) =>
+      drive.bare(`${RUN_ID}-W${i}`, reports[APPLICATIONS + i]!),
+    );
+    const warmLendbridge = await runPhase(stack, 'warm-up lendbridge', WARMUP, (i) =>
+      drive.lendbridge(`E2E-${RUN_ID}-W${i}`, reports[APPLICATIONS + i]!),
+    );
+    const warmErrors = [...warmBare.errors, ...warmLendbridge.errors];
+    if (warmErrors.length > 0) throw new Error(`the warm-up failed:\n${warmErrors.slice(0, 5).join('\n')}`);
+  }
+
+  // The baseline first: the server holds more history when lendbridge runs, which can only slow
+  // lendbridge down, never flatter it.
+  const bare = await runPhase(stack, 'baseline', APPLICATIONS, (i) => drive.bare(`${RUN_ID}-${i}`, reports[i]!));
+  const lendbridge = await runPhase(stack, 'lendbridge', APPLICATIONS, (i) =>
+    drive.lendbridge(`E2E-${RUN_ID}-${i}`, reports[i]!),
+  );
+
+  log(`counting history events of ${HISTORY_SAMPLE} workflows each way`);
+  const lendbridgeEvents = await meanHistoryEvents(stack.codecClient, lendbridge.workflowIds, true);
+  const bareEvents = await meanHistoryEvents(stack.bareClient, bare.workflowIds, false);
+
+  const startP99 = percentile(lendbridge.starts, 99);
+  const baselineStartP99 = percentile(bare.starts, 99);
+  const ratio = lendbridge.perSec / bare.perSec;
+  const ratioMet = ratio >= TARGET_RATIO;
+  const startMet = startP99 <= TARGET_START_P99_FACTOR * baselineStartP99;
+  const result = {
+    applications: APPLICATIONS,
+    throughputPerSec: round(lendbridge.perSec, 2),
+    baselinePerSec: round(bare.perSec, 2),
+    ratio: round(ratio, 3),
+    startP50Ms: round(percentile(lendbridge.starts, 50)),
+    startP99Ms: round(startP99),
+    baselineStartP99Ms: round(baselineStartP99),
+    endToEndP50Ms: round(percentile(lendbridge.endToEnds, 50)),
+    endToEndP99Ms: round(percentile(lendbridge.endToEnds, 99)),
+    stateTransitionsPerApp: round(lendbridgeEvents),
+    workerRssMb: lendbridge.usage.worker?.rssPeakMb ?? NaN,
+    targets: {
+      ratio: { target: `>= ${TARGET_RATIO}`, value: round(ratio, 3), met: ratioMet },
+      startP99: {
+        target: `<= ${TARGET_START_P99_FACTOR} x baseline start p99`,
+        limitMs: round(TARGET_START_P99_FACTOR * baselineStartP99),
+        valueMs: round(startP99),
+        met: startMet,
+      },
+    },
+    baseline: {
+      startP50Ms: round(percentile(bare.starts, 50)),
+      startP99Ms: round(baselineStartP99),
+      endToEndP50Ms: round(percentile(bare.endToEnds, 50)),
+      endToEndP99Ms: round(percentile(bare.endToEnds, 99)),
+      stateTransitionsPerApp: round(bareEvents),
+    },
+    /** Where the time goes: p50 and p99 of each step of one application (lendbridge over HTTP, baseline through the client). */
+    steps: { lendbridge: lendbridge.steps, baseline: bare.steps },
+    /**
+     * CPU milliseconds the stack (every process but the driver) spent per application: what an
+     * application costs, whether or not the throughput above is bound by latency rather than CPU.
+     */
+    stackCpuMsPerApp: { lendbridge: cpuMsPerApp(lendbridge), baseline: cpuMsPerApp(bare) },
+    phaseSeconds: { baseline: round(bare.seconds, 2), lendbridge: round(lendbridge.seconds, 2) },
+    failed: { baseline: bare.errors.length, lendbridge: lendbridge.errors.length },
+    /** Per process and phase: CPU used (percent of one core, mean over the phase) and RSS. */
+    processes: { baseline: bare.usage, lendbridge: lendbridge.usage },
+    webhooks: { requests: stack.inbox.requests, badSignatures: stack.inbox.badSignatures },
+    run: {
+      quick,
+      concurrency: CONCURRENCY,
+      warmup: WARMUP,
+      historySample: HISTORY_SAMPLE,
+      stateTransitions: 'mean history events per workflow, over the sample',
+      cpus: availableParallelism(),
+      node: process.version,
+      at: startedAt.toISOString(),
+    },
+  };
+
+  mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
+  // A quick run must not overwrite the full-size results BENCHMARKS.md will quote.
+  const file = join(REPO_ROOT, 'bench', 'results', quick ? 'e2e-quick.json' : 'e2e.json');
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+
+  const usageLine = (usage: Record<string, ProcUsage>): string =>
+    Object.entries(usage)
+      .map(([name, u]) => `${name} ${u.cpuPercent}% CPU, ${u.rssPeakMb} MB peak`)
+      .join('; ');
+  log(`written to ${file}`);
+  log(`lendbridge: ${result.throughputPerSec}/s; baseline: ${result.baselinePerSec}/s`);
+  log(`  processes during lendbridge: ${usageLine(lendbridge.usage)}`);
+  log(`  processes during baseline:   ${usageLine(bare.usage)}`);
+  log(`TARGET ${ratioMet ? 'MET   ' : 'MISSED'} ratio ${result.ratio} (target >= ${TARGET_RATIO})`);
+  log(
+    `TARGET ${startMet ? 'MET   ' : 'MISSED'} start p99 ${result.startP99Ms} ms ` +
+      `(target <= ${TARGET_START_P99_FACTOR} x baseline ${result.baselineStartP99Ms} ms = ${result.targets.startP99.limitMs} ms)`,
+  );
+  const errors = [...bare.errors.map((e) => `baseline ${e}`), ...lendbridge.errors.map((e) => `lendbridge ${e}`)];
+  if (errors.length > 0) {
+    log(`${errors.length} applications failed; the figures above leave them out:`);
+    for (const error of errors.slice(0, 10)) log(`  ${error}`);
+    process.exitCode = 1;
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!stopping) {
+    log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await stopEverything();
+}
+process.exit(signalled ? 130 : (process.exitCode ?? 0));
