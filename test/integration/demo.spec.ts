@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,50 +8,30 @@ import { signDevToken } from '../../apps/api/src/auth/dev-token.js';
 import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
 import { type CodecKeys } from '../../libs/config/src/index.js';
 import { savedQueries } from '../../tools/demo/saved-queries.js';
-import { freePort, isListening, waitUntil } from '../../tools/stack/processes.js';
+import { freePort } from '../../tools/stack/processes.js';
+import {
+  devStackPortsFree,
+  freeDevStackPorts,
+  startDevStack,
+  stopDevStack,
+  type DevStackPorts,
+  type RunningDevStack,
+} from '../support/dev-stack.js';
 
 // `npm run demo` against a real `npm run dev` stack, started as a newcomer would (scratch data
 // directory, free ports): it must fill the stack with applications in every stage, and the
 // Temporal UI queries the README documents must run against that stack's visibility.
 describe('npm run demo', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lendbridge-demo-'));
-  let ports: { api: number; temporal: number; temporalUi: number; anvil: number };
+  let ports: DevStackPorts;
+  /** The stack's environment once it is up; before, one that points at nothing. */
   let env: NodeJS.ProcessEnv;
-  let stack: { child: ChildProcess; output: () => string } | undefined;
+  let stack: RunningDevStack | undefined;
   let temporal: Client | undefined;
   const api = () => `http://127.0.0.1:${ports.api}`;
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   /** Run ids of the demo runs below, e.g. DEMO-20261121-083600. */
   const runs: string[] = [];
-
-  function startStack(): { child: ChildProcess; output: () => string } {
-    let output = '';
-    const child = spawn('node_modules/.bin/tsx', ['scripts/dev.ts'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, as in a terminal
-    });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    return { child, output: () => output };
-  }
-
-  /** Ctrl-C to the stack's process group; SIGKILL if it has not stopped within a minute. */
-  async function stopStack(running: { child: ChildProcess }): Promise<void> {
-    if (running.child.exitCode !== null || running.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.child.once('exit', () => resolve()));
-    const pid = running.child.pid ?? 0;
-    process.kill(-pid, 'SIGINT');
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }, 60_000);
-    await exited;
-    clearTimeout(timer);
-  }
 
   /** Runs the demo as `npm run demo` does, with the stack's environment; resolves with its exit code and output. */
   function runDemo(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
@@ -120,26 +100,14 @@ describe('npm run demo', () => {
   }
 
   beforeAll(async () => {
-    ports = {
-      api: await freePort(),
-      temporal: await freePort(),
-      temporalUi: await freePort(),
-      anvil: await freePort(),
-    };
-    env = {
-      ...process.env,
-      LENDBRIDGE_DATA_DIR: dataDir,
-      API_PORT: String(ports.api),
-      TEMPORAL_PORT: String(ports.temporal),
-      TEMPORAL_UI_PORT: String(ports.temporalUi),
-      ANVIL_PORT: String(ports.anvil),
-    };
+    ports = await freeDevStackPorts();
+    env = { ...process.env, LENDBRIDGE_DATA_DIR: dataDir, API_PORT: String(ports.api) };
   });
 
   afterAll(async () => {
     await temporal?.connection.close();
-    if (stack) await stopStack(stack);
-    if (ports) for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+    if (stack) await stopDevStack(stack);
+    if (stack) expect(await devStackPortsFree(stack.ports)).toBe(true);
     rmSync(dataDir, { recursive: true, force: true });
   }, 90_000);
 
@@ -152,13 +120,9 @@ describe('npm run demo', () => {
   }, 60_000);
 
   it('--quick fills a running stack with applications in every stage', async () => {
-    stack = startStack();
-    await waitUntil('"lendbridge is up"', () => Promise.resolve(stack!.output().includes('lendbridge is up')), {
-      timeoutMs: 300_000, // the first start builds the API and worker
-      intervalMs: 500,
-    }).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- npm run dev output ---\n${stack!.output()}`);
-    });
+    stack = await startDevStack(dataDir);
+    ports = stack.ports;
+    env = stack.env;
 
     const { code, output } = await runDemo(['--quick']);
     if (code !== 0) console.error(output);

@@ -4,7 +4,6 @@
  * is told to send that session's cookie to the API's codec endpoint. Screenshots go to
  * test-artifacts/temporal-ui/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,13 @@ import { type Browser, type Cookie, type Page, type Response } from 'playwright-
 import { readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
 import { signDevToken, type DevTokenClaims } from '../../apps/api/src/auth/dev-token.js';
 import { LendbridgeApi } from '../../tools/demo/lendbridge-api.js';
-import { freePort, isListening, waitUntil } from '../../tools/stack/processes.js';
+import {
+  devStackPortsFree,
+  startDevStack,
+  stopDevStack,
+  type DevStackPorts,
+  type RunningDevStack,
+} from '../support/dev-stack.js';
 import {
   captureScreenshot,
   includeCodecCredentials,
@@ -32,8 +37,8 @@ const LOAN_SYSTEM: DevTokenClaims = { sub: 'los-bank-a', roles: ['loan-system'],
 describe('the Temporal UI of npm run dev', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lendbridge-temporal-ui-'));
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
-  let ports: { api: number; temporal: number; temporalUi: number; anvil: number } | undefined;
-  let stack: { child: ChildProcess; output: () => string } | undefined;
+  let ports: DevStackPorts | undefined;
+  let stack: RunningDevStack | undefined;
   let browser: Browser | undefined;
   let workflowId = '';
 
@@ -42,35 +47,6 @@ describe('the Temporal UI of npm run dev', () => {
   const workflowPage = (): string =>
     `${uiOrigin()}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
   const token = (claims: DevTokenClaims): Promise<string> => signDevToken(readDevJwtSecret(dataDir), claims);
-
-  function startStack(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-    let output = '';
-    const child = spawn('node_modules/.bin/tsx', ['scripts/dev.ts'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, as in a terminal
-    });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    return { child, output: () => output };
-  }
-
-  /** Ctrl-C to the stack's process group; SIGKILL if it has not stopped within a minute. */
-  async function stopStack(running: { child: ChildProcess }): Promise<void> {
-    if (running.child.exitCode !== null || running.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.child.once('exit', () => resolve()));
-    const pid = running.child.pid ?? 0;
-    process.kill(-pid, 'SIGINT');
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }, 60_000);
-    await exited;
-    clearTimeout(timer);
-  }
 
   /** The next answer of the codec endpoint to this page's decode calls. */
   function nextDecode(page: Page): Promise<Response> {
@@ -106,30 +82,10 @@ describe('the Temporal UI of npm run dev', () => {
   }
 
   beforeAll(async () => {
-    ports = {
-      api: await freePort(),
-      temporal: await freePort(),
-      temporalUi: await freePort(),
-      anvil: await freePort(),
-    };
-    stack = startStack({
-      ...process.env,
-      LENDBRIDGE_DATA_DIR: dataDir,
-      API_PORT: String(ports.api),
-      TEMPORAL_PORT: String(ports.temporal),
-      TEMPORAL_UI_PORT: String(ports.temporalUi),
-      ANVIL_PORT: String(ports.anvil),
-    });
-    const [launched] = await Promise.all([
-      launchBrowser(),
-      waitUntil('"lendbridge is up"', () => Promise.resolve(stack!.output().includes('lendbridge is up')), {
-        timeoutMs: 300_000, // the first start builds the API and worker
-        intervalMs: 500,
-      }).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- npm run dev output ---\n${stack!.output()}`);
-      }),
-    ]);
-    browser = launched;
+    stack = await startDevStack(dataDir);
+    ports = stack.ports;
+    // After the stack is up, so a stack that fails to start leaves no browser behind.
+    browser = await launchBrowser();
 
     const created = await new LendbridgeApi(api(), await token(LOAN_SYSTEM)).createApplication({
       applicationId: `UI-${Date.now()}`,
@@ -146,8 +102,8 @@ describe('the Temporal UI of npm run dev', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (stack) await stopStack(stack);
-    if (ports) for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+    if (stack) await stopDevStack(stack);
+    if (ports) expect(await devStackPortsFree(ports)).toBe(true);
     rmSync(dataDir, { recursive: true, force: true });
   }, 90_000);
 

@@ -18,9 +18,12 @@ function provision(script: string): Promise<string> {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(stdout.trim()) : reject(new Error(`scripts/${script} failed (exit ${code})`)),
-    );
+    child.once('exit', (code, signal) => {
+      const path = stdout.trim();
+      if (code === 0 && path !== '') resolve(path);
+      // An empty answer would reach the caller as a nameless "executable does not exist".
+      else reject(new Error(`scripts/${script} ${code === 0 ? 'printed no path' : `failed (${code ?? signal})`}`));
+    });
   });
 }
 
