@@ -43,11 +43,25 @@ export async function startApiStack(
   options: { worker?: boolean } = {},
 ): Promise<ApiStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-api-'));
-  const [temporal, ledger, receiver] = await Promise.all([
+  const started = await Promise.allSettled([
     startTestDevServer(),
     startTestLedger({ stateFile: join(stateDir, 'anvil.json') }),
     startWebhookReceiver(API_WEBHOOK_SECRET),
-  ]);
+  ] as const);
+  const [temporalStart, ledgerStart, receiverStart] = started;
+  if (
+    temporalStart.status !== 'fulfilled' ||
+    ledgerStart.status !== 'fulfilled' ||
+    receiverStart.status !== 'fulfilled'
+  ) {
+    // Stop what did start, so a failed start leaves no server behind.
+    if (temporalStart.status === 'fulfilled') await temporalStart.value.teardown();
+    if (ledgerStart.status === 'fulfilled') await ledgerStart.value.anvil.stop();
+    if (receiverStart.status === 'fulfilled') await receiverStart.value.close();
+    rmSync(stateDir, { recursive: true, force: true });
+    throw started.find((result) => result.status === 'rejected')!.reason;
+  }
+  const [temporal, ledger, receiver] = [temporalStart.value, ledgerStart.value, receiverStart.value];
   const config = testConfig({
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: 'api-loans',
