@@ -2,7 +2,7 @@
  * The API's one door to Temporal for loan applications: start (idempotent), query, update, list
  * through visibility, and read history. Controllers decide who may ask; this decides how.
  */
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Client,
   WorkflowExecutionAlreadyStartedError,
@@ -21,7 +21,7 @@ import {
 } from '../../../../libs/domain/src/index.js';
 import { requestFingerprint } from '../../../../libs/hashing/src/index.js';
 import { MetricsService } from '../observability/metrics.service.js';
-import { ProblemException } from '../problem/problem.js';
+import { ProblemException, temporalUnavailable } from '../problem/problem.js';
 import { PageTokens } from './page-tokens.js';
 
 type Update<A> = UpdateDefinition<ApplicationState, [A], string>;
@@ -59,6 +59,7 @@ export class ApplicationWorkflows {
   }
 
   private readonly pageTokens: PageTokens;
+  private readonly logger = new Logger('ApplicationWorkflows');
 
   /**
    * Starts the application's workflow, or finds the one this same request started before. The
@@ -102,11 +103,20 @@ export class ApplicationWorkflows {
 
   /**
    * Calls that need a worker to answer (queries, updates) wait at most API_TEMPORAL_TIMEOUT_MS: with
-   * no worker polling they would otherwise hold the request open indefinitely. Past the deadline
-   * the call fails with DEADLINE_EXCEEDED, which the problem filter answers as 503.
+   * no worker polling they would otherwise hold the request open indefinitely. A call that fails
+   * once the deadline has passed is answered 503 whatever form the failure took (DEADLINE_EXCEEDED,
+   * CANCELLED, a retry cut short by the deadline): only the workflow's own answers pass through.
    */
-  private bounded<T>(call: () => Promise<T>): Promise<T> {
-    return this.temporal.connection.withDeadline(Date.now() + this.config.api.temporalTimeoutMs, call);
+  private async bounded<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.config.api.temporalTimeoutMs;
+    try {
+      return await this.temporal.connection.withDeadline(deadline, call);
+    } catch (error) {
+      const workflowAnswered = error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError;
+      if (workflowAnswered || Date.now() < deadline) throw error;
+      this.logger.warn(`no answer from Temporal within ${this.config.api.temporalTimeoutMs} ms: ${describe(error)}`);
+      throw temporalUnavailable();
+    }
   }
 
   async state(workflowId: string): Promise<ApplicationState> {
@@ -170,6 +180,11 @@ export class ApplicationWorkflows {
     const { uiUrl, namespace } = this.config.temporal;
     return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   }
+}
+
+/** An error's class and message for a log line (never a payload: Temporal errors carry none). */
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Quotes a value for a visibility query; callers pass validated values, this is the second fence. */

@@ -1,9 +1,20 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Request, Response } from 'express';
 import { REFUSAL_FAILURE_TYPES } from '../../../../libs/domain/src/index.js';
-import { PROBLEM_CONTENT_TYPE, ProblemException, problemType, type ProblemDetails } from './problem.js';
+import {
+  PROBLEM_CONTENT_TYPE,
+  ProblemException,
+  problemType,
+  temporalUnavailable,
+  type ProblemDetails,
+} from './problem.js';
 
 const REFUSAL_STATUS: Record<string, { status: HttpStatus; slug: string; title: string }> = {
   [REFUSAL_FAILURE_TYPES.forbidden]: { status: HttpStatus.FORBIDDEN, slug: 'refused', title: 'Not allowed for you' },
@@ -55,6 +66,8 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): ProblemDetails {
+    // The update call ran out of time or was cancelled, whatever the cause underneath: retry later.
+    if (exception instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return unavailable();
     if (exception instanceof ProblemException) {
       return {
         type: problemType(exception.slug),
@@ -119,12 +132,8 @@ export class ProblemFilter implements ExceptionFilter {
 }
 
 function unavailable(): ProblemDetails {
-  return {
-    type: problemType('unavailable'),
-    title: 'Temporarily unavailable',
-    status: HttpStatus.SERVICE_UNAVAILABLE,
-    detail: 'the workflow service is not reachable; retry later with the same request',
-  };
+  const problem = temporalUnavailable();
+  return { type: problemType(problem.slug), title: problem.title, status: problem.getStatus(), detail: problem.detail };
 }
 
 /** Errors the JSON and urlencoded body parsers raise carry an HTTP status and a `type`. */

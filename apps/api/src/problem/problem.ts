@@ -51,3 +51,15 @@ export const invalidRequest = (errors: FieldProblem[]): ProblemException =>
 export const applicationNotFound = (): ProblemException =>
   // One answer for "does not exist" and "is not yours", so ids of other tenants cannot be probed.
   new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No such application', 'no application with this id for you');
+
+/**
+ * Temporal (or a worker behind it) did not answer in time. The request may be retried as it is:
+ * every create and update is idempotent or refused the second time.
+ */
+export const temporalUnavailable = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'unavailable',
+    'Temporarily unavailable',
+    'the workflow service is not reachable; retry later with the same request',
+  );
