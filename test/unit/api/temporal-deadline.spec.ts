@@ -24,7 +24,7 @@ const TIMEOUT_MS = 50;
 
 /** A client whose update fails with `error` after `afterMs`, honouring nothing but the timing. */
 function gatewayFailingWith(
-  error: unknown,
+  error: Error,
   afterMs: number,
 ): { gateway: ApplicationWorkflows; metrics: MetricsService } {
   const fail = (): Promise<never> =>
