@@ -20,19 +20,26 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-// @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
-import proto from '@temporalio/proto';
 import { Wallet } from 'ethers';
 import { signDevToken } from '../apps/api/src/auth/dev-token.js';
 import { lendbridgeDataConverter } from '../libs/codec/src/index.js';
 import { loadConfig, type LendbridgeConfig } from '../libs/config/src/index.js';
 import { type ApplicationState } from '../libs/domain/src/index.js';
-import { hashReportBytes } from '../libs/hashing/src/index.js';
-import { buildReportBatch, LedgerClient, LedgerWriter } from '../libs/ledger/src/index.js';
 import { registerSearchAttributes } from '../libs/temporal/src/index.js';
+import { anchorReports, type AnchoredReport } from '../tools/stack/anchored-reports.js';
 import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
 import { REPO_ROOT } from '../tools/stack/contracts.js';
 import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../tools/stack/dev-ledger.js';
+import {
+  apiEnv,
+  baseEnv,
+  pollerPresent,
+  spawnApi,
+  spawnWorker,
+  waitForApi,
+  workerEnv,
+  type AppSettings,
+} from '../tools/stack/lendbridge-apps.js';
 import {
   freePort,
   runningProcesses,
@@ -42,6 +49,7 @@ import {
   type ManagedProcess,
 } from '../tools/stack/processes.js';
 import { startTemporalDevServer } from '../tools/stack/temporal.js';
+import { startWebhookInbox, type WebhookInbox } from '../tools/stack/webhook-receiver.js';
 import {
   BARE_LOAN_WORKFLOW,
   bareClaimReview,
@@ -52,7 +60,6 @@ import {
 } from './e2e/bare-loan.workflow.js';
 import { bundleBareWorkflow } from './e2e/bare-worker.js';
 import { ProcSampler, type ProcUsage } from './e2e/proc-sampler.js';
-import { startWebhookInbox, type WebhookInbox } from './e2e/webhook-inbox.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -159,23 +166,6 @@ interface Stack {
   crashed: Promise<never>;
 }
 
-/** Only what a Node process needs from the caller's environment; every setting is explicit. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'NODE_OPTIONS'];
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => keep.includes(key) || key.startsWith('WORKER_MAX_')),
-  );
-}
-
-async function pollerPresent(connection: Connection, taskQueue: string): Promise<boolean> {
-  const response = await connection.workflowService.describeTaskQueue({
-    namespace: NAMESPACE,
-    taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  return (response.pollers?.length ?? 0) > 0;
-}
-
 async function startStack(): Promise<Stack> {
   if (BUILD) {
     log('building the API and the worker (npm run build; --no-build skips it)');
@@ -201,34 +191,28 @@ async function startStack(): Promise<Stack> {
   const inbox = await startWebhookInbox(webhookSecret);
   closers.push(() => inbox.close());
 
-  const appEnv: NodeJS.ProcessEnv = {
-    ...baseEnv(),
-    API_HOST: '127.0.0.1',
-    API_PORT: String(port),
-    // Every request comes from 127.0.0.1: the per-address limit (1,200 a minute) would throttle the driver.
-    API_RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: NAMESPACE,
-    TEMPORAL_TASK_QUEUE: LENDBRIDGE_TASK_QUEUE,
-    TEMPORAL_UI_URL: temporal.uiUrl,
-    LEDGER_RPC_URL: anvil.rpcUrl,
-    LEDGER_CHAIN_ID: String(DEV_CHAIN_ID),
-    LEDGER_REGISTRY_ADDRESS: addresses.registryAddress,
-    LEDGER_EVIDENCE_ADDRESS: addresses.evidenceAddress,
-    CODEC_KEYS: `bench-1:${hex(32)}`,
-    AUTH_JWT_SECRET: hex(32),
+  const settings: AppSettings = {
+    temporalAddress: temporal.address,
+    namespace: NAMESPACE,
+    taskQueue: LENDBRIDGE_TASK_QUEUE,
+    temporalUiUrl: temporal.uiUrl,
+    rpcUrl: anvil.rpcUrl,
+    chainId: DEV_CHAIN_ID,
+    ...addresses,
+    codec: { CODEC_KEYS: `bench-1:${hex(32)}` },
+    auth: { AUTH_JWT_SECRET: hex(32) },
+    extra: {
+      // Every request comes from 127.0.0.1: the per-address limit (1,200 a minute) would throttle the driver.
+      API_RATE_LIMIT_PER_MINUTE: '100000000',
+      LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    },
   };
   // As in `npm run dev`: only the worker signs evidence, holds the reference key and sends webhooks.
-  const workerEnv: NodeJS.ProcessEnv = {
-    ...appEnv,
-    LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
-    WORKER_WORKFLOW_BUNDLE: join(REPO_ROOT, 'dist', 'workflow-bundle.js'),
-    EVIDENCE_REFERENCE_KEY: hex(32),
-    WEBHOOK_URL: inbox.url,
-    WEBHOOK_SECRET: webhookSecret,
-  };
-  const config = loadConfig(workerEnv);
+  const workerVars = workerEnv(settings, {
+    evidenceReferenceKey: hex(32),
+    webhook: { url: inbox.url, secret: webhookSecret },
+  });
+  const config = loadConfig(workerVars);
 
   // Bundled here, before the clock starts, as `npm run build` bundles lendbridge's workflows.
   const bundleDir = mkdtempSync(join(tmpdir(), 'lendbridge-bench-'));
@@ -237,16 +221,8 @@ async function startStack(): Promise<Stack> {
   writeFileSync(bareBundle, await bundleBareWorkflow());
 
   log('starting the worker, the API and the baseline worker');
-  const worker = spawnManaged('worker', process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
-    cwd: REPO_ROOT,
-    env: workerEnv,
-    output: 'silent',
-  });
-  const api = spawnManaged('api', process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
-    cwd: REPO_ROOT,
-    env: appEnv,
-    output: 'silent',
-  });
+  const worker = spawnWorker('worker', workerVars, 'silent');
+  const api = spawnApi('api', apiEnv(settings, port), 'silent');
   // The same tuning as lendbridge's worker, read from the same configuration.
   const bareWorker = spawnManaged(
     'bare-worker',
@@ -268,18 +244,17 @@ async function startStack(): Promise<Stack> {
     },
   );
   const apiUrl = `http://127.0.0.1:${port}`;
-  await waitUntil('the API to report ready on /health', async () => (await fetch(`${apiUrl}/health`)).ok, {
-    timeoutMs: 60_000,
-    proc: api,
-  });
-  await waitUntil('the worker to poll its task queue', () => pollerPresent(connection, LENDBRIDGE_TASK_QUEUE), {
-    timeoutMs: 60_000,
-    proc: worker,
-  });
-  await waitUntil('the baseline worker to poll its task queue', () => pollerPresent(connection, BARE_TASK_QUEUE), {
-    timeoutMs: 120_000,
-    proc: bareWorker,
-  });
+  await waitForApi(apiUrl, api);
+  await waitUntil(
+    'the worker to poll its task queue',
+    () => pollerPresent(connection, NAMESPACE, LENDBRIDGE_TASK_QUEUE),
+    { timeoutMs: 60_000, proc: worker },
+  );
+  await waitUntil(
+    'the baseline worker to poll its task queue',
+    () => pollerPresent(connection, NAMESPACE, BARE_TASK_QUEUE),
+    { timeoutMs: 120_000, proc: bareWorker },
+  );
 
   const stack: ManagedProcess[] = [temporal, anvil, worker, api, bareWorker];
   const crashed = new Promise<never>((_, reject) => {
@@ -313,44 +288,6 @@ async function startStack(): Promise<Stack> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reports: anchored before anything is measured
-
-interface Report {
-  reportHash: string;
-  batch: { merkleRoot: string; proof: string[] };
-}
-
-async function anchorReports(config: LendbridgeConfig, count: number): Promise<Report[]> {
-  const hashes = Array.from(
-    { length: count },
-    (_, i) => hashReportBytes(Buffer.from(`%PDF-1.7 bench credit report ${RUN_ID} #${i} ${hex(16)}`)).hash,
-  );
-  const batch = buildReportBatch(hashes);
-  const client = new LedgerClient({
-    rpcUrl: config.ledger.rpcUrl,
-    chainId: config.ledger.chainId,
-    registryAddress: config.ledger.registryAddress,
-    evidenceAddress: config.ledger.evidenceAddress,
-    timeoutMs: 5_000,
-    confirmations: 0,
-  });
-  try {
-    const writer = new LedgerWriter(client, new Wallet(DEV_KEYS.issuerHK, client.provider), {
-      gasPricing: 'auto',
-      txTimeoutMs: 30_000,
-      confirmations: 0,
-    });
-    await writer.anchorBatch(batch.merkleRoot, new Date(Date.now() + 30 * 86_400_000), batch.leafCount);
-  } finally {
-    client.close();
-  }
-  return hashes.map((reportHash) => ({
-    reportHash,
-    batch: { merkleRoot: batch.merkleRoot, proof: batch.proofs.get(reportHash)! },
-  }));
-}
-
-// ---------------------------------------------------------------------------------------------
 // One application each way
 
 interface Timing {
@@ -376,8 +313,8 @@ function stepClock(t0: number): { lap(name: string, at?: number): number; steps:
 }
 
 interface Drivers {
-  lendbridge(id: string, report: Report): Promise<Timing>;
-  bare(id: string, report: Report): Promise<Timing>;
+  lendbridge(id: string, report: AnchoredReport): Promise<Timing>;
+  bare(id: string, report: AnchoredReport): Promise<Timing>;
 }
 
 function drivers(stack: Stack, tokens: { loanSystem: string; reviewer: string }): Drivers {
@@ -608,7 +545,7 @@ async function main(): Promise<void> {
   const stack = await startStack();
 
   log(`anchoring ${APPLICATIONS + WARMUP} report hashes in one Merkle batch (setup, not measured)`);
-  const reports = await anchorReports(stack.config, APPLICATIONS + WARMUP);
+  const reports = await anchorReports(stack.config.ledger, APPLICATIONS + WARMUP, `bench ${RUN_ID}`);
   const secret = stack.config.auth.jwtSecret!;
   const tokens = {
     loanSystem: `Bearer ${await signDevToken(secret, { sub: 'los-bank-a', roles: ['loan-system'], tenant: TENANT }, { expiresIn: '12h' })}`,

@@ -12,15 +12,16 @@ import { loadConfig } from '../libs/config/src/index.js';
 import { ensureRetention, registerSearchAttributes } from '../libs/temporal/src/index.js';
 import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
 import { ensureDeployed, REPO_ROOT } from '../tools/stack/contracts.js';
-import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../tools/stack/dev-ledger.js';
+import { deployDevLedger, devLedgerAddresses } from '../tools/stack/dev-ledger.js';
 import {
-  isListening,
-  runningProcesses,
-  runToCompletion,
-  spawnManaged,
-  waitUntil,
-  type ManagedProcess,
-} from '../tools/stack/processes.js';
+  apiEnv,
+  spawnApi,
+  spawnWorker,
+  waitForApi,
+  workerEnv,
+  type AppSettings,
+} from '../tools/stack/lendbridge-apps.js';
+import { isListening, runningProcesses, runToCompletion, type ManagedProcess } from '../tools/stack/processes.js';
 import { startTemporalDevServer } from '../tools/stack/temporal.js';
 
 const env = process.env;
@@ -109,44 +110,35 @@ async function main(): Promise<void> {
   step('building the API and the worker');
   await runToCompletion('build', 'npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, output: 'prefixed' });
 
-  const appEnv: NodeJS.ProcessEnv = {
-    ...env,
-    API_PORT: String(ports.api),
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: namespace,
-    TEMPORAL_UI_URL: temporal.uiUrl,
-    LEDGER_RPC_URL: anvil.rpcUrl,
-    LEDGER_CHAIN_ID: String(DEV_CHAIN_ID),
-    LEDGER_REGISTRY_ADDRESS: registryAddress,
-    LEDGER_EVIDENCE_ADDRESS: evidenceAddress,
+  const settings: AppSettings = {
+    temporalAddress: temporal.address,
+    namespace,
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'lendbridge',
+    temporalUiUrl: temporal.uiUrl,
+    rpcUrl: anvil.rpcUrl,
+    chainId: DEV_CHAIN_ID,
+    registryAddress,
+    evidenceAddress,
     // API and worker must share the payload keys; keys set by the caller win over the generated one.
-    ...(env.CODEC_KEYS || env.CODEC_KEYS_FILE ? {} : { CODEC_KEYS_FILE: devCodecKeysFile() }),
+    codec: env.CODEC_KEYS
+      ? { CODEC_KEYS: env.CODEC_KEYS }
+      : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || devCodecKeysFile() },
     // Development tokens (`npm run token`) are signed with this; production sets AUTH_JWKS_URL.
-    ...(env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL ? {} : { AUTH_JWT_SECRET: ensureDevJwtSecret(DATA_DIR) }),
+    auth: env.AUTH_JWKS_URL
+      ? { AUTH_JWKS_URL: env.AUTH_JWKS_URL }
+      : { AUTH_JWT_SECRET: env.AUTH_JWT_SECRET || ensureDevJwtSecret(DATA_DIR) },
   };
   // Only the worker signs (evidence anchoring) and holds the evidence reference key: the API gets neither.
-  const workerEnv: NodeJS.ProcessEnv = {
-    ...appEnv,
-    LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
-    WORKER_WORKFLOW_BUNDLE: join(REPO_ROOT, 'dist', 'workflow-bundle.js'),
-    EVIDENCE_REFERENCE_KEY: env.EVIDENCE_REFERENCE_KEY || devEvidenceReferenceKey(),
-  };
-  loadConfig(workerEnv); // fail here, with every problem listed, rather than in two child processes
-  const worker = spawnManaged('worker', process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
-    cwd: REPO_ROOT,
-    env: workerEnv,
-    output: 'prefixed',
-  });
-  const api = spawnManaged('api', process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
-    cwd: REPO_ROOT,
-    env: appEnv,
-    output: 'prefixed',
-  });
+  const workerVars = workerEnv(
+    settings,
+    { evidenceReferenceKey: env.EVIDENCE_REFERENCE_KEY || devEvidenceReferenceKey() },
+    env,
+  );
+  loadConfig(workerVars); // fail here, with every problem listed, rather than in two child processes
+  const worker = spawnWorker('worker', workerVars, 'prefixed');
+  const api = spawnApi('api', apiEnv(settings, ports.api, env), 'prefixed');
   const apiUrl = `http://127.0.0.1:${ports.api}`;
-  await waitUntil('the API to report ready on /health', async () => (await fetch(`${apiUrl}/health`)).ok, {
-    timeoutMs: 60_000,
-    proc: api,
-  });
+  await waitForApi(apiUrl, api);
 
   console.log(`
   lendbridge is up

@@ -13,6 +13,8 @@ export interface ManagedProcess {
   readonly exited: Promise<number | string>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** Sends `signal` to the process and what it started (fault injection: SIGKILL); resolves on exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
   /** The last lines it printed, for error messages when it fails to start. */
   recentOutput(): string;
 }
@@ -92,6 +94,11 @@ export function spawnManaged(
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killGroup(child, signal);
+      await exited;
     },
     recentOutput: () => recent.join('\n'),
   };

@@ -1,10 +1,12 @@
 /**
- * The loan system's webhook endpoint for `npm run bench:e2e`: checks each request's HMAC signature
- * as a real receiver must, answers 204, and notes when each (workflow, event type) first arrived,
- * so the driver can wait for "this application is in review" or "decided" without polling.
+ * A loan system's webhook endpoint for load runs (`npm run bench:e2e`, `npm run test:chaos`): checks
+ * each request's HMAC signature as a real receiver must, processes each event id once (a retried
+ * delivery is acknowledged and ignored), and notes when each (workflow, event type) first arrived,
+ * so a driver can wait for "this application is in review" or "decided" without polling. Fault
+ * injection can make it answer 500 or hold requests past the sender's timeout for a while.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 export interface ReceivedEvent {
@@ -16,11 +18,21 @@ export interface ReceivedEvent {
   data: Record<string, unknown>;
 }
 
+/** How the receiver answers: as it should, with 500, or not at all until the sender gives up. */
+export type ReceiverMode = 'accept' | 'fail' | 'hang';
+
 export interface WebhookInbox {
   url: string;
   /** Every request, retries and duplicates included. */
   readonly requests: number;
   readonly badSignatures: number;
+  /** Requests answered 500 or held unanswered (mode `fail` or `hang`). */
+  readonly refused: number;
+  /** Every event processed, once per event id, in arrival order. */
+  readonly processed: readonly ReceivedEvent[];
+  /** Deliveries of an event id already processed: retries the sender made. */
+  readonly redeliveries: number;
+  mode: ReceiverMode;
   /** Resolves with the first event of `type` for the workflow (at once if it came already). */
   next(workflowId: string, type: string, timeoutMs: number): Promise<ReceivedEvent>;
   /** Fails every pending wait, e.g. when the stack went down. */
@@ -40,8 +52,13 @@ export async function startWebhookInbox(secret: string): Promise<WebhookInbox> {
   const arrived = new Map<string, ReceivedEvent>();
   const waiting = new Map<string, { resolve(event: ReceivedEvent): void; reject(error: Error): void }>();
   const seenIds = new Set<string>();
+  const processed: ReceivedEvent[] = [];
+  const held = new Set<ServerResponse>();
   let requests = 0;
   let badSignatures = 0;
+  let refused = 0;
+  let redeliveries = 0;
+  let mode: ReceiverMode = 'accept';
 
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -56,12 +73,22 @@ export async function startWebhookInbox(secret: string): Promise<WebhookInbox> {
         response.writeHead(401).end();
         return;
       }
+      if (mode !== 'accept') {
+        refused += 1;
+        if (mode === 'fail') response.writeHead(500).end();
+        else held.add(response.once('close', () => held.delete(response))); // the sender times out
+        return;
+      }
       response.writeHead(204).end();
       const event = JSON.parse(body) as Omit<ReceivedEvent, 'at'>;
-      if (seenIds.has(event.eventId)) return; // a retried delivery: processed once
+      if (seenIds.has(event.eventId)) {
+        redeliveries += 1; // a retried delivery: processed once
+        return;
+      }
       seenIds.add(event.eventId);
       const key = `${event.workflowId}|${event.type}`;
       const received = { ...event, at };
+      processed.push(received);
       const waiter = waiting.get(key);
       if (waiter) {
         waiting.delete(key);
@@ -80,6 +107,25 @@ export async function startWebhookInbox(secret: string): Promise<WebhookInbox> {
     },
     get badSignatures() {
       return badSignatures;
+    },
+    get refused() {
+      return refused;
+    },
+    get processed() {
+      return processed;
+    },
+    get redeliveries() {
+      return redeliveries;
+    },
+    get mode() {
+      return mode;
+    },
+    set mode(next: ReceiverMode) {
+      mode = next;
+      if (next !== 'hang') {
+        for (const response of held) response.destroy();
+        held.clear();
+      }
     },
     next(workflowId, type, timeoutMs) {
       const key = `${workflowId}|${type}`;
@@ -111,6 +157,7 @@ export async function startWebhookInbox(secret: string): Promise<WebhookInbox> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const response of held) response.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
