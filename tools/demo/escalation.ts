@@ -15,6 +15,7 @@ import {
   type ApplicationInput,
 } from '../../libs/domain/src/index.js';
 import { requestFingerprint } from '../../libs/hashing/src/index.js';
+import { temporalConnectionOptions } from '../../libs/temporal/src/index.js';
 import { sleep, type DemoContext, type LoanJourney } from './loan-journey.js';
 import { PARTIES, TENANT } from './parties.js';
 
@@ -25,7 +26,7 @@ export const DEMO_REVIEW_SLA: Duration = '20 seconds';
 export async function connectTemporal(config: LendbridgeConfig): Promise<Client> {
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5_000 });
+    connection = await Connection.connect({ ...temporalConnectionOptions(config.temporal), connectTimeout: 5_000 });
   } catch (error) {
     throw new Error(
       `cannot reach Temporal at ${config.temporal.address} (${error instanceof Error ? error.message : String(error)}): ` +

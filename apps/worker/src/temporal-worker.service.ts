@@ -10,6 +10,7 @@ import {
 } from '../../../activities/index.js';
 import { assertBundleEncodesFailures, workerDataConverter } from '../../../libs/codec/src/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
+import { temporalConnectionOptions, temporalTransport } from '../../../libs/temporal/src/index.js';
 
 /** The workflow bundle entry: TypeScript sources under ts-jest/tsx, compiled JS under dist/. */
 export function workflowsEntry(): string {
@@ -42,7 +43,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     if (tuning.workflowBundle) {
       assertBundleEncodesFailures(await readFile(tuning.workflowBundle, 'utf8'), tuning.workflowBundle);
     }
-    this.connection = await NativeConnection.connect({ address });
+    this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
     this.worker = await Worker.create({
       connection: this.connection,
       namespace,
@@ -67,7 +68,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       process.exit(1);
     });
     this.logger.log(
-      `polling task queue "${taskQueue}" on ${address} (namespace ${namespace}), ` +
+      `polling task queue "${taskQueue}" on ${address} (${temporalTransport(this.config.temporal)}, namespace ${namespace}), ` +
         `workflows ${tuning.workflowBundle ? `from bundle ${tuning.workflowBundle}` : 'bundled at start'}`,
     );
   }

@@ -54,6 +54,25 @@ export const configSchema = ledgerSchema.extend({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('lendbridge'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  /** `true`: TLS that checks the server only; the certificate, CA and API key settings imply TLS. */
+  TEMPORAL_TLS: z.enum(['true', 'false'], 'expected true or false').optional(),
+  /** PEM client certificate and its private key for mTLS; one without the other is refused. */
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM CA the server's certificate must chain to; unset: the system's trusted roots. */
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  /** Name the server's certificate must carry, when it is not the host of TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, 'expected a host name')
+    .optional(),
+  /** Temporal Cloud API key (implies TLS); not with a client certificate. */
+  TEMPORAL_API_KEY: z
+    .string()
+    // It travels as an `Authorization: Bearer` header: printable ASCII, no spaces.
+    .regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces')
+    .optional(),
+  TEMPORAL_API_KEY_FILE: z.string().min(1).optional(),
   HEALTH_TIMEOUT_MS: positiveInt.default(2000),
   /** A workflow bundle prebuilt by `npm run build`; unset: the worker bundles workflows at start. */
   WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),

@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { configSchema, ledgerSchema } from './config.schema.js';
@@ -20,6 +21,28 @@ export interface LedgerConfig {
   signer: SignerSource;
 }
 
+/** TLS to the Temporal frontend. The PEM files are read once, at start-up. */
+export interface TemporalTlsConfig {
+  /** The name the server's certificate is checked against (and sent as SNI) instead of the address's host. */
+  serverName?: string;
+  /** PEM CA certificate(s) the server's certificate must chain to; unset: the system's trusted roots. */
+  caCertificate?: Buffer;
+  /** PEM client certificate (chain) and its private key: mTLS. */
+  clientCertificate?: { certificate: Buffer; key: Buffer };
+}
+
+export interface TemporalConfig {
+  /** The frontend, `host:port`. */
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  uiUrl: string;
+  /** Unset: plaintext gRPC, as the local stack's dev server speaks. */
+  tls?: TemporalTlsConfig;
+  /** A Temporal Cloud API key, sent as a bearer token; always with TLS, never with a client certificate. */
+  apiKey?: string;
+}
+
 /** Validated, typed configuration: the only way code reads settings. */
 export interface LendbridgeConfig {
   api: {
@@ -37,7 +60,7 @@ export interface LendbridgeConfig {
   auth: { jwtSecret?: string; jwksUrl?: string; issuer: string; audience: string };
   /** AES-256-GCM payload keys by id; `activeKeyId` encrypts, every listed key decrypts. */
   codec: CodecKeys;
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  temporal: TemporalConfig;
   ledger: LedgerConfig;
   health: { timeoutMs: number };
   worker: {
@@ -87,12 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
     log: { level: c.LOG_LEVEL },
     auth: { jwtSecret: c.AUTH_JWT_SECRET, jwksUrl: c.AUTH_JWKS_URL, issuer: c.AUTH_ISSUER, audience: c.AUTH_AUDIENCE },
     codec: loadCodecKeys(c.CODEC_KEYS, c.CODEC_KEYS_FILE),
-    temporal: {
-      address: c.TEMPORAL_ADDRESS,
-      namespace: c.TEMPORAL_NAMESPACE,
-      taskQueue: c.TEMPORAL_TASK_QUEUE,
-      uiUrl,
-    },
+    temporal: toTemporalConfig(c, uiUrl),
     ledger: toLedgerConfig(c),
     health: { timeoutMs: c.HEALTH_TIMEOUT_MS },
     worker: {
@@ -144,6 +162,149 @@ function toLedgerConfig(c: z.output<typeof ledgerSchema>): LedgerConfig {
     gasPricing: c.LEDGER_GAS_PRICING,
     signer,
   };
+}
+
+/**
+ * The Temporal connection: plaintext, TLS (server checked), mTLS (client certificate) or an API
+ * key over TLS. Every problem is listed at once; no message quotes key material.
+ */
+function toTemporalConfig(c: z.output<typeof configSchema>, uiUrl: string): TemporalConfig {
+  const temporal: TemporalConfig = {
+    address: c.TEMPORAL_ADDRESS,
+    namespace: c.TEMPORAL_NAMESPACE,
+    taskQueue: c.TEMPORAL_TASK_QUEUE,
+    uiUrl,
+  };
+  const problems: string[] = [];
+  const certFile = c.TEMPORAL_TLS_CERT_FILE;
+  const keyFile = c.TEMPORAL_TLS_KEY_FILE;
+  const caFile = c.TEMPORAL_TLS_CA_FILE;
+  const apiKeyVariable = c.TEMPORAL_API_KEY ? 'TEMPORAL_API_KEY' : 'TEMPORAL_API_KEY_FILE';
+  const hasApiKey = Boolean(c.TEMPORAL_API_KEY || c.TEMPORAL_API_KEY_FILE);
+  if (certFile && !keyFile) problems.push('TEMPORAL_TLS_KEY_FILE: required with TEMPORAL_TLS_CERT_FILE');
+  if (keyFile && !certFile) problems.push('TEMPORAL_TLS_CERT_FILE: required with TEMPORAL_TLS_KEY_FILE');
+  if (c.TEMPORAL_API_KEY && c.TEMPORAL_API_KEY_FILE) {
+    problems.push('TEMPORAL_API_KEY and TEMPORAL_API_KEY_FILE are both set: choose one');
+  }
+  if (hasApiKey && (certFile || keyFile)) {
+    problems.push(
+      `${apiKeyVariable} and TEMPORAL_TLS_CERT_FILE/TEMPORAL_TLS_KEY_FILE are both set: ` +
+        'authenticate with an API key or a client certificate, not both',
+    );
+  }
+  const needTls = Object.entries({
+    TEMPORAL_TLS_CERT_FILE: certFile,
+    TEMPORAL_TLS_KEY_FILE: keyFile,
+    TEMPORAL_TLS_CA_FILE: caFile,
+    TEMPORAL_TLS_SERVER_NAME: c.TEMPORAL_TLS_SERVER_NAME,
+    TEMPORAL_API_KEY: c.TEMPORAL_API_KEY,
+    TEMPORAL_API_KEY_FILE: c.TEMPORAL_API_KEY_FILE,
+  })
+    .filter(([, value]) => value !== undefined)
+    .map(([variable]) => variable);
+  if (c.TEMPORAL_TLS === 'false' && needTls.length > 0) {
+    problems.push(`TEMPORAL_TLS: false, but ${needTls.join(', ')} ${needTls.length > 1 ? 'need' : 'needs'} TLS`);
+  }
+
+  const caCertificate = caFile ? readCertificate('TEMPORAL_TLS_CA_FILE', caFile, problems) : undefined;
+  let clientCertificate: TemporalTlsConfig['clientCertificate'];
+  if (certFile && keyFile) {
+    const certificate = readCertificate('TEMPORAL_TLS_CERT_FILE', certFile, problems);
+    const key = readPrivateKey('TEMPORAL_TLS_KEY_FILE', keyFile, problems);
+    if (certificate && key) {
+      if (!certificate.x509.checkPrivateKey(key.object)) {
+        problems.push(
+          `TEMPORAL_TLS_KEY_FILE: the key in ${keyFile} does not belong to the certificate in ${certFile} (TEMPORAL_TLS_CERT_FILE)`,
+        );
+      } else {
+        clientCertificate = { certificate: certificate.pem, key: key.pem };
+      }
+    }
+  }
+  if (hasApiKey) {
+    const apiKey = c.TEMPORAL_API_KEY ?? readApiKeyFile(c.TEMPORAL_API_KEY_FILE!, problems);
+    if (apiKey !== undefined) temporal.apiKey = apiKey;
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+
+  if (c.TEMPORAL_TLS === 'true' || needTls.length > 0) {
+    temporal.tls = {
+      ...(c.TEMPORAL_TLS_SERVER_NAME ? { serverName: c.TEMPORAL_TLS_SERVER_NAME } : {}),
+      ...(caCertificate ? { caCertificate: caCertificate.pem } : {}),
+      ...(clientCertificate ? { clientCertificate } : {}),
+    };
+  }
+  return temporal;
+}
+
+/** A file's bytes, or a problem naming the variable (and never the content) when it cannot be read. */
+function readSettingFile(variable: string, file: string, problems: string[]): Buffer | undefined {
+  try {
+    const content = readFileSync(file);
+    if (content.length === 0) problems.push(`${variable}: ${file} is empty`);
+    return content.length > 0 ? content : undefined;
+  } catch (error) {
+    problems.push(`${variable}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    return undefined;
+  }
+}
+
+function readCertificate(
+  variable: string,
+  file: string,
+  problems: string[],
+): { pem: Buffer; x509: X509Certificate } | undefined {
+  const pem = readSettingFile(variable, file, problems);
+  if (!pem) return undefined;
+  let x509: X509Certificate | undefined;
+  try {
+    // Temporal's Rust core reads PEM only; X509Certificate alone would also take DER.
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) x509 = new X509Certificate(pem);
+  } catch {
+    x509 = undefined;
+  }
+  if (!x509) {
+    problems.push(`${variable}: ${file} holds no PEM certificate`);
+    return undefined;
+  }
+  if (Date.parse(x509.validTo) < Date.now()) {
+    problems.push(`${variable}: the certificate in ${file} expired on ${new Date(x509.validTo).toISOString()}`);
+    return undefined;
+  }
+  return { pem, x509 };
+}
+
+function readPrivateKey(
+  variable: string,
+  file: string,
+  problems: string[],
+): { pem: Buffer; object: KeyObject } | undefined {
+  const pem = readSettingFile(variable, file, problems);
+  if (!pem) return undefined;
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem.toString('latin1'))) {
+    problems.push(`${variable}: the key in ${file} is encrypted; Temporal's SDK needs it unencrypted`);
+    return undefined;
+  }
+  try {
+    if (!/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(pem.toString('latin1'))) throw new Error('not PEM');
+    return { pem, object: createPrivateKey(pem) };
+  } catch {
+    // Not the parser's message: nothing about the key's content belongs in a log.
+    problems.push(`${variable}: ${file} holds no PEM private key`);
+    return undefined;
+  }
+}
+
+function readApiKeyFile(file: string, problems: string[]): string | undefined {
+  const content = readSettingFile('TEMPORAL_API_KEY_FILE', file, problems);
+  if (!content) return undefined;
+  // A trailing newline is how editors and secret mounts end files; it is not part of the key.
+  const apiKey = content.toString('utf8').trim();
+  if (!configSchema.shape.TEMPORAL_API_KEY.safeParse(apiKey).success) {
+    problems.push(`TEMPORAL_API_KEY_FILE: ${file} does not hold one API key (printable ASCII without spaces)`);
+    return undefined;
+  }
+  return apiKey;
 }
 
 const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/;

@@ -1,2 +1,3 @@
+export * from './connection-options.js';
 export * from './namespace-setup.js';
 export * from './temporal-client.module.js';

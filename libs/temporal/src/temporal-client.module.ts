@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { lendbridgeDataConverter } from '../../codec/src/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../config/src/index.js';
+import { temporalConnectionOptions } from './connection-options.js';
 
 /**
  * Provides the Temporal {@link Connection} and {@link Client} for the API. The connection is lazy
@@ -11,7 +12,7 @@ import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../config/src/index
   providers: [
     {
       provide: Connection,
-      useFactory: (config: LendbridgeConfig) => Connection.lazy({ address: config.temporal.address }),
+      useFactory: (config: LendbridgeConfig) => Connection.lazy(temporalConnectionOptions(config.temporal)),
       inject: [LENDBRIDGE_CONFIG],
     },
     {
