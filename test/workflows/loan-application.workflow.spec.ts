@@ -327,6 +327,32 @@ describe('loanApplicationWorkflow', () => {
     expect(calls.notified).toEqual(['HK-standard', 'HK-senior']);
   });
 
+  it("starts each review round's SLA timer as the round begins, not once reviewers are notified", async () => {
+    const { activities, calls } = fakeActivities();
+    const application = input();
+    const state = await run(activities, application, async (handle) => {
+      await consentAndReport(handle);
+      await waitForStage(handle, 'IN_REVIEW');
+      await env.sleep('97 hours'); // past both rounds: escalated, then expired
+    });
+    expect(state.stage).toBe('EXPIRED');
+    expect(calls.notified).toEqual(['HK-standard', 'HK-senior']);
+    const workflowId = applicationWorkflowId(application.tenant, application.applicationId);
+    const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    // The workflow task that scheduled each notification also started that round's SLA timer, so a
+    // notification completing later starts nothing that could race with a reviewer's update.
+    const notifications = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyReviewers',
+    );
+    const slaTimers = events.filter(
+      (e) => Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) === 48 * 3600,
+    );
+    expect(notifications).toHaveLength(2);
+    expect(slaTimers.map((e) => String(e.timerStartedEventAttributes?.workflowTaskCompletedEventId))).toEqual(
+      notifications.map((e) => String(e.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId)),
+    );
+  });
+
   it('keeps the review due time in a search attribute for the inbox, moved on escalation, and types its refusals', async () => {
     const { activities } = fakeActivities();
     await run(activities, input(), async (handle) => {
