@@ -9,10 +9,11 @@ import { REPO_ROOT } from './contracts.js';
 import { spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 
 /**
- * Runs a provisioning script without blocking the event loop (a first build takes minutes, and a
- * Ctrl-C must still be handled). The script prints progress on stderr and the path on stdout.
+ * Runs a provisioning script under scripts/ without blocking the event loop (a first build takes
+ * minutes, and a Ctrl-C must still be handled). The script prints progress on stderr and the path
+ * on stdout.
  */
-function provision(script: string): Promise<string> {
+export function provision(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [join(REPO_ROOT, 'scripts', script)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';

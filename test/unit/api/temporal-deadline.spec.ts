@@ -23,10 +23,7 @@ import { testConfig } from '../../support/config.js';
 const TIMEOUT_MS = 50;
 
 /** A client whose update fails with `error` after `afterMs`, honouring nothing but the timing. */
-function gatewayFailingWith(
-  error: Error,
-  afterMs: number,
-): { gateway: ApplicationWorkflows; metrics: MetricsService } {
+function gatewayFailingWith(error: Error, afterMs: number): { gateway: ApplicationWorkflows; metrics: MetricsService } {
   const fail = (): Promise<never> =>
     new Promise((_, reject) => {
       setTimeout(() => reject(error), afterMs);
