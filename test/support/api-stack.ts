@@ -1,15 +1,15 @@
 /**
- * The whole of lendbridge for API tests: the real Temporal dev server, anvil with the contracts,
- * the worker module, a webhook receiver and the API listening on a free port, plus tokens for the
- * parties that call it. Each test file starts its own and stops it.
+ * The whole of lendbridge for API tests: the real Temporal dev server (or the production topology,
+ * see startTestTemporal), anvil with the contracts, the worker module, a webhook receiver and the
+ * API listening on a free port, plus tokens for the parties that call it. Each test file starts its
+ * own and stops it. A caller that sets TEMPORAL_ADDRESS brings its own Temporal (e.g. one with TLS).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type Client } from '@temporalio/client';
-import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client, Connection } from '@temporalio/client';
 import { createApiApp } from '../../apps/api/src/api-app.js';
 import { signDevToken, type DevTokenClaims } from '../../apps/api/src/auth/dev-token.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
@@ -18,7 +18,9 @@ import { LedgerClient } from '../../libs/ledger/src/index.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { TEST_JWT_SECRET, testConfig } from './config.js';
 import { startTestLedger, type TestLedger } from './ledger.js';
-import { codecClient, startTestDevServer } from './temporal.js';
+import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
+import { temporalConnectionOptions } from '../../libs/temporal/src/index.js';
+import { startTestTemporal, type TestTemporal } from './temporal.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from './webhook-receiver.js';
 
 export const API_WEBHOOK_SECRET = 'an-api-test-webhook-secret-of-32-characters';
@@ -28,7 +30,8 @@ export interface ApiStack {
   /** Base URL of the API, e.g. http://127.0.0.1:40123 */
   url: string;
   app: INestApplication;
-  temporal: TestWorkflowEnvironment;
+  /** The Temporal started for this stack; undefined when the caller brought its own. */
+  temporal?: TestTemporal;
   /** A client with the codec, for assertions the API does not offer. */
   workflows: Client;
   ledger: TestLedger;
@@ -44,7 +47,7 @@ export async function startApiStack(
 ): Promise<ApiStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-api-'));
   const started = await Promise.allSettled([
-    startTestDevServer(),
+    env.TEMPORAL_ADDRESS ? Promise.resolve(undefined) : startTestTemporal(),
     startTestLedger({ stateFile: join(stateDir, 'anvil.json') }),
     startWebhookReceiver(API_WEBHOOK_SECRET),
   ] as const);
@@ -55,7 +58,7 @@ export async function startApiStack(
     receiverStart.status !== 'fulfilled'
   ) {
     // Stop what did start, so a failed start leaves no server behind.
-    if (temporalStart.status === 'fulfilled') await temporalStart.value.teardown();
+    if (temporalStart.status === 'fulfilled') await temporalStart.value?.teardown();
     if (ledgerStart.status === 'fulfilled') await ledgerStart.value.anvil.stop();
     if (receiverStart.status === 'fulfilled') await receiverStart.value.close();
     rmSync(stateDir, { recursive: true, force: true });
@@ -63,7 +66,7 @@ export async function startApiStack(
   }
   const [temporal, ledger, receiver] = [temporalStart.value, ledgerStart.value, receiverStart.value];
   const config = testConfig({
-    TEMPORAL_ADDRESS: temporal.address,
+    ...(temporal && { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace }),
     TEMPORAL_TASK_QUEUE: 'api-loans',
     LEDGER_RPC_URL: ledger.rpcUrl,
     LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
@@ -77,20 +80,29 @@ export async function startApiStack(
   });
   let worker: INestApplicationContext | undefined;
   let app: INestApplication | undefined;
+  let connection: Connection | undefined;
   const ledgerClient = new LedgerClient(ledger.settings);
   const stop = async (): Promise<void> => {
     await app?.close();
     await worker?.close();
+    await connection?.close();
     ledgerClient.close();
     await receiver.close();
     await ledger.anvil.stop();
-    await temporal.teardown();
+    await temporal?.teardown();
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
     if (options.worker !== false) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
     }
+    // Connected as the API connects (TLS included), for assertions the API does not offer.
+    connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+    const workflows = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: lendbridgeDataConverter(config.codec),
+    });
     // abortOnError: false, so a start-up error reaches stop() instead of exiting the test process.
     app = await createApiApp(config, { logger: ['error'], abortOnError: false });
     await app.listen(0, '127.0.0.1');
@@ -100,7 +112,7 @@ export async function startApiStack(
       url,
       app,
       temporal,
-      workflows: codecClient(temporal, config),
+      workflows,
       ledger,
       ledgerClient,
       receiver,

@@ -4,7 +4,9 @@ import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
 import { type LendbridgeConfig } from '../../libs/config/src/index.js';
 import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '../../libs/domain/src/index.js';
 import { indexedValueType } from '../../libs/temporal/src/index.js';
+import { startPostgres } from '../../tools/stack/postgres.js';
 import { temporalCliPath, timeSkippingServerPath } from '../../tools/stack/temporal.js';
+import { startTemporalCluster } from '../../tools/stack/temporal-cluster.js';
 
 /** The real Temporal dev server (the CLI built from Go modules) on a free port, in memory. */
 export async function startTestDevServer(): Promise<TestWorkflowEnvironment> {
@@ -44,4 +46,38 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
     ),
   });
   return env;
+}
+
+/** A Temporal the API tests run against; `teardown` stops whatever was started for it. */
+export interface TestTemporal {
+  address: string;
+  namespace: string;
+  teardown(): Promise<void>;
+}
+
+/**
+ * The Temporal of the API suites: the dev server, or with LENDBRIDGE_TEST_TEMPORAL=cluster the
+ * production topology (PostgreSQL, Temporal server with 4 shards and SQL visibility), so the same
+ * suites prove lendbridge on both (`npm test` runs the API suites once more against the cluster).
+ */
+export async function startTestTemporal(): Promise<TestTemporal> {
+  if (process.env.LENDBRIDGE_TEST_TEMPORAL !== 'cluster') {
+    const env = await startTestDevServer();
+    return { address: env.address, namespace: env.namespace ?? 'default', teardown: () => env.teardown() };
+  }
+  const postgres = await startPostgres();
+  try {
+    const cluster = await startTemporalCluster({ postgres });
+    return {
+      address: cluster.address,
+      namespace: cluster.namespace,
+      async teardown() {
+        await cluster.stop();
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
 }

@@ -194,7 +194,7 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     expect(JSON.stringify(audit.body)).not.toContain('sentinel-note');
 
     // Without the codec, the history says nothing personal: not in JSON, not in any payload's bytes.
-    const raw = new Client({ connection: stack.temporal.connection, namespace: stack.config.temporal.namespace });
+    const raw = new Client({ connection: stack.workflows.connection, namespace: stack.config.temporal.namespace });
     const history = await raw.workflow.getHandle('loan/bank-a/J-1').fetchHistory();
     const texts = [JSON.stringify(history)];
     const collect = (value: unknown): void => {
@@ -220,7 +220,7 @@ describe('the API, end to end: a loan system and two reviewers', () => {
   });
 
   it('decrypts history payloads for the Temporal UI, for an ops session only', async () => {
-    const raw = new Client({ connection: stack.temporal.connection, namespace: stack.config.temporal.namespace });
+    const raw = new Client({ connection: stack.workflows.connection, namespace: stack.config.temporal.namespace });
     const history = await raw.workflow.getHandle('loan/bank-a/J-1').fetchHistory();
     const [encrypted] = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
     const body = {
