@@ -11,7 +11,9 @@
  * webhook at a receiver that checks signatures. Each baseline application: `workflow.start`, the
  * same four updates through @temporalio/client, no-op activities, the workflow's result.
  *
- * Writes bench/results/e2e.json, or e2e-quick.json with `--quick` (50 applications). Options:
+ * Writes bench/results/e2e.json, or e2e-quick.json with `--quick` (50 applications). `--cluster`
+ * runs on the production topology instead (PostgreSQL + the Temporal server, tools/stack/
+ * temporal-cluster.ts) and writes e2e-cluster(-quick).json. Options:
  * `--applications <n>`, `--concurrency <n>` (in flight at once, default 20), `--warmup <n>`,
  * `--no-build` (reuse dist/ as it is). CPU and memory of every process come from /proc.
  */
@@ -48,7 +50,9 @@ import {
   waitUntil,
   type ManagedProcess,
 } from '../tools/stack/processes.js';
+import { startPostgres } from '../tools/stack/postgres.js';
 import { startTemporalDevServer } from '../tools/stack/temporal.js';
+import { startTemporalCluster } from '../tools/stack/temporal-cluster.js';
 import { startWebhookInbox, type WebhookInbox } from '../tools/stack/webhook-receiver.js';
 import {
   BARE_LOAN_WORKFLOW,
@@ -77,6 +81,8 @@ const APPLICATIONS = Math.max(1, intOption('applications', quick ? 50 : 500));
 const CONCURRENCY = Math.max(1, intOption('concurrency', 20));
 const WARMUP = intOption('warmup', quick ? 10 : 20);
 const BUILD = !argv.includes('--no-build');
+/** `dev`: the Temporal dev server in memory; `cluster`: PostgreSQL + the Temporal server (issue 8's topology). */
+const TOPOLOGY = argv.includes('--cluster') ? 'cluster' : 'dev';
 /** Histories fetched to count events per workflow (spread evenly over the run). */
 const HISTORY_SAMPLE = Math.min(APPLICATIONS, 50);
 /** One application that takes longer than this counts as failed. */
@@ -177,8 +183,19 @@ async function startStack(): Promise<Stack> {
     await freePort(),
     await freePort(),
   ];
-  log(`starting the Temporal dev server (in memory) on 127.0.0.1:${temporalPort}`);
-  const temporal = await startTemporalDevServer({ port: temporalPort, uiPort, namespace: NAMESPACE });
+  let temporal: { address: string; uiUrl: string; processes: ManagedProcess[] };
+  if (TOPOLOGY === 'cluster') {
+    log('starting PostgreSQL and the Temporal server (4 history shards, SQL visibility)');
+    const postgres = await startPostgres();
+    closers.push(() => postgres.stop());
+    const cluster = await startTemporalCluster({ postgres, namespace: NAMESPACE });
+    closers.push(() => cluster.stop());
+    temporal = { address: cluster.address, uiUrl: cluster.uiUrl, processes: [postgres.process, ...cluster.processes] };
+  } else {
+    log(`starting the Temporal dev server (in memory) on 127.0.0.1:${temporalPort}`);
+    const devServer = await startTemporalDevServer({ port: temporalPort, uiPort, namespace: NAMESPACE });
+    temporal = { address: devServer.address, uiUrl: devServer.uiUrl, processes: [devServer] };
+  }
   const connection = await Connection.connect({ address: temporal.address });
   closers.push(() => connection.close());
   await registerSearchAttributes(connection, NAMESPACE);
@@ -256,7 +273,7 @@ async function startStack(): Promise<Stack> {
     { timeoutMs: 120_000, proc: bareWorker },
   );
 
-  const stack: ManagedProcess[] = [temporal, anvil, worker, api, bareWorker];
+  const stack: ManagedProcess[] = [...temporal.processes, anvil, worker, api, bareWorker];
   const crashed = new Promise<never>((_, reject) => {
     for (const proc of stack) {
       void proc.exited.then((code) => {
@@ -445,7 +462,7 @@ async function runPhase(
     if (stopping) return;
     const now = performance.now();
     const seconds = (now - began) / 1000;
-    const processes = ['worker', 'api', 'bare-worker', 'temporal', 'anvil', 'bench']
+    const processes = ['worker', 'api', 'bare-worker', 'temporal', 'temporal-server', 'postgres', 'anvil', 'bench']
       .map((name) => {
         const reading = stack.sampler.last(name);
         if (!reading) return undefined;
@@ -622,6 +639,7 @@ async function main(): Promise<void> {
     processes: { baseline: bare.usage, lendbridge: lendbridge.usage },
     webhooks: { requests: stack.inbox.requests, badSignatures: stack.inbox.badSignatures },
     run: {
+      topology: TOPOLOGY,
       quick,
       concurrency: CONCURRENCY,
       warmup: WARMUP,
@@ -635,7 +653,8 @@ async function main(): Promise<void> {
 
   mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
   // A quick run must not overwrite the full-size results BENCHMARKS.md will quote.
-  const file = join(REPO_ROOT, 'bench', 'results', quick ? 'e2e-quick.json' : 'e2e.json');
+  const name = `e2e${TOPOLOGY === 'cluster' ? '-cluster' : ''}${quick ? '-quick' : ''}.json`;
+  const file = join(REPO_ROOT, 'bench', 'results', name);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
 

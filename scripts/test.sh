@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
-# `npm test`: installs dependencies when needed, then runs every jest project (unit, workflows on
-# the time-skipping server, integration on a real dev server and anvil). Extra arguments go to jest.
+# `npm test`: installs dependencies when needed, then runs every test:
+#   1. every jest project (unit, workflows on the time-skipping server, integration on a real dev
+#      server, anvil, HTTP server and chromium);
+#   2. the API suites again on the production topology (PostgreSQL + Temporal server, 4 shards);
+#   3. fault injection, `npm run test:chaos`: six scenarios of 200 applications on the dev server,
+#      the two-competing-workers one on the production topology too.
+# With arguments, only jest runs, with them (e.g. a path to one spec file).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-deps.sh
 source scripts/ensure-chromium.sh
 # Nest 12 ships only ES modules; Jest loads them on Node 20 only in its native ESM mode.
-export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --no-warnings=ExperimentalWarning"
-exec node_modules/.bin/jest --runInBand "$@"
+jest() {
+  NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --no-warnings=ExperimentalWarning" \
+    node_modules/.bin/jest --runInBand "$@"
+}
+if [[ $# -gt 0 ]]; then
+  jest "$@"
+  exit
+fi
+
+echo "== jest: unit, workflows, integration"
+jest
+echo "== the API suites on the production topology (PostgreSQL + Temporal server)"
+LENDBRIDGE_TEST_TEMPORAL=cluster jest --selectProjects integration test/integration/api
+echo "== fault injection (npm run test:chaos)"
+node_modules/.bin/tsx test/chaos/chaos.ts
