@@ -78,7 +78,12 @@ export const configSchema = ledgerSchema.extend({
   WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(1000),
+  /**
+   * Applications kept in the worker's sticky cache. Each costs memory (about 0.4 MB measured by
+   * `npm run bench:scale`) and most sit in review for hours, where a cache hit saves nothing that
+   * matters; a miss only replays the history once. 1000 put the worker near 600 MB.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(200),
   /** Where the worker tells the loan system about outcomes; unset: events are only logged. */
   WEBHOOK_URL: z.url().optional(),
   WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
