@@ -10,6 +10,7 @@ import type {
 } from '../libs/domain/src/index.js';
 import { applicationReference, evidenceSalt, hashEvidence, isReportHashHex } from '../libs/hashing/src/index.js';
 import { EvidenceKind, LedgerClient, LedgerWriter } from '../libs/ledger/src/index.js';
+import { whileHeartbeating } from './heartbeat.js';
 import { WEBHOOK_DELIVERY, type WebhookDelivery } from './webhook-sender.js';
 
 /**
@@ -39,7 +40,9 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
     // The salt can be derived again from the seed (in the history) and the key, to prove the evidence.
     const evidenceHash = hashEvidence(input.evidence, evidenceSalt(input.saltSeed, key));
     const kind = input.kind === 'consent' ? EvidenceKind.Consent : EvidenceKind.Decision;
-    await this.writer.recordEvidence(evidenceHash, applicationReference(input.workflowId, key), kind);
+    await whileHeartbeating(() =>
+      this.writer.recordEvidence(evidenceHash, applicationReference(input.workflowId, key), kind),
+    );
     return { evidenceHash };
   }
 
@@ -51,9 +54,11 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
     if (!isReportHashHex(report.reportHash)) {
       throw ApplicationFailure.nonRetryable('the report hash is not 64 lowercase hex characters', 'InvalidReportError');
     }
-    return report.batch
-      ? await this.ledger.verifyReportInBatch(report.reportHash, report.batch.proof, report.batch.merkleRoot, policy)
-      : await this.ledger.verifyReport(report.reportHash, policy);
+    return await whileHeartbeating(() =>
+      report.batch
+        ? this.ledger.verifyReportInBatch(report.reportHash, report.batch.proof, report.batch.merkleRoot, policy)
+        : this.ledger.verifyReport(report.reportHash, policy),
+    );
   }
 
   notifyReviewers(input: { workflowId: string; queue: string; escalated: boolean; dueAt: string }): Promise<void> {

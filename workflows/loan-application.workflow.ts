@@ -71,6 +71,9 @@ const ledger = proxyActivities<LoanApplicationActivities>({
   // Longer than a transaction's receipt wait (LEDGER_TX_TIMEOUT_MS), so an attempt is not cut off
   // while its transaction is still pending.
   startToCloseTimeout: '2 minutes',
+  // The activities heartbeat every 5 s (activities/heartbeat.ts): an attempt on a worker that died
+  // is retried after this, not after the two minutes above.
+  heartbeatTimeout: '20 seconds',
   // A ledger outage of minutes must not fail an application: retry with backoff, bounded overall.
   scheduleToCloseTimeout: '2 hours',
   retry: {
@@ -84,6 +87,7 @@ const ledger = proxyActivities<LoanApplicationActivities>({
 // because failing an application reviewers approved would be worse than waiting.
 const decisionLedger = proxyActivities<LoanApplicationActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
