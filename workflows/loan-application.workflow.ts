@@ -28,6 +28,7 @@ import {
   getState,
   grantConsent,
   LoanStage,
+  receivedState,
   REFUSAL_FAILURE_TYPES,
   releaseReview,
   reviewQueue,
@@ -106,8 +107,7 @@ class DeadlinePassed extends Error {}
 
 export async function loanApplicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const { workflowId } = workflowInfo();
-  const { applicantReference: _pseudonym, ...visibleInput } = input;
-  const state: ApplicationState = { workflowId, stage: LoanStage.RECEIVED, input: visibleInput, timeline: [] };
+  const state: ApplicationState = receivedState(workflowId, input);
   let withdrawal: { actor: string; reason: string } | undefined;
   let consentAnchoring: Promise<{ evidenceHash: string }> | undefined;
   /** Deliveries started without waiting for them; the workflow ends only once they are done. */

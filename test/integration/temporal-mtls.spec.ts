@@ -152,7 +152,7 @@ describe('Temporal over mTLS: the API and the worker connect, strangers are refu
     expect(stack!.config.temporal.tls?.clientCertificate).toBeDefined();
     const api = () => request(stack!.url);
 
-    // Created answers with the workflow's own state: the worker ran its first task and the query.
+    // Created is the receipt (Temporal recorded the start); the read is answered by the worker's query.
     const created = await api()
       .post('/v1/applications')
       .set('Authorization', tokens.bankA)
@@ -166,11 +166,11 @@ describe('Temporal over mTLS: the API and the worker connect, strangers are refu
         reviewJurisdiction: 'HK',
       })
       .expect(201);
-    expect(created.body).toMatchObject({ applicationId: 'MTLS-1', stage: 'AWAITING_CONSENT' });
+    expect(created.body).toMatchObject({ applicationId: 'MTLS-1', stage: 'RECEIVED' });
     const read = await api().get('/v1/applications/MTLS-1').set('Authorization', tokens.bankA).expect(200);
     expect(read.body.stage).toBe('AWAITING_CONSENT');
 
-    // The workflow lives on the mTLS server (not the plaintext dev server the stack also starts).
+    // The workflow lives on the mTLS server (the stack starts no other Temporal when given one).
     const connection = await Connection.connect(optionsFor(tlsEnv));
     try {
       const described = await connection.workflowService.describeWorkflowExecution({

@@ -125,6 +125,19 @@ export interface TimelineEntry {
 }
 
 /** What `getState` answers: everything a reviewer or ops person needs, nothing personal. */
+/**
+ * The application as received, before the workflow's first step: what the workflow starts from,
+ * and what the API answers a create with (without waiting for a worker). The applicant's
+ * pseudonymous reference stays in the input only; no state or answer carries it.
+ */
+export function receivedState(
+  workflowId: string,
+  input: ApplicationInput | ApplicationState['input'],
+): ApplicationState {
+  const { applicantReference: _pseudonym, ...visibleInput } = input as ApplicationInput;
+  return { workflowId, stage: LoanStage.RECEIVED, input: visibleInput, timeline: [] };
+}
+
 export interface ApplicationState {
   workflowId: string;
   stage: LoanStage;

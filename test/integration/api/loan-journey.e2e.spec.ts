@@ -68,7 +68,7 @@ describe('the API, end to end: a loan system and two reviewers', () => {
       tenant: 'bank-a',
       applicationId: 'J-1',
       workflowId: 'loan/bank-a/J-1',
-      stage: 'AWAITING_CONSENT',
+      stage: 'RECEIVED', // the receipt: answered without waiting for a worker
       submittedBy: 'los-bank-a',
       requestedLimit: { amount: '600000.00', currency: 'HKD' },
     });
@@ -84,6 +84,11 @@ describe('the API, end to end: a loan system and two reviewers', () => {
       .expect(409);
     expect(conflict.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(conflict.body).toMatchObject({ status: 409, type: 'urn:lendbridge:problem:conflict' });
+
+    // Where it is now: the worker took it on to wait for consent.
+    expect((await api().get('/v1/applications/J-1').set('Authorization', tokens.bankA).expect(200)).body.stage).toBe(
+      'AWAITING_CONSENT',
+    );
 
     // Another tenant cannot see it: the id does not exist for them.
     await api().get('/v1/applications/J-1').set('Authorization', tokens.bankB).expect(404);

@@ -16,6 +16,7 @@ import {
   applicationWorkflowId,
   getState,
   LOAN_APPLICATION_WORKFLOW,
+  receivedState,
   type ApplicationInput,
   type ApplicationState,
 } from '../../../../libs/domain/src/index.js';
@@ -62,20 +63,24 @@ export class ApplicationWorkflows {
   private readonly logger = new Logger('ApplicationWorkflows');
 
   /**
-   * Starts the application's workflow, or finds the one this same request started before. The
-   * request's fingerprint rides in the memo (encrypted like every payload), so a retry with the
-   * same body is recognised and a different body under the same id is refused.
+   * Starts the application's workflow, or finds the one this same request started before, and
+   * answers with the application as received. The request's fingerprint and the received input
+   * ride in the memo (encrypted like every payload), so a retry with the same body is recognised,
+   * answered with the same resource, and a different body under the same id is refused.
+   *
+   * Nothing here waits for a worker: once Temporal has recorded the start the application cannot
+   * be lost, so a loan system gets its receipt even while every worker is down (it reads the
+   * stage the workflow moved on to with GET, or learns it from the webhooks).
    */
   async start(input: ApplicationInput, request: object): Promise<{ created: boolean; state: ApplicationState }> {
     const workflowId = applicationWorkflowId(input.tenant, input.applicationId);
     const fingerprint = requestFingerprint({ tenant: input.tenant, ...request });
-    let created = true;
     try {
       await this.temporal.workflow.start(LOAN_APPLICATION_WORKFLOW, {
         taskQueue: this.config.temporal.taskQueue,
         workflowId,
         args: [input],
-        memo: { requestFingerprint: fingerprint },
+        memo: { requestFingerprint: fingerprint, receivedAs: receivedState(workflowId, input).input },
         // An id names one application forever (while its history is retained): never a second run.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
@@ -95,10 +100,14 @@ export class ApplicationWorkflows {
           `application ${input.applicationId} exists with a different body; use a new id for a new application`,
         );
       }
-      created = false;
+      const receivedAs = described.memo?.receivedAs as ApplicationState['input'] | undefined;
+      this.metrics.recordWorkflowStart('existing');
+      // Applications started before the memo held their input: their current state instead.
+      const state = receivedAs ? receivedState(workflowId, receivedAs) : await this.state(workflowId);
+      return { created: false, state };
     }
-    this.metrics.recordWorkflowStart(created ? 'started' : 'existing');
-    return { created, state: await this.state(workflowId) };
+    this.metrics.recordWorkflowStart('started');
+    return { created: true, state: receivedState(workflowId, input) };
   }
 
   /**
@@ -165,7 +174,7 @@ export class ApplicationWorkflows {
 
   /** One page of a visibility query over loan applications; `clauses` are already-escaped conditions. */
   async list(clauses: string[], pageSize: number, pageToken?: string): Promise<Page<ApplicationSummary>> {
-    const query = [`WorkflowType = '${LOAN_APPLICATION_WORKFLOW}'`, ...clauses].join(' AND ');
+    const query = applicationsQuery(clauses);
     const response = await this.temporal.workflowService.listWorkflowExecutions({
       namespace: this.config.temporal.namespace,
       query,
@@ -174,6 +183,16 @@ export class ApplicationWorkflows {
     });
     const token = response.nextPageToken?.length ? this.pageTokens.seal(response.nextPageToken, query) : undefined;
     return { items: (response.executions ?? []).map(summaryOf), ...(token && { nextPageToken: token }) };
+  }
+
+  /** How many loan applications a visibility query matches: one COUNT, no rows read. */
+  async count(clauses: string[]): Promise<number> {
+    const response = await this.temporal.workflowService.countWorkflowExecutions({
+      namespace: this.config.temporal.namespace,
+      query: applicationsQuery(clauses),
+    });
+    const count = response.count ?? 0;
+    return typeof count === 'number' ? count : count.toNumber();
   }
 
   temporalUiUrl(workflowId: string): string {
@@ -185,6 +204,11 @@ export class ApplicationWorkflows {
 /** An error's class and message for a log line (never a payload: Temporal errors carry none). */
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Loan applications matching every clause (each already escaped). */
+function applicationsQuery(clauses: string[]): string {
+  return [`WorkflowType = '${LOAN_APPLICATION_WORKFLOW}'`, ...clauses].join(' AND ');
 }
 
 /** Quotes a value for a visibility query; callers pass validated values, this is the second fence. */

@@ -61,7 +61,12 @@ export class ApplicationsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an application: 201 when new, 200 when the same request was made before' })
+  @ApiOperation({
+    summary: 'Create an application: 201 when new, 200 when the same request was made before',
+    description:
+      'Answers with the application as received (stage RECEIVED) once Temporal has recorded it, without ' +
+      'waiting for a worker; GET shows the stage it moved on to, and the webhooks tell of every outcome.',
+  })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateApplicationDto,
