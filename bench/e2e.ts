@@ -51,6 +51,7 @@ import {
   type ManagedProcess,
 } from '../tools/stack/processes.js';
 import { startPostgres } from '../tools/stack/postgres.js';
+import { stopOnSignals } from '../tools/stack/stop-signals.js';
 import { startTemporalDevServer } from '../tools/stack/temporal.js';
 import { startTemporalCluster } from '../tools/stack/temporal-cluster.js';
 import { startWebhookInbox, type WebhookInbox } from '../tools/stack/webhook-receiver.js';
@@ -138,22 +139,11 @@ function stopEverything(): Promise<void> {
   return stopped;
 }
 
-let firstSignalAt = 0;
-function onSignal(signal: NodeJS.Signals): void {
-  if (!stopping) {
-    firstSignalAt = Date.now();
-    signalled = true;
-    log(`${signal}: stopping every process (again to force)`);
-    void stopEverything().finally(() => process.exit(130));
-    return;
-  }
-  // One Ctrl-C arrives twice (from the terminal and relayed by tsx): only a later one forces.
-  if (Date.now() - firstSignalAt < 1_000) return;
-  log('stopping now');
-  process.exit(130); // the exit hook of tools/stack/processes.ts kills what is left
-}
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+stopOnSignals((signal) => {
+  signalled = true;
+  log(`${signal}: stopping every process (again to force)`);
+  void stopEverything().finally(() => process.exit(130));
+}, log);
 
 // ---------------------------------------------------------------------------------------------
 // The stack

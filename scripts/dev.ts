@@ -3,16 +3,15 @@
  * Web UI), anvil (state under .data/), contracts deployed once, then the API and the worker.
  * Ctrl-C stops everything; state survives for the next start.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ensureDevJwtSecret } from '../apps/api/src/auth/dev-secret.js';
 import { loadConfig } from '../libs/config/src/index.js';
 import { ensureRetention, registerSearchAttributes } from '../libs/temporal/src/index.js';
-import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
-import { ensureDeployed, REPO_ROOT } from '../tools/stack/contracts.js';
-import { deployDevLedger, devLedgerAddresses } from '../tools/stack/dev-ledger.js';
+import { DEV_CHAIN_ID } from '../tools/stack/anvil.js';
+import { REPO_ROOT } from '../tools/stack/contracts.js';
+import { keptCodecKeysFile, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
 import {
   apiEnv,
   spawnApi,
@@ -22,6 +21,7 @@ import {
   type AppSettings,
 } from '../tools/stack/lendbridge-apps.js';
 import { isListening, runningProcesses, runToCompletion, type ManagedProcess } from '../tools/stack/processes.js';
+import { stopOnSignals } from '../tools/stack/stop-signals.js';
 import { startTemporalDevServer } from '../tools/stack/temporal.js';
 
 const env = process.env;
@@ -49,30 +49,9 @@ async function assertPortsFree(): Promise<void> {
   }
 }
 
-/** A reference key made once per data directory, so evidence references stay stable across restarts. */
-function devEvidenceReferenceKey(): string {
-  const file = join(DATA_DIR, 'evidence-reference.key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
-
-/**
- * The payload key made once per data directory: the dev server's history is encrypted with it, so
- * it must outlive restarts just as the history does. Lost, that history can no longer be read.
- */
-function devCodecKeysFile(): string {
-  const file = join(DATA_DIR, 'codec-keys.json');
-  if (!existsSync(file)) {
-    const keys = { activeKeyId: 'dev-1', keys: { 'dev-1': randomBytes(32).toString('hex') } };
-    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-  }
-  return file;
-}
-
 async function main(): Promise<void> {
   await assertPortsFree();
   mkdirSync(join(DATA_DIR, 'temporal'), { recursive: true });
-  mkdirSync(join(DATA_DIR, 'anvil'), { recursive: true });
 
   step('starting the Temporal dev server (the first run builds the Temporal CLI: minutes)');
   const temporal = await startTemporalDevServer({
@@ -94,17 +73,10 @@ async function main(): Promise<void> {
   }
 
   step('starting anvil');
-  const anvil = await startAnvil({ port: ports.anvil, stateFile: join(DATA_DIR, 'anvil', 'state.json') });
-  const { record, deployed } = await ensureDeployed(
-    anvil.rpcUrl,
-    DEV_CHAIN_ID,
-    join(DATA_DIR, 'ledger', 'deployment.json'),
-    ['CreditReportRegistry', 'EvidenceRegistry'],
-    () => deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID),
-  );
-  const { registryAddress, evidenceAddress } = devLedgerAddresses(record);
+  const ledger = await startKeptDevLedger(DATA_DIR, ports.anvil);
+  const { anvil, registryAddress, evidenceAddress } = ledger;
   step(
-    `${deployed ? 'deployed' : 'reusing'} CreditReportRegistry at ${registryAddress}, EvidenceRegistry at ${evidenceAddress}`,
+    `${ledger.deployed ? 'deployed' : 'reusing'} CreditReportRegistry at ${registryAddress}, EvidenceRegistry at ${evidenceAddress}`,
   );
 
   step('building the API and the worker');
@@ -122,7 +94,7 @@ async function main(): Promise<void> {
     // API and worker must share the payload keys; keys set by the caller win over the generated one.
     codec: env.CODEC_KEYS
       ? { CODEC_KEYS: env.CODEC_KEYS }
-      : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || devCodecKeysFile() },
+      : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || keptCodecKeysFile(DATA_DIR, 'dev-1') },
     // Development tokens (`npm run token`) are signed with this; production sets AUTH_JWKS_URL.
     auth: env.AUTH_JWKS_URL
       ? { AUTH_JWKS_URL: env.AUTH_JWKS_URL }
@@ -131,7 +103,7 @@ async function main(): Promise<void> {
   // Only the worker signs (evidence anchoring) and holds the evidence reference key: the API gets neither.
   const workerVars = workerEnv(
     settings,
-    { evidenceReferenceKey: env.EVIDENCE_REFERENCE_KEY || devEvidenceReferenceKey() },
+    { evidenceReferenceKey: env.EVIDENCE_REFERENCE_KEY || keptSecret(DATA_DIR, 'evidence-reference.key') },
     env,
   );
   loadConfig(workerVars); // fail here, with every problem listed, rather than in two child processes
@@ -159,35 +131,16 @@ async function main(): Promise<void> {
   throw new Error(`${exited.name} exited unexpectedly (${exited.code})`);
 }
 
-let stopping = false;
-let firstSignalAt = 0;
 /** Stops every process started so far, newest first. */
 async function stopAll(exitCode: number): Promise<void> {
-  stopping = true;
   step('stopping (Ctrl-C again to force)');
   for (const proc of runningProcesses()) await proc.stop();
   process.exit(exitCode);
 }
 
-/**
- * The first Ctrl-C stops the stack in order; a second one stops waiting (the exit hook kills the
- * rest). One Ctrl-C can arrive twice at once (from the terminal's process group and relayed by
- * tsx), so only a signal a moment after the first counts as the second.
- */
-function onSignal(): void {
-  if (!stopping) {
-    firstSignalAt = Date.now();
-    return void stopAll(0);
-  }
-  if (Date.now() - firstSignalAt < 1_000) return;
-  step('stopping now');
-  process.exit(130);
-}
-
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+const stopping = stopOnSignals(() => void stopAll(0), step);
 main().catch(async (error: unknown) => {
-  if (stopping) return; // processes exiting because we stop them is not a failure
+  if (stopping()) return; // processes exiting because we stop them is not a failure
   console.error(`[lendbridge] ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
 });

@@ -5,14 +5,12 @@
  * kept under LENDBRIDGE_CLUSTER_DIR (default .data/cluster), so workflows survive a restart.
  * Ctrl-C stops everything.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDevJwtSecret } from '../apps/api/src/auth/dev-secret.js';
 import { loadConfig } from '../libs/config/src/index.js';
-import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
-import { ensureDeployed, REPO_ROOT } from '../tools/stack/contracts.js';
-import { deployDevLedger, devLedgerAddresses } from '../tools/stack/dev-ledger.js';
+import { DEV_CHAIN_ID } from '../tools/stack/anvil.js';
+import { REPO_ROOT } from '../tools/stack/contracts.js';
+import { keptCodecKeysFile, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
 import {
   apiEnv,
   spawnApi,
@@ -23,6 +21,7 @@ import {
 } from '../tools/stack/lendbridge-apps.js';
 import { startPostgres, type RunningPostgres } from '../tools/stack/postgres.js';
 import { isListening, runningProcesses, runToCompletion, type ManagedProcess } from '../tools/stack/processes.js';
+import { stopOnSignals } from '../tools/stack/stop-signals.js';
 import { startTemporalCluster, type RunningTemporalCluster } from '../tools/stack/temporal-cluster.js';
 
 const env = process.env;
@@ -56,30 +55,12 @@ async function assertPortsFree(): Promise<void> {
   if (ports.temporal >= 32_768) throw new Error('CLUSTER_TEMPORAL_PORT must be below 32768');
 }
 
-/** A file of random hex made once per cluster directory, so what it protects outlives restarts. */
-function keptSecret(name: string): string {
-  const file = join(CLUSTER_DIR, name);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
-
-/** The payload keys, made once: the history in PostgreSQL is encrypted with them. */
-function codecKeysFile(): string {
-  const file = join(CLUSTER_DIR, 'codec-keys.json');
-  if (!existsSync(file)) {
-    const keys = { activeKeyId: 'cluster-1', keys: { 'cluster-1': randomBytes(32).toString('hex') } };
-    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-  }
-  return file;
-}
-
 // Stopped by stopAll in order: apps first, then Temporal, then its database.
 let postgres: RunningPostgres | undefined;
 let cluster: RunningTemporalCluster | undefined;
 
 async function main(): Promise<void> {
   await assertPortsFree();
-  mkdirSync(join(CLUSTER_DIR, 'anvil'), { recursive: true });
 
   step(`starting PostgreSQL (data in ${join(CLUSTER_DIR, 'postgres')})`);
   postgres = await startPostgres({ dir: join(CLUSTER_DIR, 'postgres'), output: 'prefixed' });
@@ -99,16 +80,9 @@ async function main(): Promise<void> {
   step(`namespace ${namespace}: retention 30 days, lendbridge's search attributes registered`);
 
   step('starting anvil');
-  const anvil = await startAnvil({ port: ports.anvil, stateFile: join(CLUSTER_DIR, 'anvil', 'state.json') });
-  const { record, deployed } = await ensureDeployed(
-    anvil.rpcUrl,
-    DEV_CHAIN_ID,
-    join(CLUSTER_DIR, 'ledger', 'deployment.json'),
-    ['CreditReportRegistry', 'EvidenceRegistry'],
-    () => deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID),
-  );
-  const { registryAddress, evidenceAddress } = devLedgerAddresses(record);
-  step(`${deployed ? 'deployed' : 'reusing'} the contracts`);
+  const ledger = await startKeptDevLedger(CLUSTER_DIR, ports.anvil);
+  const { anvil, registryAddress, evidenceAddress } = ledger;
+  step(`${ledger.deployed ? 'deployed' : 'reusing'} the contracts`);
 
   step('building the API and the worker');
   await runToCompletion('build', 'npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, output: 'prefixed' });
@@ -125,14 +99,14 @@ async function main(): Promise<void> {
     // Every instance must share the payload keys and the token secret.
     codec: env.CODEC_KEYS
       ? { CODEC_KEYS: env.CODEC_KEYS }
-      : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || codecKeysFile() },
+      : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || keptCodecKeysFile(CLUSTER_DIR, 'cluster-1') },
     auth: env.AUTH_JWKS_URL
       ? { AUTH_JWKS_URL: env.AUTH_JWKS_URL }
       : { AUTH_JWT_SECRET: env.AUTH_JWT_SECRET || ensureDevJwtSecret(CLUSTER_DIR) },
   };
   // Only the workers sign (evidence anchoring) and hold the evidence reference key.
   const workerVars = workerEnv(settings, {
-    evidenceReferenceKey: env.EVIDENCE_REFERENCE_KEY || keptSecret('evidence-reference.key'),
+    evidenceReferenceKey: env.EVIDENCE_REFERENCE_KEY || keptSecret(CLUSTER_DIR, 'evidence-reference.key'),
   });
   loadConfig(workerVars); // fail here, with every problem listed, rather than in four child processes
   step(`starting ${INSTANCES} workers and ${INSTANCES} API instances`);
@@ -168,14 +142,11 @@ async function main(): Promise<void> {
   throw new Error(`${exited.name} exited unexpectedly (${exited.code})`);
 }
 
-let stopping = false;
-let firstSignalAt = 0;
 /**
  * Stops the apps and anvil (newest first), then the Temporal server and UI, then PostgreSQL with
  * a fast shutdown; the database goes last so the server never loses it while still running.
  */
 async function stopAll(exitCode: number): Promise<void> {
-  stopping = true;
   step('stopping (Ctrl-C again to force)');
   const infrastructure = new Set([postgres?.process, ...(cluster?.processes ?? [])]);
   for (const proc of runningProcesses()) if (!infrastructure.has(proc)) await proc.stop();
@@ -185,21 +156,9 @@ async function stopAll(exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 
-/** As in scripts/dev.ts: one Ctrl-C stops in order, a second one a moment later stops waiting. */
-function onSignal(): void {
-  if (!stopping) {
-    firstSignalAt = Date.now();
-    return void stopAll(0);
-  }
-  if (Date.now() - firstSignalAt < 1_000) return;
-  step('stopping now');
-  process.exit(130);
-}
-
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+const stopping = stopOnSignals(() => void stopAll(0), step);
 main().catch(async (error: unknown) => {
-  if (stopping) return; // processes exiting because we stop them is not a failure
+  if (stopping()) return; // processes exiting because we stop them is not a failure
   console.error(`[lendbridge] ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
 });

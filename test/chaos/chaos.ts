@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { anchorReports } from '../../tools/stack/anchored-reports.js';
 import { REPO_ROOT } from '../../tools/stack/contracts.js';
 import { runningProcesses, runToCompletion } from '../../tools/stack/processes.js';
+import { stopOnSignals } from '../../tools/stack/stop-signals.js';
 import { ProcessStack } from '../../tools/stack/process-stack.js';
 import { driverTokens, LoanDriver, TENANT, type DrivenApplication } from './loan-driver.js';
 import { auditOutcomes, type Audit } from './outcome-audit.js';
@@ -249,17 +250,10 @@ let exitCode = 1;
 const stopAll = async (): Promise<void> => {
   for (const proc of runningProcesses()) await proc.stop(5_000);
 };
-// Handled for as long as the run lasts: a second signal (tsx relays the terminal's Ctrl-C, so one
-// often comes twice) must not fall back to Node's default, which exits without stopping children.
-let stoppingOnSignal = false;
-const onSignal = (signal: NodeJS.Signals): void => {
-  if (stoppingOnSignal) return;
-  stoppingOnSignal = true;
-  log(`${signal}: stopping every process`);
+stopOnSignals((signal) => {
+  log(`${signal}: stopping every process (again to force)`);
   void stopAll().finally(() => process.exit(130));
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+}, log);
 try {
   exitCode = await main();
 } catch (error) {

@@ -4,11 +4,11 @@
  * programs (scripts/ensure-postgres.sh installs them). Throwaway in a temp dir by default; kept in
  * a given directory otherwise, so `npm run stack:cluster` keeps its workflows across restarts.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort, runToCompletion, spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 import { provision } from './temporal.js';
 
@@ -77,6 +77,15 @@ async function initCluster(binDir: string, dir: string, user: DbUser | undefined
   if (user) {
     chownSync(dir, user.uid, user.gid);
     chownSync(passwordFile, user.uid, user.gid); // initdb reads it as that user
+    // A directory above `dir` closed to other users (mktemp -d makes them 0700) stops the account
+    // at the door, and initdb would only say "Permission denied" about the password file.
+    const [test, testArgs] = asUser(user, 'test', ['-r', passwordFile]);
+    if (spawnSync(test, testArgs).status !== 0) {
+      throw new Error(
+        `PostgreSQL runs as "${user.name}" (it refuses root), which cannot reach ${dir}: a directory ` +
+          'above it is closed to other users. Choose one it can enter (the default .data/cluster is).',
+      );
+    }
   }
   // TCP clients must give the password (as in production); the socket, in a directory only the
   // database account can enter, is trusted. No locale: the same collation on every machine.
@@ -116,6 +125,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   const user = unprivilegedUser();
   const throwaway = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'lendbridge-pg-'));
+  // The parents get the usual permissions (a recursive mkdir would give them 0700 too, which would
+  // lock the database's own account out); only `dir` itself is closed to others.
+  mkdirSync(dirname(dir), { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const removeIfThrowaway = (): void => {
     if (throwaway) rmSync(dir, { recursive: true, force: true });

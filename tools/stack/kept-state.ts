@@ -1,0 +1,55 @@
+/**
+ * What a local stack keeps in its data directory across restarts (`npm run dev` in .data/,
+ * `npm run stack:cluster` in .data/cluster/): the secrets its history and evidence depend on, and
+ * the ledger with the registries deployed once.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEV_CHAIN_ID, startAnvil, type RunningAnvil } from './anvil.js';
+import { ensureDeployed } from './contracts.js';
+import { deployDevLedger, devLedgerAddresses, type DevLedgerAddresses } from './dev-ledger.js';
+
+/** 32 random bytes as hex, made once per data directory, so what they protect outlives restarts. */
+export function keptSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The payload key file, made once per data directory: the history is encrypted with it, so it must
+ * outlive restarts just as the history does. Lost, that history can no longer be read.
+ */
+export function keptCodecKeysFile(dataDir: string, keyId: string): string {
+  const file = join(dataDir, 'codec-keys.json');
+  if (!existsSync(file)) {
+    const keys = { activeKeyId: keyId, keys: { [keyId]: randomBytes(32).toString('hex') } };
+    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  }
+  return file;
+}
+
+export interface KeptLedger extends DevLedgerAddresses {
+  anvil: RunningAnvil;
+  /** False when the registries were found from an earlier start. */
+  deployed: boolean;
+}
+
+/** anvil on its state file under `dataDir`, with both registries deployed the first time only. */
+export async function startKeptDevLedger(
+  dataDir: string,
+  port: number,
+  output: 'prefixed' | 'silent' = 'prefixed',
+): Promise<KeptLedger> {
+  mkdirSync(join(dataDir, 'anvil'), { recursive: true });
+  const anvil = await startAnvil({ port, stateFile: join(dataDir, 'anvil', 'state.json'), output });
+  const { record, deployed } = await ensureDeployed(
+    anvil.rpcUrl,
+    DEV_CHAIN_ID,
+    join(dataDir, 'ledger', 'deployment.json'),
+    ['CreditReportRegistry', 'EvidenceRegistry'],
+    () => deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID),
+  );
+  return { anvil, deployed, ...devLedgerAddresses(record) };
+}
