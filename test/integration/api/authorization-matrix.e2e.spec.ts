@@ -185,13 +185,16 @@ const ROWS: Row[] = [
   {
     endpoint: 'GET /v1/review-tasks',
     method: 'get',
-    path: () => '/v1/review-tasks',
+    // One page holds every task the fixtures put in review.
+    path: () => '/v1/review-tasks?limit=100',
     expected: gate(REVIEWERS, 200),
     check: (body, caller) => {
       const jurisdiction = caller === 'cnReviewer' ? 'CN' : 'HK';
       const queues = caller === 'carol' ? ['HK-standard', 'HK-senior'] : [`${jurisdiction}-standard`];
       expect(body.queues).toEqual(queues);
+      expect(body.nextCursor).toBeUndefined();
       const items = body.items as { applicationId: string; queue: string }[];
+      expect(body.total).toBeGreaterThanOrEqual(items.length);
       expect(items.every((item) => queues.includes(item.queue))).toBe(true);
       const ids = items.map((item) => item.applicationId);
       expect(ids).toContain(jurisdiction === 'HK' ? shared.inReview : shared.inReviewCN);
@@ -353,9 +356,9 @@ describe('authorisation: every endpoint × every caller, over HTTP', () => {
   }
 
   const inbox = async (caller: Party): Promise<string[]> =>
-    ((await send(caller, 'get', '/v1/review-tasks').expect(200)).body.items as { applicationId: string }[]).map(
-      (item) => item.applicationId,
-    );
+    (
+      (await send(caller, 'get', '/v1/review-tasks?limit=100').expect(200)).body.items as { applicationId: string }[]
+    ).map((item) => item.applicationId);
   const listed = async (caller: Party): Promise<string[]> =>
     ((await send(caller, 'get', '/v1/applications').expect(200)).body.items as { applicationId: string }[]).map(
       (item) => item.applicationId,

@@ -117,11 +117,12 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     // Alice finds it in her inbox (visibility is eventually consistent) and reads the task.
     const inbox = await eventually(
       async () => (await api().get('/v1/review-tasks').set('Authorization', tokens.alice).expect(200)).body,
-      (page: { queues: string[]; items: { applicationId: string }[] }) =>
+      (page: { queues: string[]; total: number; items: { applicationId: string }[]; nextCursor?: string }) =>
         page.items.some((item) => item.applicationId === 'J-1'),
       'the inbox',
     );
-    expect(inbox.queues).toEqual(['HK-standard']);
+    expect(inbox).toMatchObject({ queues: ['HK-standard'], total: 1, truncated: false });
+    expect(inbox.nextCursor).toBeUndefined();
     expect(inbox.items.find((item: { applicationId: string }) => item.applicationId === 'J-1')).toMatchObject({
       tenant: 'bank-a',
       queue: 'HK-standard',
@@ -312,6 +313,22 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     );
     expect(openapi.body.components.schemas.CreateApplicationDto.required).toEqual(
       expect.arrayContaining(['applicationId', 'requestedLimit', 'applicantReference']),
+    );
+    // The inbox's paging: its query parameters and the page it answers.
+    const inboxOperation = openapi.body.paths['/v1/review-tasks'].get;
+    expect(inboxOperation.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['queue', 'jurisdiction', 'limit', 'after']),
+    );
+    expect(inboxOperation.parameters.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({
+      minimum: 1,
+      maximum: 100,
+      default: 25,
+    });
+    expect(inboxOperation.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/InboxPageDto',
+    );
+    expect(Object.keys(openapi.body.components.schemas.InboxPageDto.properties)).toEqual(
+      expect.arrayContaining(['queues', 'total', 'items', 'nextCursor']),
     );
     const docs = await api().get('/docs').redirects(1).expect(200);
     expect(docs.text).toContain('swagger');

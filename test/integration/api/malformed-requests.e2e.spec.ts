@@ -57,7 +57,16 @@ const PROPERTY_TIME_LIMIT_MS = 75_000;
 const PROPERTY_TEST_TIMEOUT_MS = 90_000;
 
 /** numRuns per property: 1,040 requests, before any shrinking. */
-const RUNS = { create: 200, consent: 140, reportJson: 140, upload: 150, withdrawal: 110, decision: 150, list: 150 };
+const RUNS = {
+  create: 200,
+  consent: 140,
+  reportJson: 140,
+  upload: 150,
+  withdrawal: 110,
+  decision: 150,
+  list: 150,
+  inbox: 80,
+};
 
 const REPORT = Buffer.from('%PDF-1.7 the credit report of the fuzz test, score 701');
 const FIELDS = validObject(DECISION_FIELDS);
@@ -399,6 +408,14 @@ describe('malformed requests, generated: every one a 4xx problem, none starting 
     PROPERTY_TEST_TIMEOUT_MS,
   );
 
+  it(
+    'GET /v1/review-tasks?… (the inbox: its page size and cursor)',
+    async () => {
+      await fuzz(malformedInboxQuery(), RUNS.inbox);
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
+
   // The regressions come before the check below, so that it covers them too.
   it.each(regressionCases())(
     'regression: %s',
@@ -495,6 +512,15 @@ function regressionCases(): [string, WireRequest][] {
       path: `/v1/applications?${query}`,
       headers: {},
       expect: { statuses, fieldErrors: statuses.length === 1 && statuses[0] === 400, fields },
+    });
+  const inbox = (query: string, fields: string[]): WireRequest =>
+    wire({
+      category: 'regression/inbox query',
+      caller: 'alice',
+      method: 'GET',
+      path: `/v1/review-tasks?${query}`,
+      headers: {},
+      expect: { statuses: [400], fieldErrors: true, fields },
     });
   const report = { reportHash: 'ab'.repeat(32), scheme: 'sha256-raw-v1', decisionFields: FIELDS };
   const decision = `/v1/review-tasks/${TENANT}/${REVIEW}/decision`;
@@ -611,6 +637,18 @@ function regressionCases(): [string, WireRequest][] {
         'date-time',
       ),
     ],
+    ['an inbox limit of 0', inbox('limit=0', ['limit'])],
+    ['an inbox limit above 100', inbox('limit=101', ['limit'])],
+    ['an inbox limit in exponent notation', inbox('limit=1e1', ['limit'])],
+    ['an inbox limit in hexadecimal', inbox('limit=0x10', ['limit'])],
+    ['an inbox limit with a space', inbox('limit=%205', ['limit'])],
+    ['an inbox limit given twice', inbox('limit=5&limit=6', ['limit'])],
+    ['an empty inbox cursor', inbox('after=', ['after'])],
+    ['an inbox cursor of the wrong shape', inbox(`after=${enc('loan/bank-a/X|1')}`, ['after'])],
+    // Well-formed, but no cursor the API sealed: refused at once, never a position to read from.
+    ['a well-formed inbox cursor the API never issued', inbox(`after=${'A'.repeat(24)}.${'A'.repeat(22)}`, ['after'])],
+    ['an inbox cursor given twice', inbox(`after=${'A'.repeat(24)}.${'A'.repeat(22)}&after=x`, ['after'])],
+    ['an inbox page number', inbox('page=2', ['page'])],
     // Date-times the list may serve or refuse, but must not fail on: a leap second (RFC 3339 allows
     // one), and ISO 8601 forms that once passed the validator and then failed the query.
     ...['2026-12-31T23:59:60Z', '2026-W01', '20260101', '2026-01-01T10', '2026-01-01T10:00:00,5Z'].map(
@@ -621,6 +659,53 @@ function regressionCases(): [string, WireRequest][] {
     ),
   ];
   return cases;
+}
+
+/**
+ * The inbox's query, broken: a page size that is no whole number from 1 to 100, a cursor the API
+ * did not seal (any string, or one shaped like a cursor with a MAC of random bytes), a key given
+ * twice, or a key the inbox does not take; beside them, valid filters or none.
+ */
+function malformedInboxQuery(): fc.Arbitrary<WireRequest> {
+  const validLimit = (value: string): boolean => /^\d{1,3}$/.test(value) && Number(value) >= 1 && Number(value) <= 100;
+  const limit = fc.oneof(
+    fc.constantFrom('0', '101', '-1', '1.5', '1e1', '0x10', ' 5', '5 ', '+5', '', 'ten', '1000', '00000001'),
+    fc.integer({ min: 101, max: 2 ** 40 }).map(String),
+    fc.integer({ min: -(2 ** 40), max: 0 }).map(String),
+    fc.string({ maxLength: 12 }).filter((value) => !validLimit(value)),
+  );
+  const base64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+  const after = fc.oneof(
+    fc.string({ maxLength: 60 }),
+    fc
+      .tuple(fc.uint8Array({ minLength: 6, maxLength: 80 }), fc.uint8Array({ minLength: 16, maxLength: 16 }))
+      .map(([body, mac]) => `${base64url(body)}.${base64url(mac)}`),
+  );
+  const defect = fc.oneof(
+    limit.map((value) => ({ key: 'limit', values: [value] })),
+    after.map((value) => ({ key: 'after', values: [value] })),
+    fc
+      .tuple(fc.constantFrom('limit', 'after'), fc.integer({ min: 1, max: 100 }))
+      .map(([key, n]) => ({ key, values: [String(n), String(n)] })),
+    fc
+      .tuple(fc.constantFrom('page', 'offset', 'cursor', 'pageToken', 'sort', 'constructor', '__proto__'), limit)
+      .map(([key, value]) => ({ key, values: [value] })),
+  );
+  const filters = fc.subarray([
+    ['queue', 'HK-standard'],
+    ['jurisdiction', 'HK'],
+  ]);
+  return fc.tuple(defect, filters).map(([{ key, values }, valid]) => {
+    const pairs = [...values.map((value) => [key, value]), ...valid];
+    return wire({
+      category: 'inbox/query',
+      caller: 'alice',
+      method: 'GET',
+      path: `/v1/review-tasks?${pairs.map(([k, v]) => `${enc(k!)}=${enc(v!)}`).join('&')}`,
+      headers: {},
+      expect: { statuses: [400], fieldErrors: true, fields: [key] },
+    });
+  });
 }
 
 function judge(req: WireRequest, status: number, contentType: string, text: string): string | undefined {

@@ -88,6 +88,46 @@ describe('the reviewer console on a narrow screen and from the keyboard', () => 
     await captureScreenshot(page, consoleArtifact('task-phone'), { viewport: 'phone', fullPage: true });
   });
 
+  it('pages the inbox: "N tasks", the first page, and "Show more tasks" appends the next from the keyboard', async () => {
+    const page = await (await newContext(browser, 'phone')).newPage();
+    // A task a page, so that the three tasks make three pages: the API pages as it does for 25.
+    await page.route(
+      (url) => url.pathname === '/v1/review-tasks',
+      async (route) => {
+        const url = new URL(route.request().url());
+        url.searchParams.set('limit', '1');
+        await route.continue({ url: url.toString() });
+      },
+    );
+    await signInToConsole(page, stack.url, await rawToken(REVIEWER('alice')));
+    const status = page.getByRole('status').filter({ hasText: /^3 tasks/ });
+    await status.waitFor();
+    await expect(status.textContent()).resolves.toMatch(/^3 tasks · showing the first 1 · updated /);
+    const links = () => page.getByRole('table').getByRole('link').allTextContents();
+    await expect(links()).resolves.toEqual(['K-1']);
+
+    // Tab reaches the button, Enter loads the next page under the first, and focus moves to it.
+    const more = page.getByRole('button', { name: 'Show more tasks' });
+    await tabTo(page, more);
+    await page.keyboard.press('Enter');
+    const second = page.getByRole('link', { name: 'K-2', exact: true });
+    await second.waitFor();
+    await expect(isFocused(second)).resolves.toBe(true);
+    await expect(links()).resolves.toEqual(['K-1', 'K-2']);
+    await expect(status.textContent()).resolves.toMatch(/^3 tasks · showing the first 2 · /);
+    expect(await scrollsHorizontally(page)).toBe(false);
+    await captureScreenshot(page, consoleArtifact('inbox-show-more-phone'), { viewport: 'phone', fullPage: true });
+
+    await tabTo(page, more);
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'K-3', exact: true }).waitFor();
+    await expect(links()).resolves.toEqual(['K-1', 'K-2', 'K-3']);
+    // The last page: no more to show, and the count says so.
+    await more.waitFor({ state: 'detached' });
+    await expect(status.textContent()).resolves.toMatch(/^3 tasks · updated /);
+    await captureScreenshot(page, consoleArtifact('inbox-paged-phone'), { viewport: 'phone', fullPage: true });
+  });
+
   it('works from the keyboard: Tab reaches Claim, Enter claims, and the decision is confirmed in a dialog', async () => {
     const page = await (await newContext(browser, 'phone')).newPage();
     await signInToConsole(page, stack.url, await rawToken(REVIEWER('bob')));

@@ -17,6 +17,7 @@ import {
   getState,
   LOAN_APPLICATION_WORKFLOW,
   receivedState,
+  SearchAttributeKeys,
   type ApplicationInput,
   type ApplicationState,
 } from '../../../../libs/domain/src/index.js';
@@ -193,6 +194,20 @@ export class ApplicationWorkflows {
     });
     const count = response.count ?? 0;
     return typeof count === 'number' ? count : count.toNumber();
+  }
+
+  /**
+   * Whether an application is in review, and in which jurisdiction, read from its search
+   * attributes through DescribeWorkflowExecution: the server answers from the workflow's record,
+   * so a reviewer's action on an open task costs no round trip through a worker before the update.
+   * Undefined when the attributes cannot tell (an application older than them): ask its state.
+   */
+  async reviewStanding(workflowId: string): Promise<{ jurisdiction: string; inReview: boolean } | undefined> {
+    const attributes = (await this.temporal.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
+    const jurisdiction = attributes.get(SearchAttributeKeys.Jurisdiction);
+    if (jurisdiction === undefined) return undefined;
+    // ReviewQueue is set while the application is in review, and cleared in every other stage.
+    return { jurisdiction, inReview: attributes.get(SearchAttributeKeys.ReviewQueue) !== undefined };
   }
 
   temporalUiUrl(workflowId: string): string {

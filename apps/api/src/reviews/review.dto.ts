@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,11 +11,14 @@ import {
   IsString,
   Matches,
   MaxLength,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { ID_PATTERN } from '../../../../libs/domain/src/index.js';
 import { MoneyDto } from '../applications/application.dto.js';
+import { CURSOR_SHAPE } from './inbox-cursor.js';
+import { DEFAULT_INBOX_LIMIT, MAX_INBOX_LIMIT } from './inbox.js';
 
 export const REVIEW_OUTCOMES = ['approve', 'decline', 'request-new-report'] as const;
 
@@ -66,4 +69,95 @@ export class InboxQuery {
   @IsOptional()
   @Matches(/^[A-Z]{2,3}$/, { message: 'jurisdiction must be 2-3 capital letters' })
   jurisdiction?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_INBOX_LIMIT,
+    default: DEFAULT_INBOX_LIMIT,
+    description: 'tasks per page',
+  })
+  @IsOptional()
+  // Only plain decimal digits become a number ("1e1", "0x10", " 5" stay strings and are refused).
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value,
+  )
+  @ValidateBy({
+    name: 'isInboxLimit',
+    validator: {
+      validate: (value: unknown) =>
+        Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_INBOX_LIMIT,
+      defaultMessage: () => `limit must be a whole number from 1 to ${MAX_INBOX_LIMIT}`,
+    },
+  })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, unchanged: the page after it' })
+  @IsOptional()
+  @IsString()
+  @Matches(CURSOR_SHAPE, { message: 'after must be a nextCursor this API returned, unchanged' })
+  after?: string;
+}
+
+/** One open task, as visibility lists it (no query to the workflow). */
+export class InboxItemDto {
+  @ApiProperty({ example: 'loan/bank-a/APP-1' })
+  workflowId!: string;
+
+  @ApiProperty({ example: 'bank-a' })
+  tenant!: string;
+
+  @ApiProperty({ example: 'APP-1' })
+  applicationId!: string;
+
+  @ApiPropertyOptional({ example: 'IN_REVIEW' })
+  stage?: string;
+
+  @ApiPropertyOptional({ example: 'HK-standard' })
+  queue?: string;
+
+  @ApiPropertyOptional({ example: 'alice', description: 'who holds the task; absent when unclaimed' })
+  assignedReviewer?: string;
+
+  @ApiPropertyOptional({ example: 'HK' })
+  jurisdiction?: string;
+
+  @ApiPropertyOptional({ example: 'LOS-1' })
+  loanSystemReference?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'when the review round is due; absent for tasks that began review before it was recorded',
+  })
+  reviewDueAt?: string;
+
+  @ApiPropertyOptional({ example: 12000000, description: 'integer minor units' })
+  requestedAmountMinor?: number;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  createdAt?: string;
+
+  @ApiProperty({ description: 'due time passed (always true without a due time)' })
+  overdue!: boolean;
+}
+
+/** One page of the inbox: the earliest SLA due first. */
+export class InboxPageDto {
+  @ApiProperty({ example: ['HK-standard'], description: "the reviewer's queues the page covers" })
+  queues!: string[];
+
+  @ApiProperty({ example: 42, description: 'open tasks of these queues, on every page' })
+  total!: number;
+
+  @ApiProperty({
+    type: [InboxItemDto],
+    description: 'at most `limit`: tasks without a due time first (first page only), then by due time',
+  })
+  items!: InboxItemDto[];
+
+  @ApiPropertyOptional({ description: 'pass as `after` for the next page; absent on the last page' })
+  nextCursor?: string;
+
+  @ApiProperty({ description: 'true when more pages follow (nextCursor is present)' })
+  truncated!: boolean;
 }

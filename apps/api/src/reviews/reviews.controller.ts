@@ -4,19 +4,19 @@
  * every action (OWASP API5). The acting identity is always the token's.
  */
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
 import {
   applicationWorkflowId,
   claimReview,
   completeReview,
-  LoanStage,
   releaseReview,
   reviewQueue,
   type ApplicationState,
   type ReviewOutcome,
 } from '../../../../libs/domain/src/index.js';
-import { ApplicationWorkflows, quoted, type ApplicationSummary } from '../applications/application-workflows.js';
+import { ApplicationWorkflows } from '../applications/application-workflows.js';
 import { reviewTaskView, type ReviewTaskView } from '../applications/application-view.js';
 import { ApiPaths } from '../api-paths.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
@@ -24,21 +24,19 @@ import { hasRole, Role, type Principal } from '../auth/principal.js';
 import { annotateRequest } from '../observability/request-context.js';
 import { applicationNotFound, invalidRequest } from '../problem/problem.js';
 import { RefuseBodyPipe } from '../problem/refuse-body.pipe.js';
-import { InboxQuery, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
+import { InboxPageDto, InboxQuery, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
-
-/** Visibility pages read for one inbox; beyond this the inbox says it is truncated. */
-const INBOX_PAGE_SIZE = 1000;
-const INBOX_MAX_PAGES = 5;
-
-export interface InboxItem extends ApplicationSummary {
-  overdue: boolean;
-}
+import { InboxCursors } from './inbox-cursor.js';
+import { DEFAULT_INBOX_LIMIT, ReviewInbox, type InboxItem } from './inbox.js';
 
 export interface Inbox {
   queues: string[];
+  /** Open tasks of these queues, on every page. */
+  total: number;
   items: InboxItem[];
-  /** True when more tasks matched than one inbox lists: narrow it with `queue` or `jurisdiction`. */
+  /** Pass as `after` for the next page; absent on the last page. */
+  nextCursor?: string;
+  /** True when more pages follow (`nextCursor` is present). */
   truncated: boolean;
 }
 
@@ -48,36 +46,37 @@ export interface Inbox {
 @Controller('review-tasks')
 @RequireRoles(Role.REVIEWER, Role.SENIOR_REVIEWER)
 export class ReviewsController {
+  private readonly inboxes: ReviewInbox;
+  private readonly cursors: InboxCursors;
+
   constructor(
     @Inject(ApplicationWorkflows) private readonly workflows: ApplicationWorkflows,
     @Inject(ApiPaths) private readonly paths: ApiPaths,
-  ) {}
+    @Inject(LENDBRIDGE_CONFIG) config: LendbridgeConfig,
+  ) {
+    this.inboxes = new ReviewInbox(workflows);
+    this.cursors = new InboxCursors(config.codec.keys[config.codec.activeKeyId]!);
+  }
 
   @Get()
-  @ApiOperation({ summary: "Open tasks of the reviewer's queues, the earliest SLA due first" })
+  @ApiOperation({
+    summary: "Open tasks of the reviewer's queues, the earliest SLA due first, a page at a time",
+    description:
+      '`total` counts every open task of the queues; `items` holds at most `limit` of them; pass `nextCursor` ' +
+      'back as `after` for the next page. Read from Temporal visibility, so a task shows a moment after it ' +
+      'enters review and may show once more or be passed over while it changes queue or due time.',
+  })
+  @ApiOkResponse({ type: InboxPageDto })
   async inbox(@CurrentPrincipal() principal: Principal, @Query() query: InboxQuery): Promise<Inbox> {
+    const after = query.after !== undefined ? this.cursors.open(query.after) : undefined;
     const queues = queuesOf(principal).filter(
       (queue) =>
         (!query.queue || queue === query.queue) && (!query.jurisdiction || queue.startsWith(`${query.jurisdiction}-`)),
     );
-    if (queues.length === 0) return { queues, items: [], truncated: false };
-    const clauses = [`LoanStage = ${quoted(LoanStage.IN_REVIEW)}`, `ReviewQueue IN (${queues.map(quoted).join(', ')})`];
-    const items: ApplicationSummary[] = [];
-    let pageToken: string | undefined;
-    let pages = 0;
-    do {
-      const page = await this.workflows.list(clauses, INBOX_PAGE_SIZE, pageToken);
-      items.push(...page.items);
-      pageToken = page.nextPageToken;
-    } while (pageToken && ++pages < INBOX_MAX_PAGES);
-    const now = Date.now();
-    // A task without a due time began review before lendbridge recorded one: it is the oldest, so first.
-    const due = (item: ApplicationSummary): number => (item.reviewDueAt ? Date.parse(item.reviewDueAt) : 0);
-    return {
-      queues,
-      items: items.sort((a, b) => due(a) - due(b)).map((item) => ({ ...item, overdue: due(item) < now })),
-      truncated: pageToken !== undefined,
-    };
+    if (queues.length === 0) return { queues, total: 0, items: [], truncated: false };
+    const page = await this.inboxes.page(queues, query.limit ?? DEFAULT_INBOX_LIMIT, after);
+    const nextCursor = page.next && this.cursors.seal(page.next);
+    return { queues, total: page.total, items: page.items, ...(nextCursor && { nextCursor }), truncated: !!nextCursor };
   }
 
   @Get(':tenant/:applicationId')
@@ -98,8 +97,8 @@ export class ReviewsController {
     @Body(RefuseBodyPipe) _body: unknown,
     @Req() request: Request,
   ): Promise<ReviewTaskView> {
-    const state = await this.visibleState(principal, params, request);
-    return this.view(await this.workflows.update(state.workflowId, claimReview, { actor: actorOf(principal) }));
+    const workflowId = await this.actionTarget(principal, params, request);
+    return this.view(await this.workflows.update(workflowId, claimReview, { actor: actorOf(principal) }));
   }
 
   @Post(':tenant/:applicationId/release')
@@ -110,8 +109,8 @@ export class ReviewsController {
     @Body(RefuseBodyPipe) _body: unknown,
     @Req() request: Request,
   ): Promise<ReviewTaskView> {
-    const state = await this.visibleState(principal, params, request);
-    return this.view(await this.workflows.update(state.workflowId, releaseReview, { actor: actorOf(principal) }));
+    const workflowId = await this.actionTarget(principal, params, request);
+    return this.view(await this.workflows.update(workflowId, releaseReview, { actor: actorOf(principal) }));
   }
 
   @Post(':tenant/:applicationId/decision')
@@ -123,11 +122,23 @@ export class ReviewsController {
     @Body() body: ReviewDecisionDto,
     @Req() request: Request,
   ): Promise<ReviewTaskView> {
-    const state = await this.visibleState(principal, params, request);
+    const workflowId = await this.actionTarget(principal, params, request);
     const outcome = toOutcome(body);
-    return this.view(
-      await this.workflows.update(state.workflowId, completeReview, { actor: actorOf(principal), outcome }),
-    );
+    return this.view(await this.workflows.update(workflowId, completeReview, { actor: actorOf(principal), outcome }));
+  }
+
+  /**
+   * The task a reviewer acts on, if they may: for an open task (in review) the answer comes from
+   * its search attributes, with no round trip through a worker before the update itself; for
+   * anything else from its state, as for reading it. The refusals are the same either way.
+   */
+  private async actionTarget(principal: Principal, params: ReviewTaskParams, request: Request): Promise<string> {
+    const workflowId = applicationWorkflowId(params.tenant, params.applicationId);
+    annotateRequest(request, { workflowId });
+    const standing = await this.workflows.reviewStanding(workflowId);
+    if (!standing?.inReview) return (await this.visibleState(principal, params, request)).workflowId;
+    if (!principal.jurisdictions.includes(standing.jurisdiction)) throw applicationNotFound();
+    return workflowId;
   }
 
   /**
