@@ -79,11 +79,12 @@ export const configSchema = ledgerSchema.extend({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
   /**
-   * Applications kept in the worker's sticky cache. Each costs memory (about 0.4 MB measured by
+   * Applications kept in the worker's sticky cache. Each costs memory (about 0.38 MB measured by
    * `npm run bench:scale`) and most sit in review for hours, where a cache hit saves nothing that
-   * matters; a miss only replays the history once. 1000 put the worker near 600 MB.
+   * matters; a miss only replays one short history. 1000 put the worker above 700 MB with 10,000
+   * applications open, 200 above 450 MB; 50 keeps it under 400 MB.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(200),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(50),
   /** Where the worker tells the loan system about outcomes; unset: events are only logged. */
   WEBHOOK_URL: z.url().optional(),
   WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
