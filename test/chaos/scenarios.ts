@@ -38,7 +38,8 @@ const describeStages = (stages: Partial<Record<LoanStage, number>>): string =>
     .join(', ') || 'none in flight';
 
 /** Waits until `share` of the applications have finished (or a minute and a half has passed). */
-const once = (ctx: FaultContext, share: number): Promise<boolean> => waitFor(() => ctx.finished() >= share, 90_000);
+const whenFinished = (ctx: FaultContext, share: number): Promise<boolean> =>
+  waitFor(() => ctx.finished() >= share, 90_000);
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -68,7 +69,7 @@ export const SCENARIOS: Scenario[] = [
     workers: 1,
     apis: 1,
     async inject(ctx) {
-      await once(ctx, 0.25);
+      await whenFinished(ctx, 0.25);
       const stages = describeStages(ctx.driver.stagesInFlight());
       ctx.log(`stopping the Temporal dev server: ${stages}`);
       await ctx.stack.restartTemporal(5_000);
@@ -81,7 +82,7 @@ export const SCENARIOS: Scenario[] = [
     workers: 1,
     apis: 1,
     async inject(ctx) {
-      await once(ctx, 0.15);
+      await whenFinished(ctx, 0.15);
       const stages = describeStages(ctx.driver.stagesInFlight());
       ctx.log(`stopping anvil for 60 s: ${stages}`);
       await ctx.stack.stopAnvil();
@@ -96,7 +97,7 @@ export const SCENARIOS: Scenario[] = [
     workers: 1,
     apis: 1,
     async inject(ctx) {
-      await once(ctx, 0.1);
+      await whenFinished(ctx, 0.1);
       ctx.stack.receiver.mode = 'fail';
       ctx.log('the receiver answers 500 for 20 s');
       await sleep(20_000);
@@ -133,7 +134,7 @@ export const SCENARIOS: Scenario[] = [
     workers: 2,
     apis: 1,
     async inject(ctx) {
-      await once(ctx, 0.3);
+      await whenFinished(ctx, 0.3);
       const stages = describeStages(ctx.driver.stagesInFlight());
       await ctx.stack.kill('worker', 1);
       ctx.log(`killed worker-1 for good: ${stages}`);

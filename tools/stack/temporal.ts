@@ -19,7 +19,9 @@ export function provision(script: string): Promise<string> {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': 'exit' can come before the last of stdout has been read (seen in CI as
+    // "printed no path" under load), 'close' only once the script's output streams are done.
+    child.once('close', (code, signal) => {
       const path = stdout.trim();
       if (code === 0 && path !== '') resolve(path);
       // An empty answer would reach the caller as a nameless "executable does not exist".
