@@ -23,6 +23,6 @@ fi
 echo "== jest: unit, workflows, integration"
 jest
 echo "== the API suites on the production topology (PostgreSQL + Temporal server)"
-LENDBRIDGE_TEST_TEMPORAL=cluster jest --selectProjects integration test/integration/api
+LENDBRIDGE_TEST_TEMPORAL=cluster jest test/integration/api
 echo "== fault injection (npm run test:chaos)"
 node_modules/.bin/tsx test/chaos/chaos.ts
