@@ -32,7 +32,12 @@ const LIMIT = 3;
 /** Brought to review through the API: due when the 48-hour SLA ends. */
 const REAL = Array.from({ length: 8 }, (_, i) => `PG-${i + 1}`);
 const HOUR = 3_600_000;
-const NOW = Date.now();
+/**
+ * A whole second: the chosen due times end in zeros, which the dev server's SQLite visibility
+ * compares as text with the zeros dropped from the bound ('.000' after '+'), the case that once
+ * gave the last page a cursor to an empty one.
+ */
+const NOW = Math.floor(Date.now() / 1000) * 1000;
 /** Due times the test chooses; undefined: a task that began review before due times were recorded. */
 const SYNTHETIC: Record<string, number | undefined> = {
   'OLD-2': undefined,
@@ -43,6 +48,8 @@ const SYNTHETIC: Record<string, number | undefined> = {
   'LATE-C': NOW - 2 * HOUR,
   // More tasks at one instant than two pages hold.
   ...Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`TIE-${7 - i}`, NOW + HOUR])),
+  // After the real ones, a second apart: a page ends on END-3, and END-4 to END-6 are the last.
+  ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`END-${i + 1}`, NOW + 72 * HOUR + i * 1000])),
 };
 const ALL = [...REAL, ...Object.keys(SYNTHETIC)];
 
@@ -150,7 +157,10 @@ describe('the reviewer inbox, a page at a time', () => {
     expect(expected.slice(6, 13).map((item) => item.applicationId)).toEqual(
       Array.from({ length: 7 }, (_, i) => `TIE-${i + 1}`),
     );
-    expect(expected.slice(13).every((item) => REAL.includes(item.applicationId))).toBe(true);
+    expect(expected.slice(13, 21).every((item) => REAL.includes(item.applicationId))).toBe(true);
+    expect(expected.slice(21).map((item) => item.applicationId)).toEqual(
+      Array.from({ length: 6 }, (_, i) => `END-${i + 1}`),
+    );
     expect(expected.map((item) => item.overdue)).toEqual(expected.map((_, i) => i < 6));
 
     const pages = await pageThrough();

@@ -77,6 +77,19 @@ function datasets(scale = 1): Record<string, FakeTask[]> {
   };
 }
 
+/**
+ * How the dev server's SQLite visibility compares a Datetime search attribute with a bound: as
+ * text, the stored value as strftime('%Y-%m-%d %H:%M:%f+00:00') writes it (always three decimals),
+ * the bound as Temporal's query converter formats it ('.999999', trailing zeros dropped). So a
+ * bound whose milliseconds end in zero sorts before a task due at exactly that instant: '.120' >
+ * '.12+'. Only `>=` and `<` are exact there; PostgreSQL compares real timestamps.
+ */
+const sqliteStored = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '+00:00');
+const sqliteBound = (ms: number): string =>
+  sqliteStored(ms)
+    .replace(/0+\+00:00$/, '+00:00')
+    .replace(/\.\+00:00$/, '+00:00');
+
 /** Evaluates the clauses the inbox sends (its own scoping clauses hold for every fake task). */
 function matches(task: FakeTask, clauses: string[]): boolean {
   return clauses.every((clause) => {
@@ -84,9 +97,9 @@ function matches(task: FakeTask, clauses: string[]): boolean {
     if (clause === 'ReviewDueAt IS NULL') return task.due === undefined;
     const range = /^ReviewDueAt (<|>|>=) '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)'$/.exec(clause);
     if (!range) throw new Error(`the fake cannot evaluate ${clause}`);
-    const t = Date.parse(range[2]!);
     if (task.due === undefined) return false;
-    return range[1] === '<' ? task.due < t : range[1] === '>' ? task.due > t : task.due >= t;
+    const [stored, bound] = [sqliteStored(task.due), sqliteBound(Date.parse(range[2]!))];
+    return range[1] === '<' ? stored < bound : range[1] === '>' ? stored > bound : stored >= bound;
   });
 }
 
@@ -202,7 +215,8 @@ describe('findDueWindow', () => {
         return Promise.resolve(3);
       },
     });
-    expect(seen).toEqual([["ReviewDueAt > '2026-11-21T09:00:00.000Z'", dueBefore(NOW + 60_000)]]);
+    // "After 09:00:00.000" as "from 09:00:00.001": SQLite would read `> '…00.000Z'` as `>= …`.
+    expect(seen).toEqual([["ReviewDueAt >= '2026-11-21T09:00:00.001Z'", dueBefore(NOW + 60_000)]]);
   });
 });
 

@@ -27,7 +27,7 @@ export interface DuePosition {
   workflowId: string;
   /**
    * Tasks due at exactly `due` up to and including `workflowId`, as the page that made the position
-   * saw them. 0: the next page starts strictly after `due` (`ReviewDueAt > due`). Otherwise it
+   * saw them. 0: the next page starts strictly after `due` (`ReviewDueAt >= due + 1 ms`). Otherwise it
    * starts at `due` (`ReviewDueAt >= due`), and these tasks are counted by the search but dropped
    * from the listing: visibility's string order depends on the database's collation, the API's does
    * not, so ties are broken here rather than with a `WorkflowId >` clause.
@@ -51,9 +51,14 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** `ReviewDueAt < t`. */
 export const dueBefore = (t: number): string => `ReviewDueAt < ${quoted(iso(t))}`;
 
-/** The lower bound of a page that starts after `position`. */
+/**
+ * The lower bound of a page that starts after `position`. Always `>=`: the dev server's SQLite
+ * visibility compares Datetimes as text, with the bound's trailing zeros dropped ('.12' against a
+ * stored '.120'), so `> T` there also matches tasks due at exactly T when T's milliseconds end in
+ * zero. Due times are whole milliseconds, so "after T" is "from T + 1 ms", exact on every store.
+ */
 export const dueFrom = (position: DuePosition): string =>
-  `ReviewDueAt ${position.ties > 0 ? '>=' : '>'} ${quoted(iso(position.due))}`;
+  `ReviewDueAt >= ${quoted(iso(position.ties > 0 ? position.due : position.due + 1))}`;
 
 /** A task, or a place between tasks, in the inbox's order; no due time: before every due time. */
 export interface Ordered {
