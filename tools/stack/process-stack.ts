@@ -68,6 +68,21 @@ export class ProcessStack {
 
   static async start(options: ProcessStackOptions): Promise<ProcessStack> {
     const dir = mkdtempSync(join(tmpdir(), `lendbridge-stack-${options.label}-`));
+    // What set-up started so far, undone in reverse if a later step fails: nothing outlives it.
+    const undo: (() => Promise<unknown> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
+    try {
+      return await ProcessStack.assemble(options, dir, undo);
+    } catch (error) {
+      for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private static async assemble(
+    options: ProcessStackOptions,
+    dir: string,
+    undo: (() => Promise<unknown> | void)[],
+  ): Promise<ProcessStack> {
     const ports = {
       temporal: await freePort(),
       ui: await freePort(),
@@ -77,17 +92,24 @@ export class ProcessStack {
     let postgres: RunningPostgres | undefined;
     let temporal: RunningDevServer | RunningTemporalCluster;
     if (options.topology === 'cluster') {
-      postgres = await startPostgres(); // its own temp dir: one the database's unprivileged user can enter
+      const db = await startPostgres(); // its own temp dir: one the database's unprivileged user can enter
+      postgres = db;
+      undo.push(() => db.stop());
       temporal = await startTemporalCluster({ postgres, namespace: NAMESPACE, dir: join(dir, 'temporal') });
     } else {
       temporal = await startTemporalDevServer(temporalOptions(dir, ports));
     }
+    const server = temporal;
+    undo.push(() => server.stop());
     const connection = await Connection.connect({ address: temporal.address });
+    undo.push(() => connection.close());
     await registerSearchAttributes(connection, NAMESPACE);
     const anvil = await startAnvil({ port: ports.anvil, stateFile: join(dir, 'anvil-state.json') });
+    undo.push(() => anvil.stop());
     const addresses = devLedgerAddresses(await deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID));
     const webhookSecret = hex(32);
     const receiver = await startWebhookInbox(webhookSecret);
+    undo.push(() => receiver.close());
     const jwtSecret = hex(32);
     const evidenceReferenceKey = hex(32);
     const settings: AppSettings = {
@@ -126,14 +148,11 @@ export class ProcessStack {
       config.codec,
       connection,
     );
-    try {
-      for (let i = 0; i < options.workers; i++) stack.startWorker(i);
-      for (let i = 0; i < options.apis; i++) stack.startApi(i);
-      await Promise.all(stack.apiUrls.map((url, i) => waitForApi(url, stack.processes.get(`api-${i}`)!)));
-    } catch (error) {
-      await stack.stop();
-      throw error;
-    }
+    // From here the stack's own stop undoes everything, the processes it launched included.
+    undo.splice(0, undo.length, () => stack.stop());
+    for (let i = 0; i < options.workers; i++) stack.startWorker(i);
+    for (let i = 0; i < options.apis; i++) stack.startApi(i);
+    await Promise.all(stack.apiUrls.map((url, i) => waitForApi(url, stack.processes.get(`api-${i}`)!)));
     return stack;
   }
 
