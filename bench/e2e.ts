@@ -17,12 +17,11 @@
  * `--applications <n>`, `--concurrency <n>` (in flight at once, default 20), `--warmup <n>`,
  * `--no-build` (reuse dist/ as it is). CPU and memory of every process come from /proc.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Wallet } from 'ethers';
 import { signDevToken } from '../apps/api/src/auth/dev-token.js';
 import { lendbridgeDataConverter } from '../libs/codec/src/index.js';
 import { loadConfig, type LendbridgeConfig } from '../libs/config/src/index.js';
@@ -31,7 +30,7 @@ import { registerSearchAttributes } from '../libs/temporal/src/index.js';
 import { anchorReports, type AnchoredReport } from '../tools/stack/anchored-reports.js';
 import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
 import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../tools/stack/dev-ledger.js';
+import { deployDevLedger, devLedgerAddresses } from '../tools/stack/dev-ledger.js';
 import {
   apiEnv,
   baseEnv,
@@ -42,6 +41,13 @@ import {
   workerEnv,
   type AppSettings,
 } from '../tools/stack/lendbridge-apps.js';
+import {
+  consentBody,
+  createBody,
+  creditReportBody,
+  RECOMMENDED_LIMIT,
+  REQUESTED_LIMIT,
+} from '../tools/stack/load-requests.js';
 import {
   freePort,
   runningProcesses,
@@ -100,11 +106,6 @@ const RUN_ID = new Date()
   .slice(0, 18);
 const LENDBRIDGE_TASK_QUEUE = `bench-lendbridge-${RUN_ID}`;
 const BARE_TASK_QUEUE = `bench-bare-${RUN_ID}`;
-const HK_ISSUER = new Wallet(DEV_KEYS.issuerHK).address;
-/** Below the default policy's four-eyes threshold (500,000.00): one approval decides. */
-const REQUESTED = { amount: '120000.00', currency: 'HKD' };
-const RECOMMENDED = { amount: '100000.00', currency: 'HKD' };
-const DECISION_FIELDS = { score: 742, scoreBand: 'A', delinquencyFlags: [] };
 
 const log = (message: string): void => console.error(`[bench:e2e] ${message}`);
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -338,41 +339,17 @@ function drivers(stack: Stack, tokens: { loanSystem: string; reviewer: string })
     }
     return text ? (JSON.parse(text) as unknown) : undefined;
   };
-  const consentTextHash = createHash('sha256').update('bench consent text v1').digest('hex');
 
   return {
     async lendbridge(id, report) {
       const workflowId = `loan/${TENANT}/${id}`;
       const t0 = performance.now();
       const clock = stepClock(t0);
-      await call('POST', '/v1/applications', tokens.loanSystem, {
-        applicationId: id,
-        loanSystemReference: `LOS-${id}`,
-        product: 'sme-credit-line',
-        requestedLimit: REQUESTED,
-        applicantReference: `pseudonym-${id}`,
-        direction: 'southbound',
-        reviewJurisdiction: 'HK',
-      });
+      await call('POST', '/v1/applications', tokens.loanSystem, createBody(id));
       const startMs = clock.lap('create');
-      await call('POST', `/v1/applications/${id}/consent`, tokens.loanSystem, {
-        purposes: ['credit-assessment'],
-        dataCategories: ['credit-report'],
-        direction: 'southbound',
-        issuer: HK_ISSUER,
-        validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-        consentTextHash,
-        channel: 'mobile-app',
-        capturedAt: new Date(Date.now() - 1_000).toISOString(),
-      });
+      await call('POST', `/v1/applications/${id}/consent`, tokens.loanSystem, consentBody('bench consent text v1'));
       clock.lap('consent');
-      await call('POST', `/v1/applications/${id}/credit-report`, tokens.loanSystem, {
-        reportHash: report.reportHash,
-        scheme: 'sha256-raw-v1',
-        claimedIssuer: HK_ISSUER,
-        batch: report.batch,
-        decisionFields: DECISION_FIELDS,
-      });
+      await call('POST', `/v1/applications/${id}/credit-report`, tokens.loanSystem, creditReportBody(report));
       clock.lap('report');
       // The bot reviewer acts when lendbridge says the task is open, as a reviewer would on a notification.
       await stack.inbox.next(workflowId, 'application.in-review', APP_TIMEOUT_MS);
@@ -380,7 +357,10 @@ function drivers(stack: Stack, tokens: { loanSystem: string; reviewer: string })
       const task = `/v1/review-tasks/${TENANT}/${id}`;
       await call('POST', `${task}/claim`, tokens.reviewer);
       clock.lap('claim');
-      await call('POST', `${task}/decision`, tokens.reviewer, { outcome: 'approve', recommendedLimit: RECOMMENDED });
+      await call('POST', `${task}/decision`, tokens.reviewer, {
+        outcome: 'approve',
+        recommendedLimit: RECOMMENDED_LIMIT,
+      });
       clock.lap('approve');
       const decided = await stack.inbox.next(workflowId, 'application.decided', APP_TIMEOUT_MS);
       const outcome = (decided.data.decision as { outcome?: string } | undefined)?.outcome;
@@ -391,7 +371,7 @@ function drivers(stack: Stack, tokens: { loanSystem: string; reviewer: string })
 
     async bare(id, report) {
       const workflowId = `bench-bare/${id}`;
-      const input: BareInput = { workflowId, amount: REQUESTED.amount };
+      const input: BareInput = { workflowId, amount: REQUESTED_LIMIT.amount };
       const t0 = performance.now();
       const clock = stepClock(t0);
       const handle = await stack.bareClient.workflow.start(BARE_LOAN_WORKFLOW, {

@@ -9,18 +9,11 @@
  * tells clients to; a 409 to such a retry means the first attempt did land. Anything else fails the
  * application.
  */
-import { createHash } from 'node:crypto';
-import { Wallet } from 'ethers';
 import { type AnchoredReport } from '../../tools/stack/anchored-reports.js';
-import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
+import { consentBody, createBody, creditReportBody } from '../../tools/stack/load-requests.js';
 import { type WebhookInbox } from '../../tools/stack/webhook-receiver.js';
 
 export const TENANT = 'bank-a';
-const HK_ISSUER = new Wallet(DEV_KEYS.issuerHK).address;
-/** Below the default policy's four-eyes threshold (500,000.00), as in bench:e2e. */
-const REQUESTED = { amount: '120000.00', currency: 'HKD' };
-const DECISION_FIELDS = { score: 742, scoreBand: 'A', delinquencyFlags: [] };
-const CONSENT_TEXT_HASH = createHash('sha256').update('bench scale consent text v1').digest('hex');
 /** Longest one HTTP call may take before it counts as unanswered (and is retried). */
 const REQUEST_TIMEOUT_MS = 30_000;
 const ATTEMPTS = 5;
@@ -66,7 +59,7 @@ export class ParkingDriver {
   /** Creates the application only (the plain create rate); it stays awaiting consent. */
   async create(applicationId: string): Promise<number> {
     const t0 = performance.now();
-    await this.send('create', 'POST', '/v1/applications', [200, 201], this.createBody(applicationId));
+    await this.send('create', 'POST', '/v1/applications', [200, 201], createBody(applicationId));
     return performance.now() - t0;
   }
 
@@ -74,26 +67,11 @@ export class ParkingDriver {
   async park(applicationId: string, report: AnchoredReport): Promise<ParkTiming> {
     const path = `/v1/applications/${applicationId}`;
     const t0 = performance.now();
-    await this.send('create', 'POST', '/v1/applications', [200, 201], this.createBody(applicationId));
+    await this.send('create', 'POST', '/v1/applications', [200, 201], createBody(applicationId));
     const t1 = performance.now();
-    await this.send('consent', 'POST', `${path}/consent`, [200], {
-      purposes: ['credit-assessment'],
-      dataCategories: ['credit-report'],
-      direction: 'southbound',
-      issuer: HK_ISSUER,
-      validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-      consentTextHash: CONSENT_TEXT_HASH,
-      channel: 'mobile-app',
-      capturedAt: new Date(Date.now() - 1_000).toISOString(),
-    });
+    await this.send('consent', 'POST', `${path}/consent`, [200], consentBody('bench scale consent text v1'));
     const t2 = performance.now();
-    await this.send('credit report', 'POST', `${path}/credit-report`, [200], {
-      reportHash: report.reportHash,
-      scheme: 'sha256-raw-v1',
-      claimedIssuer: HK_ISSUER,
-      batch: report.batch,
-      decisionFields: DECISION_FIELDS,
-    });
+    await this.send('credit report', 'POST', `${path}/credit-report`, [200], creditReportBody(report));
     const t3 = performance.now();
     let inReviewAt: number;
     try {
@@ -120,18 +98,6 @@ export class ParkingDriver {
       reportMs: t3 - t2,
       untilInReviewMs: inReviewAt - t3,
       totalMs: inReviewAt - t0,
-    };
-  }
-
-  private createBody(applicationId: string): object {
-    return {
-      applicationId,
-      loanSystemReference: `LOS-${applicationId}`,
-      product: 'sme-credit-line',
-      requestedLimit: REQUESTED,
-      applicantReference: `pseudonym-${applicationId}`,
-      direction: 'southbound',
-      reviewJurisdiction: 'HK',
     };
   }
 

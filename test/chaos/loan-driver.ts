@@ -7,21 +7,13 @@
  * Answers that mean the client did something wrong (400, 403, 404, 422, a 409 on create) are not
  * retried; they are recorded, and the run counts the application as failed.
  */
-import { createHash } from 'node:crypto';
-import { Wallet } from 'ethers';
 import { signDevToken } from '../../apps/api/src/auth/dev-token.js';
 import { TERMINAL_STAGES, type LoanStage } from '../../libs/domain/src/index.js';
 import { type AnchoredReport } from '../../tools/stack/anchored-reports.js';
-import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
+import { consentBody, createBody, creditReportBody, RECOMMENDED_LIMIT } from '../../tools/stack/load-requests.js';
 import { sleep } from '../../tools/stack/process-stack.js';
 
 export const TENANT = 'bank-a';
-const HK_ISSUER = new Wallet(DEV_KEYS.issuerHK).address;
-/** Below the default policy's four-eyes threshold (500,000.00): one approval decides. */
-const REQUESTED = { amount: '120000.00', currency: 'HKD' };
-const RECOMMENDED = { amount: '100000.00', currency: 'HKD' };
-const DECISION_FIELDS = { score: 742, scoreBand: 'A', delinquencyFlags: [] };
-const CONSENT_TEXT_HASH = createHash('sha256').update('chaos consent text v1').digest('hex');
 /** Longest one HTTP call may take before the client gives up on it and reads the state again. */
 const REQUEST_TIMEOUT_MS = 20_000;
 
@@ -112,15 +104,7 @@ export class LoanDriver {
   }
 
   private async create(app: DrivenApplication, base: string, deadline: number): Promise<void> {
-    const body = {
-      applicationId: app.applicationId,
-      loanSystemReference: `LOS-${app.applicationId}`,
-      product: 'sme-credit-line',
-      requestedLimit: REQUESTED,
-      applicantReference: `pseudonym-${app.applicationId}`,
-      direction: 'southbound',
-      reviewJurisdiction: 'HK',
-    };
+    const body = createBody(app.applicationId);
     while (Date.now() < deadline) {
       const answer = await this.call(app, base, 'POST', '/v1/applications', this.tokens.loanSystem, body);
       if (answer.status === 201) app.createdAnswers += 1;
@@ -136,30 +120,29 @@ export class LoanDriver {
     const task = `/v1/review-tasks/${TENANT}/${app.applicationId}`;
     let answer: Answer | undefined;
     if (stage === 'AWAITING_CONSENT') {
-      answer = await this.call(app, base, 'POST', `${path}/consent`, this.tokens.loanSystem, {
-        purposes: ['credit-assessment'],
-        dataCategories: ['credit-report'],
-        direction: 'southbound',
-        issuer: HK_ISSUER,
-        validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-        consentTextHash: CONSENT_TEXT_HASH,
-        channel: 'mobile-app',
-        capturedAt: new Date(Date.now() - 1_000).toISOString(),
-      });
+      answer = await this.call(
+        app,
+        base,
+        'POST',
+        `${path}/consent`,
+        this.tokens.loanSystem,
+        consentBody('chaos consent text v1'),
+      );
     } else if (stage === 'AWAITING_REPORT') {
-      answer = await this.call(app, base, 'POST', `${path}/credit-report`, this.tokens.loanSystem, {
-        reportHash: app.report.reportHash,
-        scheme: 'sha256-raw-v1',
-        claimedIssuer: HK_ISSUER,
-        batch: app.report.batch,
-        decisionFields: DECISION_FIELDS,
-      });
+      answer = await this.call(
+        app,
+        base,
+        'POST',
+        `${path}/credit-report`,
+        this.tokens.loanSystem,
+        creditReportBody(app.report),
+      );
     } else if (stage === 'IN_REVIEW') {
       answer = await this.call(app, base, 'POST', `${task}/claim`, this.tokens.reviewer);
       if (answer.status === 200) {
         const decision =
           app.intent === 'approve'
-            ? { outcome: 'approve', recommendedLimit: RECOMMENDED }
+            ? { outcome: 'approve', recommendedLimit: RECOMMENDED_LIMIT }
             : { outcome: 'decline', reasonCodes: ['insufficient-income'] };
         answer = await this.call(app, base, 'POST', `${task}/decision`, this.tokens.reviewer, decision);
       }
