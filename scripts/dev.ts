@@ -6,12 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ensureDevJwtSecret } from '../apps/api/src/auth/dev-secret.js';
 import { loadConfig } from '../libs/config/src/index.js';
 import { ensureRetention, registerSearchAttributes } from '../libs/temporal/src/index.js';
 import { DEV_CHAIN_ID } from '../tools/stack/anvil.js';
 import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { keptCodecKeysFile, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
+import { keptAppKeys, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
 import {
   apiEnv,
   spawnApi,
@@ -91,14 +90,7 @@ async function main(): Promise<void> {
     chainId: DEV_CHAIN_ID,
     registryAddress,
     evidenceAddress,
-    // API and worker must share the payload keys; keys set by the caller win over the generated one.
-    codec: env.CODEC_KEYS
-      ? { CODEC_KEYS: env.CODEC_KEYS }
-      : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || keptCodecKeysFile(DATA_DIR, 'dev-1') },
-    // Development tokens (`npm run token`) are signed with this; production sets AUTH_JWKS_URL.
-    auth: env.AUTH_JWKS_URL
-      ? { AUTH_JWKS_URL: env.AUTH_JWKS_URL }
-      : { AUTH_JWT_SECRET: env.AUTH_JWT_SECRET || ensureDevJwtSecret(DATA_DIR) },
+    ...keptAppKeys(DATA_DIR, 'dev-1', env),
   };
   // Only the worker signs (evidence anchoring) and holds the evidence reference key: the API gets neither.
   const workerVars = workerEnv(

@@ -6,11 +6,10 @@
  * Ctrl-C stops everything.
  */
 import { join, resolve } from 'node:path';
-import { ensureDevJwtSecret } from '../apps/api/src/auth/dev-secret.js';
 import { loadConfig } from '../libs/config/src/index.js';
 import { DEV_CHAIN_ID } from '../tools/stack/anvil.js';
 import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { keptCodecKeysFile, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
+import { keptAppKeys, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
 import {
   apiEnv,
   spawnApi,
@@ -97,12 +96,7 @@ async function main(): Promise<void> {
     registryAddress,
     evidenceAddress,
     // Every instance must share the payload keys and the token secret.
-    codec: env.CODEC_KEYS
-      ? { CODEC_KEYS: env.CODEC_KEYS }
-      : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || keptCodecKeysFile(CLUSTER_DIR, 'cluster-1') },
-    auth: env.AUTH_JWKS_URL
-      ? { AUTH_JWKS_URL: env.AUTH_JWKS_URL }
-      : { AUTH_JWT_SECRET: env.AUTH_JWT_SECRET || ensureDevJwtSecret(CLUSTER_DIR) },
+    ...keptAppKeys(CLUSTER_DIR, 'cluster-1', env),
   };
   // Only the workers sign (evidence anchoring) and hold the evidence reference key.
   const workerVars = workerEnv(settings, {

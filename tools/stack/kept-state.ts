@@ -6,9 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
 import { DEV_CHAIN_ID, startAnvil, type RunningAnvil } from './anvil.js';
 import { ensureDeployed } from './contracts.js';
 import { deployDevLedger, devLedgerAddresses, type DevLedgerAddresses } from './dev-ledger.js';
+import { type AppSettings } from './lendbridge-apps.js';
 
 /** 32 random bytes as hex, made once per data directory, so what they protect outlives restarts. */
 export function keptSecret(dataDir: string, name: string): string {
@@ -21,13 +23,34 @@ export function keptSecret(dataDir: string, name: string): string {
  * The payload key file, made once per data directory: the history is encrypted with it, so it must
  * outlive restarts just as the history does. Lost, that history can no longer be read.
  */
-export function keptCodecKeysFile(dataDir: string, keyId: string): string {
+function keptCodecKeysFile(dataDir: string, keyId: string): string {
   const file = join(dataDir, 'codec-keys.json');
   if (!existsSync(file)) {
     const keys = { activeKeyId: keyId, keys: { [keyId]: randomBytes(32).toString('hex') } };
     writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
   return file;
+}
+
+/**
+ * The keys every API and worker of a local stack must share: payload keys and the token secret,
+ * kept under `dataDir` unless the caller's environment sets them (CODEC_KEYS or CODEC_KEYS_FILE;
+ * AUTH_JWKS_URL or AUTH_JWT_SECRET), in which case those win. Development tokens
+ * (`npm run token`) are signed with the kept secret; production sets AUTH_JWKS_URL.
+ */
+export function keptAppKeys(
+  dataDir: string,
+  codecKeyId: string,
+  env: NodeJS.ProcessEnv,
+): Pick<AppSettings, 'codec' | 'auth'> {
+  return {
+    codec: env.CODEC_KEYS
+      ? { CODEC_KEYS: env.CODEC_KEYS }
+      : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || keptCodecKeysFile(dataDir, codecKeyId) },
+    auth: env.AUTH_JWKS_URL
+      ? { AUTH_JWKS_URL: env.AUTH_JWKS_URL }
+      : { AUTH_JWT_SECRET: env.AUTH_JWT_SECRET || ensureDevJwtSecret(dataDir) },
+  };
 }
 
 export interface KeptLedger extends DevLedgerAddresses {
