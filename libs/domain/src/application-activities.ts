@@ -5,21 +5,37 @@
 import { type ReportSubmission } from './application.js';
 import { type VerificationPolicy, type VerificationReceipt } from './verification.js';
 
-/** A message to the loan system; `eventId` is unique and stable across retries (receivers dedupe on it). */
+export type WebhookEventType =
+  | 'application.in-review'
+  | 'application.report-requested'
+  | 'application.withdrawn'
+  | 'application.expired'
+  | 'application.failed'
+  | 'application.decided';
+
+/**
+ * A message to the loan system. `sequence` counts an application's events from 1 without gaps,
+ * and events are delivered in that order, each only after the one before was acknowledged;
+ * `eventId` is unique and stable across retries, so receivers process each event once.
+ */
 export interface WebhookEvent {
   eventId: string;
-  type:
-    | 'application.in-review'
-    | 'application.withdrawn'
-    | 'application.expired'
-    | 'application.failed'
-    | 'application.decided';
+  sequence: number;
+  type: WebhookEventType;
   workflowId: string;
   tenant: string;
   applicationId: string;
   occurredAt: string;
   data: Record<string, unknown>;
 }
+
+/** Event types after which an application sends nothing more. */
+export const TERMINAL_EVENT_TYPES: readonly WebhookEventType[] = [
+  'application.withdrawn',
+  'application.expired',
+  'application.failed',
+  'application.decided',
+];
 
 export interface LoanApplicationActivities {
   /**
@@ -32,7 +48,12 @@ export interface LoanApplicationActivities {
     evidence: unknown;
     saltSeed: string;
   }): Promise<{ evidenceHash: string }>;
-  verifyCreditReport(input: { report: ReportSubmission; policy: VerificationPolicy }): Promise<VerificationReceipt>;
+  /** Verifies the report against the ledger, counting only anchors by `issuer` (the consent's). */
+  verifyCreditReport(input: {
+    report: ReportSubmission;
+    issuer: string;
+    policy: VerificationPolicy;
+  }): Promise<VerificationReceipt>;
   notifyReviewers(input: { workflowId: string; queue: string; escalated: boolean; dueAt: string }): Promise<void>;
   deliverWebhook(event: WebhookEvent): Promise<void>;
 }

@@ -4,6 +4,7 @@
  */
 import { type Duration } from '@temporalio/common';
 import { CREDIT_POLICIES } from './credit-policy.js';
+import { durationMs } from './duration.js';
 import { moneyProblem, type Money } from './money.js';
 import { type VerificationReceipt } from './verification.js';
 
@@ -24,8 +25,16 @@ export type LoanStage = (typeof LoanStage)[keyof typeof LoanStage];
 
 export const TERMINAL_STAGES: readonly LoanStage[] = ['APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'FAILED'];
 
+export function isTerminal(stage: LoanStage): boolean {
+  return TERMINAL_STAGES.includes(stage);
+}
+
 /** Northbound: a Hong Kong resident borrowing on the mainland; southbound: the reverse. */
 export type Direction = 'northbound' | 'southbound';
+
+/** The purpose and data category a consent must name for lendbridge to process the report. */
+export const REQUIRED_PURPOSE = 'credit-assessment';
+export const REQUIRED_DATA_CATEGORY = 'credit-report';
 
 /** Policy knobs for one tenant and product, fixed when the application starts. */
 export interface ApplicationPolicy {
@@ -35,8 +44,11 @@ export interface ApplicationPolicy {
   /** Time a review may wait before it escalates to the senior queue; as much again, it expires. */
   reviewSla: Duration;
   manualReview: 'always' | 'on-exception';
-  /** Approvals of more than this (in the requested currency) need two distinct approvers. */
-  fourEyesThreshold: string;
+  /**
+   * Per ISO 4217 currency: approvals of more than this amount need two distinct approvers. An
+   * application in a currency without a threshold is refused at creation.
+   */
+  fourEyesThresholds: Readonly<Record<string, string>>;
   maxReportAgeDays: number;
   /** Issuer addresses trusted for this direction, or 'any-member' (see VerificationPolicy). */
   trustedIssuers: string[] | 'any-member';
@@ -48,7 +60,8 @@ export const DEFAULT_POLICY: ApplicationPolicy = {
   reportDeadline: '14 days',
   reviewSla: '48 hours',
   manualReview: 'always',
-  fourEyesThreshold: '500000.00',
+  // Roughly the same sum in each currency; a bank sets its own.
+  fourEyesThresholds: { HKD: '500000.00', CNY: '450000.00', USD: '64000.00', MOP: '515000.00' },
   maxReportAgeDays: 30,
   trustedIssuers: 'any-member',
 };
@@ -65,23 +78,31 @@ export interface ApplicationInput {
   direction: Direction;
   /** Jurisdiction of the lender's reviewers, e.g. HK or CN: chooses the review queue. */
   reviewJurisdiction: string;
-  /** Authenticated identity that submitted the application (maker-checker). */
+  /** Canonical identity that submitted the application (maker-checker). */
   submittedBy: string;
   policy: ApplicationPolicy;
+  /**
+   * History events after which a run continues as new with its state carried over, so no history
+   * nears Temporal's limits however many actions an application sees. Tests lower it.
+   */
+  eventsPerRun?: number;
 }
 
 /** Who acted, as the API authenticated them: never taken from a request body. */
 export interface Actor {
+  /** Canonical identity (see identity.ts). */
   subject: string;
   roles: string[];
   jurisdictions: string[];
+  /** Tenants (banks) the actor serves; a loan system serves its own. */
+  tenants: string[];
 }
 
 export interface ConsentGrant {
   purposes: string[];
   dataCategories: string[];
   direction: Direction;
-  /** Issuer (credit reference agency address) the consent covers. */
+  /** Issuer (credit reference agency address) the consent covers: the only one whose anchor counts. */
   issuer: string;
   validUntil: string;
   /** SHA-256 (64 hex) of the consent text version shown to the applicant. */
@@ -94,6 +115,7 @@ export interface ConsentGrant {
 export interface ReportSubmission {
   reportHash: string;
   scheme: 'sha256-raw-v1' | 'sha256-jcs-v1';
+  /** When given, must be the issuer the consent covers. */
   claimedIssuer?: string;
   /** Set when the report was anchored in a Merkle batch. */
   batch?: { merkleRoot: string; proof: string[] };
@@ -124,7 +146,45 @@ export interface TimelineEntry {
   actor?: string;
 }
 
+/** Entries the state keeps; older ones stay in the Temporal history and the audit endpoint. */
+export const TIMELINE_KEPT = 100;
+
+export type CreditDecision =
+  | { outcome: 'APPROVED'; limit: Money; offerExpiresAt: string; policyVersion: string }
+  | { outcome: 'DECLINED'; reasonCodes: string[]; policyVersion: string };
+
 /** What `getState` answers: everything a reviewer or ops person needs, nothing personal. */
+export interface ApplicationState {
+  workflowId: string;
+  stage: LoanStage;
+  input: Omit<ApplicationInput, 'applicantReference'>;
+  consent?: { grant: ConsentGrant; evidenceHash?: string };
+  /** When each open wait ends (absolute, so a continued run keeps the same deadlines). */
+  deadlines?: { consentBy?: string; reportBy?: string };
+  report?: ReportSubmission;
+  verification?: VerificationReceipt;
+  review?: {
+    /** 1 for the first review, +1 after each request for a new report. */
+    round: number;
+    queue: string;
+    escalated: boolean;
+    claimedBy?: string;
+    dueAt: string;
+    approvals: ReviewDecision[];
+    decisions: ReviewDecision[];
+  };
+  /** The verification repeated as the decision is taken (a report revoked in review is not approved). */
+  decisionVerification?: VerificationReceipt;
+  decision?: CreditDecision;
+  /** Salted hash of the decision as recorded on the evidence registry. */
+  decisionEvidenceHash?: string;
+  /** Why the application ended, for every terminal stage. */
+  ending?: { reason: string; at: string };
+  /** The latest entries (at most TIMELINE_KEPT); `timelineLength` counts every entry ever made. */
+  timeline: TimelineEntry[];
+  timelineLength: number;
+}
+
 /**
  * The application as received, before the workflow's first step: what the workflow starts from,
  * and what the API answers a create with (without waiting for a worker). The applicant's
@@ -135,54 +195,34 @@ export function receivedState(
   input: ApplicationInput | ApplicationState['input'],
 ): ApplicationState {
   const { applicantReference: _pseudonym, ...visibleInput } = input as ApplicationInput;
-  return { workflowId, stage: LoanStage.RECEIVED, input: visibleInput, timeline: [] };
+  return { workflowId, stage: LoanStage.RECEIVED, input: visibleInput, timeline: [], timelineLength: 0 };
 }
 
-export interface ApplicationState {
-  workflowId: string;
-  stage: LoanStage;
-  input: Omit<ApplicationInput, 'applicantReference'>;
-  consent?: { grant: ConsentGrant; evidenceHash?: string };
-  report?: ReportSubmission;
-  verification?: VerificationReceipt;
-  review?: {
-    queue: string;
-    escalated: boolean;
-    claimedBy?: string;
-    dueAt: string;
-    approvals: ReviewDecision[];
-    decisions: ReviewDecision[];
-  };
-  decision?: CreditDecision;
-  /** Salted hash of the decision as recorded on the evidence registry. */
-  decisionEvidenceHash?: string;
-  timeline: TimelineEntry[];
+/** The four-eyes threshold for the application's currency, if the policy has one. */
+export function fourEyesThreshold(input: Pick<ApplicationInput, 'policy' | 'requestedLimit'>): Money | undefined {
+  const currency = input.requestedLimit.currency;
+  const amount = Object.hasOwn(input.policy.fourEyesThresholds, currency)
+    ? input.policy.fourEyesThresholds[currency]
+    : undefined;
+  return amount === undefined ? undefined : { amount, currency };
 }
 
-export type CreditDecision =
-  | { outcome: 'APPROVED'; limit: Money; offerExpiresAt: string; policyVersion: string }
-  | { outcome: 'DECLINED'; reasonCodes: string[]; policyVersion: string };
-
-/** Why an application's input cannot be processed, or undefined: checked before anything happens. */
+/**
+ * Why an application's input cannot be processed, or undefined: the API refuses such input with a
+ * 422 before anything starts, and the workflow checks again before anything is anchored.
+ */
 export function applicationInputProblem(input: ApplicationInput): string | undefined {
   const limit = moneyProblem(input.requestedLimit);
   if (limit) return `requestedLimit: ${limit}`;
-  const threshold = moneyProblem({ amount: input.policy.fourEyesThreshold, currency: input.requestedLimit.currency });
-  if (threshold) return `policy.fourEyesThreshold: ${threshold}`;
-  if (!(input.policy.version in CREDIT_POLICIES))
-    return `policy.version: unknown credit policy ${input.policy.version}`;
-  return undefined;
-}
-
-/** Tenant and application ids: bounded, no separators that could make two applications collide. */
-export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-/** One workflow per application: the id derives from the tenant and the loan system's id. */
-export function applicationWorkflowId(tenant: string, applicationId: string): string {
-  if (!ID_PATTERN.test(tenant) || !ID_PATTERN.test(applicationId) || tenant.includes('/')) {
-    throw new Error('tenant and application id must be 1-64 characters of A-Z a-z 0-9 _ . : -');
+  const threshold = fourEyesThreshold(input);
+  if (!threshold) return `requestedLimit.currency: the policy has no four-eyes threshold for ${input.requestedLimit.currency}`;
+  const thresholdProblem = moneyProblem(threshold);
+  if (thresholdProblem) return `policy.fourEyesThresholds.${threshold.currency}: ${thresholdProblem}`;
+  if (!(input.policy.version in CREDIT_POLICIES)) return `policy.version: unknown credit policy ${input.policy.version}`;
+  for (const knob of ['consentDeadline', 'reportDeadline', 'reviewSla'] as const) {
+    if (durationMs(input.policy[knob]) === undefined) return `policy.${knob}: not a duration`;
   }
-  return `loan/${tenant}/${applicationId}`;
+  return undefined;
 }
 
 export function reviewQueue(jurisdiction: string, escalated: boolean): string {

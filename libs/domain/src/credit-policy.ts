@@ -19,6 +19,8 @@ export const DeclineReason = {
   SCORE_BAND: 'SCORE_BAND_BELOW_POLICY',
   DELINQUENCY: 'DELINQUENCY_ON_RECORD',
   CURRENCY: 'RECOMMENDATION_CURRENCY_MISMATCH',
+  /** Verified once, the report no longer verified when the decision was taken (revoked, expired, aged). */
+  REPORT_NO_LONGER_VALID: 'REPORT_NO_LONGER_VALID',
 } as const;
 
 /** Share of the requested limit each score band may receive, in percent; bands not listed decline. */

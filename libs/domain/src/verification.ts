@@ -25,6 +25,8 @@ export interface VerificationPolicy {
 /** Proof of what the ledger said, kept with the application so reviewers and auditors can check it. */
 export interface VerificationReceipt {
   verdict: Verdict;
+  /** Which condition decided a verdict other than VERIFIED, in words a reviewer can act on. */
+  detail?: string;
   reportHash: string;
   chainId: string;
   contract: string;

@@ -1,0 +1,36 @@
+/**
+ * One canonical value per person. Every rule that compares people (maker-checker, four-eyes, who
+ * holds a claim) compares these, so "alice", "Alice", "alice " and a full-width "ａｌｉｃｅ" are one
+ * reviewer, and a subject hiding control or invisible characters is refused at the token.
+ * Pure and deterministic: the workflow's rules use it as well as the API.
+ */
+
+/** Longest canonical identity: long enough for any IdP's ids, short enough to store and log. */
+export const MAX_IDENTITY_LENGTH = 256;
+
+// Control (Cc), format (Cf: zero-width joiners, bidi marks), surrogate (Cs), private-use (Co) and
+// unassigned (Cn) code points, and line/paragraph separators: none of them is visible in a name,
+// so a subject carrying one could pass for another person's.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+
+/**
+ * The canonical identity of a token subject: NFKC (full-width and compatibility forms folded),
+ * white space trimmed and collapsed, lower-cased. Undefined when the subject cannot name a person
+ * unambiguously (empty, too long, or holding an invisible character).
+ */
+export function canonicalIdentity(subject: string): string | undefined {
+  if (typeof subject !== 'string') return undefined;
+  const folded = subject.normalize('NFKC');
+  if (INVISIBLE.test(folded)) return undefined;
+  // Lower-casing can produce a form NFKC would write differently (e.g. final sigma): fold again.
+  const canonical = folded.replace(/\s+/gu, ' ').trim().toLowerCase().normalize('NFKC');
+  if (canonical.length === 0 || canonical.length > MAX_IDENTITY_LENGTH) return undefined;
+  return canonical;
+}
+
+/** True when two subjects name the same person. */
+export function samePerson(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  const [left, right] = [canonicalIdentity(a), canonicalIdentity(b)];
+  return left !== undefined && left === right;
+}
