@@ -1,111 +1,176 @@
 /**
- * Who may do what to an application's review, as pure functions: each returns why an action is
- * refused, or undefined when it is allowed. The workflow's update validators call them, so a
- * refused update is rejected before it is written to history and never fails the workflow.
+ * Who may do what to an application, as pure functions: each returns why an action is refused, or
+ * undefined when it is allowed. The workflow's update validators call them, so a refused update is
+ * rejected before it is written to history and never fails the workflow. People are compared by
+ * their canonical identity only (see libs/domain/src/identity.ts).
  */
 import {
+  canonicalIdentity,
+  fourEyesThreshold,
+  isSha256Hex,
+  isTerminal,
   LoanStage,
   moneyProblem,
+  REQUIRED_DATA_CATEGORY,
+  REQUIRED_PURPOSE,
+  Role,
+  samePerson,
   toMinorUnits,
   Verdict,
   type Actor,
   type ApplicationState,
   type ConsentGrant,
+  type RefusalKind,
   type ReportSubmission,
   type ReviewOutcome,
 } from '../../libs/domain/src/index.js';
 
-export const Role = { REVIEWER: 'reviewer', SENIOR_REVIEWER: 'senior-reviewer' } as const;
-
 /**
  * Why an action is refused, and of which kind: the API answers 403 for `forbidden` (the actor may
- * never do this), 409 for `conflict` (not now, in this state) and 422 for `invalid` (not with this
- * content). The kind travels to the client as the failure's type (see REFUSAL_FAILURE_TYPES).
+ * never do this), 409 for `conflict` (not now, in this state), 422 for `invalid` (not with this
+ * content), and the current state for `duplicate` (this idempotent request was applied before).
  */
 export type Refusal = { kind: RefusalKind; message: string } | undefined;
-export type RefusalKind = 'forbidden' | 'conflict' | 'invalid';
 
 const forbidden = (message: string): Refusal => ({ kind: 'forbidden', message });
 const conflict = (message: string): Refusal => ({ kind: 'conflict', message });
 const invalid = (message: string): Refusal => ({ kind: 'invalid', message });
 
-export const LOAN_SYSTEM_ROLE = 'loan-system';
+const BYTES32 = /^0x[0-9a-f]{64}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-/** Consent, reports and revocations come from the loan system, never from a reviewer. */
-export function loanSystemRefusal(actor: Actor): Refusal {
-  return actor.roles.includes(LOAN_SYSTEM_ROLE) ? undefined : forbidden(`this needs the role ${LOAN_SYSTEM_ROLE}`);
-}
-
-/** A consent that does not cover this application is refused, not recorded. */
-export function consentRefusal(state: ApplicationState, consent: ConsentGrant, now: Date): Refusal {
-  if (state.consent) return conflict('consent was granted already');
-  if (consent.direction !== state.input.direction)
-    return invalid(`consent.direction: the application is ${state.input.direction}`);
-  if (!consent.purposes.includes('credit-assessment'))
-    return invalid('consent.purposes: must include credit-assessment');
-  if (!consent.dataCategories.includes('credit-report'))
-    return invalid('consent.dataCategories: must include credit-report');
-  if (!(Date.parse(consent.validUntil) > now.getTime())) return invalid('consent.validUntil: must lie in the future');
-  if (!/^[0-9a-f]{64}$/.test(consent.consentTextHash))
-    return invalid('consent.consentTextHash: 64 lowercase hex characters');
+/**
+ * Checks every action shares: the actor is well formed, carries its canonical identity, and serves
+ * the application's tenant. The API never sends anything else; this is the second fence.
+ */
+export function actorRefusal(state: ApplicationState, actor: Actor): Refusal {
+  const strings = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === 'string');
+  if (
+    typeof actor !== 'object' ||
+    actor === null ||
+    typeof actor.subject !== 'string' ||
+    !strings(actor.roles) ||
+    !strings(actor.jurisdictions) ||
+    !strings(actor.tenants)
+  ) {
+    return invalid('actor: malformed');
+  }
+  if (canonicalIdentity(actor.subject) !== actor.subject) return forbidden('actor: not a canonical identity');
+  if (!actor.tenants.includes(state.input.tenant)) return forbidden('you do not serve this tenant');
   return undefined;
 }
 
-/** A report is taken once per round, with a well-formed hash, from a loan system that has consent. */
+/** Consent, reports and withdrawals come from the loan system, never from a reviewer. */
+export function loanSystemRefusal(actor: Actor): Refusal {
+  return actor.roles.includes(Role.LOAN_SYSTEM) ? undefined : forbidden(`this needs the role ${Role.LOAN_SYSTEM}`);
+}
+
+/**
+ * A consent is recorded only if it covers this application: the purpose and data category
+ * lendbridge processes, the application's direction, an issuer the policy trusts, and a validity
+ * that has not ended. The one issuer it names is then the only one whose anchor counts.
+ */
+export function consentRefusal(state: ApplicationState, consent: ConsentGrant, now: Date): Refusal {
+  if (state.stage !== LoanStage.AWAITING_CONSENT) {
+    return state.consent
+      ? conflict('consent was granted already')
+      : conflict(`the application is ${state.stage}, not ${LoanStage.AWAITING_CONSENT}`);
+  }
+  const { input } = state;
+  if (consent.direction !== input.direction) return invalid(`consent.direction: the application is ${input.direction}`);
+  if (!consent.purposes.includes(REQUIRED_PURPOSE))
+    return invalid(`consent.purposes: must include ${REQUIRED_PURPOSE}`);
+  if (!consent.dataCategories.includes(REQUIRED_DATA_CATEGORY)) {
+    return invalid(`consent.dataCategories: must include ${REQUIRED_DATA_CATEGORY}`);
+  }
+  if (!ADDRESS.test(consent.issuer)) return invalid('consent.issuer: a 0x-prefixed 20-byte address');
+  const trusted = input.policy.trustedIssuers;
+  if (trusted !== 'any-member' && !trusted.some((issuer) => issuer.toLowerCase() === consent.issuer.toLowerCase())) {
+    return invalid(`consent.issuer: ${consent.issuer} is not an issuer policy ${input.policy.version} trusts`);
+  }
+  if (!(Date.parse(consent.validUntil) > now.getTime())) return invalid('consent.validUntil: must lie in the future');
+  if (!isSha256Hex(consent.consentTextHash)) return invalid('consent.consentTextHash: 64 lowercase hex characters');
+  return undefined;
+}
+
+/** A report is taken once per round, with a well-formed hash, and only from the issuer consented to. */
 export function reportRefusal(state: ApplicationState, report: ReportSubmission): Refusal {
+  if (state.stage !== LoanStage.AWAITING_REPORT) {
+    return conflict(`the application is ${state.stage}, not ${LoanStage.AWAITING_REPORT}`);
+  }
   if (state.report) return conflict('a report was submitted already');
-  if (!/^[0-9a-f]{64}$/.test(report.reportHash)) return invalid('report.reportHash: 64 lowercase hex characters');
-  if (
-    report.claimedIssuer &&
-    state.consent &&
-    report.claimedIssuer.toLowerCase() !== state.consent.grant.issuer.toLowerCase()
-  ) {
-    return invalid('report.claimedIssuer: the consent covers another issuer');
+  if (!isSha256Hex(report.reportHash)) return invalid('report.reportHash: 64 lowercase hex characters');
+  if (report.batch) {
+    if (!BYTES32.test(report.batch.merkleRoot)) return invalid('report.batch.merkleRoot: 0x and 64 lowercase hex');
+    if (!Array.isArray(report.batch.proof) || !report.batch.proof.every((p) => BYTES32.test(p))) {
+      return invalid('report.batch.proof: each element 0x and 64 lowercase hex');
+    }
+  }
+  const consented = state.consent?.grant.issuer;
+  if (report.claimedIssuer && consented && report.claimedIssuer.toLowerCase() !== consented.toLowerCase()) {
+    return invalid(`report.claimedIssuer: the applicant consented to reports of ${consented} only`);
   }
   return undefined;
 }
 
-/** Approvals above the policy's threshold need two different approvers. */
-export function approvalsRequired(state: ApplicationState): number {
-  const requested = state.input.requestedLimit;
-  const threshold = { amount: state.input.policy.fourEyesThreshold, currency: requested.currency };
-  return toMinorUnits(requested) > toMinorUnits(threshold) ? 2 : 1;
+/** Revocation and withdrawal are possible at any moment until the decision is being taken. */
+export function withdrawalRefusal(state: ApplicationState, alreadyWithdrawn: boolean): Refusal {
+  if (alreadyWithdrawn) return conflict('the application is being withdrawn already');
+  if (isTerminal(state.stage) || state.stage === LoanStage.DECIDING) {
+    return conflict(`the application is ${state.stage}: it can no longer be withdrawn`);
+  }
+  return undefined;
+}
+
+/**
+ * Approvals above the policy's threshold for the application's currency need two different
+ * approvers; without a threshold (refused at creation) the safe side: two.
+ */
+export function approvalsRequired(state: Pick<ApplicationState, 'input'>): number {
+  const threshold = fourEyesThreshold(state.input);
+  if (!threshold) return 2;
+  return toMinorUnits(state.input.requestedLimit) > toMinorUnits(threshold) ? 2 : 1;
 }
 
 function mayWorkQueue(state: ApplicationState, actor: Actor): Refusal {
   const review = state.review;
-  if (state.stage !== LoanStage.IN_REVIEW || !review)
+  if (state.stage !== LoanStage.IN_REVIEW || !review) {
     return conflict(`the application is ${state.stage}, not in review`);
-  const roles = review.escalated ? [Role.SENIOR_REVIEWER] : [Role.REVIEWER, Role.SENIOR_REVIEWER];
-  if (!actor.roles.some((role) => (roles as string[]).includes(role))) {
+  }
+  const roles: string[] = review.escalated ? [Role.SENIOR_REVIEWER] : [Role.REVIEWER, Role.SENIOR_REVIEWER];
+  if (!actor.roles.some((role) => roles.includes(role))) {
     return forbidden(`queue ${review.queue} needs the role ${roles.join(' or ')}`);
   }
   if (!actor.jurisdictions.includes(state.input.reviewJurisdiction)) {
     return forbidden(`queue ${review.queue} is for reviewers of jurisdiction ${state.input.reviewJurisdiction}`);
   }
-  if (actor.subject === state.input.submittedBy)
+  if (samePerson(actor.subject, state.input.submittedBy)) {
     return forbidden('you submitted this application: another person must review it');
+  }
   return undefined;
 }
 
-export function claimRefusal(state: ApplicationState, actor: Actor, reviewDone: boolean): Refusal {
-  if (reviewDone) return conflict('the review is complete');
+export function claimRefusal(state: ApplicationState, actor: Actor, roundDone: boolean): Refusal {
+  if (roundDone) return conflict('the review is complete');
   const refusal = mayWorkQueue(state, actor);
   if (refusal) return refusal;
   const review = state.review!;
-  if (review.claimedBy && review.claimedBy !== actor.subject)
+  if (review.claimedBy && !samePerson(review.claimedBy, actor.subject)) {
     return conflict(`the task is claimed by ${review.claimedBy}`);
-  if (review.approvals.some((a) => a.reviewer === actor.subject)) {
+  }
+  if (review.approvals.some((approval) => samePerson(approval.reviewer, actor.subject))) {
     return forbidden('you approved this application already: a second approver is required');
   }
   return undefined;
 }
 
 export function releaseRefusal(state: ApplicationState, actor: Actor): Refusal {
-  if (state.stage !== LoanStage.IN_REVIEW || !state.review)
+  if (state.stage !== LoanStage.IN_REVIEW || !state.review) {
     return conflict(`the application is ${state.stage}, not in review`);
-  if (state.review.claimedBy !== actor.subject)
+  }
+  if (!samePerson(state.review.claimedBy, actor.subject)) {
     return conflict('only the reviewer who claimed the task may release it');
+  }
   return undefined;
 }
 
@@ -113,18 +178,18 @@ export function completeRefusal(
   state: ApplicationState,
   actor: Actor,
   outcome: ReviewOutcome,
-  reviewDone: boolean,
+  roundDone: boolean,
 ): Refusal {
   // Several updates can be accepted in one workflow task before the flow moves on: a completed
   // round must refuse a second decision rather than let it overwrite the first.
-  if (reviewDone) return conflict('the review is complete');
+  if (roundDone) return conflict('the review is complete');
   const refusal = mayWorkQueue(state, actor);
   if (refusal) return refusal;
   const claimedBy = state.review!.claimedBy;
-  if (claimedBy && claimedBy !== actor.subject)
-    return conflict(`the task is claimed by ${claimedBy}: only they may decide it`);
   if (!claimedBy) return conflict('claim the task before deciding it');
-  switch (outcome.kind) {
+  if (!samePerson(claimedBy, actor.subject))
+    return conflict(`the task is claimed by ${claimedBy}: only they may decide it`);
+  switch (outcome?.kind) {
     case 'approve': {
       if (state.verification?.verdict !== Verdict.VERIFIED) {
         return conflict(
@@ -139,9 +204,9 @@ export function completeRefusal(
       return undefined;
     }
     case 'decline':
-      return outcome.reasonCodes.length === 0
-        ? invalid('reasonCodes: a decline needs at least one reason code')
-        : undefined;
+      return Array.isArray(outcome.reasonCodes) && outcome.reasonCodes.length > 0
+        ? undefined
+        : invalid('reasonCodes: a decline needs at least one reason code');
     case 'request-new-report':
       return undefined;
     default:
