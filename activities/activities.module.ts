@@ -1,13 +1,17 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../libs/config/src/index.js';
-import type { LedgerProbeActivities, LoanApplicationActivities } from '../libs/domain/src/index.js';
+import type {
+  ApplicationReconcilerActivities,
+  LedgerProbeActivities,
+  LoanApplicationActivities,
+} from '../libs/domain/src/index.js';
 import { LedgerClient, LedgerModule, LedgerWriter, loadSigner } from '../libs/ledger/src/index.js';
 import { LedgerProbeActivitiesService } from './ledger-probe.activities.js';
 import { LoanApplicationActivitiesService } from './loan-application.activities.js';
 import { WEBHOOK_DELIVERY, WebhookSender, type WebhookDelivery } from './webhook-sender.js';
 
 /** Every activity implementation the worker registers, by the name workflows call it. */
-export type LendbridgeActivities = LedgerProbeActivities & LoanApplicationActivities;
+export type LendbridgeActivities = LedgerProbeActivities & LoanApplicationActivities & ApplicationReconcilerActivities;
 
 export interface ActivitiesOptions {
   /** Replaces the signed-HTTP webhook delivery (see WebhookDelivery). */
@@ -38,7 +42,7 @@ export class ActivitiesModule {
         LedgerProbeActivitiesService,
         LoanApplicationActivitiesService,
       ],
-      exports: [LedgerProbeActivitiesService, LoanApplicationActivitiesService],
+      exports: [LedgerProbeActivitiesService, LoanApplicationActivitiesService, WEBHOOK_DELIVERY],
     };
   }
 }
@@ -50,6 +54,7 @@ export class ActivitiesModule {
 export function bindActivities(
   ledgerProbe: LedgerProbeActivitiesService,
   loan: LoanApplicationActivitiesService,
+  reconciler: ApplicationReconcilerActivities,
 ): LendbridgeActivities {
   return {
     readLedgerInfo: () => ledgerProbe.readLedgerInfo(),
@@ -57,5 +62,7 @@ export function bindActivities(
     verifyCreditReport: (input) => loan.verifyCreditReport(input),
     notifyReviewers: (input) => loan.notifyReviewers(input),
     deliverWebhook: (event) => loan.deliverWebhook(event),
+    findApplicationsEndedFromOutside: (input) => reconciler.findApplicationsEndedFromOutside(input),
+    announceEnd: (run) => reconciler.announceEnd(run),
   };
 }

@@ -10,6 +10,7 @@ import type {
 } from '../libs/domain/src/index.js';
 import { applicationReference, evidenceSalt, hashEvidence, isReportHashHex } from '../libs/hashing/src/index.js';
 import { EvidenceKind, LedgerClient, LedgerWriter } from '../libs/ledger/src/index.js';
+import { countingFailures } from './attempt-failures.js';
 import { whileHeartbeating } from './heartbeat.js';
 import { WEBHOOK_DELIVERY, type WebhookDelivery } from './webhook-sender.js';
 
@@ -35,29 +36,37 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
     evidence: unknown;
     saltSeed: string;
   }): Promise<{ evidenceHash: string }> {
-    const key = this.config.evidence.referenceKey;
-    if (!key) throw ApplicationFailure.nonRetryable('EVIDENCE_REFERENCE_KEY is not configured', 'ConfigurationError');
-    // The salt can be derived again from the seed (in the history) and the key, to prove the evidence.
-    const evidenceHash = hashEvidence(input.evidence, evidenceSalt(input.saltSeed, key));
-    const kind = input.kind === 'consent' ? EvidenceKind.Consent : EvidenceKind.Decision;
-    await whileHeartbeating(() =>
-      this.writer.recordEvidence(evidenceHash, applicationReference(input.workflowId, key), kind),
-    );
-    return { evidenceHash };
+    return await countingFailures('recordEvidence', async () => {
+      const key = this.config.evidence.referenceKey;
+      // An operator can set it: retried (and alerted on), never a reason to fail an application.
+      if (!key) throw ApplicationFailure.retryable('EVIDENCE_REFERENCE_KEY is not configured', 'ConfigurationError');
+      // The salt can be derived again from the seed (in the history) and the key, to prove the evidence.
+      const evidenceHash = hashEvidence(input.evidence, evidenceSalt(input.saltSeed, key));
+      const kind = input.kind === 'consent' ? EvidenceKind.Consent : EvidenceKind.Decision;
+      await whileHeartbeating(() =>
+        this.writer.recordEvidence(evidenceHash, applicationReference(input.workflowId, key), kind),
+      );
+      return { evidenceHash };
+    });
   }
 
   async verifyCreditReport(input: {
     report: ReportSubmission;
+    issuer: string;
     policy: VerificationPolicy;
   }): Promise<VerificationReceipt> {
-    const { report, policy } = input;
+    const { report, issuer, policy } = input;
     if (!isReportHashHex(report.reportHash)) {
       throw ApplicationFailure.nonRetryable('the report hash is not 64 lowercase hex characters', 'InvalidReportError');
     }
-    return await whileHeartbeating(() =>
-      report.batch
-        ? this.ledger.verifyReportInBatch(report.reportHash, report.batch.proof, report.batch.merkleRoot, policy)
-        : this.ledger.verifyReport(report.reportHash, policy),
+    // Only the issuer the applicant consented to counts: another issuer's anchor of the same hash
+    // verifies as not anchored.
+    return await countingFailures('verifyCreditReport', () =>
+      whileHeartbeating(() =>
+        report.batch
+          ? this.ledger.verifyReportInBatch(issuer, report.reportHash, report.batch.proof, report.batch.merkleRoot, policy)
+          : this.ledger.verifyReport(issuer, report.reportHash, policy),
+      ),
     );
   }
 
@@ -70,6 +79,6 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
   }
 
   async deliverWebhook(event: WebhookEvent): Promise<void> {
-    await this.webhooks.deliver(event);
+    await countingFailures('deliverWebhook', () => this.webhooks.deliver(event));
   }
 }

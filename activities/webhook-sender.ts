@@ -29,6 +29,14 @@ export interface WebhookDelivery {
 
 export const WEBHOOK_DELIVERY = Symbol('WebhookDelivery');
 
+/** The loan system did not acknowledge an event (no 2xx); Temporal retries the delivery. */
+export class WebhookRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookRefusedError';
+  }
+}
+
 /** The default delivery: an HMAC-signed HTTPS POST to WEBHOOK_URL. */
 @Injectable()
 export class WebhookSender implements WebhookDelivery {
@@ -56,7 +64,7 @@ export class WebhookSender implements WebhookDelivery {
     });
     await response.body?.cancel(); // the answer's body is not needed; free the connection
     if (response.status < 200 || response.status > 299) {
-      throw new Error(`webhook ${event.eventId} answered ${response.status}; will retry`);
+      throw new WebhookRefusedError(`webhook ${event.eventId} answered ${response.status}; will retry`);
     }
   }
 }

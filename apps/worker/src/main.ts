@@ -1,10 +1,20 @@
 import { NestFactory } from '@nestjs/core';
+import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../../libs/config/src/index.js';
 import { TemporalWorkerService } from './temporal-worker.service.js';
 import { WorkerModule } from './worker.module.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  // Temporal's own worker metrics and lendbridge's (activities/metrics.ts) on one Prometheus
+  // endpoint; installed before the first connection, as the SDK requires.
+  if (config.metrics.workerAddress) {
+    Runtime.install({
+      telemetryOptions: {
+        metrics: { prometheus: { bindAddress: config.metrics.workerAddress, countersTotalSuffix: true } },
+      },
+    });
+  }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config));
   // SIGTERM/SIGINT run the shutdown hooks, which drain the worker before the process exits.
   app.enableShutdownHooks();

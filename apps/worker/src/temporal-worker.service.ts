@@ -1,22 +1,21 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import {
+  ApplicationReconcilerActivitiesService,
   bindActivities,
   LedgerProbeActivitiesService,
   LoanApplicationActivitiesService,
+  WEBHOOK_DELIVERY,
+  type WebhookDelivery,
 } from '../../../activities/index.js';
-import { assertBundleEncodesFailures, workerDataConverter } from '../../../libs/codec/src/index.js';
+import { lendbridgeDataConverter, workerDataConverter } from '../../../libs/codec/src/index.js';
+import { APPLICATION_RECONCILER_ID, APPLICATION_RECONCILER_WORKFLOW } from '../../../libs/domain/src/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
 import { temporalConnectionOptions, temporalTransport } from '../../../libs/temporal/src/index.js';
+import { loadWorkflowBundle } from './workflow-bundle.js';
 
-/** The workflow bundle entry: TypeScript sources under ts-jest/tsx, compiled JS under dist/. */
-export function workflowsEntry(): string {
-  const ts = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
-  return existsSync(ts) ? ts : fileURLToPath(new URL('../../../workflows/index.js', import.meta.url));
-}
+export { workflowsEntry } from './workflow-bundle.js';
 
 /**
  * Owns the Temporal Worker's life: started once the Nest context is ready, drained on shutdown
@@ -33,28 +32,32 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
     @Inject(LedgerProbeActivitiesService) private readonly ledgerProbe: LedgerProbeActivitiesService,
     @Inject(LoanApplicationActivitiesService) private readonly loanApplication: LoanApplicationActivitiesService,
+    @Inject(WEBHOOK_DELIVERY) private readonly webhooks: WebhookDelivery,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { address, namespace, taskQueue } = this.config.temporal;
     const tuning = this.config.worker;
-    // A prebuilt bundle carries its own copy of the failure converter; the one named in
-    // dataConverter only serves activities. Refuse a bundle that would log failures in clear.
-    if (tuning.workflowBundle) {
-      assertBundleEncodesFailures(await readFile(tuning.workflowBundle, 'utf8'), tuning.workflowBundle);
-    }
+    const workflowBundle = await loadWorkflowBundle({
+      prebuiltBundle: tuning.workflowBundle,
+      verifyKeys: this.config.actions.verifyKeys,
+    });
     this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
+    const client = new Client({
+      connection: this.connection,
+      namespace,
+      dataConverter: lendbridgeDataConverter(this.config.codec),
+    });
+    const reconciler = new ApplicationReconcilerActivitiesService(client, namespace, this.webhooks);
     this.worker = await Worker.create({
       connection: this.connection,
       namespace,
       taskQueue,
       // A prebuilt bundle outside development; bundling at start is for editing workflows.
-      ...(tuning.workflowBundle
-        ? { workflowBundle: { codePath: tuning.workflowBundle } }
-        : { workflowsPath: workflowsEntry() }),
+      workflowBundle,
       // Payloads and failure messages are encrypted before they leave the worker.
       dataConverter: workerDataConverter(this.config.codec),
-      activities: bindActivities(this.ledgerProbe, this.loanApplication),
+      activities: bindActivities(this.ledgerProbe, this.loanApplication, reconciler),
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
       maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
       maxCachedWorkflows: tuning.maxCachedWorkflows,
@@ -62,6 +65,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       shutdownGraceTime: '30 seconds',
     });
     this.running = this.worker.run();
+    await this.startReconciler(client);
     // A worker that fails on its own is fatal: exit so the supervisor (or `npm run dev`) sees it.
     this.running.catch((error: unknown) => {
       this.logger.error(`worker failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -71,6 +75,16 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       `polling task queue "${taskQueue}" on ${address} (${temporalTransport(this.config.temporal)}, namespace ${namespace}), ` +
         `workflows ${tuning.workflowBundle ? `from bundle ${tuning.workflowBundle}` : 'bundled at start'}`,
     );
+  }
+
+  /** One reconciler per namespace: every worker asks, the first start wins, the others find it running. */
+  private async startReconciler(client: Client): Promise<void> {
+    await client.workflow.start(APPLICATION_RECONCILER_WORKFLOW, {
+      workflowId: APPLICATION_RECONCILER_ID,
+      taskQueue: this.config.temporal.taskQueue,
+      args: [{ since: new Date(0).toISOString(), announced: [], everyMs: this.config.worker.reconcileEveryMs }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
   }
 
   /** Resolves when the worker has stopped; for the main module to await. */

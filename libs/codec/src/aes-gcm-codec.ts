@@ -18,6 +18,15 @@ const AAD_CONTEXT = 'lendbridge/payload/aes-256-gcm/v1\u0000';
 
 const ProtoPayload = proto.temporal.api.common.v1.Payload;
 
+/**
+ * The encoding a worker's codec gives a payload it cannot decode (see `markUndecodable`): no
+ * payload converter knows it, so converting it throws inside the workflow. For an update's input
+ * that rejects the update; anywhere else it fails the workflow task, which is retried.
+ */
+export const UNDECODABLE_ENCODING = 'binary/lendbridge-undecodable';
+/** Metadata saying why a payload could not be decoded. */
+export const UNDECODABLE_REASON_METADATA = 'lendbridge-undecodable-reason';
+
 /** A payload that cannot be decrypted. Names the key id involved, never key material. */
 export class PayloadCodecError extends Error {
   constructor(
@@ -44,13 +53,15 @@ export class AesGcmCodec implements PayloadCodec {
   private readonly activeKey: Buffer;
 
   /**
-   * `allowPlaintext` lets payloads this codec did not encrypt through decode unchanged. Off by
-   * default: a plaintext payload is then one that did not come from a holder of the keys (say, an
-   * update sent with the Temporal CLI claiming to be a reviewer), and is refused.
+   * `allowPlaintext` lets payloads this codec did not encrypt through decode unchanged (the codec
+   * endpoint shows them as they are). Otherwise a payload it cannot decode (plaintext, an unknown
+   * key id, altered) is refused: with `markUndecodable` (the worker) it is replaced by a payload of
+   * UNDECODABLE_ENCODING, so one bad update sent straight to Temporal is rejected like any invalid
+   * action instead of failing every workflow task of the application; without it, decode throws.
    */
   constructor(
     config: CodecKeys,
-    private readonly options: { allowPlaintext?: boolean } = {},
+    private readonly options: { allowPlaintext?: boolean; markUndecodable?: boolean } = {},
   ) {
     const keys = new Map<string, Buffer>();
     for (const [id, hex] of Object.entries(config.keys)) {
@@ -75,7 +86,23 @@ export class AesGcmCodec implements PayloadCodec {
   }
 
   decode(payloads: Payload[]): Promise<Payload[]> {
-    return new Promise((resolve) => resolve(payloads.map((payload) => this.decrypt(payload))));
+    return new Promise((resolve) => resolve(payloads.map((payload) => this.decodeOne(payload))));
+  }
+
+  private decodeOne(payload: Payload): Payload {
+    if (!this.options.markUndecodable) return this.decrypt(payload);
+    try {
+      return this.decrypt(payload);
+    } catch (error) {
+      if (!(error instanceof PayloadCodecError)) throw error;
+      return {
+        metadata: {
+          encoding: Buffer.from(UNDECODABLE_ENCODING),
+          [UNDECODABLE_REASON_METADATA]: Buffer.from(error.message),
+        },
+        data: new Uint8Array(),
+      };
+    }
   }
 
   private encrypt(payload: Payload): Payload {
@@ -132,7 +159,12 @@ export class AesGcmCodec implements PayloadCodec {
         keyId,
       );
     }
-    return ProtoPayload.decode(plaintext);
+    try {
+      return ProtoPayload.decode(plaintext);
+    } catch {
+      // Only a holder of the key could have encrypted this; still, it is not a payload.
+      throw new PayloadCodecError(`payload under key id ${JSON.stringify(keyId)} is not a Temporal payload`, keyId);
+    }
   }
 }
 

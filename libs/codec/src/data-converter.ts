@@ -21,7 +21,11 @@ export function lendbridgeDataConverter(keys: CodecKeys): LoadedDataConverter {
  * been built with the same `failureConverterPath` (see {@link assertBundleEncodesFailures}).
  */
 export function workerDataConverter(keys: CodecKeys): DataConverter {
-  return { payloadCodecs: [new AesGcmCodec(keys)], failureConverterPath: failureConverterPath() };
+  // An undecodable payload becomes one no converter reads: a bad update is rejected, not fatal.
+  return {
+    payloadCodecs: [new AesGcmCodec(keys, { markUndecodable: true })],
+    failureConverterPath: failureConverterPath(),
+  };
 }
 
 /**

@@ -88,6 +88,31 @@ export const configSchema = ledgerSchema.extend({
   /** Where the worker tells the loan system about outcomes; unset: events are only logged. */
   WEBHOOK_URL: z.url().optional(),
   WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /**
+   * The API's Ed25519 key for signing reviewers' and loan systems' actions, `<key id>:<base64url of
+   * the 32-byte secret key>`. Only the API holds it: nobody can act on an application without it.
+   */
+  ACTION_SIGNING_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_-]{43}$/, 'expected <key id>:<base64url of 32 bytes>')
+    .optional(),
+  /** The public keys workers accept actions under, `<key id>:<base64url 32 bytes>`, comma-separated. */
+  ACTION_VERIFY_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_-]{43}(,[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_-]{43})*$/,
+      'expected <key id>:<base64url of 32 bytes>[,...]',
+    )
+    .optional(),
+  /** Jurisdictions whose reviewers this deployment has; an application for another is refused. */
+  REVIEW_JURISDICTIONS: z
+    .string()
+    .regex(/^[A-Z]{2,3}(,[A-Z]{2,3})*$/, 'expected comma-separated codes such as HK,CN')
+    .default('HK,CN'),
+  /** How often the reconciler looks for applications ended from outside (terminated, reset). */
+  RECONCILE_EVERY_MS: positiveInt.default(60_000),
+  /** Where the worker serves Prometheus metrics (host:port); unset: no metrics endpoint. */
+  WORKER_METRICS_ADDRESS: hostPort.optional(),
   /** HMAC key (32 bytes, hex) for the application references recorded on chain with evidence. */
   EVIDENCE_REFERENCE_KEY: z
     .string()

@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseActionKeys, type ActionSigningKey } from '../../domain/src/action-assertion.js';
 import { configSchema, ledgerSchema } from './config.schema.js';
 
 /** Where the signer's key comes from: a raw key in the environment or an encrypted keystore file. */
@@ -68,9 +69,14 @@ export interface LendbridgeConfig {
     maxConcurrentActivities: number;
     maxConcurrentWorkflowTasks: number;
     maxCachedWorkflows: number;
+    reconcileEveryMs: number;
   };
   webhook: { url?: string; secret?: string };
   evidence: { referenceKey?: string };
+  /** Action assertions: the API signs with `signingKey`, workers accept `verifyKeys` (the text form). */
+  actions: { signingKey?: ActionSigningKey; verifyKeys?: string };
+  review: { jurisdictions: string[] };
+  metrics: { workerAddress?: string };
 }
 
 export interface CodecKeys {
@@ -118,10 +124,28 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
       maxConcurrentActivities: c.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
+      reconcileEveryMs: c.RECONCILE_EVERY_MS,
     },
     webhook: { url: c.WEBHOOK_URL, secret: c.WEBHOOK_SECRET },
     evidence: { referenceKey: c.EVIDENCE_REFERENCE_KEY },
+    actions: loadActionKeys(c.ACTION_SIGNING_KEY, c.ACTION_VERIFY_KEYS),
+    review: { jurisdictions: [...new Set(c.REVIEW_JURISDICTIONS.split(','))] },
+    metrics: { workerAddress: c.WORKER_METRICS_ADDRESS },
   };
+}
+
+function loadActionKeys(signing: string | undefined, verify: string | undefined): LendbridgeConfig['actions'] {
+  const actions: LendbridgeConfig['actions'] = {};
+  if (signing) {
+    const [keyId, secretKey] = Object.entries(parseActionKeys(signing) ?? {})[0] ?? [];
+    if (!keyId || !secretKey) throw new ConfigurationError(['ACTION_SIGNING_KEY: expected <key id>:<base64url 32 bytes>']);
+    actions.signingKey = { keyId, secretKey };
+  }
+  if (verify) {
+    if (!parseActionKeys(verify)) throw new ConfigurationError(['ACTION_VERIFY_KEYS: a key id appears twice']);
+    actions.verifyKeys = verify;
+  }
+  return actions;
 }
 
 /** The ledger settings alone, for tools that talk only to the ledger. */
