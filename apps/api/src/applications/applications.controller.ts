@@ -20,21 +20,29 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import type { Request, Response } from 'express';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
 import {
+  applicationInputProblem,
   applicationWorkflowId,
   grantConsent,
   revokeConsent,
   submitCreditReport,
+  type ApplicationInput,
   type ReportSubmission,
 } from '../../../../libs/domain/src/index.js';
 import { ApiPaths } from '../api-paths.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
-import { Role, type Principal } from '../auth/principal.js';
+import { actorOf, Role, type Principal } from '../auth/principal.js';
 import { annotateRequest } from '../observability/request-context.js';
-import { invalidRequest } from '../problem/problem.js';
+import { invalidRequest, ProblemException } from '../problem/problem.js';
 import { validateDto } from '../problem/validate-dto.js';
 import { APPLICATION_POLICY, type ApplicationPolicySource } from './application-policy.js';
 import { applicationView, type ApplicationView } from './application-view.js';
-import { ApplicationWorkflows, quoted, type ApplicationSummary, type Page } from './application-workflows.js';
+import {
+  ApplicationWorkflows,
+  quoted,
+  stageClause,
+  type ApplicationSummary,
+  type Page,
+} from './application-workflows.js';
 import {
   ApplicationIdParam,
   ConsentDto,
@@ -44,6 +52,7 @@ import {
   ReportUploadFieldsDto,
   WithdrawalDto,
 } from './application.dto.js';
+import { idempotencyKeyOf, idempotentRequest } from './idempotency-key.js';
 import { readReportUpload } from './report-upload.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 
@@ -76,18 +85,45 @@ export class ApplicationsController {
     const tenant = tenantOf(principal);
     annotateRequest(request, { workflowId: applicationWorkflowId(tenant, body.applicationId) });
     const request_ = { ...body, requestedLimit: { ...body.requestedLimit } };
-    const { created, state } = await this.workflows.start(
-      {
-        tenant,
-        ...request_,
-        submittedBy: principal.subject,
-        policy: this.policies.policyFor({ tenant, product: body.product, direction: body.direction }),
-      },
-      request_,
-    );
+    const input: ApplicationInput = {
+      tenant,
+      ...request_,
+      submittedBy: principal.subject,
+      policy: this.policies.policyFor({ tenant, product: body.product, direction: body.direction }),
+    };
+    this.refuseUnprocessable(input);
+    const { created, state } = await this.workflows.start(input, request_, idempotencyKeyOf(request));
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     response.location(this.paths.of('applications', body.applicationId));
     return this.view(state);
+  }
+
+  /**
+   * Input that is well formed but could never be processed is refused before anything starts: a
+   * jurisdiction without reviewers here would only expire, a currency without a four-eyes
+   * threshold could not be reviewed.
+   */
+  private refuseUnprocessable(input: ApplicationInput): void {
+    const served = this.config.review.jurisdictions;
+    const problems = [
+      ...(served.includes(input.reviewJurisdiction)
+        ? []
+        : [{ field: 'reviewJurisdiction', message: `no reviewers serve ${input.reviewJurisdiction} here (${served.join(', ')})` }]),
+    ];
+    const inputProblem = problems.length === 0 ? applicationInputProblem(input) : undefined;
+    if (inputProblem) {
+      const [field = 'body', ...rest] = inputProblem.split(': ');
+      problems.push({ field, message: rest.join(': ') || inputProblem });
+    }
+    if (problems.length > 0) {
+      throw new ProblemException(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'unprocessable',
+        'The application cannot be processed',
+        problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+        problems,
+      );
+    }
   }
 
   @Get()
@@ -95,16 +131,19 @@ export class ApplicationsController {
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListApplicationsQuery,
-  ): Promise<Page<Omit<ApplicationSummary, 'assignedReviewer'>>> {
+  ): Promise<Page<Omit<ApplicationSummary, 'assignedReviewer' | 'runId' | 'executionStatus'>>> {
     const clauses = [`Tenant = ${quoted(tenantOf(principal))}`];
-    if (query.stage) clauses.push(`LoanStage = ${quoted(query.stage)}`);
-    if (query.outcome) clauses.push(`LoanOutcome = ${quoted(query.outcome)}`);
-    if (query.queue) clauses.push(`ReviewQueue = ${quoted(query.queue)}`);
+    if (query.stage) clauses.push(stageClause('LoanStage', query.stage));
+    if (query.outcome) clauses.push(stageClause('LoanOutcome', query.outcome));
+    if (query.queue) clauses.push(`ReviewQueue = ${quoted(query.queue)}`, `ExecutionStatus = 'Running'`);
     if (query.createdFrom) clauses.push(`StartTime >= ${quoted(new Date(query.createdFrom).toISOString())}`);
     if (query.createdTo) clauses.push(`StartTime < ${quoted(new Date(query.createdTo).toISOString())}`);
     const page = await this.workflows.list(clauses, query.pageSize ?? 50, query.pageToken);
-    // Which reviewer holds a task is the lender's internal business, not the loan system's.
-    return { ...page, items: page.items.map(({ assignedReviewer: _reviewer, ...item }) => item) };
+    // Which reviewer holds a task, and Temporal's run ids, are the lender's business, not the loan system's.
+    return {
+      ...page,
+      items: page.items.map(({ assignedReviewer: _reviewer, runId: _run, executionStatus: _status, ...item }) => item),
+    };
   }
 
   @Get(':applicationId')
@@ -126,8 +165,14 @@ export class ApplicationsController {
     @Req() request: Request,
   ): Promise<ApplicationView> {
     const workflowId = this.workflowId(principal, applicationId, request);
+    const grant = { ...consent };
     return this.view(
-      await this.workflows.update(workflowId, grantConsent, { actor: principal, consent: { ...consent } }),
+      await this.workflows.act(
+        workflowId,
+        grantConsent,
+        { actor: actorOf(principal), consent: grant },
+        idempotentRequest(request, grant),
+      ),
     );
   }
 
@@ -142,7 +187,14 @@ export class ApplicationsController {
   ): Promise<ApplicationView> {
     const workflowId = this.workflowId(principal, applicationId, request);
     const reason = `consent revoked (${body.reasonCode})`;
-    return this.view(await this.workflows.update(workflowId, revokeConsent, { actor: principal, reason }));
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        revokeConsent,
+        { actor: actorOf(principal), reason },
+        idempotentRequest(request, { revocation: body.reasonCode }),
+      ),
+    );
   }
 
   @Post(':applicationId/withdrawal')
@@ -156,7 +208,14 @@ export class ApplicationsController {
   ): Promise<ApplicationView> {
     const workflowId = this.workflowId(principal, applicationId, request);
     const reason = `withdrawn by the loan system (${body.reasonCode})`;
-    return this.view(await this.workflows.update(workflowId, revokeConsent, { actor: principal, reason }));
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        revokeConsent,
+        { actor: actorOf(principal), reason },
+        idempotentRequest(request, { withdrawal: body.reasonCode }),
+      ),
+    );
   }
 
   @Post(':applicationId/credit-report')
@@ -181,7 +240,14 @@ export class ApplicationsController {
               'send application/json (the hash) or multipart/form-data (the file)',
             );
           })();
-    return this.view(await this.workflows.update(workflowId, submitCreditReport, { actor: principal, report }));
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        submitCreditReport,
+        { actor: actorOf(principal), report },
+        idempotentRequest(request, report),
+      ),
+    );
   }
 
   private async readUpload(request: Request): Promise<ReportSubmission> {

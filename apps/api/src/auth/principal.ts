@@ -1,42 +1,34 @@
-/** The roles lendbridge knows; the workflow's review rules compare against the same strings. */
-export const Role = {
-  LOAN_SYSTEM: 'loan-system',
-  REVIEWER: 'reviewer',
-  SENIOR_REVIEWER: 'senior-reviewer',
-  OPS: 'ops',
-} as const;
-export type Role = (typeof Role)[keyof typeof Role];
+import { type Actor, type Role } from '../../../../libs/domain/src/index.js';
 
-export const ROLES: readonly Role[] = Object.values(Role);
-
-/** Roles that decide applications, and so must be scoped to the jurisdictions they may review. */
-export const REVIEWER_ROLES: readonly Role[] = [Role.REVIEWER, Role.SENIOR_REVIEWER];
-
-/** A tenant names the bank's loan system; it ends up in search attributes, so its alphabet is narrow. */
-export const TENANT_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-/** Upper-case region codes (HK, CN, ...), compared verbatim against an application's jurisdiction. */
-export const JURISDICTION_PATTERN = /^[A-Z]{2,3}$/;
-
-/** Longest subject accepted: long enough for any IdP's ids, short enough to store and log. */
-export const MAX_SUBJECT_LENGTH = 256;
+// Roles and id shapes are the domain's; the API re-exports them for its guards and decorators.
+export { isRole, JURISDICTION_PATTERN, REVIEWER_ROLES, Role, ROLES, TENANT_PATTERN } from '../../../../libs/domain/src/index.js';
 
 /**
- * Who made an authenticated request. Shaped like the domain's `Actor` ({subject, roles,
- * jurisdictions}) so it can be handed to the workflow as is; `tenant` rides along unused there.
+ * Who made an authenticated request, from the token only. Shaped like the domain's `Actor`
+ * ({subject, roles, jurisdictions, tenants}) so it can be handed to the workflow as is. `subject`
+ * is the canonical identity (libs/domain/src/identity.ts): every rule comparing people uses it.
  */
 export interface Principal {
   subject: string;
   roles: Role[];
+  /** The tenant a loan system is; reviewers and ops serve the `tenants` list instead. */
   tenant?: string;
+  /** Tenants (banks) whose applications this person may see and act on. */
+  tenants: string[];
   jurisdictions: string[];
-}
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
 /** True when the principal holds at least one of the given roles. */
 export function hasRole(principal: Principal, ...roles: Role[]): boolean {
   return principal.roles.some((role) => roles.includes(role));
+}
+
+/** The acting identity the workflow's rules judge: only what the token said, copied. */
+export function actorOf(principal: Principal): Actor {
+  return {
+    subject: principal.subject,
+    roles: [...principal.roles],
+    jurisdictions: [...principal.jurisdictions],
+    tenants: [...principal.tenants],
+  };
 }

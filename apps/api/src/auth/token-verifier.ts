@@ -9,15 +9,8 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../../libs/config/src/index.js';
-import {
-  isRole,
-  JURISDICTION_PATTERN,
-  MAX_SUBJECT_LENGTH,
-  REVIEWER_ROLES,
-  Role,
-  TENANT_PATTERN,
-  type Principal,
-} from './principal.js';
+import { canonicalIdentity } from '../../../../libs/domain/src/index.js';
+import { isRole, JURISDICTION_PATTERN, REVIEWER_ROLES, Role, TENANT_PATTERN, type Principal } from './principal.js';
 
 /** The only algorithm accepted with the shared secret. */
 export const SECRET_ALGORITHMS = ['HS256'] as const;
@@ -111,33 +104,54 @@ export class TokenVerifier {
 /**
  * lendbridge's claim rules, applied after the signature and registered claims have been checked:
  *
- * - `sub`: a non-empty string of at most 256 characters.
+ * - `sub`: a string naming one person: folded to its canonical identity (NFKC, white space
+ *   trimmed and collapsed, lower case), which every rule comparing people uses; a subject with a
+ *   control or invisible character, or empty or over 256 characters once folded, is refused.
  * - `roles`: a non-empty array of strings. Roles lendbridge does not know are dropped (an IdP
  *   shared with other services may list theirs in the same claim, and ignoring them never grants
  *   anything); at least one known role must remain. Duplicates are collapsed.
  * - `tenant`: when present, matches {@link TENANT_PATTERN}; required when the roles include
  *   `loan-system`, since every application is owned by a tenant.
+ * - `tenants`: the banks a reviewer or ops person serves, each matching {@link TENANT_PATTERN};
+ *   required and non-empty for reviewer roles. A loan system serves its own `tenant` only and
+ *   may not carry `tenants`.
  * - `jurisdictions`: when present, an array of upper-case 2-3 letter codes; required and non-empty
  *   when the roles include `reviewer` or `senior-reviewer`. Absent means none.
  */
 export function principalFromClaims(payload: JWTPayload): Principal {
-  const { sub, roles, tenant, jurisdictions } = payload;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) {
-    throw refused('token subject (sub) is missing or invalid');
-  }
+  const { sub, roles, tenant, tenants, jurisdictions } = payload;
+  const subject = typeof sub === 'string' && sub.length <= 1024 ? canonicalIdentity(sub) : undefined;
+  if (subject === undefined) throw refused('token subject (sub) is missing or invalid');
   if (!Array.isArray(roles) || roles.length === 0 || !roles.every((role) => typeof role === 'string')) {
     throw refused('token roles claim must be a non-empty array of strings');
   }
   const known = [...new Set(roles.filter(isRole))];
   if (known.length === 0) throw refused('token carries no role this service recognises');
 
-  const principal: Principal = { subject: sub, roles: known, jurisdictions: [] };
+  const principal: Principal = { subject, roles: known, jurisdictions: [], tenants: [] };
   if (tenant !== undefined) {
     if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) throw refused('token tenant claim is invalid');
     principal.tenant = tenant;
   }
   if (known.includes(Role.LOAN_SYSTEM) && principal.tenant === undefined) {
     throw refused('loan-system tokens must carry a tenant claim');
+  }
+  if (tenants !== undefined) {
+    // A loan system acts for its own bank only; a list of others would widen what it reaches.
+    if (known.includes(Role.LOAN_SYSTEM)) throw refused('loan-system tokens name their bank in tenant, not tenants');
+    if (
+      !Array.isArray(tenants) ||
+      !tenants.every((value) => typeof value === 'string' && TENANT_PATTERN.test(value))
+    ) {
+      throw refused('token tenants claim must be an array of tenant ids');
+    }
+    principal.tenants = [...new Set(tenants as string[])];
+  }
+  if (principal.tenant !== undefined && !principal.tenants.includes(principal.tenant)) {
+    principal.tenants = [principal.tenant, ...principal.tenants];
+  }
+  if (known.some((role) => REVIEWER_ROLES.includes(role)) && principal.tenants.length === 0) {
+    throw refused('reviewer tokens must carry the tenants they serve');
   }
   if (jurisdictions !== undefined) {
     if (

@@ -1,7 +1,9 @@
 /**
- * The codec endpoint the Temporal Web UI calls to show payloads in clear: it decrypts (and
- * encrypts) with the same keys as workers and clients. Ops only: a decrypted history is personal
- * data. The UI calls it from the browser, so CORS admits the UI's origin (see createApiApp).
+ * The codec endpoint the Temporal Web UI calls to show payloads in clear: it decrypts with the same
+ * keys as workers and clients. Ops only: a decrypted history is personal data. It never encrypts:
+ * the UI does not need it, and an encrypting endpoint would let anyone who can reach it write
+ * payloads a worker decrypts (actions are authenticated separately anyway: action-assertion.ts).
+ * The UI calls it from the browser, so CORS admits the UI's origin (see createApiApp).
  */
 import {
   BadRequestException,
@@ -19,7 +21,6 @@ import {
   CodecRequestError,
   PayloadCodecError,
   decodePayloadsJson,
-  encodePayloadsJson,
   type PayloadsJson,
 } from '../../../../libs/codec/src/index.js';
 import { AcceptsSessionCookie, RequireRoles } from '../auth/decorators.js';
@@ -36,13 +37,6 @@ export const PAYLOAD_CODEC = Symbol('PayloadCodec');
 @AcceptsSessionCookie()
 export class CodecController {
   constructor(@Inject(PAYLOAD_CODEC) private readonly codec: PayloadCodec) {}
-
-  @Post('encode')
-  @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Temporal codec server: encrypt payloads' })
-  async encode(@Body() body: unknown): Promise<PayloadsJson> {
-    return await this.run(() => encodePayloadsJson(this.codec, body));
-  }
 
   @Post('decode')
   @HttpCode(HttpStatus.OK)

@@ -1,29 +1,43 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { HealthService, type HealthReport } from './health.service.js';
-import { Public } from '../auth/decorators.js';
-import { SkipRateLimit } from '../rate-limit/rate-limit.guard.js';
+import { Public, RequireRoles } from '../auth/decorators.js';
+import { Role } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
+import { SkipRateLimit } from '../rate-limit/rate-limit.guard.js';
+import { HealthService, type HealthReport, type PublicHealth } from './health.service.js';
 
 // Probes carry no token and must never be rate limited into a restart.
 @LendbridgeEndpoint()
-@Public()
 @SkipRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}
 
-  /** Readiness: 200 when Temporal and the ledger are reachable, 503 (with the reason) otherwise. */
+  /** Readiness: 200 when Temporal and the ledger are reachable, 503 otherwise; up or down per dependency only. */
   @Get()
-  async readiness(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
-    const report = await this.health.check();
+  @Public()
+  async readiness(@Res({ passthrough: true }) response: Response): Promise<PublicHealth> {
+    const report = await this.health.publicCheck();
     response.status(report.status === 'up' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return report;
   }
 
   /** Liveness: the process serves HTTP; says nothing about dependencies. */
   @Get('live')
+  @Public()
   liveness(): { status: 'up' } {
     return { status: 'up' };
+  }
+
+  /** For ops: where each dependency is and why it is down (addresses may hold credentials). */
+  @Get('details')
+  @ApiBearerAuth()
+  @RequireRoles(Role.OPS)
+  @ApiOperation({ summary: 'Readiness with the reasons, for ops' })
+  async details(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+    const report = await this.health.check();
+    response.status(report.status === 'up' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return report;
   }
 }

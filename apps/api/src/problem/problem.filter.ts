@@ -1,6 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import {
   isGrpcServiceError,
+  QueryNotRegisteredError,
+  QueryRejectedError,
+  ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -39,8 +42,10 @@ function grpcCodeOf(exception: unknown): number | undefined {
   return isGrpcServiceError(cause) ? cause.code : undefined;
 }
 
-/** gRPC codes that mean "Temporal is not reachable right now", not "you asked for something wrong". */
-const UNAVAILABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+const RESOURCE_EXHAUSTED_CODE = 8;
+
+/** Seconds a client should wait before retrying a 429 or 503. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Renders every error as RFC 9457 problem+json. Known errors keep their status and say what is
@@ -62,6 +67,10 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     if (response.headersSent) return;
+    // Every "not now" says when to come back; nothing else this API answers is worth retrying as is.
+    if ((problem.status === 503 || problem.status === 429) && !response.getHeader('Retry-After')) {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
@@ -89,7 +98,7 @@ export class ProblemFilter implements ExceptionFilter {
       }
     }
     if (exception instanceof WorkflowUpdateFailedError) {
-      // A refusal without a known type (a worker still on an older workflow bundle): still a refusal.
+      // A refusal of another type (an update the workflow could not even decode): still a refusal.
       return {
         type: problemType('conflict'),
         title: 'Not possible in the current state',
@@ -106,7 +115,6 @@ export class ProblemFilter implements ExceptionFilter {
       };
     }
     const grpcCode = grpcCodeOf(exception);
-    if (grpcCode !== undefined && UNAVAILABLE_CODES.has(grpcCode)) return unavailable();
     // Calls made straight to the workflow service (history, describe) report a missing workflow so.
     if (grpcCode === NOT_FOUND_CODE) {
       return {
@@ -115,6 +123,25 @@ export class ProblemFilter implements ExceptionFilter {
         status: HttpStatus.NOT_FOUND,
         detail: 'no application with this id for you',
       };
+    }
+    // Temporal's limits (updates in flight per application, request rates): slow down and retry.
+    if (grpcCode === RESOURCE_EXHAUSTED_CODE) {
+      return {
+        type: problemType('rate-limited'),
+        title: 'Too many requests',
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        detail: 'the workflow service is at a limit for this application; retry later with the same request',
+      };
+    }
+    // Anything else Temporal answers (unreachable, a workflow task failing, a query it cannot
+    // serve now) is a dependency not answering, never the caller's fault: 503, retry later.
+    if (
+      grpcCode !== undefined ||
+      exception instanceof ServiceError ||
+      exception instanceof QueryRejectedError ||
+      exception instanceof QueryNotRegisteredError
+    ) {
+      return unavailable();
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

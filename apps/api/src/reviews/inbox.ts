@@ -67,9 +67,22 @@ export class ReviewInbox {
 
   constructor(private readonly visibility: Visibility) {}
 
-  /** The page of the queues' open tasks after `after` (the first page without it), `limit` long. */
-  async page(queues: string[], limit: number, after: InboxCursor | undefined, now = Date.now()): Promise<InboxPage> {
-    const base = [`LoanStage = ${quoted(LoanStage.IN_REVIEW)}`, `ReviewQueue IN (${queues.map(quoted).join(', ')})`];
+  /**
+   * The page of the open tasks of `queues` for `tenants` after `after` (the first page without
+   * it), `limit` long. Only running applications: one that ended from outside has left review.
+   */
+  async page(
+    scope: { queues: string[]; tenants: string[] },
+    limit: number,
+    after: InboxCursor | undefined,
+    now = Date.now(),
+  ): Promise<InboxPage> {
+    const base = [
+      `LoanStage = ${quoted(LoanStage.IN_REVIEW)}`,
+      `ExecutionStatus = 'Running'`,
+      `Tenant IN (${scope.tenants.map(quoted).join(', ')})`,
+      `ReviewQueue IN (${scope.queues.map(quoted).join(', ')})`,
+    ];
     const key = base.join(' AND ');
     const count = (clauses: string[]): Promise<number> => this.visibility.count([...base, ...clauses]);
     const list = async (clauses: string[], rows: number): Promise<Task[]> => {

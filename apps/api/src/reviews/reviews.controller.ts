@@ -20,7 +20,8 @@ import { ApplicationWorkflows } from '../applications/application-workflows.js';
 import { reviewTaskView, type ReviewTaskView } from '../applications/application-view.js';
 import { ApiPaths } from '../api-paths.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
-import { hasRole, Role, type Principal } from '../auth/principal.js';
+import { actorOf, hasRole, Role, type Principal } from '../auth/principal.js';
+import { idempotentRequest } from '../applications/idempotency-key.js';
 import { annotateRequest } from '../observability/request-context.js';
 import { applicationNotFound, invalidRequest } from '../problem/problem.js';
 import { RefuseBodyPipe } from '../problem/refuse-body.pipe.js';
@@ -74,7 +75,11 @@ export class ReviewsController {
         (!query.queue || queue === query.queue) && (!query.jurisdiction || queue.startsWith(`${query.jurisdiction}-`)),
     );
     if (queues.length === 0) return { queues, total: 0, items: [], truncated: false };
-    const page = await this.inboxes.page(queues, query.limit ?? DEFAULT_INBOX_LIMIT, after);
+    const page = await this.inboxes.page(
+      { queues, tenants: principal.tenants },
+      query.limit ?? DEFAULT_INBOX_LIMIT,
+      after,
+    );
     const nextCursor = page.next && this.cursors.seal(page.next);
     return { queues, total: page.total, items: page.items, ...(nextCursor && { nextCursor }), truncated: !!nextCursor };
   }
@@ -98,7 +103,9 @@ export class ReviewsController {
     @Req() request: Request,
   ): Promise<ReviewTaskView> {
     const workflowId = await this.actionTarget(principal, params, request);
-    return this.view(await this.workflows.update(workflowId, claimReview, { actor: actorOf(principal) }));
+    return this.view(
+      await this.workflows.act(workflowId, claimReview, { actor: actorOf(principal) }, idempotentRequest(request, {})),
+    );
   }
 
   @Post(':tenant/:applicationId/release')
@@ -110,7 +117,9 @@ export class ReviewsController {
     @Req() request: Request,
   ): Promise<ReviewTaskView> {
     const workflowId = await this.actionTarget(principal, params, request);
-    return this.view(await this.workflows.update(workflowId, releaseReview, { actor: actorOf(principal) }));
+    return this.view(
+      await this.workflows.act(workflowId, releaseReview, { actor: actorOf(principal) }, idempotentRequest(request, {})),
+    );
   }
 
   @Post(':tenant/:applicationId/decision')
@@ -124,7 +133,14 @@ export class ReviewsController {
   ): Promise<ReviewTaskView> {
     const workflowId = await this.actionTarget(principal, params, request);
     const outcome = toOutcome(body);
-    return this.view(await this.workflows.update(workflowId, completeReview, { actor: actorOf(principal), outcome }));
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        completeReview,
+        { actor: actorOf(principal), outcome },
+        idempotentRequest(request, outcome),
+      ),
+    );
   }
 
   /**
@@ -133,29 +149,42 @@ export class ReviewsController {
    * anything else from its state, as for reading it. The refusals are the same either way.
    */
   private async actionTarget(principal: Principal, params: ReviewTaskParams, request: Request): Promise<string> {
-    const workflowId = applicationWorkflowId(params.tenant, params.applicationId);
-    annotateRequest(request, { workflowId });
+    const workflowId = this.reachableWorkflowId(principal, params, request);
     const standing = await this.workflows.reviewStanding(workflowId);
-    if (!standing?.inReview) return (await this.visibleState(principal, params, request)).workflowId;
-    if (!principal.jurisdictions.includes(standing.jurisdiction)) throw applicationNotFound();
+    if (!standing.inReview) return (await this.visibleState(principal, params, request)).workflowId;
+    if (!standing.jurisdiction || !principal.jurisdictions.includes(standing.jurisdiction)) throw applicationNotFound();
     return workflowId;
   }
 
   /**
-   * The application, if this reviewer may see it: one of their jurisdictions, and it has reached
-   * review. Anything else is "not found", so reviewers cannot probe other jurisdictions' ids. A
-   * reviewer may read an escalated task (to hand over context) but only the workflow's rules decide
-   * who may act on it.
+   * The application's id, if the reviewer serves its tenant: another bank's applications do not
+   * exist for them ("not found", before anything is asked of Temporal).
+   */
+  private reachableWorkflowId(principal: Principal, params: ReviewTaskParams, request: Request): string {
+    if (!principal.tenants.includes(params.tenant)) throw applicationNotFound();
+    const workflowId = applicationWorkflowId(params.tenant, params.applicationId);
+    annotateRequest(request, { workflowId });
+    return workflowId;
+  }
+
+  /**
+   * The application, if this reviewer may see it: one of their tenants and jurisdictions, and it
+   * has reached review. Anything else is "not found", so reviewers cannot probe other banks' or
+   * jurisdictions' ids. A reviewer may read an escalated task (to hand over context) but only the
+   * workflow's rules decide who may act on it.
    */
   private async visibleState(
     principal: Principal,
     params: ReviewTaskParams,
     request: Request,
   ): Promise<ApplicationState> {
-    const workflowId = applicationWorkflowId(params.tenant, params.applicationId);
-    annotateRequest(request, { workflowId });
+    const workflowId = this.reachableWorkflowId(principal, params, request);
     const state = await this.workflows.state(workflowId);
-    if (!principal.jurisdictions.includes(state.input.reviewJurisdiction) || !state.review) {
+    if (
+      !principal.tenants.includes(state.input.tenant) ||
+      !principal.jurisdictions.includes(state.input.reviewJurisdiction) ||
+      !state.review
+    ) {
       throw applicationNotFound();
     }
     return state;
@@ -182,10 +211,6 @@ export function queuesOf(principal: Principal): string[] {
   ]);
 }
 
-/** Only what the workflow's rules look at: the subject, roles and jurisdictions of the token. */
-function actorOf(principal: Principal): { subject: string; roles: string[]; jurisdictions: string[] } {
-  return { subject: principal.subject, roles: [...principal.roles], jurisdictions: [...principal.jurisdictions] };
-}
 
 function toOutcome(body: ReviewDecisionDto): ReviewOutcome {
   // Fields of another outcome are refused, not dropped: the reviewer meant something by them.
