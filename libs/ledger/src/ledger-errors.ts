@@ -5,7 +5,7 @@
  * - retry once an operator acted: LedgerOperatorActionError (fund the signer, authorise it);
  * - final, no retry can cure it: the names in FINAL_LEDGER_ERRORS (final-ledger-errors.ts).
  */
-import { getAddress, id, Interface, isError, ZeroHash } from 'ethers';
+import { id, Interface, isError, ZeroHash } from 'ethers';
 import { CREDIT_REPORT_REGISTRY_ABI } from './abi/credit-report-registry.abi.js';
 import { EVIDENCE_REGISTRY_ABI } from './abi/evidence-registry.abi.js';
 
@@ -259,11 +259,16 @@ export function checkBytes32(value: string, what: string): string {
   return value.toLowerCase();
 }
 
-/** An EVM address (0x + 40 hex, any case); anything else is the caller's mistake. */
+/**
+ * An EVM address (0x + 40 hex, any case: a checksum is not insisted on); anything else is the
+ * caller's mistake. Returned lowercase, which ABI encoding takes as it is: no checksum to compute
+ * on the verification path.
+ */
 export function checkAddress(value: string, what: string): string {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value))
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
     throw new LedgerInputError(`${what} must be an address: 0x followed by 40 hex digits`);
-  return getAddress(value.toLowerCase());
+  }
+  return value.toLowerCase();
 }
 
 function describe(cause: unknown): string {
