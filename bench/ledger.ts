@@ -1,6 +1,7 @@
 /**
- * `npm run bench:ledger`: gas per report anchored (single, and amortized over Merkle batches) and
- * verification throughput of LedgerClient against plain eth_call of the same view, on one anvil in
+ * `npm run bench:ledger`: gas per report anchored (single, and amortized over Merkle batches), per
+ * revocation and per evidence record (by the lender's member account and by a worker replica's
+ * authorised key), and verification throughput of LedgerClient against plain eth_call of the same view, on one anvil in
  * one run. Writes bench/results/ledger.json, or ledger-quick.json with `--quick` (fewer verifications).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,13 +10,14 @@ import { hexlify, Interface, JsonRpcProvider, Network, randomBytes, Wallet } fro
 import {
   buildReportBatch,
   CREDIT_REPORT_REGISTRY_ABI,
+  EvidenceKind,
   LedgerClient,
   LedgerWriter,
   type WriteOutcome,
 } from '../libs/ledger/src/index.js';
 import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
 import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../tools/stack/dev-ledger.js';
+import { deployDevLedger, devLedgerAddresses, DEV_KEYS, devWorkerKey } from '../tools/stack/dev-ledger.js';
 import { freePort } from '../tools/stack/processes.js';
 
 const quick = process.argv.includes('--quick');
@@ -58,11 +60,9 @@ async function main(): Promise<void> {
     const addresses = devLedgerAddresses(await deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID));
     const settings = { rpcUrl: anvil.rpcUrl, chainId: DEV_CHAIN_ID, ...addresses, timeoutMs: 5_000, confirmations: 0 };
     const client = new LedgerClient(settings);
-    const writer = new LedgerWriter(client, new Wallet(DEV_KEYS.issuerHK, client.provider), {
-      gasPricing: 'auto',
-      txTimeoutMs: 30_000,
-      confirmations: 0,
-    });
+    const writerSettings = { gasPricing: 'auto', txTimeoutMs: 30_000, confirmations: 0 } as const;
+    const writer = new LedgerWriter(client, new Wallet(DEV_KEYS.issuerHK, client.provider), writerSettings);
+    const issuer = writer.address;
 
     log('measuring gas');
     const singles: number[] = [];
@@ -77,6 +77,20 @@ async function main(): Promise<void> {
       batch256: Math.round((await perReportInBatch(256)) * 10) / 10,
       batch1024: Math.round((await perReportInBatch(1024)) * 10) / 10,
     };
+    const revoked = newHash();
+    await writer.anchorReport(revoked, inAMonth());
+    const batch = buildReportBatch(Array.from({ length: 16 }, newHash));
+    await writer.anchorBatch(batch.merkleRoot, inAMonth(), batch.leafCount);
+    const [inBatch] = [...batch.proofs.keys()] as [string];
+    const member = new LedgerWriter(client, new Wallet(DEV_KEYS.recorder, client.provider), writerSettings);
+    const replica = new LedgerWriter(client, new Wallet(devWorkerKey(0), client.provider), writerSettings);
+    const gasPerWrite = {
+      revoke: gasOf(await writer.revoke(revoked, 1)),
+      revokeBatch: gasOf(await writer.revokeBatch(batch.merkleRoot, 1)),
+      revokeInBatch16: gasOf(await writer.revokeInBatch(inBatch, batch.proofs.get(inBatch)!, batch.merkleRoot, 1)),
+      evidenceByMember: gasOf(await member.recordEvidence(newHash(), newHash(), EvidenceKind.Consent)),
+      evidenceByReplicaKey: gasOf(await replica.recordEvidence(newHash(), newHash(), EvidenceKind.Consent)),
+    };
 
     log(`anchoring ${DISTINCT_REPORTS} reports to verify`);
     const hashes = Array.from({ length: DISTINCT_REPORTS }, newHash);
@@ -90,14 +104,14 @@ async function main(): Promise<void> {
       cacheTimeout: -1,
     });
     const registry = new Interface(CREDIT_REPORT_REGISTRY_ABI);
-    const callData = hashes.map((hash) => registry.encodeFunctionData('verify', [`0x${hash}`]));
+    const callData = hashes.map((hash) => registry.encodeFunctionData('verify', [issuer, `0x${hash}`]));
     const rawCall = (i: number): Promise<unknown> =>
       raw.send('eth_call', [{ to: addresses.registryAddress, data: callData[i % callData.length] }, 'latest']);
-    const verify = (i: number): Promise<unknown> => client.verifyReport(hashes[i % hashes.length]!, POLICY);
+    const verify = (i: number): Promise<unknown> => client.verifyReport(issuer, hashes[i % hashes.length]!, POLICY);
     // Cold: each report verified once by a client whose caches are empty, as a worker verifies a
     // report it has never seen, anchored in a block it has never looked up.
     const coldClient = new LedgerClient(settings);
-    const verifyCold = (i: number): Promise<unknown> => coldClient.verifyReport(hashes[i]!, POLICY);
+    const verifyCold = (i: number): Promise<unknown> => coldClient.verifyReport(issuer, hashes[i]!, POLICY);
     // Ethers' default options batch requests and hold each one for batchStallTime (10 ms): the same
     // bare call through a default provider shows what the client's tuning saves.
     const untuned = new JsonRpcProvider(anvil.rpcUrl, network, { staticNetwork: network });
@@ -115,6 +129,7 @@ async function main(): Promise<void> {
 
     const result = {
       gasPerReport,
+      gasPerWrite,
       verify: {
         clientPerSec: Math.round(clientRun.perSec),
         rawEthCallPerSec: Math.round(rawRun.perSec),

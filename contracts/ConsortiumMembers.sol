@@ -48,7 +48,8 @@ abstract contract ConsortiumMembers is AccessControl {
     /// Requirements:
     /// - the caller is an admin;
     /// - `account` is not the zero address and not a member already;
-    /// - `displayName` is 1 to 64 bytes; `jurisdiction` is two ASCII capital letters.
+    /// - `displayName` is 1 to 64 bytes; `jurisdiction` is two ASCII capital letters;
+    /// - the registry accepts `account` (the evidence registry refuses a key recording for a member).
     function addMember(address account, string calldata displayName, bytes2 jurisdiction)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
@@ -57,6 +58,7 @@ abstract contract ConsortiumMembers is AccessControl {
         if (hasRole(_memberRole, account)) revert AlreadyMember(account);
         uint256 nameLength = bytes(displayName).length;
         if (nameLength == 0 || nameLength > 64 || !_isCountryCode(jurisdiction)) revert InvalidMemberInfo(account);
+        _checkNewMember(account);
         _memberInfo[account] = MemberInfo(displayName, jurisdiction);
         super._grantRole(_memberRole, account);
         emit MemberAdded(_memberRole, account, displayName, jurisdiction);
@@ -73,6 +75,9 @@ abstract contract ConsortiumMembers is AccessControl {
     function memberInfo(address account) external view returns (MemberInfo memory info, bool active) {
         return (_memberInfo[account], hasRole(_memberRole, account));
     }
+
+    /// @dev Lets a registry refuse an account that already plays another part in it.
+    function _checkNewMember(address account) internal view virtual {}
 
     /// @dev Keeps the member role's metadata complete: direct grants of it are refused.
     function grantRole(bytes32 role, address account) public virtual override {

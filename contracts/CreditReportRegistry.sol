@@ -7,119 +7,125 @@ import {ICreditReportRegistry} from "./ICreditReportRegistry.sol";
 
 /// @title CreditReportRegistry
 /// @notice The consortium's register of credit report hashes; see {ICreditReportRegistry}.
-/// @dev An anchor fits one storage slot (address + three uint32), which keeps a single anchor under
-/// 50,000 gas. uint32 seconds last until 2106 and uint32 blocks for 136 years of one-second blocks.
+/// @dev Every write lands in the caller's own namespace (`msg.sender` is the first mapping key) and
+/// every read names the issuer it asks about, so no account can reach another issuer's state: that
+/// is what makes the "no member affects another member's anchors" rule hold by construction. An
+/// anchor, its revocation included, fits one storage slot, which keeps a single anchor near 50,000
+/// gas. uint32 seconds last until 2106 and uint32 blocks for 136 years of one-second blocks.
 contract CreditReportRegistry is ICreditReportRegistry, ConsortiumMembers {
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
-    string public constant VERSION = "lendbridge-credit-report-registry/1";
+    string public constant VERSION = "lendbridge-credit-report-registry/2";
 
-    struct Anchor {
-        address issuer;
-        uint32 anchoredAt;
-        uint32 expiresAt;
-        uint32 anchoredBlock;
-    }
-
-    struct Revocation {
-        address revokedBy;
-        uint32 revokedAt;
-        uint16 reasonCode;
-    }
-
-    mapping(bytes32 reportHash => Anchor) private _reports;
-    mapping(bytes32 merkleRoot => Anchor) private _batches;
-    mapping(bytes32 hashOrRoot => Revocation) private _revocations;
-    mapping(bytes32 merkleRoot => mapping(bytes32 reportHash => Revocation)) private _batchRevocations;
+    mapping(address issuer => mapping(bytes32 reportHash => Anchor)) private _reports;
+    mapping(address issuer => mapping(bytes32 merkleRoot => Anchor)) private _batches;
+    mapping(address issuer => mapping(bytes32 merkleRoot => mapping(bytes32 reportHash => Revocation))) private
+        _revokedInBatch;
 
     constructor(address admin) ConsortiumMembers(ISSUER_ROLE, admin) {}
 
-    /// @notice Anchors one report hash until `expiresAt` (unix seconds).
+    /// @notice Anchors one report hash under the caller until `expiresAt` (unix seconds).
     /// Requirements:
     /// - the caller holds ISSUER_ROLE; `reportHash` is not zero;
-    /// - the hash is not anchored by another issuer;
-    /// - `expiresAt` is in the future (checked only when the hash is new).
-    /// Anchoring a hash the caller already anchored changes nothing and emits nothing, so a
-    /// retried transaction never fails.
+    /// - `expiresAt` is in the future (checked only when the caller has not anchored the hash yet).
+    /// Anchoring a hash the caller already anchored changes nothing and emits nothing, so a retried
+    /// transaction never fails; another issuer anchoring the same hash is independent of it.
     function anchor(bytes32 reportHash, uint32 expiresAt) external onlyRole(ISSUER_ROLE) {
-        if (_store(_reports, reportHash, expiresAt)) emit ReportAnchored(reportHash, msg.sender, expiresAt);
+        if (_store(_reports[msg.sender], reportHash, expiresAt, 0)) {
+            emit ReportAnchored(msg.sender, reportHash, expiresAt);
+        }
     }
 
     /// @notice Anchors the root of a sorted-pair Merkle tree over `leafCount` report hashes, each leaf
-    /// being {batchLeaf} of a report hash. Same requirements and idempotence as {anchor}; `leafCount` > 0.
+    /// being {batchLeaf} of a report hash.
+    /// Requirements: as {anchor}, and `leafCount` > 0. Idempotent as {anchor}.
     function anchorBatch(bytes32 merkleRoot, uint32 expiresAt, uint32 leafCount) external onlyRole(ISSUER_ROLE) {
         if (leafCount == 0) revert InvalidArgument();
-        if (_store(_batches, merkleRoot, expiresAt)) emit BatchAnchored(merkleRoot, msg.sender, expiresAt, leafCount);
-    }
-
-    /// @notice Revokes a report hash or a batch root (and so every report in the batch).
-    /// Requirements:
-    /// - it is anchored and not revoked; `reasonCode` is not zero;
-    /// - the caller anchored it (even if no longer an issuer) or is an admin.
-    function revoke(bytes32 hashOrRoot, uint16 reasonCode) external {
-        if (reasonCode == 0) revert InvalidArgument();
-        address issuer = _reports[hashOrRoot].issuer;
-        if (issuer == address(0)) issuer = _batches[hashOrRoot].issuer;
-        if (issuer == address(0)) revert NotAnchored(hashOrRoot);
-        if (msg.sender != issuer && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert NotAnchoringIssuer(hashOrRoot, msg.sender);
+        if (_store(_batches[msg.sender], merkleRoot, expiresAt, leafCount)) {
+            emit BatchAnchored(msg.sender, merkleRoot, expiresAt, leafCount);
         }
-        if (_revocations[hashOrRoot].revokedAt != 0) revert AlreadyRevoked(hashOrRoot);
-        _revocations[hashOrRoot] = Revocation(msg.sender, uint32(block.timestamp), reasonCode);
-        emit AnchorRevoked(hashOrRoot, msg.sender, reasonCode);
     }
 
-    /// @notice Revokes one report of a batch; the batch's other reports stay valid.
-    /// Requirements: as {revoke} for the batch root, and `proof` leads from `reportHash` to it.
+    /// @notice Revokes a report the caller anchored on its own.
+    /// Requirements:
+    /// - the caller anchored `reportHash` (it need not be an issuer any more); `reasonCode` is not zero;
+    /// - it is not revoked with another reason. Revoking again with the same reason changes nothing.
+    function revoke(bytes32 reportHash, uint16 reasonCode) external {
+        if (_revoke(_reports[msg.sender][reportHash], reportHash, reasonCode)) {
+            emit ReportRevoked(msg.sender, reportHash, reasonCode);
+        }
+    }
+
+    /// @notice Revokes a batch the caller anchored, and so every report in it.
+    /// Requirements: as {revoke}, for the caller's batch root.
+    function revokeBatch(bytes32 merkleRoot, uint16 reasonCode) external {
+        if (_revoke(_batches[msg.sender][merkleRoot], merkleRoot, reasonCode)) {
+            emit BatchRevoked(msg.sender, merkleRoot, reasonCode);
+        }
+    }
+
+    /// @notice Revokes one report of a batch the caller anchored; the batch's other reports stay valid.
+    /// Requirements:
+    /// - the caller anchored `merkleRoot` as a batch; `reasonCode` is not zero;
+    /// - `proof` leads from `reportHash` to `merkleRoot`;
+    /// - the report is not revoked in this batch with another reason (the same reason is a no-op).
     function revokeInBatch(bytes32 reportHash, bytes32[] calldata proof, bytes32 merkleRoot, uint16 reasonCode)
         external
     {
         if (reasonCode == 0) revert InvalidArgument();
-        address issuer = _batches[merkleRoot].issuer;
-        if (issuer == address(0)) revert NotAnchored(merkleRoot);
+        if (_batches[msg.sender][merkleRoot].anchoredAt == 0) revert NotAnchored(msg.sender, merkleRoot);
         if (!MerkleProof.verifyCalldata(proof, merkleRoot, batchLeaf(reportHash))) {
             revert NotInBatch(reportHash, merkleRoot);
         }
-        if (msg.sender != issuer && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert NotAnchoringIssuer(merkleRoot, msg.sender);
+        Revocation storage revocation = _revokedInBatch[msg.sender][merkleRoot][reportHash];
+        if (revocation.revokedAt != 0) {
+            if (revocation.reasonCode == reasonCode) return;
+            revert AlreadyRevoked(msg.sender, reportHash, revocation.reasonCode);
         }
-        if (_batchRevocations[merkleRoot][reportHash].revokedAt != 0) revert AlreadyRevoked(reportHash);
-        _batchRevocations[merkleRoot][reportHash] = Revocation(msg.sender, uint32(block.timestamp), reasonCode);
-        emit ReportRevokedInBatch(reportHash, merkleRoot, msg.sender, reasonCode);
+        revocation.revokedAt = uint32(block.timestamp);
+        revocation.reasonCode = reasonCode;
+        emit ReportRevokedInBatch(msg.sender, merkleRoot, reportHash, reasonCode);
     }
 
-    /// @notice What is stored for a hash or batch root, for writers checking before they send.
-    function anchorOf(bytes32 hashOrRoot) external view returns (AnchorRecord memory record) {
-        Anchor memory a = _reports[hashOrRoot];
-        if (a.issuer == address(0)) {
-            a = _batches[hashOrRoot];
-            record.isBatch = a.issuer != address(0);
-        }
-        record.issuer = a.issuer;
-        record.anchoredAt = a.anchoredAt;
-        record.expiresAt = a.expiresAt;
-        record.anchoredBlock = a.anchoredBlock;
-        record.revocationReason = _revocations[hashOrRoot].reasonCode;
+    /// @notice What `issuer` stored for a report anchored on its own; all zero when nothing.
+    function anchorOf(address issuer, bytes32 reportHash) external view returns (Anchor memory) {
+        return _reports[issuer][reportHash];
     }
 
-    /// @notice The status of a report anchored on its own.
-    function verify(bytes32 reportHash) external view returns (Verification memory) {
-        return _verification(_reports[reportHash], _revocations[reportHash]);
+    /// @notice What `issuer` stored for a batch root; all zero when nothing.
+    function batchOf(address issuer, bytes32 merkleRoot) external view returns (Anchor memory) {
+        return _batches[issuer][merkleRoot];
     }
 
-    /// @notice The status of a report anchored in a batch; Unknown when the proof does not lead from
-    /// the report to an anchored root.
-    function verifyInBatch(bytes32 reportHash, bytes32[] calldata proof, bytes32 merkleRoot)
+    /// @notice The revocation of one report within `issuer`'s batch; all zero when none.
+    function revocationInBatch(address issuer, bytes32 merkleRoot, bytes32 reportHash)
+        external
+        view
+        returns (Revocation memory)
+    {
+        return _revokedInBatch[issuer][merkleRoot][reportHash];
+    }
+
+    /// @notice The status of a report `issuer` anchored on its own; Unknown when `issuer` did not.
+    function verify(address issuer, bytes32 reportHash) external view returns (Verification memory) {
+        Anchor memory a = _reports[issuer][reportHash];
+        return _verification(issuer, a, a.revocationReason);
+    }
+
+    /// @notice The status of a report in a batch `issuer` anchored; Unknown when the proof does not lead
+    /// from the report to a root anchored by `issuer`.
+    function verifyInBatch(address issuer, bytes32 reportHash, bytes32[] calldata proof, bytes32 merkleRoot)
         external
         view
         returns (Verification memory)
     {
         if (!MerkleProof.verifyCalldata(proof, merkleRoot, batchLeaf(reportHash))) {
-            return _verification(Anchor(address(0), 0, 0, 0), _revocations[merkleRoot]);
+            return _verification(issuer, Anchor(0, 0, 0, 0, 0, 0), 0);
         }
+        Anchor memory batch = _batches[issuer][merkleRoot];
         // A revoked batch revokes every report in it; otherwise the report's own revocation counts.
-        Revocation memory revocation = _revocations[merkleRoot];
-        if (revocation.revokedAt == 0) revocation = _batchRevocations[merkleRoot][reportHash];
-        return _verification(_batches[merkleRoot], revocation);
+        uint16 reason = batch.revocationReason;
+        if (reason == 0) reason = _revokedInBatch[issuer][merkleRoot][reportHash].reasonCode;
+        return _verification(issuer, batch, reason);
     }
 
     /// @notice The Merkle leaf of a report hash: OpenZeppelin's StandardMerkleTree encoding of one
@@ -128,30 +134,44 @@ contract CreditReportRegistry is ICreditReportRegistry, ConsortiumMembers {
         return keccak256(bytes.concat(keccak256(abi.encode(reportHash))));
     }
 
-    function _store(mapping(bytes32 => Anchor) storage anchors, bytes32 key, uint32 expiresAt)
+    function _store(mapping(bytes32 => Anchor) storage anchors, bytes32 key, uint32 expiresAt, uint32 leafCount)
         private
         returns (bool created)
     {
         if (key == bytes32(0)) revert InvalidArgument();
-        address existing = anchors[key].issuer;
-        if (existing == msg.sender) return false;
-        if (existing != address(0)) revert AnchoredByAnotherIssuer(key, existing);
+        if (anchors[key].anchoredAt != 0) return false;
         if (expiresAt <= block.timestamp) revert ExpiryNotInFuture(expiresAt);
-        anchors[key] = Anchor(msg.sender, uint32(block.timestamp), expiresAt, uint32(block.number));
+        anchors[key] = Anchor(uint32(block.timestamp), expiresAt, uint32(block.number), leafCount, 0, 0);
         return true;
     }
 
-    function _verification(Anchor memory a, Revocation memory r) private view returns (Verification memory v) {
+    function _revoke(Anchor storage a, bytes32 key, uint16 reasonCode) private returns (bool revoked) {
+        if (reasonCode == 0) revert InvalidArgument();
+        if (a.anchoredAt == 0) revert NotAnchored(msg.sender, key);
+        if (a.revokedAt != 0) {
+            if (a.revocationReason == reasonCode) return false;
+            revert AlreadyRevoked(msg.sender, key, a.revocationReason);
+        }
+        a.revokedAt = uint32(block.timestamp);
+        a.revocationReason = reasonCode;
+        return true;
+    }
+
+    function _verification(address issuer, Anchor memory a, uint16 revocationReason)
+        private
+        view
+        returns (Verification memory v)
+    {
         v.currentBlock = block.number;
         v.currentTime = block.timestamp;
-        if (a.issuer == address(0)) return v;
-        v.issuer = a.issuer;
-        v.issuerActive = hasRole(ISSUER_ROLE, a.issuer);
+        if (a.anchoredAt == 0) return v;
+        v.issuer = issuer;
+        v.issuerActive = hasRole(ISSUER_ROLE, issuer);
         v.anchoredAt = a.anchoredAt;
         v.expiresAt = a.expiresAt;
         v.anchoredBlock = a.anchoredBlock;
-        v.revocationReason = r.reasonCode;
-        if (r.revokedAt != 0) v.status = Status.Revoked;
+        v.revocationReason = revocationReason;
+        if (revocationReason != 0) v.status = Status.Revoked;
         else if (block.timestamp >= a.expiresAt) v.status = Status.Expired;
         else v.status = Status.Valid;
     }

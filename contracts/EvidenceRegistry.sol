@@ -7,9 +7,15 @@ import {ConsortiumMembers} from "./ConsortiumMembers.sol";
 /// @notice Lenders record salted hashes of what an applicant consented to and of what was decided,
 /// against a hashed application reference, so an auditor can later prove what happened and when
 /// without any personal data on chain. The salt and the evidence stay with the recording lender.
+///
+/// Evidence is kept per member organisation (the RECORDER_ROLE account). A member may authorise
+/// signing keys, one per worker replica, to record on its behalf: whichever of its keys records, the
+/// evidence lands in the member's namespace, so a retry on another replica is the same record. No
+/// account can write into another member's namespace; a removed member's keys stop recording, and
+/// what it recorded stays readable.
 contract EvidenceRegistry is ConsortiumMembers {
     bytes32 public constant RECORDER_ROLE = keccak256("RECORDER_ROLE");
-    string public constant VERSION = "lendbridge-evidence-registry/1";
+    string public constant VERSION = "lendbridge-evidence-registry/2";
 
     enum EvidenceKind {
         Unknown,
@@ -18,50 +24,114 @@ contract EvidenceRegistry is ConsortiumMembers {
     }
 
     struct Evidence {
-        address recorder;
         uint32 recordedAt;
         uint32 recordedBlock;
         EvidenceKind kind;
+        /// The account that sent the record: the member itself or one of its keys.
+        address recordedBy;
         bytes32 applicationRef;
     }
 
-    mapping(bytes32 evidenceHash => Evidence) private _evidence;
+    mapping(address member => mapping(bytes32 evidenceHash => Evidence)) private _evidence;
+    mapping(address key => address member) private _keyMember;
 
-    /// @notice Emitted after a recorder recorded an evidence hash.
+    /// @notice Emitted after evidence was recorded in `member`'s namespace, sent by `recordedBy`.
     event EvidenceRecorded(
-        bytes32 indexed evidenceHash, bytes32 indexed applicationRef, EvidenceKind kind, address indexed recorder
+        address indexed member,
+        bytes32 indexed evidenceHash,
+        bytes32 indexed applicationRef,
+        EvidenceKind kind,
+        address recordedBy
     );
+    /// @notice Emitted after `member` authorised `key` to record on its behalf.
+    event KeyAuthorized(address indexed member, address indexed key);
+    /// @notice Emitted after `member` withdrew `key`'s authorisation.
+    event KeyRevoked(address indexed member, address indexed key);
 
-    /// @notice The evidence hash is recorded already, with another recorder, application or kind.
-    error EvidenceConflict(bytes32 evidenceHash);
+    /// @notice `member` recorded this evidence hash already, for another application or kind.
+    error EvidenceConflict(address member, bytes32 evidenceHash);
     /// @notice A zero hash, a zero application reference or kind Unknown.
     error InvalidEvidence();
+    /// @notice `account` is neither a recorder member nor a key authorised by a current one.
+    error UnauthorizedRecorder(address account);
+    /// @notice `key` serves `member` already (or is a member itself, then `member` == `key`).
+    error KeyInUse(address key, address member);
+    /// @notice `key` is not authorised by the caller.
+    error KeyNotAuthorized(address key, address caller);
 
     constructor(address admin) ConsortiumMembers(RECORDER_ROLE, admin) {}
 
     /// @notice Records `evidenceHash` (a salted hash) for `applicationRef` (a hash of the lender's
-    /// application reference).
+    /// application reference) in the namespace of the member the caller records for.
     /// Requirements:
-    /// - the caller holds RECORDER_ROLE; no argument is zero or Unknown;
-    /// - the hash is not recorded with different details.
-    /// Recording the same evidence again changes nothing, so a retried transaction never fails.
-    function record(bytes32 evidenceHash, bytes32 applicationRef, EvidenceKind kind) external onlyRole(RECORDER_ROLE) {
+    /// - the caller is a recorder member, or a key authorised by a current one;
+    /// - no argument is zero or Unknown;
+    /// - the member has not recorded the hash with a different application or kind.
+    /// Recording the same evidence again, from the member or any of its keys, changes nothing, so a
+    /// retried transaction never fails, whichever replica retries it.
+    function record(bytes32 evidenceHash, bytes32 applicationRef, EvidenceKind kind) external {
+        address member = recordsFor(msg.sender);
+        if (member == address(0)) revert UnauthorizedRecorder(msg.sender);
         if (evidenceHash == bytes32(0) || applicationRef == bytes32(0) || kind == EvidenceKind.Unknown) {
             revert InvalidEvidence();
         }
-        Evidence storage existing = _evidence[evidenceHash];
-        if (existing.recorder != address(0)) {
-            if (existing.recorder == msg.sender && existing.applicationRef == applicationRef && existing.kind == kind) {
-                return;
-            }
-            revert EvidenceConflict(evidenceHash);
+        Evidence storage existing = _evidence[member][evidenceHash];
+        if (existing.recordedAt != 0) {
+            if (existing.applicationRef == applicationRef && existing.kind == kind) return;
+            revert EvidenceConflict(member, evidenceHash);
         }
-        _evidence[evidenceHash] = Evidence(msg.sender, uint32(block.timestamp), uint32(block.number), kind, applicationRef);
-        emit EvidenceRecorded(evidenceHash, applicationRef, kind, msg.sender);
+        _evidence[member][evidenceHash] =
+            Evidence(uint32(block.timestamp), uint32(block.number), kind, msg.sender, applicationRef);
+        emit EvidenceRecorded(member, evidenceHash, applicationRef, kind, msg.sender);
     }
 
-    /// @notice What was recorded for `evidenceHash`; a zero recorder when nothing was.
-    function evidenceOf(bytes32 evidenceHash) external view returns (Evidence memory) {
-        return _evidence[evidenceHash];
+    /// @notice Lets `key` record on the caller's behalf.
+    /// Requirements:
+    /// - the caller holds RECORDER_ROLE; `key` is not the zero address;
+    /// - `key` is not a member and serves no other member. Authorising a key again changes nothing.
+    function authorizeKey(address key) external onlyRole(RECORDER_ROLE) {
+        if (key == address(0)) revert ZeroAddress();
+        if (hasRole(RECORDER_ROLE, key)) revert KeyInUse(key, key);
+        address current = _keyMember[key];
+        if (current == msg.sender) return;
+        if (current != address(0)) revert KeyInUse(key, current);
+        _keyMember[key] = msg.sender;
+        emit KeyAuthorized(msg.sender, key);
+    }
+
+    /// @notice Withdraws `key`'s authorisation; from then on it records for nobody.
+    /// Requirements: `key` serves the caller or nobody (then nothing changes). A removed member may
+    /// still revoke its keys.
+    function revokeKey(address key) external {
+        address current = _keyMember[key];
+        if (current == address(0)) return;
+        if (current != msg.sender) revert KeyNotAuthorized(key, msg.sender);
+        delete _keyMember[key];
+        emit KeyRevoked(msg.sender, key);
+    }
+
+    /// @notice The member whose namespace `account`'s records land in: itself if it is a current
+    /// member, else the current member that authorised it; the zero address if none.
+    function recordsFor(address account) public view returns (address member) {
+        if (hasRole(RECORDER_ROLE, account)) return account;
+        member = _keyMember[account];
+        if (member != address(0) && !hasRole(RECORDER_ROLE, member)) member = address(0);
+    }
+
+    /// @notice The member that authorised `key`, whether or not it is still a member; zero if none.
+    function keyMember(address key) external view returns (address) {
+        return _keyMember[key];
+    }
+
+    /// @notice What `member` recorded for `evidenceHash`; all zero when nothing.
+    function evidenceOf(address member, bytes32 evidenceHash) external view returns (Evidence memory) {
+        return _evidence[member][evidenceHash];
+    }
+
+    /// @dev A key already recording for a member cannot become a member itself: its records would
+    /// silently move to a namespace of its own.
+    function _checkNewMember(address account) internal view override {
+        address member = _keyMember[account];
+        if (member != address(0)) revert KeyInUse(account, member);
     }
 }

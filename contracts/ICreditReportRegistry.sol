@@ -3,8 +3,14 @@ pragma solidity 0.8.26;
 
 /// @title ICreditReportRegistry
 /// @notice Credit reference agencies (issuers) anchor the SHA-256 hash of each report they issue, one
-/// by one or as the root of a Merkle batch; lenders verify a report they were handed by its hash. No
-/// report content and nothing personal is ever on chain: only hashes, issuer addresses and times.
+/// by one or as the root of a Merkle batch; lenders verify a report they were handed by its hash and
+/// the issuer they expect (the one the applicant's consent names). No report content and nothing
+/// personal is ever on chain: only hashes, issuer addresses and times.
+///
+/// Every issuer has its own namespace: anchors are keyed by (issuer, hash), batches by (issuer, root),
+/// and revocations of reports, of batches and of reports within a batch are kept per issuer. No
+/// member's action can change how another member's anchor, batch or report verifies; governance acts
+/// on an issuer only by removing it, which makes its anchors verify as from an inactive issuer.
 interface ICreditReportRegistry {
     enum Status {
         Unknown,
@@ -13,9 +19,30 @@ interface ICreditReportRegistry {
         Expired
     }
 
+    /// @notice One anchored report hash or batch root, as stored: one storage slot.
+    struct Anchor {
+        /// Unix seconds; 0 means nothing is anchored.
+        uint32 anchoredAt;
+        uint32 expiresAt;
+        uint32 anchoredBlock;
+        /// Number of reports in a batch; 0 for a report anchored on its own.
+        uint32 leafCount;
+        /// Unix seconds of the revocation; 0 unless revoked.
+        uint32 revokedAt;
+        /// Reason code given at revocation; 0 unless revoked.
+        uint16 revocationReason;
+    }
+
+    /// @notice The revocation of one report within a batch.
+    struct Revocation {
+        uint32 revokedAt;
+        uint16 reasonCode;
+    }
+
     /// @notice Everything a verifier needs from one view call.
     struct Verification {
         Status status;
+        /// The issuer asked about when anything is anchored by it; the zero address when Unknown.
         address issuer;
         /// Whether `issuer` holds the issuer role now (a removed issuer's anchors stay readable).
         bool issuerActive;
@@ -30,36 +57,23 @@ interface ICreditReportRegistry {
         uint256 currentTime;
     }
 
-    /// @notice A hash or batch root as stored: who anchored it when, and whether it was revoked.
-    struct AnchorRecord {
-        address issuer;
-        uint32 anchoredAt;
-        uint32 expiresAt;
-        uint32 anchoredBlock;
-        bool isBatch;
-        /// 0 unless revoked.
-        uint16 revocationReason;
-    }
-
     /// @notice Emitted after an issuer anchored one report hash.
-    event ReportAnchored(bytes32 indexed reportHash, address indexed issuer, uint32 expiresAt);
+    event ReportAnchored(address indexed issuer, bytes32 indexed reportHash, uint32 expiresAt);
     /// @notice Emitted after an issuer anchored the Merkle root of `leafCount` report hashes.
-    event BatchAnchored(bytes32 indexed merkleRoot, address indexed issuer, uint32 expiresAt, uint32 leafCount);
-    /// @notice Emitted after a report hash or batch root was revoked.
-    event AnchorRevoked(bytes32 indexed hashOrRoot, address indexed revokedBy, uint16 reasonCode);
-    /// @notice Emitted after one report of a batch was revoked, the rest of the batch staying valid.
+    event BatchAnchored(address indexed issuer, bytes32 indexed merkleRoot, uint32 expiresAt, uint32 leafCount);
+    /// @notice Emitted after an issuer revoked a report it had anchored on its own.
+    event ReportRevoked(address indexed issuer, bytes32 indexed reportHash, uint16 reasonCode);
+    /// @notice Emitted after an issuer revoked a whole batch, and so every report in it.
+    event BatchRevoked(address indexed issuer, bytes32 indexed merkleRoot, uint16 reasonCode);
+    /// @notice Emitted after an issuer revoked one report of its batch, the rest staying valid.
     event ReportRevokedInBatch(
-        bytes32 indexed reportHash, bytes32 indexed merkleRoot, address indexed revokedBy, uint16 reasonCode
+        address indexed issuer, bytes32 indexed merkleRoot, bytes32 indexed reportHash, uint16 reasonCode
     );
 
-    /// @notice The hash or root is already anchored by `issuer`, another issuer than the caller.
-    error AnchoredByAnotherIssuer(bytes32 hashOrRoot, address issuer);
-    /// @notice The hash or root is not anchored (nothing to revoke).
-    error NotAnchored(bytes32 hashOrRoot);
-    /// @notice The hash or root was revoked before.
-    error AlreadyRevoked(bytes32 hashOrRoot);
-    /// @notice Only the issuer that anchored it, or an admin, may revoke it.
-    error NotAnchoringIssuer(bytes32 hashOrRoot, address caller);
+    /// @notice `issuer` has anchored nothing under this hash or root (nothing to revoke).
+    error NotAnchored(address issuer, bytes32 hashOrRoot);
+    /// @notice `issuer` revoked this before with `reasonCode`; a revocation is never changed.
+    error AlreadyRevoked(address issuer, bytes32 hashOrRoot, uint16 reasonCode);
     /// @notice `expiresAt` must lie in the future.
     error ExpiryNotInFuture(uint32 expiresAt);
     /// @notice A zero hash, an empty batch or a zero reason code.
@@ -71,16 +85,25 @@ interface ICreditReportRegistry {
 
     function anchorBatch(bytes32 merkleRoot, uint32 expiresAt, uint32 leafCount) external;
 
-    function revoke(bytes32 hashOrRoot, uint16 reasonCode) external;
+    function revoke(bytes32 reportHash, uint16 reasonCode) external;
+
+    function revokeBatch(bytes32 merkleRoot, uint16 reasonCode) external;
 
     function revokeInBatch(bytes32 reportHash, bytes32[] calldata proof, bytes32 merkleRoot, uint16 reasonCode)
         external;
 
-    function anchorOf(bytes32 hashOrRoot) external view returns (AnchorRecord memory);
+    function anchorOf(address issuer, bytes32 reportHash) external view returns (Anchor memory);
 
-    function verify(bytes32 reportHash) external view returns (Verification memory);
+    function batchOf(address issuer, bytes32 merkleRoot) external view returns (Anchor memory);
 
-    function verifyInBatch(bytes32 reportHash, bytes32[] calldata proof, bytes32 merkleRoot)
+    function revocationInBatch(address issuer, bytes32 merkleRoot, bytes32 reportHash)
+        external
+        view
+        returns (Revocation memory);
+
+    function verify(address issuer, bytes32 reportHash) external view returns (Verification memory);
+
+    function verifyInBatch(address issuer, bytes32 reportHash, bytes32[] calldata proof, bytes32 merkleRoot)
         external
         view
         returns (Verification memory);

@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../tools/stack/contracts.js';
 import { keptAppKeys, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
 import {
   apiEnv,
+  replicaEnv,
   spawnApi,
   spawnWorker,
   waitForApi,
@@ -104,7 +105,10 @@ async function main(): Promise<void> {
   });
   loadConfig(workerVars); // fail here, with every problem listed, rather than in four child processes
   step(`starting ${INSTANCES} workers and ${INSTANCES} API instances`);
-  const workers = apiPorts.map((_, index) => spawnWorker(`worker-${index + 1}`, workerVars, 'prefixed'));
+  // Each replica signs with its own key, authorised by the development lender.
+  const workers = apiPorts.map((_, index) =>
+    spawnWorker(`worker-${index + 1}`, replicaEnv(workerVars, index), 'prefixed'),
+  );
   const apis = apiPorts.map((port, index) => ({
     url: `http://127.0.0.1:${port}`,
     proc: spawnApi(`api-${index + 1}`, apiEnv(settings, port), 'prefixed'),

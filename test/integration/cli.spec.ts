@@ -1,31 +1,54 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { freePort } from '../../tools/stack/processes.js';
+import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { STRANGER_KEY } from '../support/chain.js';
 import { startTestLedger, type TestLedger } from '../support/ledger.js';
+import { startNonceBarrierProxy } from '../support/nonce-barrier-proxy.js';
+
+const HK = new Wallet(DEV_KEYS.issuerHK).address;
+const CN = new Wallet(DEV_KEYS.issuerCN).address;
+const LENDER = new Wallet(DEV_KEYS.recorder).address;
 
 // The issuer and admin tools as an operator runs them: real processes against a real anvil.
 describe('issuer and admin command-line tools', () => {
   const work = mkdtempSync(join(tmpdir(), 'lendbridge-cli-'));
   let ledger: TestLedger;
 
+  function toolEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      LENDBRIDGE_DATA_DIR: join(work, 'no-dev-stack'),
+      LEDGER_RPC_URL: ledger.rpcUrl,
+      LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
+      LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
+      ...env,
+    };
+  }
+
   function run(tool: 'issuer' | 'admin', args: string[], env: Record<string, string> = {}) {
     const result = spawnSync('node_modules/.bin/tsx', [`tools/cli/${tool}.ts`, ...args], {
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        LENDBRIDGE_DATA_DIR: join(work, 'no-dev-stack'),
-        LEDGER_RPC_URL: ledger.rpcUrl,
-        LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
-        LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
-        ...env,
-      },
+      env: toolEnv(env),
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** The same, without waiting: for several tool processes at once. */
+  function start(
+    tool: 'issuer' | 'admin',
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn('node_modules/.bin/tsx', [`tools/cli/${tool}.ts`, ...args], { env: toolEnv(env) });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   }
 
   function report(name: string, content: string): { path: string; sha256: string } {
@@ -57,7 +80,22 @@ describe('issuer and admin command-line tools', () => {
 
     const again = run('issuer', ['anchor', path]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('already on the ledger, nothing sent');
+    expect(again.stdout).toContain(`already anchored by this issuer (${HK}), nothing sent`);
+  });
+
+  it("shows the status of the report as anchored by the issuer asked about, never another issuer's", () => {
+    const { path, sha256 } = report('erin.pdf', '%PDF-1.4 anchored by the CN centre only');
+    expect(run('issuer', ['anchor', path], { LEDGER_SIGNER_KEY: DEV_KEYS.issuerCN }).code).toBe(0);
+    const asHK = run('issuer', ['status', path]);
+    expect(asHK.code).toBe(0);
+    expect(asHK.stdout).toContain(`${sha256}: NOT_ANCHORED (nothing anchored by ${HK})`);
+    const asCN = run('issuer', ['status', path, '--issuer', CN]);
+    expect(asCN.stdout).toContain(`${sha256}: VERIFIED`);
+    expect(asCN.stdout).toContain('Demo Credit Reference Centre (CN) (CN)');
+    // HK has nothing to revoke under CN's anchor.
+    const revoke = run('issuer', ['revoke', sha256, '--reason', '2']);
+    expect(revoke.code).toBe(1);
+    expect(revoke.stderr).toContain('this issuer has anchored nothing under this hash or root (NotAnchored)');
   });
 
   it('anchors a directory as one batch and writes a proof per report that verifies', () => {
@@ -88,7 +126,7 @@ describe('issuer and admin command-line tools', () => {
     expect(status.stdout).toContain(`batch root  ${proof.merkleRoot}`);
   });
 
-  it('revokes with a reason; revoking again sends nothing; re-anchoring a revoked report is refused', () => {
+  it('revokes with a reason and says what the chain holds for this issuer when asked again', () => {
     const { path, sha256 } = report('bob.pdf', '%PDF-1.4 another report');
     expect(run('issuer', ['anchor', path]).code).toBe(0);
     const revoked = run('issuer', ['revoke', sha256, '--reason', '3']);
@@ -97,11 +135,51 @@ describe('issuer and admin command-line tools', () => {
     expect(run('issuer', ['status', sha256]).stdout).toContain(`${sha256}: REVOKED`);
     const again = run('issuer', ['revoke', sha256, '--reason', '3']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('already on the ledger, nothing sent');
+    expect(again.stdout).toMatch(
+      new RegExp(`already revoked by this issuer \\(${HK}\\) with reason 3 at \\d{4}-\\d\\d-\\d\\dT.*, nothing sent`),
+    );
+    const otherReason = run('issuer', ['revoke', sha256, '--reason', '4']);
+    expect(otherReason.code).toBe(1);
+    expect(otherReason.stderr).toContain(`was revoked by this issuer (${HK}) with reason 3 at`);
+    expect(otherReason.stderr).toContain('a revocation is never changed');
     const reanchor = run('issuer', ['anchor', path]);
     expect(reanchor.code).toBe(1);
-    expect(reanchor.stderr).toContain('it was revoked already (AlreadyRevoked)');
+    expect(reanchor.stderr).toContain('it was revoked already, with reason 3 (AlreadyRevoked)');
   });
+
+  it('revokes a whole batch by one of its proof files', () => {
+    const dir = join(work, 'batch-to-withdraw');
+    mkdirSync(dir);
+    for (const name of ['p.pdf', 'q.pdf']) writeFileSync(join(dir, name), `%PDF-1.4 withdrawn ${name}`);
+    const proofs = join(work, 'proofs-to-withdraw');
+    expect(run('issuer', ['anchor-batch', dir, '--out', proofs]).code).toBe(0);
+    const revoked = run('issuer', ['revoke-batch', join(proofs, 'p.pdf.proof.json'), '--reason', '5']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/revoked batch 0x[0-9a-f]{64} with reason 5\n\s+tx/);
+    const q = run('issuer', ['status', join(dir, 'q.pdf'), '--proof', join(proofs, 'q.pdf.proof.json')]);
+    expect(q.stdout).toContain('revoked     reason 5');
+  });
+
+  it('anchors from several processes sharing one key at once: lost nonce races are retried, not failures', async () => {
+    const parties = 4;
+    // Every process gets the same nonce from the proxy: all but one lose the first race.
+    const proxy = await startNonceBarrierProxy(ledger.rpcUrl, parties);
+    try {
+      const files = Array.from({ length: parties }, (_, i) => report(`race-${i}.pdf`, `%PDF-1.4 race ${i}`));
+      const results = await Promise.all(
+        files.map(({ path }) => start('issuer', ['anchor', path], { LEDGER_RPC_URL: proxy.url })),
+      );
+      for (const [i, result] of results.entries()) {
+        expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+        expect(result.stdout).toMatch(new RegExp(`anchored ${files[i]!.sha256} .*\\n\\s+tx\\s+0x`));
+      }
+    } finally {
+      await proxy.close();
+    }
+    for (const { sha256 } of Array.from({ length: parties }, (_, i) => report(`race-${i}.pdf`, `%PDF-1.4 race ${i}`))) {
+      expect(run('issuer', ['status', sha256]).stdout).toContain(`${sha256}: VERIFIED`);
+    }
+  }, 60_000);
 
   it('revokes one report of a batch by its proof file, leaving the others verified', () => {
     const dir = join(work, 'batch-to-revoke');
@@ -129,7 +207,8 @@ describe('issuer and admin command-line tools', () => {
     const { path } = report('carol.pdf', '%PDF-1.4 yet another report');
     const notIssuer = run('issuer', ['anchor', path], { LEDGER_SIGNER_KEY: STRANGER_KEY });
     expect(notIssuer.code).toBe(1);
-    expect(notIssuer.stderr).toContain('lacks the role');
+    expect(notIssuer.stderr).toContain('operator action needed (signer-not-authorised)');
+    expect(notIssuer.stderr).toContain(`${new Wallet(STRANGER_KEY).address} lacks ISSUER_ROLE`);
     const unreachable = run('issuer', ['status', path], { LEDGER_RPC_URL: `http://127.0.0.1:${await freePort()}` });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('RPC unreachable');
@@ -143,10 +222,28 @@ describe('issuer and admin command-line tools', () => {
     expect(result.stderr).not.toContain('RPC unreachable');
   });
 
+  it('prints the usage for --help with exit code 0', () => {
+    for (const tool of ['issuer', 'admin'] as const) {
+      for (const flag of ['--help', '-h']) {
+        const help = run(tool, [flag]);
+        expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: '' });
+        expect(help.stdout).toContain(`usage: npm run ${tool}`);
+      }
+    }
+  });
+
   it('answers a wrong call with the usage and exit code 2, changing nothing', () => {
     const none = run('issuer', []);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('usage: npm run issuer');
+    for (const tool of ['issuer', 'admin'] as const) {
+      const unknown = run(tool, ['status', '--no-such-option']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("error: Unknown option '--no-such-option'");
+      expect(unknown.stderr).toContain(`usage: npm run ${tool}`);
+      expect(unknown.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect(run('issuer', ['status', 'ab'.repeat(32), '--issuer', 'HK']).code).toBe(2);
     expect(run('issuer', ['revoke', 'ab'.repeat(32)]).code).toBe(2); // no --reason
     expect(run('issuer', ['anchor', '--expires-in-days', 'soon', join(work, 'alice.pdf')]).code).toBe(2);
     expect(run('admin', ['add-issuer', 'not-an-address', '--name', 'X', '--jurisdiction', 'HK']).code).toBe(2);
@@ -171,7 +268,28 @@ describe('issuer and admin command-line tools', () => {
       LEDGER_SIGNER_KEY: STRANGER_KEY,
     });
     expect(stranger.code).toBe(1);
-    expect(stranger.stderr).toContain('lacks the role');
+    expect(stranger.stderr).toContain('lacks DEFAULT_ADMIN_ROLE');
     expect(run('admin', ['list-recorders']).stdout).toContain('lendbridge (development)');
+  });
+
+  it("authorises and withdraws a worker replica's key for the lender, and says whom a key records for", () => {
+    const key = Wallet.createRandom().address;
+    expect(run('admin', ['key', key]).stdout).toContain(`${key} records for no one`);
+    const authorised = run('admin', ['authorize-key', key]);
+    expect(authorised.code).toBe(0);
+    expect(authorised.stdout).toMatch(new RegExp(`authorised key ${key} to record evidence for ${LENDER}\\n\\s+tx`));
+    expect(run('admin', ['authorize-key', key]).stdout).toContain('already authorised, nothing sent');
+    expect(run('admin', ['key', key]).stdout).toContain(
+      `${key} is authorised by lendbridge (development) (HK) ${LENDER}`,
+    );
+    expect(run('admin', ['key', LENDER]).stdout).toContain(`${LENDER} is a recorder member itself`);
+
+    const taken = run('admin', ['authorize-key', key], { LEDGER_SIGNER_KEY: STRANGER_KEY });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain('lacks RECORDER_ROLE');
+
+    expect(run('admin', ['revoke-key', key]).code).toBe(0);
+    expect(run('admin', ['revoke-key', key]).stdout).toContain('it records for no one, nothing sent');
+    expect(run('admin', ['key', key]).stdout).toContain(`${key} records for no one`);
   });
 });

@@ -65,7 +65,7 @@ describe('ledger probe, end to end', () => {
     expect(body.ledger).toMatchObject({
       chainId: '31337',
       registryAddress: ledger.registryAddress,
-      registryVersion: 'lendbridge-credit-report-registry/1',
+      registryVersion: 'lendbridge-credit-report-registry/2',
     });
     expect(body.temporalUiUrl).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${body.workflowId}`);
 

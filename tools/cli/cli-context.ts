@@ -6,9 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError, loadLedgerConfig, type LedgerConfig } from '../../libs/config/src/index.js';
+import { loadLedgerConfig, type LedgerConfig } from '../../libs/config/src/index.js';
 import {
   LedgerClient,
+  LedgerNonceConflictError,
+  LedgerOperatorActionError,
   LedgerRevertError,
   LedgerUnavailableError,
   LedgerWriter,
@@ -57,44 +59,62 @@ function devDefaults(devKey: string): Record<string, string> {
   return defaults;
 }
 
-/** One line per fact, so a person can read it and a script can grep it. */
-export function printOutcome(what: string, outcome: WriteOutcome): void {
+/**
+ * One line per fact, so a person can read it and a script can grep it. `already` says what the
+ * chain holds when nothing was sent (the caller knows whose namespace it looked in).
+ */
+export function printOutcome(what: string, outcome: WriteOutcome, already = 'already on the ledger'): void {
   if (outcome.outcome === 'already-recorded') {
-    console.log(`${what}: already on the ledger, nothing sent`);
+    console.log(`${what}: ${already}, nothing sent`);
     return;
   }
   const { transactionHash, blockNumber, gasUsed } = outcome.transaction;
   console.log(`${what}\n  tx     ${transactionHash}\n  block  ${blockNumber}\n  gas    ${gasUsed}`);
 }
 
+/** A command-line tool: its usage, how it reads its arguments, whose key signs on the local stack. */
+export interface CliTool<Parsed extends { values: { help?: boolean } }> {
+  usage: string;
+  /** Parses process.argv; throws on an unknown option or a missing value (reported as a usage error). */
+  parse(): Parsed;
+  /** The development key that signs on the local stack when no key is configured. */
+  devKey(parsed: Parsed): string;
+  run(context: CliContext, parsed: Parsed): Promise<void>;
+}
+
 /**
  * Runs one command with a fresh context and closes it after; maps every failure to a clear message
- * and an exit code: 1 when the ledger refused or could not be reached, 2 when the call was wrong.
+ * and an exit code: 0 for --help, 1 when the ledger refused or could not be reached, 2 when the
+ * call was wrong (printed with the usage).
  */
-export async function runCli(
-  usage: string,
-  devKey: string,
-  command: (context: CliContext) => Promise<void>,
-): Promise<void> {
+export async function runCli<Parsed extends { values: { help?: boolean } }>(tool: CliTool<Parsed>): Promise<void> {
   let context: CliContext | undefined;
   try {
-    context = createContext(devKey);
-    await command(context);
+    const parsed = parseCommandLine(() => tool.parse());
+    if (parsed.values.help) {
+      console.log(tool.usage);
+      return;
+    }
+    context = createContext(tool.devKey(parsed));
+    await tool.run(context, parsed);
   } catch (error) {
     process.exitCode = error instanceof UsageError ? 2 : 1;
-    if (error instanceof UsageError) console.error(`error: ${error.message}\n\n${usage}`);
-    else if (error instanceof LedgerRevertError)
-      console.error(`error: refused by the contract: ${error.hint} (${error.errorName})`);
-    else if (error instanceof LedgerUnavailableError) console.error(`error: RPC unreachable: ${error.message}`);
-    else if (error instanceof ConfigurationError) console.error(`error: ${error.message}`);
-    else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`error: ${describeFailure(error)}${error instanceof UsageError ? `\n\n${tool.usage}` : ''}`);
   } finally {
     context?.client.close();
   }
 }
 
+function describeFailure(error: unknown): string {
+  if (error instanceof LedgerRevertError) return `refused by the contract: ${error.hint} (${error.errorName})`;
+  if (error instanceof LedgerOperatorActionError) return `operator action needed (${error.reason}): ${error.message}`;
+  if (error instanceof LedgerNonceConflictError) return `lost the race for a nonce: ${error.message}`;
+  if (error instanceof LedgerUnavailableError) return `RPC unreachable: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** `parseArgs` failures are the caller's mistake: report them as usage errors. */
-export function parseCommandLine<T>(parse: () => T): T {
+function parseCommandLine<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {

@@ -10,6 +10,8 @@ import { buildReportBatch, LedgerClient, LedgerWriter } from '../../libs/ledger/
 import { DEV_KEYS } from './dev-ledger.js';
 
 export interface AnchoredReport {
+  /** The agency that anchored it (the HK development agency): what consent and verification name. */
+  issuer: string;
   reportHash: string;
   batch: { merkleRoot: string; proof: string[] };
 }
@@ -29,17 +31,15 @@ export async function anchorReports(ledger: LedgerLocation, count: number, label
   );
   const batch = buildReportBatch(hashes);
   const client = new LedgerClient({ ...ledger, timeoutMs: 5_000, confirmations: 0 });
+  const issuer = new Wallet(DEV_KEYS.issuerHK, client.provider);
   try {
-    const writer = new LedgerWriter(client, new Wallet(DEV_KEYS.issuerHK, client.provider), {
-      gasPricing: 'auto',
-      txTimeoutMs: 30_000,
-      confirmations: 0,
-    });
+    const writer = new LedgerWriter(client, issuer, { gasPricing: 'auto', txTimeoutMs: 30_000, confirmations: 0 });
     await writer.anchorBatch(batch.merkleRoot, new Date(Date.now() + 30 * 86_400_000), batch.leafCount);
   } finally {
     client.close();
   }
   return hashes.map((reportHash) => ({
+    issuer: issuer.address,
     reportHash,
     batch: { merkleRoot: batch.merkleRoot, proof: batch.proofs.get(reportHash)! },
   }));

@@ -1,8 +1,9 @@
 /**
  * The ledger of the local stack and of the tests: both registries deployed, two credit reference
- * agencies (HK and CN) as issuers and lendbridge's own recorder, all anvil development accounts.
+ * agencies (HK and CN) as issuers, lendbridge's own lender as recorder member, and one signing key
+ * per worker replica authorised by that member, so replicas never race one another for nonces.
  */
-import { Wallet } from 'ethers';
+import { keccak256, toUtf8Bytes, Wallet } from 'ethers';
 import { LedgerClient, LedgerWriter } from '../../libs/ledger/src/index.js';
 import { DEV_DEPLOYER_KEY } from './anvil.js';
 import { compileContracts, deployContracts, type DeploymentRecord } from './contracts.js';
@@ -21,6 +22,20 @@ export const DEV_MEMBERS = [
   { of: 'recorder', key: DEV_KEYS.recorder, name: 'lendbridge (development)', jurisdiction: 'HK' },
 ] as const;
 
+/** Worker replicas the development ledger prepares a key for (the stacks run at most two today). */
+export const DEV_WORKER_KEY_COUNT = 4;
+
+/**
+ * The signing key of worker replica `index` on the development ledger: derived from a fixed phrase,
+ * so every stack and test agrees on it, funded and authorised by the development recorder at deploy.
+ */
+export function devWorkerKey(index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= DEV_WORKER_KEY_COUNT) {
+    throw new Error(`the development ledger prepares keys for worker replicas 0-${DEV_WORKER_KEY_COUNT - 1}`);
+  }
+  return keccak256(toUtf8Bytes(`lendbridge development worker replica ${index}`));
+}
+
 export interface DevLedgerAddresses {
   registryAddress: string;
   evidenceAddress: string;
@@ -33,7 +48,13 @@ export function devLedgerAddresses(record: DeploymentRecord): DevLedgerAddresses
   return { registryAddress, evidenceAddress };
 }
 
-/** Deploys both registries with the development admin and adds the development members. */
+/** Ether each worker key gets at deployment: far more than any run spends on gas. */
+const WORKER_KEY_FUNDS = 10n ** 20n;
+
+/**
+ * Deploys both registries with the development admin, adds the development members, and funds and
+ * authorises the worker replicas' keys for the development recorder.
+ */
 export async function deployDevLedger(rpcUrl: string, chainId: number): Promise<DeploymentRecord> {
   const admin = new Wallet(DEV_KEYS.admin);
   const record = await deployContracts(rpcUrl, chainId, DEV_KEYS.admin, compileContracts(), [
@@ -47,14 +68,18 @@ export async function deployDevLedger(rpcUrl: string, chainId: number): Promise<
     timeoutMs: 5_000,
     confirmations: 0,
   });
+  const settings = { gasPricing: 'auto', txTimeoutMs: 30_000, confirmations: 0 } as const;
   try {
-    const writer = new LedgerWriter(client, new Wallet(DEV_KEYS.admin, client.provider), {
-      gasPricing: 'auto',
-      txTimeoutMs: 30_000,
-      confirmations: 0,
-    });
+    const asAdmin = new LedgerWriter(client, new Wallet(DEV_KEYS.admin, client.provider), settings);
     for (const member of DEV_MEMBERS) {
-      await writer.addMember(member.of, new Wallet(member.key).address, member.name, member.jurisdiction);
+      await asAdmin.addMember(member.of, new Wallet(member.key).address, member.name, member.jurisdiction);
+    }
+    const asRecorder = new LedgerWriter(client, new Wallet(DEV_KEYS.recorder, client.provider), settings);
+    const funder = new Wallet(DEV_KEYS.admin, client.provider);
+    for (let index = 0; index < DEV_WORKER_KEY_COUNT; index++) {
+      const worker = new Wallet(devWorkerKey(index)).address;
+      await (await funder.sendTransaction({ to: worker, value: WORKER_KEY_FUNDS })).wait();
+      await asRecorder.authorizeKey(worker);
     }
   } finally {
     client.close();

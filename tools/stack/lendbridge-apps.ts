@@ -8,7 +8,7 @@ import type { Connection } from '@temporalio/client';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
 import proto from '@temporalio/proto';
 import { REPO_ROOT } from './contracts.js';
-import { DEV_KEYS } from './dev-ledger.js';
+import { devWorkerKey } from './dev-ledger.js';
 import { spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 
 export const API_ENTRY = 'dist/apps/api/apps/api/src/main.js';
@@ -35,6 +35,13 @@ export interface AppSettings {
 
 /** What only the worker holds: the ledger signer, the evidence reference key, the webhook secret. */
 export interface WorkerSettings {
+  /**
+   * Which replica this worker is (0, 1, ...): each signs with its own development key, authorised by
+   * the development lender (see devWorkerKey), so replicas never race for one key's nonces and a
+   * retry on another replica records into the same lender's evidence. Default 0.
+   */
+  replica?: number;
+  /** A signing key of the caller's instead of the replica's development key. */
   signerKey?: string;
   evidenceReferenceKey: string;
   webhook?: { url: string; secret: string };
@@ -76,12 +83,17 @@ export function workerEnv(
   const { API_PORT: _unused, ...shared } = apiEnv(settings, 1, base);
   return {
     ...shared,
-    LEDGER_SIGNER_KEY: worker.signerKey ?? DEV_KEYS.recorder,
+    LEDGER_SIGNER_KEY: worker.signerKey ?? devWorkerKey(worker.replica ?? 0),
     WORKER_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE,
     EVIDENCE_REFERENCE_KEY: worker.evidenceReferenceKey,
     ...(worker.webhook ? { WEBHOOK_URL: worker.webhook.url, WEBHOOK_SECRET: worker.webhook.secret } : {}),
     ...settings.extra,
   };
+}
+
+/** The same worker settings for replica `index`: its own development signing key. */
+export function replicaEnv(workerVars: NodeJS.ProcessEnv, index: number): NodeJS.ProcessEnv {
+  return { ...workerVars, LEDGER_SIGNER_KEY: devWorkerKey(index) };
 }
 
 export function spawnApi(name: string, env: NodeJS.ProcessEnv, output: 'prefixed' | 'silent'): ManagedProcess {

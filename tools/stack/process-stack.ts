@@ -18,7 +18,15 @@ import { loadConfig, type CodecKeys } from '../../libs/config/src/index.js';
 import { registerSearchAttributes } from '../../libs/temporal/src/index.js';
 import { DEV_CHAIN_ID, devProvider, startAnvil, type RunningAnvil } from './anvil.js';
 import { deployDevLedger, devLedgerAddresses } from './dev-ledger.js';
-import { apiEnv, spawnApi, spawnWorker, waitForApi, workerEnv, type AppSettings } from './lendbridge-apps.js';
+import {
+  apiEnv,
+  replicaEnv,
+  spawnApi,
+  spawnWorker,
+  waitForApi,
+  workerEnv,
+  type AppSettings,
+} from './lendbridge-apps.js';
 import { freePort, type ManagedProcess } from './processes.js';
 import { startPostgres, type RunningPostgres } from './postgres.js';
 import { startTemporalDevServer, type RunningDevServer } from './temporal.js';
@@ -185,7 +193,8 @@ export class ProcessStack {
   }
 
   startWorker(index: number): void {
-    this.launch(`worker-${index}`, 'worker', () => spawnWorker(`worker-${index}`, this.workerVars, 'silent'));
+    const env = replicaEnv(this.workerVars, index);
+    this.launch(`worker-${index}`, 'worker', () => spawnWorker(`worker-${index}`, env, 'silent'));
   }
 
   startApi(index: number): void {

@@ -1,5 +1,6 @@
 export * from './abi/credit-report-registry.abi.js';
 export * from './abi/evidence-registry.abi.js';
+export * from './final-ledger-errors.js';
 export * from './ledger-client.js';
 export * from './ledger-errors.js';
 export * from './ledger-writer.js';

@@ -9,6 +9,7 @@ import { type LedgerInfo, type VerificationPolicy, type VerificationReceipt } fr
 import { CREDIT_REPORT_REGISTRY_ABI } from './abi/credit-report-registry.abi.js';
 import { EVIDENCE_REGISTRY_ABI } from './abi/evidence-registry.abi.js';
 import {
+  checkAddress,
   checkBytes32,
   LedgerMismatchError,
   LedgerNotConfirmedError,
@@ -32,11 +33,15 @@ export interface MemberDetails {
   active: boolean;
 }
 
-/** What the registry stores for a hash or batch root (CreditReportRegistry.anchorOf). */
+/** What an issuer stored for a report or a batch root (CreditReportRegistry.anchorOf / batchOf). */
 export interface AnchorRecord {
-  issuer: string;
-  isBatch: boolean;
-  revocationReason: number;
+  anchoredAt: string;
+  expiresAt: string;
+  anchoredBlock: number;
+  /** Reports in the batch; 0 for a report anchored on its own. */
+  leafCount: number;
+  /** Set once revoked. */
+  revoked?: { at: string; reason: number };
 }
 
 export type MemberRole = 'issuer' | 'recorder';
@@ -44,11 +49,14 @@ export type MemberRole = 'issuer' | 'recorder';
 export const EvidenceKind = { Consent: 1, Decision: 2 } as const;
 export type EvidenceKind = (typeof EvidenceKind)[keyof typeof EvidenceKind];
 
+/** Evidence as a member's namespace holds it (EvidenceRegistry.evidenceOf). */
 export interface EvidenceRecord {
+  member: string;
   evidenceHash: string;
   applicationRef: string;
   kind: EvidenceKind;
-  recorder: string;
+  /** The account that sent it: the member or one of its authorised keys. */
+  recordedBy: string;
   recordedAt: string;
   recordedBlock: number;
 }
@@ -123,53 +131,108 @@ export class LedgerClient {
     }
   }
 
-  /** Verifies a report anchored on its own. `reportHash` is 64 lowercase hex. */
-  async verifyReport(reportHash: string, policy: VerificationPolicy): Promise<VerificationReceipt> {
-    const view = await this.view('verify', [reportHashToBytes32(reportHash)]);
+  /**
+   * Verifies a report `issuer` anchored on its own: a hash anchored by anyone else is NOT_ANCHORED.
+   * `issuer` is the address the caller expects (the one the applicant's consent names);
+   * `reportHash` is 64 lowercase hex.
+   */
+  async verifyReport(issuer: string, reportHash: string, policy: VerificationPolicy): Promise<VerificationReceipt> {
+    // verify(address,bytes32) encoded by hand: two static words after the selector. ethers' encoder
+    // checksums the address on the way, which costs as much as the rest of the call's encoding.
+    const word = (hex: string): string => hex.slice(2).padStart(64, '0');
+    const data = `${this.viewFragments.verify.selector}${word(checkAddress(issuer, 'the issuer'))}${word(reportHashToBytes32(reportHash))}`;
+    const view = await this.view('verify', data);
     return await this.toReceipt(reportHash, view, policy);
   }
 
-  /** Verifies a report anchored in a Merkle batch, given its proof and the batch root (bytes32 hex). */
+  /** Verifies a report in a Merkle batch `issuer` anchored, given its proof and the batch root (bytes32 hex). */
   async verifyReportInBatch(
+    issuer: string,
     reportHash: string,
     proof: readonly string[],
     merkleRoot: string,
     policy: VerificationPolicy,
   ): Promise<VerificationReceipt> {
-    const view = await this.view('verifyInBatch', [
-      reportHashToBytes32(reportHash),
-      proof.map((p) => checkBytes32(p, 'each proof element')),
-      checkBytes32(merkleRoot, 'the batch root'),
-    ]);
+    const view = await this.view(
+      'verifyInBatch',
+      this.registry.interface.encodeFunctionData(this.viewFragments.verifyInBatch, [
+        checkAddress(issuer, 'the issuer'),
+        reportHashToBytes32(reportHash),
+        proof.map((p) => checkBytes32(p, 'each proof element')),
+        checkBytes32(merkleRoot, 'the batch root'),
+      ]),
+    );
     return await this.toReceipt(reportHash, view, policy, merkleRoot);
   }
 
-  /** What the evidence registry holds for a salted evidence hash (64 hex), or undefined. */
-  async evidenceOf(evidenceHash: string): Promise<EvidenceRecord | undefined> {
+  /** What `member`'s namespace holds for a salted evidence hash (64 hex), or undefined. */
+  async evidenceOf(member: string, evidenceHash: string): Promise<EvidenceRecord | undefined> {
     const record = await this.guard(
-      () => this.evidence.getFunction('evidenceOf').staticCall(reportHashToBytes32(evidenceHash)) as Promise<Result>,
+      () =>
+        this.evidence
+          .getFunction('evidenceOf')
+          .staticCall(checkAddress(member, 'the member'), reportHashToBytes32(evidenceHash)) as Promise<Result>,
     );
-    const recorder = String(record[0]);
-    if (/^0x0{40}$/.test(recorder)) return undefined;
+    if (Number(record[0]) === 0) return undefined;
     return {
+      member,
       evidenceHash,
-      recorder,
-      recordedAt: isoSeconds(Number(record[1])),
-      recordedBlock: Number(record[2]),
-      kind: Number(record[3]) as EvidenceKind,
+      recordedAt: isoSeconds(Number(record[0])),
+      recordedBlock: Number(record[1]),
+      kind: Number(record[2]) as EvidenceKind,
+      recordedBy: String(record[3]),
       applicationRef: String(record[4]),
     };
   }
 
-  /** What the registry holds for a report hash (64 hex) or batch root (bytes32 hex); undefined if nothing. */
-  async anchorOf(hashOrRoot: string): Promise<AnchorRecord | undefined> {
-    const key = hashOrRoot.startsWith('0x')
-      ? checkBytes32(hashOrRoot, 'the hash or root')
-      : reportHashToBytes32(hashOrRoot);
-    const record = await this.guard(() => this.registry.getFunction('anchorOf').staticCall(key) as Promise<Result>);
-    const issuer = String(record[0]);
-    if (/^0x0{40}$/.test(issuer)) return undefined;
-    return { issuer, isBatch: Boolean(record[4]), revocationReason: Number(record[5]) };
+  /**
+   * The member whose evidence namespace `account`'s records land in: itself if it is a current
+   * recorder member, else the current member that authorised it as a key; undefined if none.
+   */
+  async recordsFor(account: string): Promise<string | undefined> {
+    const member = await this.guard(
+      () => this.evidence.getFunction('recordsFor').staticCall(checkAddress(account, 'the account')) as Promise<string>,
+    );
+    return isZeroAddress(member) ? undefined : member;
+  }
+
+  /** The member that authorised `key`, whether or not still a member; undefined if none. */
+  async keyMember(key: string): Promise<string | undefined> {
+    const member = await this.guard(
+      () => this.evidence.getFunction('keyMember').staticCall(checkAddress(key, 'the key')) as Promise<string>,
+    );
+    return isZeroAddress(member) ? undefined : member;
+  }
+
+  /** What `issuer` anchored on its own under a report hash (64 hex); undefined if nothing. */
+  async anchorOf(issuer: string, reportHash: string): Promise<AnchorRecord | undefined> {
+    return await this.anchorRecord('anchorOf', issuer, reportHashToBytes32(reportHash));
+  }
+
+  /** What `issuer` anchored as a batch under a Merkle root (bytes32 hex); undefined if nothing. */
+  async batchOf(issuer: string, merkleRoot: string): Promise<AnchorRecord | undefined> {
+    return await this.anchorRecord('batchOf', issuer, checkBytes32(merkleRoot, 'the batch root'));
+  }
+
+  /** How `issuer` revoked one report (64 hex) of its batch; undefined if it did not. */
+  async revocationInBatch(
+    issuer: string,
+    merkleRoot: string,
+    reportHash: string,
+  ): Promise<{ at: string; reason: number } | undefined> {
+    const revocation = await this.guard(
+      () =>
+        this.registry
+          .getFunction('revocationInBatch')
+          .staticCall(
+            checkAddress(issuer, 'the issuer'),
+            checkBytes32(merkleRoot, 'the batch root'),
+            reportHashToBytes32(reportHash),
+          ) as Promise<Result>,
+    );
+    return Number(revocation[0]) === 0
+      ? undefined
+      : { at: isoSeconds(Number(revocation[0])), reason: Number(revocation[1]) };
   }
 
   /** The contract whose members have this role: issuers on the registry, recorders on the evidence registry. */
@@ -207,6 +270,24 @@ export class LedgerClient {
 
   close(): void {
     this.provider.destroy();
+  }
+
+  private async anchorRecord(
+    fn: 'anchorOf' | 'batchOf',
+    issuer: string,
+    key: string,
+  ): Promise<AnchorRecord | undefined> {
+    const a = await this.guard(
+      () => this.registry.getFunction(fn).staticCall(checkAddress(issuer, 'the issuer'), key) as Promise<Result>,
+    );
+    if (Number(a[0]) === 0) return undefined;
+    return {
+      anchoredAt: isoSeconds(Number(a[0])),
+      expiresAt: isoSeconds(Number(a[1])),
+      anchoredBlock: Number(a[2]),
+      leafCount: Number(a[3]),
+      ...(Number(a[4]) !== 0 ? { revoked: { at: isoSeconds(Number(a[4])), reason: Number(a[5]) } } : {}),
+    };
   }
 
   private async toReceipt(
@@ -289,9 +370,8 @@ export class LedgerClient {
    * pipeline (request normalisation, name resolution, CCIP-read checks) costs more than the node
    * does on anvil: encoding and decoding here keeps the client close to raw eth_call throughput.
    */
-  private async view(name: 'verify' | 'verifyInBatch', args: unknown[]): Promise<Result> {
+  private async view(name: 'verify' | 'verifyInBatch', data: string): Promise<Result> {
     const fragment = this.viewFragments[name];
-    const data = this.registry.interface.encodeFunctionData(fragment, args);
     const result = await this.guard(
       () => this.provider.send('eth_call', [{ to: this.settings.registryAddress, data }, 'latest']) as Promise<string>,
     );
@@ -311,6 +391,10 @@ export class LedgerClient {
 function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as K);
   cache.set(key, value);
+}
+
+function isZeroAddress(address: string): boolean {
+  return /^0x0{40}$/.test(address);
 }
 
 function isoSeconds(seconds: number): string {

@@ -1,25 +1,34 @@
 /**
- * Sends the ledger's transactions: anchoring reports and batches, revocations, evidence, members.
- * Built so that a retried or crashed-and-restarted caller never fails and never writes twice:
+ * Sends the ledger's transactions: anchoring reports and batches, revocations, evidence, members and
+ * evidence keys. Built so that a retried or crashed-and-restarted caller never fails and never
+ * writes twice:
  * - before every write the chain is asked whether the write is already done; if so nothing is
  *   sent and the outcome says so;
- * - the contracts treat a repeat of an anchor or evidence record as a no-op, so a duplicate that
- *   slips through (a crash after sending, before the receipt) still succeeds;
+ * - the contracts treat a repeat of an anchor, a revocation or an evidence record as a no-op, so a
+ *   duplicate that slips through (a crash after sending, before the receipt) still succeeds;
  * - sends from one writer are serialized until the node has accepted each transaction, and every
  *   nonce is read fresh from the node ('pending'), never from a local counter that a failed send
- *   would leave wrong (ethers' NonceManager increments before sending and never rolls back).
- * Writers in several processes sharing one key can still race for a nonce; the loser gets a
- * retryable LedgerUnavailableError. Give each worker replica its own key.
+ *   would leave wrong (ethers' NonceManager increments before sending and never rolls back);
+ * - writers in several processes sharing one key race for nonces: a writer that loses checks the
+ *   chain again (the winner may have done this very write) and sends again, a bounded number of
+ *   times, before it gives up with LedgerNonceConflictError. Give each worker replica its own key,
+ *   authorised by the lender's recorder member.
  */
-import { type Contract, type Wallet } from 'ethers';
+import { type Contract, type ContractTransactionResponse, type Wallet } from 'ethers';
 import { type LedgerConfig } from '../../config/src/index.js';
 import { type EvidenceKind, type LedgerClient, type MemberRole } from './ledger-client.js';
 import {
+  checkAddress,
   checkBytes32,
+  isNonceConflict,
   LedgerInputError,
+  LedgerNonceConflictError,
+  LedgerOperatorActionError,
   LedgerRevertError,
   LedgerUnavailableError,
+  OperatorAction,
   reportHashToBytes32,
+  toLedgerError,
 } from './ledger-errors.js';
 
 export interface SentTransaction {
@@ -35,6 +44,12 @@ export type LedgerWriterSettings = Pick<LedgerConfig, 'gasPricing' | 'txTimeoutM
 
 const ALREADY: WriteOutcome = { outcome: 'already-recorded' };
 
+/** Attempts at one write when other senders with the same key keep taking its nonce. */
+export const NONCE_ATTEMPTS = 8;
+
+/** Asks the chain whether a write is done: ALREADY if so, undefined to send it. */
+type DoneCheck = () => Promise<WriteOutcome | undefined>;
+
 export class LedgerWriter {
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -48,38 +63,51 @@ export class LedgerWriter {
     return this.signer.address;
   }
 
-  /** Anchors one report hash (64 hex) until `expiresAt`. */
+  /** Anchors one report hash (64 hex) under the signer until `expiresAt`. */
   async anchorReport(reportHash: string, expiresAt: Date): Promise<WriteOutcome> {
     const key = reportHashToBytes32(reportHash);
-    const existing = await this.client.anchorOf(reportHash);
-    if (existing && this.isMe(existing.issuer)) {
+    const expiry = toSeconds(expiresAt);
+    const done: DoneCheck = async () => {
+      const existing = await this.client.anchorOf(this.address, reportHash);
       // The contract would accept this silently; a revoked report must not look freshly anchored.
-      if (existing.revocationReason !== 0)
-        throw new LedgerRevertError('AlreadyRevoked', [key], 'it was revoked already');
-      return ALREADY;
-    }
-    return await this.send(this.client.registry, 'anchor', [key, toSeconds(expiresAt)]);
+      if (existing?.revoked) {
+        throw new LedgerRevertError(
+          'AlreadyRevoked',
+          [this.address, key, existing.revoked.reason],
+          `it was revoked already, with reason ${existing.revoked.reason}`,
+        );
+      }
+      return existing ? ALREADY : undefined;
+    };
+    return await this.write(done, this.client.registry, 'anchor', [key, expiry]);
   }
 
-  /** Anchors a Merkle root (bytes32 hex) of `leafCount` report hashes until `expiresAt`. */
+  /** Anchors a Merkle root (bytes32 hex) of `leafCount` report hashes under the signer until `expiresAt`. */
   async anchorBatch(merkleRoot: string, expiresAt: Date, leafCount: number): Promise<WriteOutcome> {
     const root = checkBytes32(merkleRoot, 'the batch root');
-    const existing = await this.client.anchorOf(root);
-    if (existing?.isBatch && this.isMe(existing.issuer)) return ALREADY;
-    return await this.send(this.client.registry, 'anchorBatch', [root, toSeconds(expiresAt), leafCount]);
+    const expiry = toSeconds(expiresAt);
+    const done: DoneCheck = async () => ((await this.client.batchOf(this.address, root)) ? ALREADY : undefined);
+    return await this.write(done, this.client.registry, 'anchorBatch', [root, expiry, leafCount]);
   }
 
-  /** Revokes a report hash (64 hex) or a batch root (bytes32 hex) with a reason code (1-65535). */
-  async revoke(hashOrRoot: string, reasonCode: number): Promise<WriteOutcome> {
-    const key = hashOrRoot.startsWith('0x')
-      ? checkBytes32(hashOrRoot, 'the hash or root')
-      : reportHashToBytes32(hashOrRoot);
-    const existing = await this.client.anchorOf(key);
-    if (existing && existing.revocationReason !== 0) return ALREADY;
-    return await this.send(this.client.registry, 'revoke', [key, reasonCode]);
+  /** Revokes a report (64 hex) the signer anchored on its own, with a reason code (1-65535). */
+  async revoke(reportHash: string, reasonCode: number): Promise<WriteOutcome> {
+    const key = reportHashToBytes32(reportHash);
+    // Revoked with this reason: done. Revoked with another: the contract's AlreadyRevoked says so.
+    const done: DoneCheck = async () =>
+      (await this.client.anchorOf(this.address, reportHash))?.revoked?.reason === reasonCode ? ALREADY : undefined;
+    return await this.write(done, this.client.registry, 'revoke', [key, reasonCode]);
   }
 
-  /** Revokes one report (64 hex) of a batch, given its proof; the batch's other reports stay valid. */
+  /** Revokes a whole batch (root as bytes32 hex) the signer anchored, with a reason code. */
+  async revokeBatch(merkleRoot: string, reasonCode: number): Promise<WriteOutcome> {
+    const root = checkBytes32(merkleRoot, 'the batch root');
+    const done: DoneCheck = async () =>
+      (await this.client.batchOf(this.address, root))?.revoked?.reason === reasonCode ? ALREADY : undefined;
+    return await this.write(done, this.client.registry, 'revokeBatch', [root, reasonCode]);
+  }
+
+  /** Revokes one report (64 hex) of the signer's batch, given its proof; the batch's other reports stay valid. */
   async revokeInBatch(
     reportHash: string,
     proof: readonly string[],
@@ -90,50 +118,105 @@ export class LedgerWriter {
       reportHashToBytes32(reportHash),
       proof.map((p) => checkBytes32(p, 'each proof element')),
       checkBytes32(merkleRoot, 'the batch root'),
+      reasonCode,
     ];
-    const status = await this.client.guard(
-      () => this.client.registry.getFunction('verifyInBatch').staticCall(...args) as Promise<unknown[]>,
-    );
-    if (Number(status[0]) === 2) return ALREADY; // Status.Revoked: this report, or its whole batch
-    return await this.send(this.client.registry, 'revokeInBatch', [...args, reasonCode]);
+    const done: DoneCheck = async () =>
+      (await this.client.revocationInBatch(this.address, merkleRoot, reportHash))?.reason === reasonCode
+        ? ALREADY
+        : undefined;
+    return await this.write(done, this.client.registry, 'revokeInBatch', args);
   }
 
-  /** Records a salted evidence hash (64 hex) for an application reference hash (64 hex). */
+  /**
+   * The member organisation whose evidence this writer records: the signer itself if it is a
+   * recorder member, else the member that authorised it as a key. Asked of the chain on every
+   * write, so a key authorised (or a member re-added) while the process runs is picked up.
+   */
+  async recordingMember(): Promise<string> {
+    const member = await this.client.recordsFor(this.address);
+    if (!member) {
+      throw new LedgerOperatorActionError(
+        OperatorAction.SIGNER_NOT_AUTHORISED,
+        `the signing account ${this.address} records evidence for no current member: have the lender's recorder ` +
+          `member run npm run admin -- authorize-key ${this.address} (the write is retried)`,
+      );
+    }
+    return member;
+  }
+
+  /**
+   * Records a salted evidence hash (64 hex) for an application reference hash (64 hex) in the
+   * namespace of the member this writer records for. Done already when that member holds the same
+   * evidence, whichever of its keys recorded it.
+   */
   async recordEvidence(evidenceHash: string, applicationRef: string, kind: EvidenceKind): Promise<WriteOutcome> {
     const [hashKey, refKey] = [reportHashToBytes32(evidenceHash), reportHashToBytes32(applicationRef)];
-    const existing = await this.client.evidenceOf(evidenceHash);
-    if (existing && this.isMe(existing.recorder) && existing.applicationRef === refKey && existing.kind === kind) {
-      return ALREADY;
-    }
-    return await this.send(this.client.evidence, 'record', [hashKey, refKey, kind]);
+    const done: DoneCheck = async () => {
+      const existing = await this.client.evidenceOf(await this.recordingMember(), evidenceHash);
+      return existing?.applicationRef === refKey && existing.kind === kind ? ALREADY : undefined;
+    };
+    return await this.write(done, this.client.evidence, 'record', [hashKey, refKey, kind]);
+  }
+
+  /** Authorises `key` (a worker replica's address) to record evidence for the signer, a recorder member. */
+  async authorizeKey(key: string): Promise<WriteOutcome> {
+    const account = checkAddress(key, 'the key');
+    const done: DoneCheck = async () => ((await this.client.keyMember(account)) === this.address ? ALREADY : undefined);
+    return await this.write(done, this.client.evidence, 'authorizeKey', [account]);
+  }
+
+  /** Withdraws `key`'s authorisation to record for the signer. */
+  async revokeKey(key: string): Promise<WriteOutcome> {
+    const account = checkAddress(key, 'the key');
+    const done: DoneCheck = async () => ((await this.client.keyMember(account)) ? undefined : ALREADY);
+    return await this.write(done, this.client.evidence, 'revokeKey', [account]);
   }
 
   /** Adds an issuer (registry) or recorder (evidence registry); the signer must be that contract's admin. */
   async addMember(of: MemberRole, account: string, displayName: string, jurisdiction: string): Promise<WriteOutcome> {
     if (!/^[A-Z]{2}$/.test(jurisdiction)) throw new LedgerInputError('a jurisdiction is two capital letters, e.g. HK');
-    const current = await this.client.memberDetails(account, of);
-    if (current.active && current.displayName === displayName && current.jurisdiction === jurisdiction) return ALREADY;
     const code = `0x${Buffer.from(jurisdiction, 'latin1').toString('hex')}`;
-    return await this.send(this.client.memberContract(of), 'addMember', [account, displayName, code]);
+    const done: DoneCheck = async () => {
+      const current = await this.client.memberDetails(account, of);
+      const same = current.active && current.displayName === displayName && current.jurisdiction === jurisdiction;
+      return same ? ALREADY : undefined;
+    };
+    return await this.write(done, this.client.memberContract(of), 'addMember', [account, displayName, code]);
   }
 
   async removeMember(of: MemberRole, account: string): Promise<WriteOutcome> {
-    if (!(await this.client.memberDetails(account, of)).active) return ALREADY;
-    return await this.send(this.client.memberContract(of), 'removeMember', [account]);
+    const done: DoneCheck = async () => ((await this.client.memberDetails(account, of)).active ? undefined : ALREADY);
+    return await this.write(done, this.client.memberContract(of), 'removeMember', [account]);
   }
 
-  private isMe(address: string): boolean {
-    return address.toLowerCase() === this.address.toLowerCase();
+  /**
+   * Checks the chain, then sends; when another sender took the nonce, checks again (that sender may
+   * have made this very write) and sends again with a fresh nonce, up to NONCE_ATTEMPTS times.
+   */
+  private async write(done: DoneCheck, contract: Contract, method: string, args: unknown[]): Promise<WriteOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const already = await done();
+      if (already) return already;
+      try {
+        return await this.send(contract, method, args);
+      } catch (error) {
+        if (!isNonceConflict(error)) throw toLedgerError(error, this.client.settings.rpcUrl, this.address);
+        if (attempt >= NONCE_ATTEMPTS) throw new LedgerNonceConflictError(this.address, attempt, error);
+        // Spread the retries of racing processes apart, more with every loss.
+        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+      }
+    }
   }
 
-  /** Broadcasts under the queue (so nonces are taken one at a time), then waits for the receipt outside it. */
+  /**
+   * Broadcasts under the queue (so this writer takes nonces one at a time), then waits for the
+   * receipt outside it. Throws ethers' own errors: the caller tells a nonce conflict from the rest.
+   */
   private async send(contract: Contract, method: string, args: unknown[]): Promise<WriteOutcome> {
     const broadcast = this.queue.then(() => this.broadcast(contract, method, args));
     this.queue = broadcast.catch(() => undefined); // one failed send must not block the ones after it
     const response = await broadcast;
-    const receipt = await this.client.guard(() =>
-      response.wait(this.settings.confirmations + 1, this.settings.txTimeoutMs),
-    );
+    const receipt = await response.wait(this.settings.confirmations + 1, this.settings.txTimeoutMs);
     if (!receipt) throw new LedgerUnavailableError(this.client.settings.rpcUrl, `no receipt for ${response.hash}`);
     return {
       outcome: 'sent',
@@ -141,17 +224,15 @@ export class LedgerWriter {
     };
   }
 
-  private async broadcast(contract: Contract, method: string, args: unknown[]) {
+  private async broadcast(contract: Contract, method: string, args: unknown[]): Promise<ContractTransactionResponse> {
     const provider = this.client.provider;
-    return await this.client.guard(async () => {
-      const fn = contract.connect(this.signer).getFunction(method);
-      // Estimating first turns a revert into a decoded custom error before any gas is spent.
-      const gasLimit = await fn.estimateGas(...args);
-      const nonce = await provider.getTransactionCount(this.address, 'pending');
-      const fees =
-        this.settings.gasPricing === 'legacy' ? { type: 0, gasPrice: (await provider.getFeeData()).gasPrice } : {};
-      return await fn.send(...args, { nonce, gasLimit: (gasLimit * 12n) / 10n, ...fees });
-    });
+    const fn = contract.connect(this.signer).getFunction(method);
+    // Estimating first turns a revert into a decoded custom error before any gas is spent.
+    const gasLimit = await fn.estimateGas(...args);
+    const nonce = await provider.getTransactionCount(this.address, 'pending');
+    const fees =
+      this.settings.gasPricing === 'legacy' ? { type: 0, gasPrice: (await provider.getFeeData()).gasPrice } : {};
+    return await fn.send(...args, { nonce, gasLimit: (gasLimit * 12n) / 10n, ...fees });
   }
 }
 

@@ -19,6 +19,14 @@ describe('CreditReportRegistry', () => {
   let asAdmin: Contract, asHK: Contract, asCN: Contract, asStranger: Contract;
   const inDays = async (days: number): Promise<number> => (await latestTimestamp(provider)) + days * 86_400;
 
+  /** A new issuer with ether for gas. */
+  async function fundedIssuer(name: string): Promise<Wallet> {
+    const wallet = new Wallet(Wallet.createRandom().privateKey, provider);
+    await mined(admin.sendTransaction({ to: wallet.address, value: 10n ** 18n }));
+    await mined(asAdmin.addMember!(wallet.address, name, '0x484b'));
+    return wallet;
+  }
+
   beforeAll(async () => {
     ledger = await startTestLedger();
     provider = devProvider(ledger.rpcUrl);
@@ -108,14 +116,14 @@ describe('CreditReportRegistry', () => {
   });
 
   describe('anchor', () => {
-    it('records the issuer, times and block, and emits ReportAnchored', async () => {
+    it('records the times and block under the issuer, and emits ReportAnchored', async () => {
       const hash = randomHash();
       const expiresAt = await inDays(30);
       const receipt = await mined(asHK.anchor!(hash, expiresAt));
       expect(eventsOf(receipt, registry.interface)).toEqual([
-        ['ReportAnchored', [hash, hk.address, BigInt(expiresAt)]],
+        ['ReportAnchored', [hk.address, hash, BigInt(expiresAt)]],
       ]);
-      const v = await registry.verify!(hash);
+      const v = await registry.verify!(hk.address, hash);
       expect(v.status).toBe(Status.Valid);
       expect(v.issuer).toBe(hk.address);
       expect(v.issuerActive).toBe(true);
@@ -137,17 +145,23 @@ describe('CreditReportRegistry', () => {
       const again = await mined(asHK.anchor!(hash, await inDays(60)));
       expect(again.status).toBe(1);
       expect(eventsOf(again, registry.interface)).toEqual([]);
-      const v = await registry.verify!(hash);
+      const v = await registry.verify!(hk.address, hash);
       expect(v.anchoredBlock).toBe(BigInt(first.blockNumber)); // the first anchor stands, expiry included
     });
 
-    it('refuses a hash another issuer anchored', async () => {
+    it('lets another issuer anchor the same hash in its own namespace, so nobody can squat on a hash', async () => {
       const hash = randomHash();
-      await mined(asHK.anchor!(hash, await inDays(30)));
-      expect(await revertOf(asCN.anchor!(hash, await inDays(30)))).toEqual({
-        name: 'AnchoredByAnotherIssuer',
-        args: [hash, hk.address],
-      });
+      const [cnExpiry, hkExpiry] = [await inDays(5), await inDays(30)];
+      // CN sees HK's pending anchor and gets in first: under per-issuer namespaces that changes nothing for HK.
+      await mined(asCN.anchor!(hash, cnExpiry));
+      const receipt = await mined(asHK.anchor!(hash, hkExpiry));
+      expect(eventsOf(receipt, registry.interface)).toEqual([['ReportAnchored', [hk.address, hash, BigInt(hkExpiry)]]]);
+      const [asSeenForHK, asSeenForCN] = [
+        await registry.verify!(hk.address, hash),
+        await registry.verify!(cn.address, hash),
+      ];
+      expect([asSeenForHK.issuer, asSeenForHK.expiresAt]).toEqual([hk.address, BigInt(hkExpiry)]);
+      expect([asSeenForCN.issuer, asSeenForCN.expiresAt]).toEqual([cn.address, BigInt(cnExpiry)]);
     });
 
     it('refuses a zero hash and an expiry that is not in the future', async () => {
@@ -161,61 +175,117 @@ describe('CreditReportRegistry', () => {
   });
 
   describe('anchorBatch', () => {
-    it('anchors a Merkle root with its leaf count and emits BatchAnchored', async () => {
+    it('anchors a Merkle root with its leaf count under the issuer and emits BatchAnchored', async () => {
       const batch = buildReportBatch([1, 2, 3].map(() => randomHash().slice(2)));
       const expiresAt = await inDays(30);
       const receipt = await mined(asHK.anchorBatch!(batch.merkleRoot, expiresAt, batch.leafCount));
       expect(eventsOf(receipt, registry.interface)).toEqual([
-        ['BatchAnchored', [batch.merkleRoot, hk.address, BigInt(expiresAt), 3n]],
+        ['BatchAnchored', [hk.address, batch.merkleRoot, BigInt(expiresAt), 3n]],
       ]);
+      const stored = await registry.batchOf!(hk.address, batch.merkleRoot);
+      expect([stored.leafCount, stored.expiresAt]).toEqual([3n, BigInt(expiresAt)]);
     });
 
-    it('refuses an empty batch and is a no-op when repeated by the same issuer', async () => {
+    it('refuses an empty batch, is a no-op when repeated, and leaves other issuers their own namespace', async () => {
       const root = randomHash();
       expect((await revertOf(asHK.anchorBatch!(root, await inDays(30), 0))).name).toBe('InvalidArgument');
       await mined(asHK.anchorBatch!(root, await inDays(30), 2));
       expect(eventsOf(await mined(asHK.anchorBatch!(root, await inDays(30), 2)), registry.interface)).toEqual([]);
-      expect((await revertOf(asCN.anchorBatch!(root, await inDays(30), 2))).name).toBe('AnchoredByAnotherIssuer');
+      expect(eventsOf(await mined(asCN.anchorBatch!(root, await inDays(30), 2)), registry.interface)).toHaveLength(1);
     });
   });
 
   describe('revoke', () => {
-    it('lets the anchoring issuer revoke with a reason code, announced by AnchorRevoked', async () => {
+    it('lets the anchoring issuer revoke with a reason code, announced by ReportRevoked', async () => {
       const hash = randomHash();
       await mined(asHK.anchor!(hash, await inDays(30)));
       const receipt = await mined(asHK.revoke!(hash, 7));
-      expect(eventsOf(receipt, registry.interface)).toEqual([['AnchorRevoked', [hash, hk.address, 7n]]]);
-      const v = await registry.verify!(hash);
+      expect(eventsOf(receipt, registry.interface)).toEqual([['ReportRevoked', [hk.address, hash, 7n]]]);
+      const v = await registry.verify!(hk.address, hash);
       expect([v.status, v.revocationReason]).toEqual([Status.Revoked, 7n]);
+      const stored = await registry.anchorOf!(hk.address, hash);
+      expect([stored.revocationReason, stored.revokedAt > 0n]).toEqual([7n, true]);
     });
 
-    it("refuses issuer B revoking issuer A's anchor, but lets the admin revoke it", async () => {
+    it("finds nothing to revoke for issuer B or the admin in issuer A's anchor, which stays valid", async () => {
       const hash = randomHash();
       await mined(asHK.anchor!(hash, await inDays(30)));
-      expect(await revertOf(asCN.revoke!(hash, 1))).toEqual({ name: 'NotAnchoringIssuer', args: [hash, cn.address] });
-      await mined(asAdmin.revoke!(hash, 2));
-      expect((await registry.verify!(hash)).status).toBe(Status.Revoked);
+      expect(await revertOf(asCN.revoke!(hash, 1))).toEqual({ name: 'NotAnchored', args: [cn.address, hash] });
+      expect(await revertOf(asAdmin.revoke!(hash, 2))).toEqual({ name: 'NotAnchored', args: [admin.address, hash] });
+      expect((await registry.verify!(hk.address, hash)).status).toBe(Status.Valid);
     });
 
-    it('refuses unknown hashes, second revocations and a zero reason', async () => {
+    it('treats the same revocation again as a no-op and refuses another reason', async () => {
+      const hash = randomHash();
+      await mined(asHK.anchor!(hash, await inDays(30)));
+      await mined(asHK.revoke!(hash, 1));
+      expect(eventsOf(await mined(asHK.revoke!(hash, 1)), registry.interface)).toEqual([]);
+      expect(await revertOf(asHK.revoke!(hash, 2))).toEqual({ name: 'AlreadyRevoked', args: [hk.address, hash, 1n] });
+    });
+
+    it('refuses unknown hashes and a zero reason', async () => {
       const unknown = randomHash();
-      expect(await revertOf(asHK.revoke!(unknown, 1))).toEqual({ name: 'NotAnchored', args: [unknown] });
+      expect(await revertOf(asHK.revoke!(unknown, 1))).toEqual({ name: 'NotAnchored', args: [hk.address, unknown] });
       const hash = randomHash();
       await mined(asHK.anchor!(hash, await inDays(30)));
       expect((await revertOf(asHK.revoke!(hash, 0))).name).toBe('InvalidArgument');
-      await mined(asHK.revoke!(hash, 1));
-      expect(await revertOf(asHK.revoke!(hash, 1))).toEqual({ name: 'AlreadyRevoked', args: [hash] });
     });
 
-    it('revokes every report of a batch when its root is revoked', async () => {
+    it('lets a removed issuer still revoke its own anchors', async () => {
+      const wallet = await fundedIssuer('Leaving CRA');
+      const hash = randomHash();
+      await mined(as(registry, wallet).anchor!(hash, await inDays(30)));
+      await mined(asAdmin.removeMember!(wallet.address));
+      await mined(as(registry, wallet).revoke!(hash, 3));
+      const v = await registry.verify!(wallet.address, hash);
+      expect([v.status, v.issuerActive]).toEqual([Status.Revoked, false]);
+    });
+  });
+
+  describe('revokeBatch', () => {
+    it('revokes every report of a batch, announced by BatchRevoked', async () => {
       const hashes = [1, 2, 3, 4].map(() => randomHash().slice(2));
       const batch = buildReportBatch(hashes);
       await mined(asHK.anchorBatch!(batch.merkleRoot, await inDays(30), batch.leafCount));
-      await mined(asHK.revoke!(batch.merkleRoot, 3));
+      const receipt = await mined(asHK.revokeBatch!(batch.merkleRoot, 3));
+      expect(eventsOf(receipt, registry.interface)).toEqual([['BatchRevoked', [hk.address, batch.merkleRoot, 3n]]]);
       for (const hash of hashes) {
-        const v = await registry.verifyInBatch!(`0x${hash}`, batch.proofs.get(hash), batch.merkleRoot);
-        expect(v.status).toBe(Status.Revoked);
+        const v = await registry.verifyInBatch!(hk.address, `0x${hash}`, batch.proofs.get(hash), batch.merkleRoot);
+        expect([v.status, v.revocationReason]).toEqual([Status.Revoked, 3n]);
       }
+    });
+
+    it("cannot be reached by another issuer anchoring the victim's root as a report and revoking it", async () => {
+      // The attack on the shared revocation map of registry v1: CN anchors HK's batch root as a single
+      // "report", revokes it, and every report of HK's batch verified as REVOKED.
+      const hashes = [1, 2, 3].map(() => randomHash().slice(2));
+      const batch = buildReportBatch(hashes);
+      await mined(asHK.anchorBatch!(batch.merkleRoot, await inDays(30), batch.leafCount));
+      await mined(asCN.anchor!(batch.merkleRoot, await inDays(30)));
+      await mined(asCN.revoke!(batch.merkleRoot, 9));
+      expect(await revertOf(asCN.revokeBatch!(batch.merkleRoot, 9))).toEqual({
+        name: 'NotAnchored',
+        args: [cn.address, batch.merkleRoot],
+      });
+      for (const hash of hashes) {
+        const v = await registry.verifyInBatch!(hk.address, `0x${hash}`, batch.proofs.get(hash), batch.merkleRoot);
+        expect([v.status, v.revocationReason]).toEqual([Status.Valid, 0n]);
+      }
+      // HK can still revoke its own root.
+      await mined(asHK.revokeBatch!(batch.merkleRoot, 4));
+      expect((await registry.batchOf!(hk.address, batch.merkleRoot)).revocationReason).toBe(4n);
+      expect((await registry.verify!(cn.address, batch.merkleRoot)).revocationReason).toBe(9n);
+    });
+
+    it('keeps a report anchored on its own apart from a batch root with the same value', async () => {
+      const value = randomHash();
+      await mined(asHK.anchor!(value, await inDays(30)));
+      await mined(asHK.anchorBatch!(value, await inDays(30), 2));
+      await mined(asHK.revoke!(value, 5));
+      expect((await registry.batchOf!(hk.address, value)).revocationReason).toBe(0n);
+      await mined(asHK.revokeBatch!(value, 6));
+      expect((await registry.anchorOf!(hk.address, value)).revocationReason).toBe(5n);
+      expect((await registry.batchOf!(hk.address, value)).revocationReason).toBe(6n);
     });
   });
 
@@ -227,16 +297,18 @@ describe('CreditReportRegistry', () => {
       const [bad, good] = hashes as [string, string];
       const receipt = await mined(asHK.revokeInBatch!(`0x${bad}`, batch.proofs.get(bad), batch.merkleRoot, 9));
       expect(eventsOf(receipt, registry.interface)).toEqual([
-        ['ReportRevokedInBatch', [`0x${bad}`, batch.merkleRoot, hk.address, 9n]],
+        ['ReportRevokedInBatch', [hk.address, batch.merkleRoot, `0x${bad}`, 9n]],
       ]);
-      const revoked = await registry.verifyInBatch!(`0x${bad}`, batch.proofs.get(bad), batch.merkleRoot);
+      const revoked = await registry.verifyInBatch!(hk.address, `0x${bad}`, batch.proofs.get(bad), batch.merkleRoot);
       expect([revoked.status, revoked.revocationReason]).toEqual([Status.Revoked, 9n]);
-      expect((await registry.verifyInBatch!(`0x${good}`, batch.proofs.get(good), batch.merkleRoot)).status).toBe(
-        Status.Valid,
-      );
-      expect(await revertOf(asHK.revokeInBatch!(`0x${bad}`, batch.proofs.get(bad), batch.merkleRoot, 9))).toEqual({
+      const other = await registry.verifyInBatch!(hk.address, `0x${good}`, batch.proofs.get(good), batch.merkleRoot);
+      expect(other.status).toBe(Status.Valid);
+      expect((await registry.revocationInBatch!(hk.address, batch.merkleRoot, `0x${bad}`)).reasonCode).toBe(9n);
+      const again = await mined(asHK.revokeInBatch!(`0x${bad}`, batch.proofs.get(bad), batch.merkleRoot, 9));
+      expect(eventsOf(again, registry.interface)).toEqual([]);
+      expect(await revertOf(asHK.revokeInBatch!(`0x${bad}`, batch.proofs.get(bad), batch.merkleRoot, 8))).toEqual({
         name: 'AlreadyRevoked',
-        args: [`0x${bad}`],
+        args: [hk.address, `0x${bad}`, 9n],
       });
     });
 
@@ -252,41 +324,64 @@ describe('CreditReportRegistry', () => {
       });
       const unknownRoot = randomHash();
       expect((await revertOf(asHK.revokeInBatch!(`0x${hashes[0]}`, proof, unknownRoot, 1))).name).toBe('NotAnchored');
-      expect((await revertOf(asCN.revokeInBatch!(`0x${hashes[0]}`, proof, batch.merkleRoot, 1))).name).toBe(
-        'NotAnchoringIssuer',
-      );
+      expect(await revertOf(asCN.revokeInBatch!(`0x${hashes[0]}`, proof, batch.merkleRoot, 1))).toEqual({
+        name: 'NotAnchored',
+        args: [cn.address, batch.merkleRoot],
+      });
+      expect(await revertOf(asAdmin.revokeInBatch!(`0x${hashes[0]}`, proof, batch.merkleRoot, 1))).toEqual({
+        name: 'NotAnchored',
+        args: [admin.address, batch.merkleRoot],
+      });
     });
   });
 
-  describe('anchorOf', () => {
-    it('tells a single anchor from a batch root and shows revocations', async () => {
+  describe('anchorOf and batchOf', () => {
+    it('show what the issuer stored, and nothing for another issuer', async () => {
       const hash = randomHash();
-      await mined(asHK.anchor!(hash, await inDays(30)));
-      const root = randomHash();
-      await mined(asHK.anchorBatch!(root, await inDays(30), 4));
-      await mined(asHK.revoke!(root, 5));
-      const single = await registry.anchorOf!(hash);
-      const batch = await registry.anchorOf!(root);
-      expect([single.issuer, single.isBatch, single.revocationReason]).toEqual([hk.address, false, 0n]);
-      expect([batch.issuer, batch.isBatch, batch.revocationReason]).toEqual([hk.address, true, 5n]);
-      expect((await registry.anchorOf!(randomHash())).issuer).toBe('0x' + '00'.repeat(20));
+      const expiresAt = await inDays(30);
+      const receipt = await mined(asHK.anchor!(hash, expiresAt));
+      const stored = await registry.anchorOf!(hk.address, hash);
+      expect([stored.expiresAt, stored.anchoredBlock, stored.leafCount, stored.revocationReason]).toEqual([
+        BigInt(expiresAt),
+        BigInt(receipt.blockNumber),
+        0n,
+        0n,
+      ]);
+      expect((await registry.anchorOf!(cn.address, hash)).anchoredAt).toBe(0n);
+      expect((await registry.batchOf!(hk.address, hash)).anchoredAt).toBe(0n);
     });
   });
 
   describe('verify', () => {
     it('says Unknown for a hash never anchored, with the block it answered at', async () => {
-      const v = await registry.verify!(randomHash());
+      const v = await registry.verify!(hk.address, randomHash());
       expect(v.status).toBe(Status.Unknown);
       expect(v.issuer).toBe('0x' + '00'.repeat(20));
       expect(v.currentBlock).toBe(BigInt(await provider.getBlockNumber()));
     });
 
+    it('says Unknown for a hash anchored by another issuer than the one asked about', async () => {
+      const hash = randomHash();
+      await mined(asCN.anchor!(hash, await inDays(30)));
+      expect((await registry.verify!(hk.address, hash)).status).toBe(Status.Unknown);
+      expect((await registry.verify!(cn.address, hash)).status).toBe(Status.Valid);
+    });
+
     it('says Expired once the expiry has passed', async () => {
       const hash = randomHash();
       await mined(asHK.anchor!(hash, await inDays(1)));
-      expect((await registry.verify!(hash)).status).toBe(Status.Valid);
+      expect((await registry.verify!(hk.address, hash)).status).toBe(Status.Valid);
       await advanceTime(provider, 86_400 + 1);
-      expect((await registry.verify!(hash)).status).toBe(Status.Expired);
+      expect((await registry.verify!(hk.address, hash)).status).toBe(Status.Expired);
+    });
+
+    it('shows a removed issuer as inactive, its anchors still readable', async () => {
+      const wallet = await fundedIssuer('Soon-gone CRA');
+      const hash = randomHash();
+      await mined(as(registry, wallet).anchor!(hash, await inDays(30)));
+      await mined(asAdmin.removeMember!(wallet.address));
+      const v = await registry.verify!(wallet.address, hash);
+      expect([v.status, v.issuer, v.issuerActive]).toEqual([Status.Valid, wallet.address, false]);
     });
   });
 
@@ -302,17 +397,21 @@ describe('CreditReportRegistry', () => {
 
     it('accepts each report with its proof', async () => {
       for (const hash of hashes) {
-        const v = await registry.verifyInBatch!(`0x${hash}`, batch.proofs.get(hash), batch.merkleRoot);
+        const v = await registry.verifyInBatch!(hk.address, `0x${hash}`, batch.proofs.get(hash), batch.merkleRoot);
         expect([v.status, v.issuer]).toEqual([Status.Valid, hk.address]);
       }
     });
 
-    it('says Unknown for a wrong proof, a wrong root and a wrong leaf', async () => {
+    it('says Unknown for a wrong proof, a wrong root, a wrong leaf and another issuer', async () => {
       const [first, second] = hashes as [string, string];
-      const wrongProof = await registry.verifyInBatch!(`0x${first}`, batch.proofs.get(second), batch.merkleRoot);
-      const wrongRoot = await registry.verifyInBatch!(`0x${first}`, batch.proofs.get(first), randomHash());
-      const wrongLeaf = await registry.verifyInBatch!(randomHash(), batch.proofs.get(first), batch.merkleRoot);
-      expect([wrongProof.status, wrongRoot.status, wrongLeaf.status]).toEqual([
+      const check = (issuer: string, leaf: string, proof: unknown, root: string) =>
+        registry.verifyInBatch!(issuer, leaf, proof, root) as Promise<{ status: bigint }>;
+      const wrongProof = await check(hk.address, `0x${first}`, batch.proofs.get(second), batch.merkleRoot);
+      const wrongRoot = await check(hk.address, `0x${first}`, batch.proofs.get(first), randomHash());
+      const wrongLeaf = await check(hk.address, randomHash(), batch.proofs.get(first), batch.merkleRoot);
+      const wrongIssuer = await check(cn.address, `0x${first}`, batch.proofs.get(first), batch.merkleRoot);
+      expect([wrongProof.status, wrongRoot.status, wrongLeaf.status, wrongIssuer.status]).toEqual([
+        Status.Unknown,
         Status.Unknown,
         Status.Unknown,
         Status.Unknown,
@@ -341,10 +440,14 @@ describe('CreditReportRegistry', () => {
             const member = batchHashes[pick % batchHashes.length]!;
             const proof = b.proofs.get(member)!;
             expect(verifyBatchProof(member, proof, b.merkleRoot)).toBe(true);
-            expect((await registry.verifyInBatch!(`0x${member}`, proof, b.merkleRoot)).status).toBe(Status.Valid);
+            expect((await registry.verifyInBatch!(hk.address, `0x${member}`, proof, b.merkleRoot)).status).toBe(
+              Status.Valid,
+            );
             const outsider = randomHash().slice(2);
             expect(verifyBatchProof(outsider, proof, b.merkleRoot)).toBe(false);
-            expect((await registry.verifyInBatch!(`0x${outsider}`, proof, b.merkleRoot)).status).toBe(Status.Unknown);
+            expect((await registry.verifyInBatch!(hk.address, `0x${outsider}`, proof, b.merkleRoot)).status).toBe(
+              Status.Unknown,
+            );
           },
         ),
         { numRuns: 20 },

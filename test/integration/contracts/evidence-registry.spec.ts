@@ -1,26 +1,48 @@
 import { Contract, hexlify, id, randomBytes, Wallet, type JsonRpcProvider } from 'ethers';
 import { EVIDENCE_REGISTRY_ABI } from '../../../libs/ledger/src/index.js';
 import { devProvider } from '../../../tools/stack/anvil.js';
-import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
+import { DEV_KEYS, devWorkerKey } from '../../../tools/stack/dev-ledger.js';
 import { as, eventsOf, mined, revertOf, STRANGER_KEY } from '../../support/chain.js';
 import { startTestLedger, type TestLedger } from '../../support/ledger.js';
 
 const Kind = { Unknown: 0, Consent: 1, Decision: 2 };
+const ZERO_ADDRESS = '0x' + '00'.repeat(20);
 const randomHash = (): string => hexlify(randomBytes(32));
 
 describe('EvidenceRegistry', () => {
   let ledger: TestLedger;
   let provider: JsonRpcProvider;
   let evidence: Contract;
-  let recorder: Wallet;
-  let asRecorder: Contract, asIssuer: Contract, asStranger: Contract;
+  let admin: Wallet, lender: Wallet, replicaA: Wallet, replicaB: Wallet;
+  let asAdmin: Contract, asLender: Contract, asReplicaA: Contract, asReplicaB: Contract;
+  let asIssuer: Contract, asStranger: Contract;
+
+  /** Another lender, added by the admin, with ether for gas. */
+  async function otherLender(name: string): Promise<Wallet> {
+    const wallet = await funded();
+    await mined(asAdmin.addMember!(wallet.address, name, '0x434e'));
+    return wallet;
+  }
+
+  async function funded(): Promise<Wallet> {
+    const wallet = new Wallet(Wallet.createRandom().privateKey, provider);
+    await mined(admin.sendTransaction({ to: wallet.address, value: 10n ** 18n }));
+    return wallet;
+  }
 
   beforeAll(async () => {
     ledger = await startTestLedger();
     provider = devProvider(ledger.rpcUrl);
     evidence = new Contract(ledger.evidenceAddress, EVIDENCE_REGISTRY_ABI, provider);
-    recorder = new Wallet(DEV_KEYS.recorder, provider);
-    asRecorder = as(evidence, recorder);
+    [admin, lender, replicaA, replicaB] = [DEV_KEYS.admin, DEV_KEYS.recorder, devWorkerKey(0), devWorkerKey(1)].map(
+      (key) => new Wallet(key, provider),
+    ) as [Wallet, Wallet, Wallet, Wallet];
+    [asAdmin, asLender, asReplicaA, asReplicaB] = [admin, lender, replicaA, replicaB].map((w) => as(evidence, w)) as [
+      Contract,
+      Contract,
+      Contract,
+      Contract,
+    ];
     asIssuer = as(evidence, new Wallet(DEV_KEYS.issuerHK, provider));
     asStranger = as(evidence, new Wallet(STRANGER_KEY, provider));
   }, 60_000);
@@ -31,38 +53,61 @@ describe('EvidenceRegistry', () => {
   });
 
   describe('record', () => {
-    it('records a salted evidence hash for an application reference, announced by EvidenceRecorded', async () => {
+    it("records in the member's namespace, announced by EvidenceRecorded with the sending key", async () => {
       const [hash, ref] = [randomHash(), randomHash()];
-      const receipt = await mined(asRecorder.record!(hash, ref, Kind.Decision));
+      const receipt = await mined(asReplicaA.record!(hash, ref, Kind.Decision));
       expect(eventsOf(receipt, evidence.interface)).toEqual([
-        ['EvidenceRecorded', [hash, ref, BigInt(Kind.Decision), recorder.address]],
+        ['EvidenceRecorded', [lender.address, hash, ref, BigInt(Kind.Decision), replicaA.address]],
       ]);
-      const stored = await evidence.evidenceOf!(hash);
-      expect([stored.recorder, stored.kind, stored.applicationRef, stored.recordedBlock]).toEqual([
-        recorder.address,
+      const stored = await evidence.evidenceOf!(lender.address, hash);
+      expect([stored.recordedBy, stored.kind, stored.applicationRef, stored.recordedBlock]).toEqual([
+        replicaA.address,
         BigInt(Kind.Decision),
         ref,
         BigInt(receipt.blockNumber),
       ]);
+      expect((await evidence.evidenceOf!(replicaA.address, hash)).recordedAt).toBe(0n);
     });
 
-    it('refuses accounts without the recorder role, issuers included', async () => {
-      for (const caller of [asStranger, asIssuer]) {
-        const refusal = await revertOf(caller.record!(randomHash(), randomHash(), Kind.Consent));
-        expect(refusal.name).toBe('AccessControlUnauthorizedAccount');
-        expect(refusal.args[1]).toBe(id('RECORDER_ROLE'));
-      }
-    });
-
-    it('is a silent no-op for the same evidence again, and refuses the hash with other details', async () => {
+    it('treats a retry on another replica of the same lender as the same record: a no-op', async () => {
       const [hash, ref] = [randomHash(), randomHash()];
-      await mined(asRecorder.record!(hash, ref, Kind.Consent));
-      expect(eventsOf(await mined(asRecorder.record!(hash, ref, Kind.Consent)), evidence.interface)).toEqual([]);
-      expect(await revertOf(asRecorder.record!(hash, randomHash(), Kind.Consent))).toEqual({
+      await mined(asReplicaA.record!(hash, ref, Kind.Consent));
+      // Registry v1 refused this with EvidenceConflict, which failed an approved application.
+      expect(eventsOf(await mined(asReplicaB.record!(hash, ref, Kind.Consent)), evidence.interface)).toEqual([]);
+      expect(eventsOf(await mined(asLender.record!(hash, ref, Kind.Consent)), evidence.interface)).toEqual([]);
+      expect((await evidence.evidenceOf!(lender.address, hash)).recordedBy).toBe(replicaA.address);
+    });
+
+    it("refuses the member's hash with other details, from any of its keys", async () => {
+      const [hash, ref] = [randomHash(), randomHash()];
+      await mined(asLender.record!(hash, ref, Kind.Consent));
+      expect(await revertOf(asReplicaB.record!(hash, randomHash(), Kind.Consent))).toEqual({
         name: 'EvidenceConflict',
-        args: [hash],
+        args: [lender.address, hash],
       });
-      expect((await revertOf(asRecorder.record!(hash, ref, Kind.Decision))).name).toBe('EvidenceConflict');
+      expect((await revertOf(asReplicaA.record!(hash, ref, Kind.Decision))).name).toBe('EvidenceConflict');
+    });
+
+    it("keeps another lender out of this lender's namespace: the same hash lands in its own", async () => {
+      const other = await otherLender('Other Bank (CN)');
+      const [hash, ref] = [randomHash(), randomHash()];
+      await mined(asLender.record!(hash, ref, Kind.Consent));
+      await mined(as(evidence, other).record!(hash, randomHash(), Kind.Decision));
+      const ours = await evidence.evidenceOf!(lender.address, hash);
+      expect([ours.applicationRef, ours.kind, ours.recordedBy]).toEqual([ref, BigInt(Kind.Consent), lender.address]);
+      expect((await evidence.evidenceOf!(other.address, hash)).kind).toBe(BigInt(Kind.Decision));
+    });
+
+    it('refuses accounts that record for no member, issuers included', async () => {
+      for (const [caller, account] of [
+        [asStranger, new Wallet(STRANGER_KEY).address],
+        [asIssuer, new Wallet(DEV_KEYS.issuerHK).address],
+      ] as const) {
+        expect(await revertOf(caller.record!(randomHash(), randomHash(), Kind.Consent))).toEqual({
+          name: 'UnauthorizedRecorder',
+          args: [account],
+        });
+      }
     });
 
     it('refuses zero hashes, zero references and the Unknown kind', async () => {
@@ -72,14 +117,88 @@ describe('EvidenceRegistry', () => {
         [randomHash(), zero, Kind.Consent],
         [randomHash(), randomHash(), Kind.Unknown],
       ]) {
-        expect((await revertOf(asRecorder.record!(...args))).name).toBe('InvalidEvidence');
+        expect((await revertOf(asLender.record!(...args))).name).toBe('InvalidEvidence');
       }
     });
   });
 
+  describe('authorizeKey', () => {
+    it('lets a member authorise a key, announced by KeyAuthorized; again is a no-op', async () => {
+      const other = await otherLender('Key Bank (CN)');
+      const key = Wallet.createRandom().address;
+      const receipt = await mined(as(evidence, other).authorizeKey!(key));
+      expect(eventsOf(receipt, evidence.interface)).toEqual([['KeyAuthorized', [other.address, key]]]);
+      expect(eventsOf(await mined(as(evidence, other).authorizeKey!(key)), evidence.interface)).toEqual([]);
+      expect(await evidence.recordsFor!(key)).toBe(other.address);
+      expect(await evidence.keyMember!(key)).toBe(other.address);
+    });
+
+    it("refuses another member's key, a member as key, the zero address and non-members", async () => {
+      const other = await otherLender('Rival Bank (CN)');
+      expect(await revertOf(as(evidence, other).authorizeKey!(replicaA.address))).toEqual({
+        name: 'KeyInUse',
+        args: [replicaA.address, lender.address],
+      });
+      expect(await revertOf(as(evidence, other).authorizeKey!(lender.address))).toEqual({
+        name: 'KeyInUse',
+        args: [lender.address, lender.address],
+      });
+      expect((await revertOf(asLender.authorizeKey!(ZERO_ADDRESS))).name).toBe('ZeroAddress');
+      const refusal = await revertOf(asStranger.authorizeKey!(Wallet.createRandom().address));
+      expect([refusal.name, refusal.args[1]]).toEqual(['AccessControlUnauthorizedAccount', id('RECORDER_ROLE')]);
+    });
+
+    it('refuses making a key that records for a member a member itself', async () => {
+      expect(await revertOf(asAdmin.addMember!(replicaA.address, 'Replica', '0x484b'))).toEqual({
+        name: 'KeyInUse',
+        args: [replicaA.address, lender.address],
+      });
+    });
+  });
+
+  describe('revokeKey', () => {
+    it('stops a key recording, announced by KeyRevoked; only its member may, and again is a no-op', async () => {
+      const member = await otherLender('Revoking Bank (CN)');
+      const key = await funded();
+      await mined(as(evidence, member).authorizeKey!(key.address));
+      await mined(as(evidence, key).record!(randomHash(), randomHash(), Kind.Consent));
+      expect(await revertOf(asLender.revokeKey!(key.address))).toEqual({
+        name: 'KeyNotAuthorized',
+        args: [key.address, lender.address],
+      });
+      const receipt = await mined(as(evidence, member).revokeKey!(key.address));
+      expect(eventsOf(receipt, evidence.interface)).toEqual([['KeyRevoked', [member.address, key.address]]]);
+      expect(eventsOf(await mined(as(evidence, member).revokeKey!(key.address)), evidence.interface)).toEqual([]);
+      expect(await evidence.recordsFor!(key.address)).toBe(ZERO_ADDRESS);
+      expect((await revertOf(as(evidence, key).record!(randomHash(), randomHash(), Kind.Consent))).name).toBe(
+        'UnauthorizedRecorder',
+      );
+    });
+  });
+
+  describe('removeMember', () => {
+    it("stops a removed member's keys, keeps its evidence readable, and restores both if it is added back", async () => {
+      const member = await otherLender('Leaving Bank (CN)');
+      const key = await funded();
+      await mined(as(evidence, member).authorizeKey!(key.address));
+      const [hash, ref] = [randomHash(), randomHash()];
+      await mined(as(evidence, key).record!(hash, ref, Kind.Consent));
+      await mined(asAdmin.removeMember!(member.address));
+      expect(await evidence.recordsFor!(key.address)).toBe(ZERO_ADDRESS);
+      expect(await revertOf(as(evidence, key).record!(randomHash(), randomHash(), Kind.Consent))).toEqual({
+        name: 'UnauthorizedRecorder',
+        args: [key.address],
+      });
+      expect((await evidence.evidenceOf!(member.address, hash)).applicationRef).toBe(ref);
+      await mined(asAdmin.addMember!(member.address, 'Returning Bank (CN)', '0x434e'));
+      expect(await evidence.recordsFor!(key.address)).toBe(member.address);
+    });
+  });
+
   describe('evidenceOf', () => {
-    it('returns a zero recorder for evidence never recorded', async () => {
-      expect((await evidence.evidenceOf!(randomHash())).recorder).toBe('0x' + '00'.repeat(20));
+    it('returns all zero for evidence never recorded', async () => {
+      const stored = await evidence.evidenceOf!(lender.address, randomHash());
+      expect([stored.recordedAt, stored.recordedBy]).toEqual([0n, ZERO_ADDRESS]);
     });
   });
 });

@@ -6,6 +6,7 @@ import { Verdict, type VerificationPolicy } from '../../../libs/domain/src/index
 import {
   buildReportBatch,
   LedgerClient,
+  LedgerInputError,
   LedgerMismatchError,
   LedgerNotConfirmedError,
   LedgerUnavailableError,
@@ -47,7 +48,7 @@ describe('LedgerClient verification against anvil', () => {
     await expect(client.readLedgerInfo()).resolves.toMatchObject({
       chainId: '31337',
       registryAddress: ledger.registryAddress,
-      registryVersion: 'lendbridge-credit-report-registry/1',
+      registryVersion: 'lendbridge-credit-report-registry/2',
     });
     const wrongChain = new LedgerClient({ ...ledger.settings, chainId: 1 });
     await expect(wrongChain.readLedgerInfo()).rejects.toThrow(LedgerMismatchError);
@@ -59,7 +60,7 @@ describe('LedgerClient verification against anvil', () => {
 
   it('says VERIFIED with a full receipt for a valid anchor by a trusted issuer', async () => {
     const hash = await anchored();
-    const receipt = await client.verifyReport(hash, { ...ANY_ISSUER, trustedIssuers: [hk] });
+    const receipt = await client.verifyReport(hk, hash, { ...ANY_ISSUER, trustedIssuers: [hk] });
     const block = await client.provider.getBlock(receipt.anchor?.blockNumber ?? -1);
     expect(receipt).toEqual({
       verdict: Verdict.VERIFIED,
@@ -81,7 +82,7 @@ describe('LedgerClient verification against anvil', () => {
   });
 
   it('says NOT_ANCHORED for an unknown hash, without an anchor', async () => {
-    const receipt = await client.verifyReport(newHash(), ANY_ISSUER);
+    const receipt = await client.verifyReport(hk, newHash(), ANY_ISSUER);
     expect(receipt.verdict).toBe(Verdict.NOT_ANCHORED);
     expect(receipt.anchor).toBeUndefined();
   });
@@ -89,19 +90,27 @@ describe('LedgerClient verification against anvil', () => {
   it('says REVOKED, with the reason, after the issuer revoked', async () => {
     const hash = await anchored();
     await testWriter(client).revoke(hash, 4);
-    const receipt = await client.verifyReport(hash, ANY_ISSUER);
+    const receipt = await client.verifyReport(hk, hash, ANY_ISSUER);
     expect(receipt.verdict).toBe(Verdict.REVOKED);
     expect(receipt.anchor?.revocationReason).toBe(4);
   });
 
   it('says UNTRUSTED_ISSUER when the issuer is not trusted for this direction', async () => {
     const hash = await anchored(DEV_KEYS.issuerCN);
-    expect((await client.verifyReport(hash, { ...ANY_ISSUER, trustedIssuers: [hk] })).verdict).toBe(
+    expect((await client.verifyReport(cn, hash, { ...ANY_ISSUER, trustedIssuers: [hk] })).verdict).toBe(
       Verdict.UNTRUSTED_ISSUER,
     );
-    expect((await client.verifyReport(hash, { ...ANY_ISSUER, trustedIssuers: [cn.toLowerCase()] })).verdict).toBe(
-      Verdict.VERIFIED,
-    );
+    expect(
+      (await client.verifyReport(cn.toLowerCase(), hash, { ...ANY_ISSUER, trustedIssuers: [cn.toLowerCase()] }))
+        .verdict,
+    ).toBe(Verdict.VERIFIED);
+  });
+
+  it('says NOT_ANCHORED for a report anchored only by another issuer than the one expected', async () => {
+    const hash = await anchored(DEV_KEYS.issuerCN);
+    const receipt = await client.verifyReport(hk, hash, ANY_ISSUER);
+    expect(receipt.verdict).toBe(Verdict.NOT_ANCHORED);
+    expect(receipt.anchor).toBeUndefined();
   });
 
   it('says UNTRUSTED_ISSUER once the issuer has been removed from the consortium', async () => {
@@ -112,9 +121,9 @@ describe('LedgerClient verification against anvil', () => {
     await (await funder.sendTransaction({ to: departing.address, value: 10n ** 18n })).wait();
     const hash = newHash();
     await testWriter(client, departing.privateKey).anchorReport(hash, days(30));
-    expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    expect((await client.verifyReport(departing.address, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
     await admin.removeMember('issuer', departing.address);
-    const receipt = await client.verifyReport(hash, ANY_ISSUER);
+    const receipt = await client.verifyReport(departing.address, hash, ANY_ISSUER);
     expect(receipt.verdict).toBe(Verdict.UNTRUSTED_ISSUER);
     expect(receipt.anchor).toMatchObject({ issuerName: 'Departing CRA', issuerActive: false });
   });
@@ -122,10 +131,10 @@ describe('LedgerClient verification against anvil', () => {
   it('says EXPIRED when the report is older than the policy allows', async () => {
     const hash = await anchored();
     await advanceTime(client.provider, 3 * 86_400);
-    expect((await client.verifyReport(hash, { ...ANY_ISSUER, maxReportAgeSeconds: 2 * 86_400 })).verdict).toBe(
+    expect((await client.verifyReport(hk, hash, { ...ANY_ISSUER, maxReportAgeSeconds: 2 * 86_400 })).verdict).toBe(
       Verdict.EXPIRED,
     );
-    expect((await client.verifyReport(hash, { ...ANY_ISSUER, maxReportAgeSeconds: 4 * 86_400 })).verdict).toBe(
+    expect((await client.verifyReport(hk, hash, { ...ANY_ISSUER, maxReportAgeSeconds: 4 * 86_400 })).verdict).toBe(
       Verdict.VERIFIED,
     );
   });
@@ -134,7 +143,7 @@ describe('LedgerClient verification against anvil', () => {
     const chainNow = (await client.provider.getBlock('latest'))!.timestamp;
     const hash = await anchored(DEV_KEYS.issuerHK, new Date((chainNow + 86_400) * 1000));
     await advanceTime(client.provider, 86_400 + 1);
-    expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.EXPIRED);
+    expect((await client.verifyReport(hk, hash, ANY_ISSUER)).verdict).toBe(Verdict.EXPIRED);
   });
 
   it('verifies a report in a batch by its proof, with the batch root on the receipt', async () => {
@@ -142,6 +151,7 @@ describe('LedgerClient verification against anvil', () => {
     const batch = buildReportBatch(hashes);
     await testWriter(client).anchorBatch(batch.merkleRoot, days(30), batch.leafCount);
     const receipt = await client.verifyReportInBatch(
+      hk,
       hashes[1]!,
       batch.proofs.get(hashes[1]!)!,
       batch.merkleRoot,
@@ -150,21 +160,34 @@ describe('LedgerClient verification against anvil', () => {
     expect(receipt.verdict).toBe(Verdict.VERIFIED);
     expect(receipt.anchor?.batchRoot).toBe(batch.merkleRoot);
     const wrong = await client.verifyReportInBatch(
+      hk,
       newHash(),
       batch.proofs.get(hashes[1]!)!,
       batch.merkleRoot,
       ANY_ISSUER,
     );
     expect(wrong.verdict).toBe(Verdict.NOT_ANCHORED);
+    const otherIssuer = await client.verifyReportInBatch(
+      cn,
+      hashes[1]!,
+      batch.proofs.get(hashes[1]!)!,
+      batch.merkleRoot,
+      ANY_ISSUER,
+    );
+    expect(otherIssuer.verdict).toBe(Verdict.NOT_ANCHORED);
+  });
+
+  it('refuses an issuer that is not an address as bad input', async () => {
+    await expect(client.verifyReport('HK agency', newHash(), ANY_ISSUER)).rejects.toThrow(LedgerInputError);
   });
 
   it('waits for the configured confirmation depth before it gives a verdict', async () => {
     const deep = new LedgerClient({ ...ledger.settings, confirmations: 2 });
     try {
       const hash = await anchored();
-      await expect(deep.verifyReport(hash, ANY_ISSUER)).rejects.toThrow(LedgerNotConfirmedError);
+      await expect(deep.verifyReport(hk, hash, ANY_ISSUER)).rejects.toThrow(LedgerNotConfirmedError);
       await client.provider.send('anvil_mine', ['0x2']);
-      expect((await deep.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+      expect((await deep.verifyReport(hk, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
     } finally {
       deep.close();
     }
@@ -173,11 +196,11 @@ describe('LedgerClient verification against anvil', () => {
   it('throws a retryable LedgerUnavailableError while the node is down, and verifies again once it is back', async () => {
     const hash = await anchored();
     await ledger.anvil.stop();
-    await expect(client.verifyReport(hash, ANY_ISSUER)).rejects.toThrow(LedgerUnavailableError);
+    await expect(client.verifyReport(hk, hash, ANY_ISSUER)).rejects.toThrow(LedgerUnavailableError);
     await expect(client.checkReachability()).resolves.toMatchObject({ status: 'down' });
 
     // Same port, same state file: the node comes back with everything anchored before.
     ledger.anvil = await startAnvil({ port: ledger.port, stateFile: join(stateDir, 'state.json') });
-    expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    expect((await client.verifyReport(hk, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
   }, 60_000);
 });

@@ -3,22 +3,39 @@ import { Verdict, type VerificationPolicy } from '../../../libs/domain/src/index
 import {
   buildReportBatch,
   CREDIT_REPORT_REGISTRY_ABI,
+  EVIDENCE_REGISTRY_ABI,
   EvidenceKind,
+  FINAL_LEDGER_ERRORS,
   LedgerClient,
   LedgerInputError,
+  LedgerOperatorActionError,
   LedgerRevertError,
   LedgerWriter,
+  OperatorAction,
 } from '../../../libs/ledger/src/index.js';
-import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
+import { DEV_KEYS, devWorkerKey } from '../../../tools/stack/dev-ledger.js';
 import { startTestLedger, testWriter, type TestLedger } from '../../support/ledger.js';
 
 const newHash = (): string => hexlify(randomBytes(32)).slice(2);
 const in30Days = (): Date => new Date(Date.now() + 30 * 86_400_000);
 const ANY_ISSUER: VerificationPolicy = { trustedIssuers: 'any-member', maxReportAgeSeconds: 30 * 86_400 };
 
+const hk = new Wallet(DEV_KEYS.issuerHK).address;
+const lender = new Wallet(DEV_KEYS.recorder).address;
+
 describe('LedgerWriter', () => {
   let ledger: TestLedger;
   let client: LedgerClient;
+
+  /** A fresh account, funded when `ether` is given. */
+  async function account(ether = 0n): Promise<Wallet> {
+    const wallet = new Wallet(Wallet.createRandom().privateKey, client.provider);
+    if (ether > 0n) {
+      const funder = new Wallet(DEV_KEYS.admin, client.provider);
+      await (await funder.sendTransaction({ to: wallet.address, value: ether })).wait();
+    }
+    return wallet;
+  }
 
   beforeAll(async () => {
     ledger = await startTestLedger();
@@ -50,7 +67,6 @@ describe('LedgerWriter', () => {
       await crashed.getFunction('anchor').send(`0x${hash}`, Math.floor(in30Days().getTime() / 1000));
       // The retried activity, in a fresh process (a fresh writer), sees no anchor yet and sends again.
       const retry = testWriter(client).anchorReport(hash, in30Days());
-      const hk = new Wallet(DEV_KEYS.issuerHK).address;
       const pending = async (): Promise<number> =>
         (await client.provider.getTransactionCount(hk, 'pending')) -
         (await client.provider.getTransactionCount(hk, 'latest'));
@@ -61,9 +77,9 @@ describe('LedgerWriter', () => {
       await client.provider.send('evm_setAutomine', [true]);
     }
     // Both transactions succeeded; exactly one anchored, the other was the contract's no-op.
-    const anchoredEvents = await registry.queryFilter(registry.filters.ReportAnchored!(`0x${hash}`));
+    const anchoredEvents = await registry.queryFilter(registry.filters.ReportAnchored!(hk, `0x${hash}`));
     expect(anchoredEvents).toHaveLength(1);
-    expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    expect((await client.verifyReport(hk, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
   });
 
   it('treats every write already done as done: batches, revocations and members', async () => {
@@ -78,11 +94,16 @@ describe('LedgerWriter', () => {
     await issuer.anchorReport(hash, in30Days());
     expect((await issuer.revoke(hash, 2)).outcome).toBe('sent');
     expect(await issuer.revoke(hash, 2)).toEqual({ outcome: 'already-recorded' });
+    const otherReason = await issuer.revoke(hash, 3).catch((error: unknown) => error);
+    expect((otherReason as LedgerRevertError).errorName).toBe('AlreadyRevoked');
+    expect((otherReason as LedgerRevertError).errorArgs).toEqual([hk, `0x${hash}`, 2n]);
 
     const [inBatch] = [...batch.proofs.keys()] as [string];
     const proof = batch.proofs.get(inBatch)!;
     expect((await issuer.revokeInBatch(inBatch, proof, batch.merkleRoot, 4)).outcome).toBe('sent');
     expect(await issuer.revokeInBatch(inBatch, proof, batch.merkleRoot, 4)).toEqual({ outcome: 'already-recorded' });
+    expect((await issuer.revokeBatch(batch.merkleRoot, 5)).outcome).toBe('sent');
+    expect(await issuer.revokeBatch(batch.merkleRoot, 5)).toEqual({ outcome: 'already-recorded' });
 
     const admin = testWriter(client, DEV_KEYS.admin);
     const account = Wallet.createRandom().address;
@@ -107,7 +128,7 @@ describe('LedgerWriter', () => {
     await expect(writer.anchorReport('ABC', in30Days())).rejects.toThrow(LedgerInputError);
     await expect(writer.anchorReport(newHash(), new Date('2200-01-01'))).rejects.toThrow(/between 1970 and 2106/);
     await expect(writer.anchorBatch('0x1234', in30Days(), 2)).rejects.toThrow(LedgerInputError);
-    await expect(client.verifyReport(newHash().toUpperCase(), ANY_ISSUER)).rejects.toThrow(LedgerInputError);
+    await expect(client.verifyReport(hk, newHash().toUpperCase(), ANY_ISSUER)).rejects.toThrow(LedgerInputError);
     expect(await client.provider.getTransactionCount(writer.address)).toBe(nonce);
   });
 
@@ -116,22 +137,74 @@ describe('LedgerWriter', () => {
     const hashes = Array.from({ length: 12 }, newHash);
     const outcomes = await Promise.all(hashes.map((hash) => writer.anchorReport(hash, in30Days())));
     expect(outcomes.every((o) => o.outcome === 'sent')).toBe(true);
-    for (const hash of hashes) expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    const cn = writer.address;
+    for (const hash of hashes) expect((await client.verifyReport(cn, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+  });
+
+  it('wins nonce races against other processes sharing its key: checks the chain again and resends', async () => {
+    // Separate writers stand for separate processes: each takes the pending nonce from the node, so
+    // they pick the same one and all but one lose. Before, the loser failed as "RPC unreachable".
+    const key = (await account(10n ** 18n)).privateKey;
+    await testWriter(client, DEV_KEYS.admin).addMember('issuer', new Wallet(key).address, 'Busy CRA', 'HK');
+    const writers = [1, 2, 3, 4].map(() => testWriter(client, key));
+    const hashes = writers.map(() => [newHash(), newHash(), newHash()]);
+    const outcomes = await Promise.all(
+      writers.flatMap((writer, i) => hashes[i]!.map((hash) => writer.anchorReport(hash, in30Days()))),
+    );
+    expect(outcomes.every((o) => o.outcome === 'sent')).toBe(true);
+    for (const hash of hashes.flat()) {
+      expect((await client.verifyReport(new Wallet(key).address, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    }
+  });
+
+  it('treats a write another process with the same key made while it retried as done', async () => {
+    const key = DEV_KEYS.issuerCN;
+    const hash = newHash();
+    const outcomes = await Promise.all([1, 2, 3].map(() => testWriter(client, key).anchorReport(hash, in30Days())));
+    // Whoever lost the nonce found the anchor on its next check, or sent a contract no-op: never a failure.
+    expect(outcomes.filter((o) => o.outcome === 'sent').length).toBeGreaterThanOrEqual(1);
+    const registry = new Contract(ledger.registryAddress, CREDIT_REPORT_REGISTRY_ABI, client.provider);
+    const cn = new Wallet(key).address;
+    expect(await registry.queryFilter(registry.filters.ReportAnchored!(cn, `0x${hash}`))).toHaveLength(1);
   });
 
   it('refuses with a decoded, final error what the contract refuses', async () => {
     const hash = newHash();
     await testWriter(client, DEV_KEYS.issuerHK).anchorReport(hash, in30Days());
+    // Another issuer has nothing under this hash in its own namespace: there is nothing it can revoke.
     const refusal = await testWriter(client, DEV_KEYS.issuerCN)
-      .anchorReport(hash, in30Days())
+      .revoke(hash, 1)
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(LedgerRevertError);
-    expect((refusal as LedgerRevertError).errorName).toBe('AnchoredByAnotherIssuer');
-    const notIssuer = await testWriter(client, DEV_KEYS.recorder)
-      .anchorReport(newHash(), in30Days())
-      .catch((error: unknown) => error);
-    expect((notIssuer as LedgerRevertError).errorName).toBe('AccessControlUnauthorizedAccount');
-    expect((notIssuer as LedgerRevertError).message).toMatch(/lacks the role/);
+    expect((refusal as LedgerRevertError).errorName).toBe('NotAnchored');
+  });
+
+  it('asks an operator to grant a missing role, retryably: the same write succeeds once granted', async () => {
+    const newcomer = await account(10n ** 18n);
+    const writer = testWriter(client, newcomer.privateKey);
+    const hash = newHash();
+    const refusal = await writer.anchorReport(hash, in30Days()).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
+    expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
+    expect((refusal as Error).message).toContain(`${newcomer.address} lacks ISSUER_ROLE`);
+    expect((refusal as Error).message).toContain('npm run admin -- add-issuer');
+    expect(FINAL_LEDGER_ERRORS).not.toContain((refusal as Error).name);
+    await testWriter(client, DEV_KEYS.admin).addMember('issuer', newcomer.address, 'Late CRA', 'HK');
+    expect((await writer.anchorReport(hash, in30Days())).outcome).toBe('sent');
+  });
+
+  it('asks an operator to fund a signer without ether, retryably: the same write succeeds once funded', async () => {
+    const broke = await account();
+    await testWriter(client, DEV_KEYS.admin).addMember('issuer', broke.address, 'Broke CRA', 'HK');
+    const writer = testWriter(client, broke.privateKey);
+    const hash = newHash();
+    const refusal = await writer.anchorReport(hash, in30Days()).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
+    expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.INSUFFICIENT_FUNDS);
+    expect((refusal as Error).message).toContain(`${broke.address} has too little ether`);
+    const funder = new Wallet(DEV_KEYS.admin, client.provider);
+    await (await funder.sendTransaction({ to: broke.address, value: 10n ** 18n })).wait();
+    expect((await writer.anchorReport(hash, in30Days())).outcome).toBe('sent');
   });
 
   it('records evidence once and treats the same evidence again as done', async () => {
@@ -142,15 +215,71 @@ describe('LedgerWriter', () => {
     expect(await writer.recordEvidence(evidenceHash, applicationRef, EvidenceKind.Consent)).toEqual({
       outcome: 'already-recorded',
     });
-    await expect(client.evidenceOf(evidenceHash)).resolves.toMatchObject({
+    await expect(client.evidenceOf(lender, evidenceHash)).resolves.toMatchObject({
+      member: lender,
       applicationRef: `0x${applicationRef}`,
       kind: EvidenceKind.Consent,
-      recorder: writer.address,
+      recordedBy: writer.address,
     });
     const conflict = await writer
       .recordEvidence(evidenceHash, newHash(), EvidenceKind.Consent)
       .catch((e: unknown) => e);
     expect((conflict as LedgerRevertError).errorName).toBe('EvidenceConflict');
+  });
+
+  it("records through a replica's key into its lender's namespace; a retry on another replica is done", async () => {
+    const [replicaA, replicaB] = [testWriter(client, devWorkerKey(0)), testWriter(client, devWorkerKey(1))];
+    await expect(replicaA.recordingMember()).resolves.toBe(lender);
+    const [evidenceHash, applicationRef] = [newHash(), newHash()];
+    expect((await replicaA.recordEvidence(evidenceHash, applicationRef, EvidenceKind.Decision)).outcome).toBe('sent');
+    // Before, replica B's retry reverted with EvidenceConflict and the approved application FAILED.
+    expect(await replicaB.recordEvidence(evidenceHash, applicationRef, EvidenceKind.Decision)).toEqual({
+      outcome: 'already-recorded',
+    });
+    await expect(client.evidenceOf(lender, evidenceHash)).resolves.toMatchObject({ recordedBy: replicaA.address });
+  });
+
+  it('lets two replicas whose attempts overlap both succeed, with one record on chain', async () => {
+    const [evidenceHash, applicationRef] = [newHash(), newHash()];
+    const evidence = new Contract(ledger.evidenceAddress, EVIDENCE_REGISTRY_ABI, client.provider);
+    await client.provider.send('evm_setAutomine', [false]);
+    try {
+      // Replica A's attempt sent and then lost (its worker died); replica B, retrying, sees nothing yet.
+      const crashed = evidence.connect(new Wallet(devWorkerKey(2), client.provider)) as Contract;
+      await crashed.getFunction('record').send(`0x${evidenceHash}`, `0x${applicationRef}`, EvidenceKind.Consent);
+      const retry = testWriter(client, devWorkerKey(3)).recordEvidence(
+        evidenceHash,
+        applicationRef,
+        EvidenceKind.Consent,
+      );
+      const replicaB = new Wallet(devWorkerKey(3)).address;
+      while ((await client.provider.getTransactionCount(replicaB, 'pending')) === 0)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await client.provider.send('evm_mine', []);
+      expect((await retry).outcome).toBe('sent');
+    } finally {
+      await client.provider.send('evm_setAutomine', [true]);
+    }
+    expect(await evidence.queryFilter(evidence.filters.EvidenceRecorded!(lender, `0x${evidenceHash}`))).toHaveLength(1);
+  });
+
+  it('asks an operator to authorise a key that records for nobody, and records once it is authorised', async () => {
+    const key = await account(10n ** 18n);
+    const writer = testWriter(client, key.privateKey);
+    const [evidenceHash, applicationRef] = [newHash(), newHash()];
+    const refusal = await writer
+      .recordEvidence(evidenceHash, applicationRef, EvidenceKind.Consent)
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
+    expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
+    expect((refusal as Error).message).toContain(`npm run admin -- authorize-key ${key.address}`);
+    const member = testWriter(client, DEV_KEYS.recorder);
+    expect((await member.authorizeKey(key.address)).outcome).toBe('sent');
+    expect(await member.authorizeKey(key.address)).toEqual({ outcome: 'already-recorded' });
+    expect((await writer.recordEvidence(evidenceHash, applicationRef, EvidenceKind.Consent)).outcome).toBe('sent');
+    expect((await member.revokeKey(key.address)).outcome).toBe('sent');
+    expect(await member.revokeKey(key.address)).toEqual({ outcome: 'already-recorded' });
+    await expect(writer.recordingMember()).rejects.toThrow(LedgerOperatorActionError);
   });
 
   it('manages members and lists them from the chain', async () => {
@@ -160,10 +289,10 @@ describe('LedgerWriter', () => {
     expect((await client.listMembers('issuer')).map((m) => m.address)).toContain(account);
     await admin.removeMember('issuer', account);
     const issuers = await client.listMembers('issuer');
-    expect(issuers.map((m) => m.displayName).sort()).toEqual([
-      'Demo Credit Reference Agency (HK)',
-      'Demo Credit Reference Centre (CN)',
-    ]);
+    expect(issuers.map((m) => m.address)).not.toContain(account);
+    expect(issuers.map((m) => m.displayName)).toEqual(
+      expect.arrayContaining(['Demo Credit Reference Agency (HK)', 'Demo Credit Reference Centre (CN)']),
+    );
     expect(await client.listMembers('recorder')).toEqual([
       expect.objectContaining({ displayName: 'lendbridge (development)', jurisdiction: 'HK', active: true }),
     ]);
@@ -195,6 +324,6 @@ describe('LedgerWriter on a FISCO BCOS-like chain (london, legacy gas pricing)',
     if (outcome.outcome !== 'sent') throw new Error('expected a transaction');
     const tx = await client.provider.getTransaction(outcome.transaction.transactionHash);
     expect(tx?.type).toBe(0);
-    expect((await client.verifyReport(hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    expect((await client.verifyReport(writer.address, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
   });
 });

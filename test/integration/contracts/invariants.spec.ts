@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { REPO_ROOT } from '../../../tools/stack/contracts.js';
+
+// The contracts' invariant tests (test/invariants/*.sol) run by Foundry's forge, offline, with solc-js
+// as its compiler. Sized for CI by foundry.toml; for more sequences run this file with e.g.
+// FOUNDRY_INVARIANT_RUNS=2000 FOUNDRY_INVARIANT_DEPTH=200, or FOUNDRY_PROFILE=deep.
+const MORE_RUNS = ['FOUNDRY_INVARIANT_RUNS', 'FOUNDRY_INVARIANT_DEPTH', 'FOUNDRY_PROFILE'].some((v) => process.env[v]);
+const TIMEOUT_MS = MORE_RUNS ? 3_600_000 : 150_000;
+
+/**
+ * The forge binary of @foundry-rs/forge's per-platform package. Not node_modules/.bin/forge: that
+ * npm wrapper exits 0 even when tests fail.
+ */
+function forgeExecutable(): string {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  const manifest = createRequire(import.meta.url).resolve(`@foundry-rs/forge-${process.platform}-${arch}/package.json`);
+  return join(dirname(manifest), 'bin', 'forge');
+}
+
+function forge(root: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
+  const result = spawnSync(
+    forgeExecutable(),
+    ['test', '--offline', '--use', join(REPO_ROOT, 'scripts/solc-js.mjs'), '--root', root, ...args],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: TIMEOUT_MS },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** A copy of the forge project with one contract edited, to show the invariants notice the defect. */
+function mutantProject(contract: string, from: string, to: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'lendbridge-mutant-'));
+  for (const part of ['foundry.toml', 'contracts', 'test/invariants', 'scripts/solc-js.mjs']) {
+    cpSync(join(REPO_ROOT, part), join(root, part), { recursive: true });
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  const file = join(root, 'contracts', contract);
+  const source = readFileSync(file, 'utf8');
+  if (!source.includes(from)) throw new Error(`the mutation no longer applies to ${contract}: update this test`);
+  writeFileSync(file, source.replace(from, to));
+  return root;
+}
+
+describe('contract invariants (forge)', () => {
+  it(
+    'hold over random sequences of every member action, checked against the reference model after each step',
+    () => {
+      const { status, output } = forge(REPO_ROOT, []);
+      expect({ status, output }).toEqual({ status: 0, output: expect.any(String) as string });
+      expect(output).toMatch(/\[PASS\] invariant_eachIssuersAnchorsVerifyAsOnlyItsOwnActionsMadeThem\(\) \(runs: \d+/);
+      expect(output).toMatch(/\[PASS\] invariant_evidenceIsWrittenOnlyByItsMemberOrItsKeysAndRepeatsChangeNothing\(\)/);
+      // The model check itself catches each defect of registry v1 when the sequence exposing it is played.
+      expect(output).toContain('[PASS] test_catchesARevocationOfAnotherIssuersBatchThroughItsRootAnchoredAsAReport()');
+      expect(output).toContain('[PASS] test_catchesSquattingOnAHashAnotherIssuerAnchored()');
+      expect(output).toContain('[PASS] test_catchesTheAdminRevokingAnIssuersAnchor()');
+      expect(output).not.toMatch(/\[FAIL/);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'fail on registry v1, the fuzzer finding one of its defects unaided (negative control)',
+    () => {
+      const { status, output } = forge(REPO_ROOT, ['--match-contract', 'NegativeControlRegistryV1Invariants'], {
+        FOUNDRY_NO_MATCH_CONTRACT: '',
+      });
+      expect(status).not.toBe(0);
+      expect(output).toMatch(
+        /\[FAIL: (anchor(Batch)?: refused, but the model accepts it|revoke(Batch)?: accepted, but the model refuses it|verify(InBatch)?: [^\]]+)\]/,
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "fail on an evidence registry that lets a key write into a namespace of its own, not its lender's (negative control)",
+    () => {
+      const root = mutantProject(
+        'EvidenceRegistry.sol',
+        '_evidence[member][evidenceHash] =',
+        '_evidence[msg.sender][evidenceHash] =',
+      );
+      try {
+        const { status, output } = forge(root, ['--match-contract', 'EvidenceRegistryInvariants']);
+        expect(status).not.toBe(0);
+        expect(output).toMatch(/\[FAIL: (evidenceOf differs from the model|record: [^\]]+)\]/);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT_MS,
+  );
+});
