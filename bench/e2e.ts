@@ -25,7 +25,8 @@ import { Client, Connection } from '@temporalio/client';
 import { signDevToken } from '../apps/api/src/auth/dev-token.js';
 import { lendbridgeDataConverter } from '../libs/codec/src/index.js';
 import { loadConfig, type LendbridgeConfig } from '../libs/config/src/index.js';
-import { type ApplicationState } from '../libs/domain/src/index.js';
+import { formatActionKeys, newActionSigningKey, type ApplicationState } from '../libs/domain/src/index.js';
+import { actionKeys } from '../tools/stack/kept-state.js';
 import { registerSearchAttributes } from '../libs/temporal/src/index.js';
 import { anchorReports, type AnchoredReport } from '../tools/stack/anchored-reports.js';
 import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
@@ -209,6 +210,7 @@ async function startStack(): Promise<Stack> {
     ...addresses,
     codec: { CODEC_KEYS: `bench-1:${hex(32)}` },
     auth: { AUTH_JWT_SECRET: hex(32) },
+    actions: actionKeys(formatActionKeys({ 'bench-1': newActionSigningKey('bench-1').secretKey })),
     extra: {
       // Every request comes from 127.0.0.1: the per-address limit (1,200 a minute) would throttle the driver.
       API_RATE_LIMIT_PER_MINUTE: '100000000',
@@ -536,7 +538,7 @@ async function main(): Promise<void> {
   const secret = stack.config.auth.jwtSecret!;
   const tokens = {
     loanSystem: `Bearer ${await signDevToken(secret, { sub: 'los-bank-a', roles: ['loan-system'], tenant: TENANT }, { expiresIn: '12h' })}`,
-    reviewer: `Bearer ${await signDevToken(secret, { sub: 'bench-reviewer', roles: ['reviewer'], jurisdictions: ['HK'] }, { expiresIn: '12h' })}`,
+    reviewer: `Bearer ${await signDevToken(secret, { sub: 'bench-reviewer', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] }, { expiresIn: '12h' })}`,
   };
   const drive = drivers(stack, tokens);
 

@@ -366,8 +366,8 @@ async function main(): Promise<void> {
     signDevToken(secret, claims, { expiresIn: '12h' }).then((token) => `Bearer ${token}`);
   const tokens = {
     loanSystem: await sign({ sub: 'los-bank-a', roles: ['loan-system'], tenant: TENANT }),
-    reviewer: await sign({ sub: 'scale-reviewer', roles: ['reviewer'], jurisdictions: ['HK'] }),
-    senior: await sign({ sub: 'scale-senior', roles: ['senior-reviewer'], jurisdictions: ['HK'] }),
+    reviewer: await sign({ sub: 'scale-reviewer', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] }),
+    senior: await sign({ sub: 'scale-senior', roles: ['senior-reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] }),
   };
   const driver = new ParkingDriver(apiUrl, tokens.loanSystem, stack.receiver, IN_REVIEW_TIMEOUT_MS);
 

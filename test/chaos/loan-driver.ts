@@ -51,7 +51,7 @@ export async function driverTokens(jwtSecret: string): Promise<DriverTokens> {
     signDevToken(jwtSecret, claims, { expiresIn: '12h' });
   return {
     loanSystem: `Bearer ${await sign({ sub: 'los-bank-a', roles: ['loan-system'], tenant: TENANT })}`,
-    reviewer: `Bearer ${await sign({ sub: 'chaos-reviewer', roles: ['reviewer'], jurisdictions: ['HK'] })}`,
+    reviewer: `Bearer ${await sign({ sub: 'chaos-reviewer', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] })}`,
   };
 }
 

@@ -25,6 +25,7 @@ import { startAnvil } from '../../tools/stack/anvil.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { testConfig } from '../support/config.js';
 import { startTestLedger, testWriter, type TestLedger } from '../support/ledger.js';
+import { act } from '../support/actions.js';
 import { alice, HK_ISSUER, loanSystem, southboundConsent } from '../support/loan-parties.js';
 import { codecClient, startTestDevServer } from '../support/temporal.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from '../support/webhook-receiver.js';
@@ -104,9 +105,10 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       workflowId,
       args: [input],
     });
-    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: southboundConsent }] });
-    await handle.executeUpdate(submitCreditReport, {
-      args: [{ actor: loanSystem, report: { reportHash, scheme: 'sha256-raw-v1', decisionFields: FIELDS } }],
+    await act(handle, grantConsent, { actor: loanSystem, consent: southboundConsent });
+    await act(handle, submitCreditReport, {
+      actor: loanSystem,
+      report: { reportHash, scheme: 'sha256-raw-v1', decisionFields: FIELDS },
     });
     for (let i = 0; (await handle.query(getState)).stage !== 'IN_REVIEW'; i++) {
       if (i > 200) throw new Error('never reached review');
@@ -134,11 +136,10 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     receiver.failNext = 2; // the loan system is briefly down when the decision is ready
-    await handle.executeUpdate(claimReview, { args: [{ actor: alice }] });
-    await handle.executeUpdate(completeReview, {
-      args: [
-        { actor: alice, outcome: { kind: 'approve', recommendedLimit: { amount: '100000.00', currency: 'HKD' } } },
-      ],
+    await act(handle, claimReview, { actor: alice });
+    await act(handle, completeReview, {
+      actor: alice,
+      outcome: { kind: 'approve', recommendedLimit: { amount: '100000.00', currency: 'HKD' } },
     });
     const state = (await handle.result()) as ApplicationState;
 
@@ -156,14 +157,16 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     // Band B: 75% of 120,000 = 90,000, below the reviewer's 100,000.
     expect(state.decision).toMatchObject({ outcome: 'APPROVED', limit: { amount: '90000.00', currency: 'HKD' } });
 
-    const consentEvidence = await client.evidenceOf(state.consent!.evidenceHash!);
+    const lender = new Wallet(DEV_KEYS.recorder).address;
+    const consentEvidence = await client.evidenceOf(lender, state.consent!.evidenceHash!);
     expect(consentEvidence).toMatchObject({
       kind: EvidenceKind.Consent,
       applicationRef: `0x${applicationReference(workflowId, REFERENCE_KEY)}`,
-      recorder: new Wallet(DEV_KEYS.recorder).address,
+      member: lender,
+      recordedBy: lender,
     });
 
-    await expect(client.evidenceOf(state.decisionEvidenceHash!)).resolves.toMatchObject({
+    await expect(client.evidenceOf(lender, state.decisionEvidenceHash!)).resolves.toMatchObject({
       kind: EvidenceKind.Decision,
       applicationRef: `0x${applicationReference(workflowId, REFERENCE_KEY)}`,
     });
@@ -175,8 +178,8 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     expect(receiver.badSignatures).toBe(0);
     expect(receiver.requests).toBe(4); // in-review; the decision refused twice, then delivered
     expect(receiver.events.map((e) => [e.eventId, e.type])).toEqual([
-      [`${workflowId}/1/application.in-review`, 'application.in-review'],
-      [`${workflowId}/2/application.decided`, 'application.decided'],
+      [`${workflowId}/1`, 'application.in-review'],
+      [`${workflowId}/2`, 'application.decided'],
     ]);
   });
 
@@ -192,15 +195,16 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       workflowId: applicationWorkflowId(input.tenant, input.applicationId),
       args: [input],
     });
-    await handle.executeUpdate(grantConsent, { args: [{ actor: loanSystem, consent: southboundConsent }] });
+    await act(handle, grantConsent, { actor: loanSystem, consent: southboundConsent });
     for (let i = 0; !(await handle.query(getState)).consent?.evidenceHash; i++) {
       if (i > 200) throw new Error('consent evidence never anchored');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
     await ledger.anvil.stop(); // the node goes away just before the report arrives
-    await handle.executeUpdate(submitCreditReport, {
-      args: [{ actor: loanSystem, report: { reportHash, scheme: 'sha256-raw-v1', decisionFields: FIELDS } }],
+    await act(handle, submitCreditReport, {
+      actor: loanSystem,
+      report: { reportHash, scheme: 'sha256-raw-v1', decisionFields: FIELDS },
     });
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     const during = await handle.describe();

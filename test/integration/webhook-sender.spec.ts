@@ -14,7 +14,8 @@ import { testConfig } from '../support/config.js';
 
 const SECRET = 'a-webhook-secret-of-at-least-32-characters';
 const EVENT: WebhookEvent = {
-  eventId: 'loan/bank-a/app-1/2/application.decided',
+  eventId: 'loan/bank-a/app-1/2',
+  sequence: 2,
   type: 'application.decided',
   workflowId: 'loan/bank-a/app-1',
   tenant: 'bank-a',

@@ -129,14 +129,18 @@ export async function bearer(claims: DevTokenClaims): Promise<string> {
   return `Bearer ${await signDevToken(TEST_JWT_SECRET, claims)}`;
 }
 
-/** The parties: a loan system of bank-a (and one of bank-b), HK reviewers, a senior, ops. */
+/**
+ * The parties: a loan system of bank-a (and one of bank-b), bank-a's HK reviewers and senior, a CN
+ * reviewer, a reviewer of bank-b, ops.
+ */
 export const PARTIES = {
   bankA: { sub: 'los-bank-a', roles: ['loan-system'], tenant: 'bank-a' },
   bankB: { sub: 'los-bank-b', roles: ['loan-system'], tenant: 'bank-b' },
-  alice: { sub: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] },
-  bob: { sub: 'bob', roles: ['reviewer'], jurisdictions: ['HK'] },
-  carol: { sub: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'] },
-  cnReviewer: { sub: 'wang', roles: ['reviewer'], jurisdictions: ['CN'] },
+  alice: { sub: 'alice', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] },
+  bob: { sub: 'bob', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] },
+  carol: { sub: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] },
+  cnReviewer: { sub: 'wang', roles: ['reviewer'], jurisdictions: ['CN'], tenants: ['bank-a'] },
+  bankBReviewer: { sub: 'erin', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-b'] },
   ops: { sub: 'olivia', roles: ['ops'] },
 } as const satisfies Record<string, DevTokenClaims>;
 

@@ -1,4 +1,5 @@
 import { loadConfig, type LendbridgeConfig } from '../../libs/config/src/index.js';
+import { TEST_SIGNING_KEY, TEST_VERIFY_KEYS } from './actions.js';
 
 /** A fixed payload key for tests; real deployments load theirs from CODEC_KEYS or CODEC_KEYS_FILE. */
 export const TEST_CODEC_KEYS = `test-1:${'5a'.repeat(32)}`;
@@ -10,6 +11,8 @@ export function testConfig(env: Record<string, string | undefined>): LendbridgeC
     API_HOST: '127.0.0.1',
     CODEC_KEYS: TEST_CODEC_KEYS,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    ACTION_SIGNING_KEY: TEST_SIGNING_KEY,
+    ACTION_VERIFY_KEYS: TEST_VERIFY_KEYS,
     LOG_LEVEL: 'silent',
     ...env,
   });

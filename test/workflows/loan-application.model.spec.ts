@@ -49,7 +49,17 @@ const people: Record<string, Actor> = {
   ops: { subject: 'olivia', roles: ['ops'], jurisdictions: ['HK'], tenants: ['bank-a'] },
 };
 /** A person, or whoever holds the task's claim when the step runs (alice when nobody does). */
-type Person = keyof typeof people | 'claimer';
+type Person =
+  | 'loanSystem'
+  | 'otherBanksLoanSystem'
+  | 'alice'
+  | 'bob'
+  | 'carol'
+  | 'cnReviewer'
+  | 'otherBanksReviewer'
+  | 'submitter'
+  | 'ops'
+  | 'claimer';
 
 function actorOf(who: Person, m: Model): Actor {
   if (who !== 'claimer') return people[who]!;

@@ -14,14 +14,14 @@ import { parseArgs } from 'node:util';
 import { devJwtSecretFile, readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
 import { signDevToken } from '../../apps/api/src/auth/dev-token.js';
 import {
+  canonicalIdentity,
   isRole,
   JURISDICTION_PATTERN,
-  MAX_SUBJECT_LENGTH,
   REVIEWER_ROLES,
   Role,
   ROLES,
   TENANT_PATTERN,
-} from '../../apps/api/src/auth/principal.js';
+} from '../../libs/domain/src/index.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_TTL = '8h';
@@ -34,7 +34,9 @@ const USAGE = `usage: npm run token -- --role <role> --sub <subject> [options]
   --sub <subject>          who the token speaks for (a reviewer's user id, a loan system's client id)
   --jurisdiction <code>    a jurisdiction the reviewer may decide, e.g. HK or CN; repeatable,
                            required for reviewer and senior-reviewer
-  --tenant <id>            the bank the loan system belongs to; required for loan-system
+  --tenant <id>            the bank the loan system belongs to (exactly one, required for
+                           loan-system), or a bank a reviewer or ops person serves (repeatable,
+                           at least one required for reviewer and senior-reviewer)
   --ttl <span>             lifetime: a number and s, m, h or d (default ${DEFAULT_TTL})
   -h, --help               show this help
 
@@ -48,7 +50,7 @@ class UsageError extends Error {}
 interface TokenRequest {
   sub: string;
   roles: Role[];
-  tenant?: string;
+  tenants: string[];
   jurisdictions: string[];
   ttl: string;
 }
@@ -63,7 +65,7 @@ function parseRequest(argv: string[]): TokenRequest | 'help' {
         role: { type: 'string', multiple: true },
         sub: { type: 'string' },
         jurisdiction: { type: 'string', multiple: true },
-        tenant: { type: 'string' },
+        tenant: { type: 'string', multiple: true },
         ttl: { type: 'string', default: DEFAULT_TTL },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -80,16 +82,19 @@ function parseRequest(argv: string[]): TokenRequest | 'help' {
   const known = [...new Set(roles.filter(isRole))];
 
   const sub = values.sub;
-  if (!sub || sub.length > MAX_SUBJECT_LENGTH) {
-    throw new UsageError(`--sub is required (1-${MAX_SUBJECT_LENGTH} characters)`);
+  if (!sub || canonicalIdentity(sub) === undefined) {
+    throw new UsageError('--sub is required: one person or system, no control or invisible characters');
   }
 
-  const tenant = values.tenant;
-  if (tenant !== undefined && !TENANT_PATTERN.test(tenant)) {
-    throw new UsageError('--tenant must be 1-64 of A-Z a-z 0-9 _ . : -');
+  const tenants = [...new Set(values.tenant ?? [])];
+  if (tenants.some((tenant) => !TENANT_PATTERN.test(tenant))) {
+    throw new UsageError('--tenant must be 1-64 of A-Z a-z 0-9 _ . : - with a letter or digit');
   }
-  if (known.includes(Role.LOAN_SYSTEM) && tenant === undefined) {
-    throw new UsageError('a loan-system token needs --tenant');
+  if (known.includes(Role.LOAN_SYSTEM) && tenants.length !== 1) {
+    throw new UsageError('a loan-system token needs exactly one --tenant');
+  }
+  if (known.some((role) => REVIEWER_ROLES.includes(role)) && tenants.length === 0) {
+    throw new UsageError('a reviewer or senior-reviewer token needs at least one --tenant it serves');
   }
 
   // Codes are compared verbatim by the API, so accept "hk" but send "HK".
@@ -103,7 +108,7 @@ function parseRequest(argv: string[]): TokenRequest | 'help' {
   const ttl = values.ttl;
   if (!TTL_PATTERN.test(ttl)) throw new UsageError(`--ttl must be a number followed by s, m, h or d, e.g. 8h`);
 
-  return { sub, roles: known, tenant, jurisdictions, ttl };
+  return { sub, roles: known, tenants, jurisdictions, ttl };
 }
 
 /** AUTH_JWT_SECRET wins, as it does for the API; otherwise the dev stack's secret file. */
@@ -133,7 +138,12 @@ async function main(): Promise<void> {
       {
         sub: request.sub,
         roles: request.roles,
-        tenant: request.tenant,
+        // A loan system is its one bank (`tenant`); reviewers and ops list the banks they serve.
+        ...(request.roles.includes(Role.LOAN_SYSTEM)
+          ? { tenant: request.tenants[0] }
+          : request.tenants.length > 0
+            ? { tenants: request.tenants }
+            : {}),
         // Only reviewers need jurisdictions; leaving an empty claim out keeps other tokens minimal.
         jurisdictions: request.jurisdictions.length > 0 ? request.jurisdictions : undefined,
       },

@@ -10,9 +10,9 @@ export const TENANT = 'bank-a';
 
 export const PARTIES = {
   loanSystem: { sub: 'los-bank-a', roles: [Role.LOAN_SYSTEM], tenant: TENANT },
-  alice: { sub: 'alice', roles: [Role.REVIEWER], jurisdictions: ['HK'] },
-  bob: { sub: 'bob', roles: [Role.REVIEWER], jurisdictions: ['HK'] },
-  carol: { sub: 'carol', roles: [Role.SENIOR_REVIEWER], jurisdictions: ['HK'] },
+  alice: { sub: 'alice', roles: [Role.REVIEWER], jurisdictions: ['HK'], tenants: [TENANT] },
+  bob: { sub: 'bob', roles: [Role.REVIEWER], jurisdictions: ['HK'], tenants: [TENANT] },
+  carol: { sub: 'carol', roles: [Role.SENIOR_REVIEWER], jurisdictions: ['HK'], tenants: [TENANT] },
   ops: { sub: 'olivia', roles: [Role.OPS] },
 } as const satisfies Record<string, DevTokenClaims>;
 

@@ -7,6 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
+import {
+  actionPublicKey,
+  formatActionKeys,
+  newActionSigningKey,
+  parseActionKeys,
+} from '../../libs/domain/src/index.js';
 import { DEV_CHAIN_ID, startAnvil, type RunningAnvil } from './anvil.js';
 import { ensureDeployed } from './contracts.js';
 import { deployDevLedger, devLedgerAddresses, type DevLedgerAddresses } from './dev-ledger.js';
@@ -33,17 +39,45 @@ function keptCodecKeysFile(dataDir: string, keyId: string): string {
 }
 
 /**
- * The keys every API and worker of a local stack must share: payload keys and the token secret,
- * kept under `dataDir` unless the caller's environment sets them (CODEC_KEYS or CODEC_KEYS_FILE;
- * AUTH_JWKS_URL or AUTH_JWT_SECRET), in which case those win. Development tokens
- * (`npm run token`) are signed with the kept secret; production sets AUTH_JWKS_URL.
+ * The API's action signing key, made once per data directory (`<key id>:<base64url>`); applications
+ * under way accept actions only under it (or a key listed beside it), so it outlives restarts.
+ */
+function keptActionSigningKey(dataDir: string, keyId: string): string {
+  const file = join(dataDir, 'action-signing.key');
+  if (!existsSync(file)) {
+    const key = newActionSigningKey(keyId);
+    writeFileSync(file, `${formatActionKeys({ [key.keyId]: key.secretKey })}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The API's signing key and the matching verification key the workers load. */
+export function actionKeys(signingKey: string): AppSettings['actions'] {
+  const [keyId, secretKey] = Object.entries(parseActionKeys(signingKey) ?? {})[0] ?? [];
+  if (!keyId || !secretKey) throw new Error('ACTION_SIGNING_KEY: expected <key id>:<base64url 32 bytes>');
+  return {
+    ACTION_SIGNING_KEY: signingKey,
+    ACTION_VERIFY_KEYS: formatActionKeys({ [keyId]: actionPublicKey(secretKey) }),
+  };
+}
+
+/**
+ * The keys every API and worker of a local stack must share: payload keys, the token secret and
+ * the action signing key, kept under `dataDir` unless the caller's environment sets them
+ * (CODEC_KEYS or CODEC_KEYS_FILE; AUTH_JWKS_URL or AUTH_JWT_SECRET; ACTION_SIGNING_KEY with
+ * ACTION_VERIFY_KEYS), in which case those win. Development tokens (`npm run token`) are signed
+ * with the kept secret; production sets AUTH_JWKS_URL.
  */
 export function keptAppKeys(
   dataDir: string,
   codecKeyId: string,
   env: NodeJS.ProcessEnv,
-): Pick<AppSettings, 'codec' | 'auth'> {
+): Pick<AppSettings, 'codec' | 'auth' | 'actions'> {
   return {
+    actions:
+      env.ACTION_SIGNING_KEY && env.ACTION_VERIFY_KEYS
+        ? { ACTION_SIGNING_KEY: env.ACTION_SIGNING_KEY, ACTION_VERIFY_KEYS: env.ACTION_VERIFY_KEYS }
+        : actionKeys(keptActionSigningKey(dataDir, `${codecKeyId}-actions`)),
     codec: env.CODEC_KEYS
       ? { CODEC_KEYS: env.CODEC_KEYS }
       : { CODEC_KEYS_FILE: env.CODEC_KEYS_FILE || keptCodecKeysFile(dataDir, codecKeyId) },

@@ -29,6 +29,8 @@ export interface AppSettings {
   codec: { CODEC_KEYS: string } | { CODEC_KEYS_FILE: string };
   /** `AUTH_JWT_SECRET` or `AUTH_JWKS_URL`, exactly one. */
   auth: { AUTH_JWT_SECRET: string } | { AUTH_JWKS_URL: string };
+  /** The API signs actions with the first, workers check them with the second (see kept-state.ts). */
+  actions: { ACTION_SIGNING_KEY: string; ACTION_VERIFY_KEYS: string };
   /** Anything else, e.g. LOG_LEVEL or API_RATE_LIMIT_PER_MINUTE; set last, so it wins. */
   extra?: NodeJS.ProcessEnv;
 }
@@ -70,6 +72,7 @@ export function apiEnv(settings: AppSettings, port: number, base: NodeJS.Process
     LEDGER_EVIDENCE_ADDRESS: settings.evidenceAddress,
     ...settings.codec,
     ...settings.auth,
+    ACTION_SIGNING_KEY: settings.actions.ACTION_SIGNING_KEY,
     ...settings.extra,
   };
 }
@@ -80,9 +83,11 @@ export function workerEnv(
   worker: WorkerSettings,
   base: NodeJS.ProcessEnv = baseEnv(),
 ): NodeJS.ProcessEnv {
-  const { API_PORT: _unused, ...shared } = apiEnv(settings, 1, base);
+  // The signing key stays with the API: a worker checks actions, it never makes one.
+  const { API_PORT: _port, ACTION_SIGNING_KEY: _signing, ...shared } = apiEnv(settings, 1, base);
   return {
     ...shared,
+    ACTION_VERIFY_KEYS: settings.actions.ACTION_VERIFY_KEYS,
     LEDGER_SIGNER_KEY: worker.signerKey ?? devWorkerKey(worker.replica ?? 0),
     WORKER_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE,
     EVIDENCE_REFERENCE_KEY: worker.evidenceReferenceKey,

@@ -15,9 +15,11 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
 import { loadConfig, type CodecKeys } from '../../libs/config/src/index.js';
+import { formatActionKeys, newActionSigningKey } from '../../libs/domain/src/index.js';
 import { registerSearchAttributes } from '../../libs/temporal/src/index.js';
 import { DEV_CHAIN_ID, devProvider, startAnvil, type RunningAnvil } from './anvil.js';
 import { deployDevLedger, devLedgerAddresses } from './dev-ledger.js';
+import { actionKeys } from './kept-state.js';
 import {
   apiEnv,
   replicaEnv,
@@ -130,6 +132,7 @@ export class ProcessStack {
       ...addresses,
       codec: { CODEC_KEYS: `run-1:${hex(32)}` },
       auth: { AUTH_JWT_SECRET: jwtSecret },
+      actions: actionKeys(formatActionKeys({ 'run-1': newActionSigningKey('run-1').secretKey })),
       extra: {
         // Every request comes from 127.0.0.1: the per-address limit would throttle the load itself.
         API_RATE_LIMIT_PER_MINUTE: '100000000',

@@ -2,7 +2,7 @@ import { type Payload, type PayloadCodec } from '@temporalio/common';
 
 /**
  * The codec-server protocol the Temporal Web UI (and CLI) speak to a "codec endpoint": POST
- * `.../encode` or `.../decode` with a `temporal.api.common.v1.Payloads` message in protobuf JSON,
+ * `.../decode` (lendbridge serves no `.../encode`: see the codec controller) with a `temporal.api.common.v1.Payloads` message in protobuf JSON,
  * answered with the same shape. Protobuf JSON writes bytes as base64, so every metadata value and
  * every `data` is a base64 string. These functions hold the protocol; the HTTP layer only routes.
  */
@@ -25,11 +25,6 @@ export class CodecRequestError extends Error {
     super(message);
     this.name = 'CodecRequestError';
   }
-}
-
-/** Encrypts the payloads of a codec-server request body. */
-export async function encodePayloadsJson(codec: PayloadCodec, body: unknown): Promise<PayloadsJson> {
-  return payloadsToJson(await codec.encode(parsePayloadsJson(body)));
 }
 
 /**

@@ -94,14 +94,9 @@ export function actionAssertionProblem(
   if (header.alg !== 'EdDSA' || header.typ !== TYPE) return 'the action assertion is not a lendbridge action';
   const key = typeof header.kid === 'string' && Object.hasOwn(keys, header.kid) ? keys[header.kid] : undefined;
   if (!key) return 'the action assertion was signed with a key this worker does not trust';
-  let valid = false;
-  try {
-    // Strict RFC 8032 verification: no malleable or small-order encodings.
-    valid = ed25519.verify(signature, utf8ToBytes(`${encodedHeader}.${encodedClaims}`), key, { zip215: false });
-  } catch {
-    valid = false;
+  if (!signatureHolds(signature, `${encodedHeader}.${encodedClaims}`, key)) {
+    return 'the action assertion signature is invalid';
   }
-  if (!valid) return 'the action assertion signature is invalid';
   if (claims.wid !== expected.workflowId) return 'the action assertion is for another application';
   if (claims.upd !== expected.update) return 'the action assertion is for another action';
   if (claims.uid !== expected.updateId) return 'the action assertion was issued for another request';
@@ -110,6 +105,15 @@ export function actionAssertionProblem(
   if (claims.iat > nowSeconds + ACTION_CLOCK_SKEW_SECONDS) return 'the action assertion is not valid yet';
   if (claims.exp + ACTION_CLOCK_SKEW_SECONDS < nowSeconds) return 'the action assertion has expired';
   return undefined;
+}
+
+/** Strict RFC 8032 verification: no malleable or small-order encodings; a malformed key or signature fails. */
+function signatureHolds(signature: Uint8Array, signingInput: string, key: Uint8Array): boolean {
+  try {
+    return ed25519.verify(signature, utf8ToBytes(signingInput), key, { zip215: false });
+  } catch {
+    return false;
+  }
 }
 
 /** The expiry (unix seconds) an assertion claims, for remembering its update id that long; 0 if unreadable. */

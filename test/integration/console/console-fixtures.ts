@@ -17,7 +17,12 @@ export async function rawToken(claims: DevTokenClaims): Promise<string> {
 }
 
 export const LOAN_SYSTEM: DevTokenClaims = { sub: 'los-bank-a', roles: ['loan-system'], tenant: 'bank-a' };
-export const REVIEWER = (sub: string): DevTokenClaims => ({ sub, roles: ['reviewer'], jurisdictions: ['HK'] });
+export const REVIEWER = (sub: string): DevTokenClaims => ({
+  sub,
+  roles: ['reviewer'],
+  jurisdictions: ['HK'],
+  tenants: ['bank-a'],
+});
 
 export const DECISION_FIELDS = { score: 702, scoreBand: 'B', delinquencyFlags: [] };
 

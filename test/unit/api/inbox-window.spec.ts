@@ -93,7 +93,9 @@ const sqliteBound = (ms: number): string =>
 /** Evaluates the clauses the inbox sends (its own scoping clauses hold for every fake task). */
 function matches(task: FakeTask, clauses: string[]): boolean {
   return clauses.every((clause) => {
-    if (/^(LoanStage = 'IN_REVIEW'|ReviewQueue IN \('HK-standard'\))$/.test(clause)) return true;
+    const scoping =
+      /^(LoanStage = 'IN_REVIEW'|ExecutionStatus = 'Running'|Tenant IN \('bank-a'\)|ReviewQueue IN \('HK-standard'\))$/;
+    if (scoping.test(clause)) return true;
     if (clause === 'ReviewDueAt IS NULL') return task.due === undefined;
     const range = /^ReviewDueAt (<|>|>=) '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)'$/.exec(clause);
     if (!range) throw new Error(`the fake cannot evaluate ${clause}`);
@@ -102,6 +104,9 @@ function matches(task: FakeTask, clauses: string[]): boolean {
     return range[1] === '<' ? stored < bound : range[1] === '>' ? stored > bound : stored >= bound;
   });
 }
+
+/** The inbox of an HK reviewer of bank-a. */
+const SCOPE = { queues: ['HK-standard'], tenants: ['bank-a'] };
 
 class FakeVisibility {
   counts = 0;
@@ -130,6 +135,8 @@ class FakeVisibility {
     return Promise.resolve({
       items: page.map((task) => ({
         workflowId: task.workflowId,
+        runId: `run-of-${task.workflowId}`,
+        executionStatus: 'RUNNING',
         tenant: 'bank-a',
         applicationId: task.workflowId.split('/')[2]!,
         ...(task.due !== undefined && { reviewDueAt: new Date(task.due).toISOString() }),
@@ -236,7 +243,7 @@ describe('ReviewInbox: paging through the whole inbox', () => {
     let longLists = 0;
     do {
       const [counts, rows] = [fake.counts, fake.rowsListed];
-      const page = await inbox.page(['HK-standard'], limit, after, NOW);
+      const page = await inbox.page(SCOPE, limit, after, NOW);
       pages++;
       expect(page.total).toBe(tasks.length);
       expect(page.items.length).toBeLessThanOrEqual(limit);
@@ -268,13 +275,13 @@ describe('ReviewInbox: paging through the whole inbox', () => {
   it('the next first page lists where the last window ended: the total, and one list', async () => {
     const fake = new FakeVisibility(datasets()['spread over days']!);
     const inbox = new ReviewInbox(fake);
-    const first = await inbox.page(['HK-standard'], 25, undefined, NOW);
+    const first = await inbox.page(SCOPE, 25, undefined, NOW);
     const [counts, lists] = [fake.counts, fake.lists];
-    const again = await inbox.page(['HK-standard'], 25, undefined, NOW);
+    const again = await inbox.page(SCOPE, 25, undefined, NOW);
     expect(again).toEqual(first);
     // No task without a due time the first time: not looked for again for a while.
     expect([fake.counts - counts, fake.lists - lists]).toEqual([1, 1]);
-    const later = await inbox.page(['HK-standard'], 25, undefined, NOW + 61_000);
+    const later = await inbox.page(SCOPE, 25, undefined, NOW + 61_000);
     expect(fake.lists - lists).toBe(3);
     expect(later.total).toBe(first.total);
   });
@@ -282,16 +289,16 @@ describe('ReviewInbox: paging through the whole inbox', () => {
   it('pages list where their cursor points: mostly the total and one list each', async () => {
     const fake = new FakeVisibility(datasets()['spread over days']!);
     const inbox = new ReviewInbox(fake);
-    let page = await inbox.page(['HK-standard'], 25, undefined, NOW);
+    let page = await inbox.page(SCOPE, 25, undefined, NOW);
     const [counts, lists] = [fake.counts, fake.lists];
-    for (let i = 0; i < 40; i++) page = await inbox.page(['HK-standard'], 25, page.next, NOW);
+    for (let i = 0; i < 40; i++) page = await inbox.page(SCOPE, 25, page.next, NOW);
     expect((fake.counts - counts) / 40).toBeLessThan(1.5);
     expect((fake.lists - lists) / 40).toBeLessThan(1.25);
   });
 
   it('an inbox of at most 2×limit tasks: one count and one list', async () => {
     const fake = new FakeVisibility(datasets()['some without a due time']!.slice(0, 9));
-    const page = await new ReviewInbox(fake).page(['HK-standard'], 5, undefined, NOW);
+    const page = await new ReviewInbox(fake).page(SCOPE, 5, undefined, NOW);
     expect([fake.counts, fake.lists]).toEqual([1, 1]);
     expect(page.items.slice(0, 4).every((item) => item.reviewDueAt === undefined && item.overdue)).toBe(true);
     expect(page.next).toBeDefined();

@@ -6,6 +6,8 @@
  */
 import { HttpStatus } from '@nestjs/common';
 import {
+  QueryNotRegisteredError,
+  ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -48,7 +50,10 @@ function gatewayFailingWith(error: Error, afterMs: number): { gateway: Applicati
 }
 
 const consent = (gateway: ApplicationWorkflows): Promise<unknown> =>
-  gateway.update('loan/bank-a/A-1', grantConsent, {} as never);
+  gateway.act('loan/bank-a/A-1', grantConsent, {
+    actor: { subject: 'los-bank-a', roles: ['loan-system'], jurisdictions: [], tenants: ['bank-a'] },
+    consent: {} as never,
+  });
 
 describe('the Temporal deadline', () => {
   let metrics: MetricsService | undefined;
@@ -87,10 +92,15 @@ describe('the Temporal deadline', () => {
 });
 
 describe('the problem filter on a timed-out update', () => {
-  it('answers 503 whatever the cause underneath', () => {
-    const sent: { status?: number; body?: string } = {};
+  /** What the filter sends for an exception: status, Retry-After and the problem's type. */
+  function render(exception: unknown): { status?: number; retryAfter?: string; type?: string } {
+    const sent: { status?: number; body?: string; headers: Record<string, string> } = { headers: {} };
     const response = {
-      getHeader: () => undefined,
+      getHeader: (name: string) => sent.headers[name],
+      setHeader(name: string, value: string) {
+        sent.headers[name] = value;
+        return this;
+      },
       headersSent: false,
       status(code: number) {
         sent.status = code;
@@ -110,11 +120,30 @@ describe('the problem filter on a timed-out update', () => {
         getResponse: () => response,
       }),
     } as unknown as ArgumentsHost;
-    new ProblemFilter().catch(
+    new ProblemFilter().catch(exception, host);
+    const body = JSON.parse(sent.body ?? '{}') as { type?: string };
+    return { status: sent.status, retryAfter: sent.headers['Retry-After'], type: body.type };
+  }
+
+  const grpc = (code: number): Error =>
+    Object.assign(new Error('from the server'), { code, details: 'x', metadata: {} });
+
+  it.each([
+    [
+      'a timed-out update',
       new WorkflowUpdateRPCTimeoutOrCancelledError('cancelled', { cause: new CancelledFailure('x') }),
-      host,
-    );
-    expect(sent.status).toBe(503);
-    expect(JSON.parse(sent.body ?? '{}')).toMatchObject({ type: 'urn:lendbridge:problem:unavailable', status: 503 });
+      503,
+    ],
+    ['a query while a workflow task fails', new ServiceError('Failed to query workflow', { cause: grpc(13) }), 503],
+    ['an unavailable server', grpc(14), 503],
+    ['a failed precondition', grpc(9), 503],
+    ['a query the workflow cannot answer yet', new QueryNotRegisteredError('no handler', 3), 503],
+    ['Temporal at its limit', grpc(8), 429],
+  ])('answers %s with %d and Retry-After, never 500', (_name, exception, status) => {
+    expect(render(exception)).toEqual({
+      status,
+      retryAfter: '5',
+      type: `urn:lendbridge:problem:${status === 429 ? 'rate-limited' : 'unavailable'}`,
+    });
   });
 });

@@ -56,7 +56,8 @@ class OpsController {
 describe('AuthGuard over HTTP', () => {
   let app: INestApplication;
   const token = (claims: DevTokenClaims): Promise<string> => signDevToken(TEST_JWT_SECRET, claims);
-  const alice = (): Promise<string> => token({ sub: 'alice', roles: [Role.REVIEWER], jurisdictions: ['HK'] });
+  const alice = (): Promise<string> =>
+    token({ sub: 'alice', roles: [Role.REVIEWER], jurisdictions: ['HK'], tenants: ['bank-a'] });
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
@@ -104,7 +105,12 @@ describe('AuthGuard over HTTP', () => {
       .get('/probe/me')
       .set('Authorization', `Bearer ${await alice()}`)
       .expect(200);
-    expect(response.body).toEqual({ subject: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] });
+    expect(response.body).toEqual({
+      subject: 'alice',
+      roles: ['reviewer'],
+      jurisdictions: ['HK'],
+      tenants: ['bank-a'],
+    });
   });
 
   it('accepts the scheme name in any case', async () => {

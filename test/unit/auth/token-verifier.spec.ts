@@ -32,17 +32,31 @@ async function refusal(verifier: TokenVerifier, token: string): Promise<string> 
 describe('TokenVerifier with the HS256 secret', () => {
   const verifier = new TokenVerifier(authConfig());
 
-  it('turns a reviewer token into a principal', async () => {
+  it('turns a reviewer token into a principal, with the tenants it serves', async () => {
     const token = await signDevToken(TEST_JWT_SECRET, {
       sub: 'alice',
       roles: [Role.REVIEWER, Role.SENIOR_REVIEWER],
       jurisdictions: ['HK', 'CN'],
+      tenants: ['bank-a', 'bank-c'],
     });
     await expect(verifier.verify(token)).resolves.toEqual({
       subject: 'alice',
       roles: ['reviewer', 'senior-reviewer'],
       jurisdictions: ['HK', 'CN'],
+      tenants: ['bank-a', 'bank-c'],
     });
+  });
+
+  it.each([
+    ['case', 'Alice', 'alice'],
+    ['outer white space', '  alice  ', 'alice'],
+    ['inner white space runs', 'alice   smith', 'alice smith'],
+    ['full-width letters', 'ａｌｉｃｅ', 'alice'],
+    ['compatibility ligatures', 'ﬁona', 'fiona'],
+    ['a loan system client id', 'LOS-BANK-A', 'los-bank-a'],
+  ])('folds the subject to one canonical identity per person (%s)', async (_name, sub, subject) => {
+    const token = await signDevToken(TEST_JWT_SECRET, { sub, roles: [Role.OPS] });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject });
   });
 
   it('keeps a loan system tenant and gives it no jurisdictions', async () => {
@@ -55,13 +69,19 @@ describe('TokenVerifier with the HS256 secret', () => {
       subject: 'los-bank-a',
       roles: ['loan-system'],
       tenant: 'bank-a',
+      tenants: ['bank-a'],
       jurisdictions: [],
     });
   });
 
   it('drops roles it does not know, and duplicates', async () => {
     const token = await signRaw({ ...base(), sub: 'olga', roles: ['ops', 'billing-admin', 'ops'] });
-    await expect(verifier.verify(token)).resolves.toEqual({ subject: 'olga', roles: ['ops'], jurisdictions: [] });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      subject: 'olga',
+      roles: ['ops'],
+      jurisdictions: [],
+      tenants: [],
+    });
   });
 
   it('forgives a little clock skew on expiry', async () => {
@@ -116,6 +136,20 @@ describe('TokenVerifier with the HS256 secret', () => {
     ['only unknown roles', { sub: 'olga', roles: ['admin'] }, 'no role this service recognises'],
     ['a loan system without tenant', { sub: 'los', roles: ['loan-system'] }, 'tenant'],
     ['a malformed tenant', { sub: 'los', roles: ['loan-system'], tenant: 'bank a/../b' }, 'tenant'],
+    ['a subject with a NUL', { sub: 'ali\u0000ce', roles: ['ops'] }, 'sub'],
+    ['a subject with a new line', { sub: 'alice\nbob', roles: ['ops'] }, 'sub'],
+    ['a subject with a zero-width space', { sub: 'ali\u200bce', roles: ['ops'] }, 'sub'],
+    ['a subject with a right-to-left mark', { sub: '\u200ealice', roles: ['ops'] }, 'sub'],
+    ['a subject of white space only', { sub: '   ', roles: ['ops'] }, 'sub'],
+    ['a subject too long', { sub: 'a'.repeat(257), roles: ['ops'] }, 'sub'],
+    ['a reviewer without tenants', { sub: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] }, 'tenants'],
+    ['tenants as a string', { sub: 'alice', roles: ['reviewer'], jurisdictions: ['HK'], tenants: 'bank-a' }, 'tenants'],
+    ['a malformed tenant in tenants', { sub: 'olga', roles: ['ops'], tenants: ['..'] }, 'tenants'],
+    [
+      'a loan system listing other tenants',
+      { sub: 'los', roles: ['loan-system'], tenant: 'a', tenants: ['b'] },
+      'tenant',
+    ],
     ['a reviewer without jurisdictions', { sub: 'alice', roles: ['reviewer'] }, 'jurisdiction'],
     ['a reviewer with empty jurisdictions', { sub: 'alice', roles: ['reviewer'], jurisdictions: [] }, 'jurisdiction'],
     ['a senior reviewer without jurisdictions', { sub: 'carol', roles: ['senior-reviewer'] }, 'jurisdiction'],
@@ -151,7 +185,12 @@ describe('TokenVerifier with a JWKS', () => {
   async function signAsymmetric(
     key: { privateKey: CryptoKey; kid: string },
     alg: 'RS256' | 'ES256',
-    claims: Record<string, unknown> = { sub: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'] },
+    claims: Record<string, unknown> = {
+      sub: 'carol',
+      roles: ['senior-reviewer'],
+      jurisdictions: ['HK'],
+      tenants: ['bank-a'],
+    },
   ): Promise<string> {
     return await new SignJWT({ ...base(), ...claims })
       .setProtectedHeader({ alg, kid: key.kid, typ: 'JWT' })
@@ -178,7 +217,7 @@ describe('TokenVerifier with a JWKS', () => {
   });
 
   it('verifies RS256 and ES256 tokens against the served keys, fetching the set once', async () => {
-    const expected = { subject: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'] };
+    const expected = { subject: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] };
     await expect(jwksOnly.verify(await signAsymmetric(rsa, 'RS256'))).resolves.toEqual(expected);
     await expect(jwksOnly.verify(await signAsymmetric(ec, 'ES256'))).resolves.toEqual(expected);
     expect(fetches).toBe(1);

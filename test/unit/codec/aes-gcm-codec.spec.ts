@@ -1,7 +1,14 @@
 import { createDecipheriv } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import fc from 'fast-check';
-import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadCodecError } from '../../../libs/codec/src/index.js';
+import {
+  AesGcmCodec,
+  ENCRYPTED_ENCODING,
+  KEY_ID_METADATA,
+  PayloadCodecError,
+  UNDECODABLE_ENCODING,
+  UNDECODABLE_REASON_METADATA,
+} from '../../../libs/codec/src/index.js';
 
 const OLD_KEY = '11'.repeat(32);
 const NEW_KEY = '22'.repeat(32);
@@ -116,6 +123,26 @@ describe('AesGcmCodec', () => {
     const [a, b] = await lenient.decode([plain, empty]);
     expect(a).toBe(plain);
     expect(b).toBe(empty);
+  });
+
+  it('on a worker, turns what it cannot decode into a payload no converter reads, instead of failing the task', async () => {
+    const worker = new AesGcmCodec({ activeKeyId: 'k1', keys: { k1: OLD_KEY } }, { markUndecodable: true });
+    const [genuine] = await worker.encode([defaultPayloadConverter.toPayload(application)]);
+    const [foreign] = await new AesGcmCodec({ activeKeyId: 'zz', keys: { zz: NEW_KEY } }).encode([
+      defaultPayloadConverter.toPayload('x'),
+    ]);
+    const altered = { ...genuine!, data: Buffer.from(genuine!.data!).fill(7, 20, 30) };
+    const plain = defaultPayloadConverter.toPayload({ actor: { subject: 'ghost-1' } });
+    const decoded = await worker.decode([genuine!, plain, foreign!, altered]);
+    expect(defaultPayloadConverter.fromPayload(decoded[0]!)).toEqual(application);
+    for (const marked of decoded.slice(1)) {
+      expect(Buffer.from(marked.metadata!.encoding!).toString()).toBe(UNDECODABLE_ENCODING);
+      expect(Buffer.from(marked.metadata![UNDECODABLE_REASON_METADATA]!).toString()).toMatch(
+        /not encrypted|key id|authentication/,
+      );
+      // Converting it fails inside the workflow, where an update's validator turns that into a refusal.
+      expect(() => defaultPayloadConverter.fromPayload(marked)).toThrow();
+    }
   });
 
   it('refuses an active key id that is not configured, and malformed keys, without echoing key material', () => {

@@ -3,7 +3,6 @@ import {
   AesGcmCodec,
   CodecRequestError,
   decodePayloadsJson,
-  encodePayloadsJson,
   MAX_CODEC_PAYLOADS,
   parsePayloadsJson,
   payloadsToJson,
@@ -19,9 +18,9 @@ function jsonPayload(value: unknown): { metadata: Record<string, string>; data: 
 }
 
 describe('codec server protocol', () => {
-  it('encodes and decodes a Payloads body, as the Web UI round-trips it', async () => {
+  it('decodes a Payloads body of encrypted payloads, as the Web UI sends it from history', async () => {
     const body = { payloads: [jsonPayload({ applicant: 'pseudonym-9' }), jsonPayload(null), jsonPayload('')] };
-    const encoded = await encodePayloadsJson(codec, body);
+    const encoded = payloadsToJson(await codec.encode(parsePayloadsJson(body)));
     expect(encoded.payloads).toHaveLength(3);
     for (const payload of encoded.payloads) {
       expect(payload.metadata.encoding).toBe(b64('binary/encrypted'));
@@ -97,11 +96,9 @@ describe('codec server protocol', () => {
       ],
     ];
     it.each(cases)('%s', async (_name, body, message) => {
-      for (const handle of [encodePayloadsJson, decodePayloadsJson]) {
-        const error = await handle(codec, body).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(CodecRequestError);
-        expect((error as Error).message).toMatch(message);
-      }
+      const error = await decodePayloadsJson(codec, body).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CodecRequestError);
+      expect((error as Error).message).toMatch(message);
     });
   });
 

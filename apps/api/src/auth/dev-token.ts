@@ -5,6 +5,7 @@ export interface DevTokenClaims {
   sub: string;
   roles: readonly Role[];
   tenant?: string;
+  tenants?: readonly string[];
   jurisdictions?: readonly string[];
 }
 
@@ -30,6 +31,7 @@ export async function signDevToken(
 ): Promise<string> {
   const payload: Record<string, unknown> = { roles: [...claims.roles] };
   if (claims.tenant !== undefined) payload.tenant = claims.tenant;
+  if (claims.tenants !== undefined) payload.tenants = [...claims.tenants];
   if (claims.jurisdictions !== undefined) payload.jurisdictions = [...claims.jurisdictions];
   return await new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -150,9 +150,6 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   if (principal.tenant !== undefined && !principal.tenants.includes(principal.tenant)) {
     principal.tenants = [principal.tenant, ...principal.tenants];
   }
-  if (known.some((role) => REVIEWER_ROLES.includes(role)) && principal.tenants.length === 0) {
-    throw refused('reviewer tokens must carry the tenants they serve');
-  }
   if (jurisdictions !== undefined) {
     if (
       !Array.isArray(jurisdictions) ||
@@ -164,6 +161,9 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   }
   if (known.some((role) => REVIEWER_ROLES.includes(role)) && principal.jurisdictions.length === 0) {
     throw refused('reviewer tokens must carry at least one jurisdiction');
+  }
+  if (known.some((role) => REVIEWER_ROLES.includes(role)) && principal.tenants.length === 0) {
+    throw refused('reviewer tokens must carry the tenants they serve');
   }
   return principal;
 }
