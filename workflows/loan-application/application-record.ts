@@ -73,7 +73,7 @@ export class ApplicationRecord {
   enter(stage: LoanStage, reason?: string): void {
     this.state.stage = stage;
     if (isTerminal(stage) && reason) this.state.ending = { reason, at: new Date().toISOString() };
-    this.record(`entered ${stage}${reason ? `: ${reason}` : ''}`);
+    this.record(`entered ${stage}`);
     this.indexStage();
   }
 

@@ -15,7 +15,15 @@ import { PROBLEM_CONTENT_TYPE, problemType } from './problem/problem.js';
 /** Paths served outside `/v1`: where probes, scrapers and the Temporal UI expect them. */
 const CODEC_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
-const UNVERSIONED = ['health', 'health/live', 'metrics', 'codec/{*path}', 'console', 'console/{*path}'];
+const UNVERSIONED = [
+  'health',
+  'health/live',
+  'health/details',
+  'metrics',
+  'codec/{*path}',
+  'console',
+  'console/{*path}',
+];
 
 /** Builds the API exactly as `main` serves it, so tests exercise the same app. */
 export async function createApiApp(

@@ -109,6 +109,11 @@ export const configSchema = ledgerSchema.extend({
     .string()
     .regex(/^[A-Z]{2,3}(,[A-Z]{2,3})*$/, 'expected comma-separated codes such as HK,CN')
     .default('HK,CN'),
+  /**
+   * History events after which an application's run continues as new, its state carried over: no
+   * application nears Temporal's history limits however many actions it sees.
+   */
+  WORKFLOW_EVENTS_PER_RUN: z.coerce.number().int().min(50).max(40_000).default(2000),
   /** How often the reconciler looks for applications ended from outside (terminated, reset). */
   RECONCILE_EVERY_MS: positiveInt.default(60_000),
   /** Where the worker serves Prometheus metrics (host:port); unset: no metrics endpoint. */

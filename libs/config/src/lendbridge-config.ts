@@ -76,6 +76,7 @@ export interface LendbridgeConfig {
   /** Action assertions: the API signs with `signingKey`, workers accept `verifyKeys` (the text form). */
   actions: { signingKey?: ActionSigningKey; verifyKeys?: string };
   review: { jurisdictions: string[] };
+  workflow: { eventsPerRun: number };
   metrics: { workerAddress?: string };
 }
 
@@ -130,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
     evidence: { referenceKey: c.EVIDENCE_REFERENCE_KEY },
     actions: loadActionKeys(c.ACTION_SIGNING_KEY, c.ACTION_VERIFY_KEYS),
     review: { jurisdictions: [...new Set(c.REVIEW_JURISDICTIONS.split(','))] },
+    workflow: { eventsPerRun: c.WORKFLOW_EVENTS_PER_RUN },
     metrics: { workerAddress: c.WORKER_METRICS_ADDRESS },
   };
 }

@@ -83,7 +83,9 @@ export function actionAssertionProblem(
   expected: ActionBinding,
   nowSeconds: number,
 ): string | undefined {
-  if (typeof token !== 'string' || token.length > 4096) return 'the action carries no assertion from the API';
+  if (typeof token !== 'string' || token === '' || token.length > 4096) {
+    return 'the action carries no assertion from the API';
+  }
   const parts = token.split('.');
   if (parts.length !== 3) return 'the action assertion is malformed';
   const [encodedHeader = '', encodedClaims = '', encodedSignature = ''] = parts;

@@ -259,9 +259,9 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     const clear = Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8');
     expect(clear).toContain(APPLICANT);
 
-    // Encoding goes the other way, under the active key; a reviewer's cookie decrypts nothing.
-    const encoded = await api().post('/codec/encode').set('Cookie', cookie).send(decoded.body).expect(200);
-    expect(Buffer.from(encoded.body.payloads[0].data, 'base64').toString('utf8')).not.toContain(APPLICANT);
+    // Nothing encrypts for anyone: the UI needs only decryption, and an encrypting endpoint would let
+    // an ops session write payloads a worker decrypts. A reviewer's cookie decrypts nothing.
+    await api().post('/codec/encode').set('Cookie', cookie).send(decoded.body).expect(404);
     const aliceCookie = `lendbridge_session=${tokens.alice.slice('Bearer '.length)}`;
     await api().post('/codec/decode').set('Cookie', aliceCookie).send(body).expect(403);
     // A cookie counts only for the codec: the rest of the API wants the header.
@@ -366,7 +366,9 @@ describe('lendbridge as a plugin in a host application', () => {
           useFactory: (settings: { fourEyesAbove: string }) => ({
             config: stack.config,
             // The host's own policy: four eyes from 1,000.00 up.
-            policy: { policyFor: () => ({ ...DEFAULT_POLICY, fourEyesThreshold: settings.fourEyesAbove }) },
+            policy: {
+              policyFor: () => ({ ...DEFAULT_POLICY, fourEyesThresholds: { HKD: settings.fourEyesAbove } }),
+            },
           }),
         }),
       ],

@@ -3,13 +3,18 @@
  * problem) within its deadline rather than hold requests open. Creating needs no worker: the
  * application is received once Temporal records it, and a retried create finds that one.
  */
+import { type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
+import { WorkerModule } from '../../../apps/worker/src/worker.module.js';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
-import { southboundConsent } from '../../support/loan-parties.js';
+import { eventually } from '../../support/eventually.js';
+import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 
 describe('the API while no worker is polling', () => {
   let stack: ApiStack;
   let tokens: Record<Party, string>;
+  let worker: INestApplicationContext | undefined;
 
   beforeAll(async () => {
     stack = await startApiStack({ API_TEMPORAL_TIMEOUT_MS: '1500' }, { worker: false });
@@ -17,11 +22,14 @@ describe('the API while no worker is polling', () => {
   }, 180_000);
 
   afterAll(async () => {
-    // Nothing will ever run it: end the workflow so the dev server stops cleanly.
-    await stack?.workflows.workflow
-      .getHandle('loan/bank-a/NW-1')
-      .terminate('test over')
-      .catch(() => undefined);
+    // End the workflows so the dev server stops cleanly.
+    for (const id of ['NW-1', 'NW-2']) {
+      await stack?.workflows.workflow
+        .getHandle(`loan/bank-a/${id}`)
+        .terminate('test over')
+        .catch(() => undefined);
+    }
+    await worker?.close();
     await stack?.stop();
   });
 
@@ -65,5 +73,43 @@ describe('the API while no worker is polling', () => {
       started.push(execution.runId);
     }
     expect(started).toHaveLength(1);
+  });
+
+  it('lands a keyed action once: the retry after a 503 answers as the first call did once a worker runs', async () => {
+    const api = request(stack.url);
+    await api
+      .post('/v1/applications')
+      .set('Authorization', tokens.bankA)
+      .send({
+        applicationId: 'NW-2',
+        loanSystemReference: 'LOS-NW-2',
+        product: 'sme-credit-line',
+        requestedLimit: { amount: '1000.00', currency: 'HKD' },
+        applicantReference: 'pseudonym-nw-0002',
+        direction: 'southbound',
+        reviewJurisdiction: 'HK',
+      })
+      .expect(201);
+    const consent = () =>
+      api
+        .post('/v1/applications/NW-2/consent')
+        .set('Authorization', tokens.bankA)
+        .set('Idempotency-Key', 'nw-2-consent')
+        .send({ ...southboundConsent, issuer: HK_ISSUER });
+    await consent().expect(503);
+    // The update waits in Temporal for a worker: when one comes, it lands; the retry must not fail.
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(stack.config), { logger: ['error'] });
+    const retried = await eventually(
+      () => consent(),
+      (response) => response.status !== 503,
+      'an answer once a worker runs',
+    );
+    expect(retried.status).toBe(200);
+    const state = await eventually(
+      async () => (await api.get('/v1/applications/NW-2').set('Authorization', tokens.bankA)).body,
+      (body) => body.stage === 'AWAITING_REPORT',
+      'NW-2 awaiting its report',
+    );
+    expect(state.timeline.filter((e: { event: string }) => e.event === 'consent granted')).toHaveLength(1);
   });
 });

@@ -35,6 +35,8 @@ export interface ApplicationView {
   review?: { queue: string; escalated: boolean; dueAt: string; approvals: number; approvalsRequired: number };
   decision?: CreditDecision;
   decisionEvidenceHash?: string;
+  /** Why it ended, once it has: decision, expiry, withdrawal, failure, an operator's cancel or terminate. */
+  ending?: { reason: string; at: string };
   timeline: TimelineEntry[];
   links: ApplicationLinks;
 }
@@ -71,6 +73,7 @@ export interface ReviewTaskView {
     decisions: { reviewer: string; at: string; outcome: ReviewOutcome }[];
   };
   decision?: CreditDecision;
+  ending?: { reason: string; at: string };
   timeline: TimelineEntry[];
   links: ApplicationLinks;
 }
@@ -116,6 +119,7 @@ export function applicationView(state: ApplicationState, links: ApplicationLinks
     }),
     ...(state.decision && { decision: state.decision }),
     ...(state.decisionEvidenceHash && { decisionEvidenceHash: state.decisionEvidenceHash }),
+    ...(state.ending && { ending: state.ending }),
     timeline: state.timeline.map(({ at, stage, event }) => ({ at, stage, event })),
     links,
   };
@@ -148,6 +152,7 @@ export function reviewTaskView(state: ApplicationState, links: ApplicationLinks,
       },
     }),
     ...(state.decision && { decision: state.decision }),
+    ...(state.ending && { ending: state.ending }),
     timeline: state.timeline,
     links,
   };

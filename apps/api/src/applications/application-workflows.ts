@@ -316,7 +316,9 @@ function scopedKey(scope: string, key: string): string {
 }
 
 function isRefusal(error: unknown, type: string): boolean {
-  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === type;
+  return (
+    error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === type
+  );
 }
 
 /**
@@ -332,7 +334,7 @@ export function endedFromOutside(state: ApplicationState, described: WorkflowExe
     ...state,
     stage: LoanStage.FAILED,
     ending: { reason, at },
-    timeline: [...state.timeline, { at, stage: state.stage, event: `entered FAILED: ${reason}` }],
+    timeline: [...state.timeline, { at, stage: state.stage, event: 'entered FAILED' }],
     timelineLength: state.timelineLength + 1,
   };
 }

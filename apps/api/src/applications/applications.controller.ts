@@ -90,6 +90,7 @@ export class ApplicationsController {
       ...request_,
       submittedBy: principal.subject,
       policy: this.policies.policyFor({ tenant, product: body.product, direction: body.direction }),
+      eventsPerRun: this.config.workflow.eventsPerRun,
     };
     this.refuseUnprocessable(input);
     const { created, state } = await this.workflows.start(input, request_, idempotencyKeyOf(request));
@@ -108,7 +109,12 @@ export class ApplicationsController {
     const problems = [
       ...(served.includes(input.reviewJurisdiction)
         ? []
-        : [{ field: 'reviewJurisdiction', message: `no reviewers serve ${input.reviewJurisdiction} here (${served.join(', ')})` }]),
+        : [
+            {
+              field: 'reviewJurisdiction',
+              message: `no reviewers serve ${input.reviewJurisdiction} here (${served.join(', ')})`,
+            },
+          ]),
     ];
     const inputProblem = problems.length === 0 ? applicationInputProblem(input) : undefined;
     if (inputProblem) {

@@ -1,7 +1,14 @@
 import { type Actor, type Role } from '../../../../libs/domain/src/index.js';
 
 // Roles and id shapes are the domain's; the API re-exports them for its guards and decorators.
-export { isRole, JURISDICTION_PATTERN, REVIEWER_ROLES, Role, ROLES, TENANT_PATTERN } from '../../../../libs/domain/src/index.js';
+export {
+  isRole,
+  JURISDICTION_PATTERN,
+  REVIEWER_ROLES,
+  Role,
+  ROLES,
+  TENANT_PATTERN,
+} from '../../../../libs/domain/src/index.js';
 
 /**
  * Who made an authenticated request, from the token only. Shaped like the domain's `Actor`

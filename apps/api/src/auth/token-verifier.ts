@@ -139,10 +139,7 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   if (tenants !== undefined) {
     // A loan system acts for its own bank only; a list of others would widen what it reaches.
     if (known.includes(Role.LOAN_SYSTEM)) throw refused('loan-system tokens name their bank in tenant, not tenants');
-    if (
-      !Array.isArray(tenants) ||
-      !tenants.every((value) => typeof value === 'string' && TENANT_PATTERN.test(value))
-    ) {
+    if (!Array.isArray(tenants) || !tenants.every((value) => typeof value === 'string' && TENANT_PATTERN.test(value))) {
       throw refused('token tenants claim must be an array of tenant ids');
     }
     principal.tenants = [...new Set(tenants as string[])];

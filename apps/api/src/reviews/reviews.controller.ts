@@ -118,7 +118,12 @@ export class ReviewsController {
   ): Promise<ReviewTaskView> {
     const workflowId = await this.actionTarget(principal, params, request);
     return this.view(
-      await this.workflows.act(workflowId, releaseReview, { actor: actorOf(principal) }, idempotentRequest(request, {})),
+      await this.workflows.act(
+        workflowId,
+        releaseReview,
+        { actor: actorOf(principal) },
+        idempotentRequest(request, {}),
+      ),
     );
   }
 
@@ -210,7 +215,6 @@ export function queuesOf(principal: Principal): string[] {
     ...(hasRole(principal, Role.SENIOR_REVIEWER) ? [reviewQueue(jurisdiction, true)] : []),
   ]);
 }
-
 
 function toOutcome(body: ReviewDecisionDto): ReviewOutcome {
   // Fields of another outcome are refused, not dropped: the reviewer meant something by them.
