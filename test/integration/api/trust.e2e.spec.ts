@@ -179,7 +179,10 @@ describe('trust under adversarial use, over HTTP and straight at Temporal', () =
       .set('Authorization', tokens.alice)
       .expect(409);
     const terminal = await eventually(
-      async () => stack.receiver.events.filter((e) => e.applicationId === 'T-TERM' && e.type === 'application.failed'),
+      () =>
+        Promise.resolve(
+          stack.receiver.events.filter((e) => e.applicationId === 'T-TERM' && e.type === 'application.failed'),
+        ),
       (events) => events.length > 0,
       'the terminal event',
     );
@@ -199,7 +202,7 @@ describe('trust under adversarial use, over HTTP and straight at Temporal', () =
       'T-CANCEL failed',
     );
     await eventually(
-      async () => stack.receiver.events.filter((e) => e.applicationId === 'T-CANCEL').map((e) => e.type),
+      () => Promise.resolve(stack.receiver.events.filter((e) => e.applicationId === 'T-CANCEL').map((e) => e.type)),
       (types) => types.at(-1) === 'application.failed',
       'the terminal event',
     );
