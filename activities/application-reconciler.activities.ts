@@ -13,6 +13,7 @@ import {
   type EndedRun,
   type WebhookEvent,
 } from '../libs/domain/src/index.js';
+import { countingFailures } from './attempt-failures.js';
 import { type WebhookDelivery } from './webhook-sender.js';
 
 const REASONS: Record<string, string> = {
@@ -52,7 +53,9 @@ export class ApplicationReconcilerActivitiesService implements ApplicationReconc
         const status = STATUS_NAMES[Number(execution.status)];
         const { workflowId, runId } = execution.execution ?? {};
         if (!status || !workflowId || !runId || !execution.closeTime?.seconds) continue;
-        const closedAt = new Date(Number(execution.closeTime.seconds) * 1000 + Math.floor((execution.closeTime.nanos ?? 0) / 1e6));
+        const closedAt = new Date(
+          Number(execution.closeTime.seconds) * 1000 + Math.floor((execution.closeTime.nanos ?? 0) / 1e6),
+        );
         runs.push({ workflowId, runId, status, closedAt: closedAt.toISOString() });
       }
       nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
@@ -61,6 +64,10 @@ export class ApplicationReconcilerActivitiesService implements ApplicationReconc
   }
 
   async announceEnd(run: EndedRun): Promise<{ delivered: number }> {
+    return await countingFailures('announceEnd', () => this.announce(run));
+  }
+
+  private async announce(run: EndedRun): Promise<{ delivered: number }> {
     // A reset ends a run and goes on in a new one: that application has not ended.
     const latest = await this.client.workflow.getHandle(run.workflowId).describe();
     if (latest.runId !== run.runId) return { delivered: 0 };
@@ -72,7 +79,7 @@ export class ApplicationReconcilerActivitiesService implements ApplicationReconc
       const sequence = outbox.created + 1;
       const reason = REASONS[run.status] ?? 'ended';
       events.push({
-        eventId: `${run.workflowId}/${sequence}`,
+        eventId: `${run.workflowId}/${sequence}-${Date.parse(run.closedAt)}`,
         sequence,
         type: 'application.failed',
         workflowId: run.workflowId,
@@ -83,7 +90,8 @@ export class ApplicationReconcilerActivitiesService implements ApplicationReconc
       });
     }
     for (const event of events) await this.webhooks.deliver(event);
-    if (events.length > 0) this.logger.log(`${run.workflowId} ended from outside (${run.status}): ${events.length} event(s) delivered`);
+    if (events.length > 0)
+      this.logger.log(`${run.workflowId} ended from outside (${run.status}): ${events.length} event(s) delivered`);
     return { delivered: events.length };
   }
 }

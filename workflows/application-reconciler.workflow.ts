@@ -1,7 +1,8 @@
 /**
- * Watches for loan applications ended from outside (an operator's terminate, a reset, a timeout)
- * and has each announced to its loan system: nothing ends silently. Runs for as long as the
- * namespace, continuing as new to keep its history short.
+ * Watches for loan applications ended from outside (an operator's terminate, a timeout) and has
+ * each announced to its loan system: nothing ends silently. An announcement that fails (the loan
+ * system is down) stays pending and is tried again on every pass, for as long as it takes. Runs
+ * for as long as the namespace, continuing as new to keep its history short.
  */
 import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import { type ApplicationReconcilerActivities, type EndedRun } from '../libs/domain/src/index.js';
@@ -10,11 +11,11 @@ const { findApplicationsEndedFromOutside } = proxyActivities<ApplicationReconcil
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '1 minute' },
 });
-// Delivery is retried for a day; after that the run is logged as unannounced and left for ops.
+// A few tries per pass; what still fails is pending, and the next pass tries again.
 const { announceEnd } = proxyActivities<ApplicationReconcilerActivities>({
   startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '1 day',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+  scheduleToCloseTimeout: '3 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '30 seconds', maximumAttempts: 3 },
 });
 
 export interface ReconcilerState {
@@ -22,6 +23,8 @@ export interface ReconcilerState {
   since: string;
   /** Runs announced whose close time is still inside the overlap. */
   announced: { runId: string; closedAt: string }[];
+  /** Runs found but not announced yet: tried again on every pass until they are. */
+  pending?: EndedRun[];
   everyMs: number;
 }
 
@@ -32,12 +35,18 @@ export async function applicationReconcilerWorkflow(
 ): Promise<void> {
   for (;;) {
     const found = await findApplicationsEndedFromOutside({ since: state.since });
-    const fresh = found.filter((run) => !state.announced.some((done) => done.runId === run.runId));
+    const due = new Map<string, EndedRun>();
+    for (const run of [...(state.pending ?? []), ...found]) {
+      if (!state.announced.some((done) => done.runId === run.runId)) due.set(run.runId, run);
+    }
     // Each on its own: one loan system that does not answer holds up no other.
-    await Promise.allSettled(fresh.map((run: EndedRun) => announceEnd(run)));
+    const runs = [...due.values()];
+    const outcomes = await Promise.allSettled(runs.map((run) => announceEnd(run)));
+    state.pending = runs.filter((_, i) => outcomes[i]!.status === 'rejected');
+    const done = runs.filter((_, i) => outcomes[i]!.status === 'fulfilled');
     const latest = Math.max(Date.parse(state.since), ...found.map((run) => Date.parse(run.closedAt)));
     state.since = new Date(Math.max(0, latest - OVERLAP_MS)).toISOString();
-    state.announced = [...state.announced, ...fresh.map(({ runId, closedAt }) => ({ runId, closedAt }))].filter(
+    state.announced = [...state.announced, ...done.map(({ runId, closedAt }) => ({ runId, closedAt }))].filter(
       (run) => Date.parse(run.closedAt) >= Date.parse(state.since),
     );
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2000) {

@@ -46,10 +46,12 @@ describe('ledger probe, end to end', () => {
     await temporal?.teardown();
   });
 
-  it('reports ready on /health while Temporal and the ledger are up', async () => {
+  it('reports ready on /health while Temporal and the ledger are up, the details to ops only', async () => {
     const response = await fetch(`${baseUrl}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
+    expect(await response.json()).toEqual({ status: 'up', checks: { temporal: 'up', ledger: 'up' } });
+    const details = await fetch(`${baseUrl}/health/details`, { headers: { Authorization: await bearer(PARTIES.ops) } });
+    expect(await details.json()).toMatchObject({
       status: 'up',
       checks: { temporal: { status: 'up' }, ledger: { status: 'up', chainId: '31337' } },
     });
@@ -75,12 +77,15 @@ describe('ledger probe, end to end', () => {
     expect(described.type).toBe('ledgerProbeWorkflow');
   });
 
-  it('reports 503 with the reason when the ledger goes down', async () => {
+  it('stays ready while the ledger is down (applications wait for it; the API still serves), and tells ops why', async () => {
     await ledger.anvil.stop();
+    // The cached probe is refreshed within five seconds.
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
     const response = await fetch(`${baseUrl}/health`);
-    expect(response.status).toBe(503);
-    const body = (await response.json()) as { status: string; checks: { temporal: unknown; ledger: unknown } };
-    expect(body.status).toBe('down');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'up', checks: { temporal: 'up', ledger: 'down' } });
+    const details = await fetch(`${baseUrl}/health/details`, { headers: { Authorization: await bearer(PARTIES.ops) } });
+    const body = (await details.json()) as { checks: { temporal: unknown; ledger: unknown } };
     expect(body.checks.temporal).toMatchObject({ status: 'up' });
     expect(body.checks.ledger).toMatchObject({
       status: 'down',

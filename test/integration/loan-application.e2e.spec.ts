@@ -177,10 +177,11 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     }
     expect(receiver.badSignatures).toBe(0);
     expect(receiver.requests).toBe(4); // in-review; the decision refused twice, then delivered
-    expect(receiver.events.map((e) => [e.eventId, e.type])).toEqual([
-      [`${workflowId}/1`, 'application.in-review'],
-      [`${workflowId}/2`, 'application.decided'],
+    expect(receiver.events.map((e) => [e.sequence, e.type])).toEqual([
+      [1, 'application.in-review'],
+      [2, 'application.decided'],
     ]);
+    expect(receiver.events.every((e) => e.eventId.startsWith(`${workflowId}/${e.sequence}-`))).toBe(true);
   });
 
   it('rides out a ledger outage during verification and carries on when the node is back', async () => {

@@ -31,7 +31,7 @@ const REFERENCE = 'pseudonym-UI-7731';
 const SESSION_COOKIE = 'lendbridge_session';
 
 const OPS: DevTokenClaims = { sub: 'olivia', roles: ['ops'] };
-const REVIEWER: DevTokenClaims = { sub: 'alice', roles: ['reviewer'], jurisdictions: ['HK'] };
+const REVIEWER: DevTokenClaims = { sub: 'alice', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] };
 const LOAN_SYSTEM: DevTokenClaims = { sub: 'los-bank-a', roles: ['loan-system'], tenant: 'bank-a' };
 
 describe('the Temporal UI of npm run dev', () => {

@@ -48,6 +48,8 @@ describe('token command-line tool', () => {
       'HK',
       '--jurisdiction',
       'cn',
+      '--tenant',
+      'bank-a',
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
@@ -56,6 +58,7 @@ describe('token command-line tool', () => {
       subject: 'alice',
       roles: ['reviewer', 'senior-reviewer'],
       jurisdictions: ['HK', 'CN'],
+      tenants: ['bank-a'],
     });
   });
 
@@ -67,6 +70,7 @@ describe('token command-line tool', () => {
       subject: 'los-bank-a',
       roles: ['loan-system'],
       tenant: 'bank-a',
+      tenants: ['bank-a'],
       jurisdictions: [],
     });
     const { iat, exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
@@ -96,10 +100,29 @@ describe('token command-line tool', () => {
     ['an unknown role', ['--role', 'admin', '--sub', 'x'], 'unknown role admin'],
     ['no role', ['--sub', 'x'], '--role is required'],
     ['no subject', ['--role', 'ops'], '--sub is required'],
-    ['a loan system without tenant', ['--role', 'loan-system', '--sub', 'los'], 'needs --tenant'],
+    ['a loan system without tenant', ['--role', 'loan-system', '--sub', 'los'], 'needs exactly one --tenant'],
+    [
+      'a loan system of two tenants',
+      ['--role', 'loan-system', '--sub', 'los', '--tenant', 'a', '--tenant', 'b'],
+      'exactly one',
+    ],
+    [
+      'a reviewer serving no tenant',
+      ['--role', 'reviewer', '--sub', 'a', '--jurisdiction', 'HK'],
+      'at least one --tenant',
+    ],
+    ['an invisible character in the subject', ['--role', 'ops', '--sub', 'ali\u200bce'], '--sub is required'],
     ['a malformed tenant', ['--role', 'loan-system', '--sub', 'los', '--tenant', 'bank a'], '--tenant must be'],
-    ['a reviewer without jurisdiction', ['--role', 'reviewer', '--sub', 'alice'], 'needs at least one --jurisdiction'],
-    ['a bad jurisdiction', ['--role', 'reviewer', '--sub', 'a', '--jurisdiction', 'H-K'], '--jurisdiction must be'],
+    [
+      'a reviewer without jurisdiction',
+      ['--role', 'reviewer', '--sub', 'alice', '--tenant', 'bank-a'],
+      'needs at least one --jurisdiction',
+    ],
+    [
+      'a bad jurisdiction',
+      ['--role', 'reviewer', '--sub', 'a', '--jurisdiction', 'H-K', '--tenant', 'bank-a'],
+      '--jurisdiction must be',
+    ],
     ['a negative ttl', ['--role', 'ops', '--sub', 'x', '--ttl=-1h'], '--ttl must be'],
     ['a ttl in years', ['--role', 'ops', '--sub', 'x', '--ttl', '1y'], '--ttl must be'],
     ['an unknown option', ['--role', 'ops', '--sub', 'x', '--admin'], 'Unknown option'],

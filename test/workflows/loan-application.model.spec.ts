@@ -33,7 +33,7 @@ import { alice, bob, carol, loanSystem, southboundConsent } from '../support/loa
 import { startTimeSkippingServer } from '../support/temporal.js';
 import { actionsOn, applicationInput, fakeActivities, testWorkflowBundle } from './loan-application-harness.js';
 
-const RUNS = Number(process.env.LENDBRIDGE_MODEL_RUNS ?? 60);
+const RUNS = Number(process.env.LENDBRIDGE_MODEL_RUNS ?? 150);
 const HOUR = 3_600_000;
 const SLA = 48 * HOUR;
 
@@ -222,7 +222,7 @@ class SubmitReport extends Action {
 class Withdraw extends Action {
   expected(m: Model): Answer {
     if (!isLoanSystemOfTenant(this.actor)) return 'forbidden';
-    return isTerminal(m.stage) || m.stage === 'DECIDING' ? 'conflict' : 'accepted';
+    return isTerminal(m.stage) ? 'conflict' : 'accepted';
   }
   apply(m: Model): void {
     enter(m, 'WITHDRAWN');

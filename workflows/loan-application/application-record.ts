@@ -111,11 +111,16 @@ export class ApplicationRecord {
     upsertSearchAttributes([{ key: SearchAttributeKeys.AssignedReviewer, value: subject ?? null }]);
   }
 
-  /** Queues an event for the loan system; the courier delivers the queue in order. */
+  /**
+   * Queues an event for the loan system; the courier delivers the queue in order. The id holds the
+   * workflow time it was made at (the same on every replay) besides its sequence: if an operator
+   * resets the workflow to an earlier point, the events it makes again reuse sequence numbers but
+   * never an id the loan system has already seen.
+   */
   emit(type: WebhookEvent['type'], data: Record<string, unknown>): void {
     const sequence = ++this.book.eventsCreated;
     this.book.outbox.push({
-      eventId: `${this.workflowId}/${sequence}`,
+      eventId: `${this.workflowId}/${sequence}-${Date.now()}`,
       sequence,
       type,
       workflowId: this.workflowId,

@@ -25,7 +25,15 @@ import { registerActionHandlers } from './action-handlers.js';
 import { ApplicationRecord, type CarriedApplication } from './application-record.js';
 import { reviewRound } from './review-round.js';
 import { anchorConsentEvidence, decide, isRoutine, verifyReport } from './verification-and-decision.js';
-import { ConsentLapsed, ContinueAsNewNeeded, DeadlinePassed, fromNow, waitFor } from './waits.js';
+import {
+  ConsentLapsed,
+  ContinueAsNewNeeded,
+  DeadlinePassed,
+  fromNow,
+  requireNotWithdrawn,
+  waitFor,
+  Withdrawn,
+} from './waits.js';
 import { WebhookCourier } from './webhook-courier.js';
 
 export async function loanApplicationWorkflow(
@@ -91,8 +99,8 @@ function start(record: ApplicationRecord): void {
 
 /** Moves the application on from whatever stage it is in (a continued run resumes mid-way). */
 async function proceed(record: ApplicationRecord): Promise<void> {
-  const { state, book, input } = record;
-  if (book.withdrawal) throw new CancelledByWithdrawal();
+  const { state, input } = record;
+  requireNotWithdrawn(record);
   if (state.stage === LoanStage.AWAITING_CONSENT) {
     await waitFor(record, () => state.consent !== undefined, state.deadlines!.consentBy!);
     state.deadlines = { reportBy: fromNow(input.policy.reportDeadline) };
@@ -103,7 +111,9 @@ async function proceed(record: ApplicationRecord): Promise<void> {
   for (;;) {
     if (state.stage === LoanStage.AWAITING_REPORT) {
       await waitFor(record, () => state.report !== undefined, state.deadlines!.reportBy!);
-      await consentEvidence;
+      // The anchoring is not cancellable (evidence of consent stays worth keeping), so waiting for
+      // it must still give way at once to a withdrawal or an operator's cancel.
+      await Promise.race([consentEvidence, CancellationScope.current().cancelRequested]);
       await verifyReport(record);
       if (isRoutine(record)) break;
     }
@@ -116,17 +126,15 @@ async function proceed(record: ApplicationRecord): Promise<void> {
     record.emit('application.report-requested', { round: state.review!.round });
   }
   // A withdrawal accepted together with the last review decision still wins: nothing is decided.
-  if (book.withdrawal) throw new CancelledByWithdrawal();
+  requireNotWithdrawn(record);
   await decide(record);
 }
-
-class CancelledByWithdrawal extends Error {}
 
 /** Every way the flow can stop short gives a terminal stage, a reason, and one terminal event. */
 function end(record: ApplicationRecord, error: unknown): void {
   const stage = record.state.stage;
   const { withdrawal } = record.book;
-  if ((isCancellation(error) || error instanceof CancelledByWithdrawal) && withdrawal) {
+  if ((isCancellation(error) || error instanceof Withdrawn) && withdrawal) {
     record.enter(LoanStage.WITHDRAWN, withdrawal.reason);
     record.emit('application.withdrawn', { reason: withdrawal.reason });
   } else if (isCancellation(error)) {

@@ -89,6 +89,10 @@ export function consentRefusal(state: ApplicationState, consent: ConsentGrant, n
     return invalid(`consent.issuer: ${consent.issuer} is not an issuer policy ${input.policy.version} trusts`);
   }
   if (!(Date.parse(consent.validUntil) > now.getTime())) return invalid('consent.validUntil: must lie in the future');
+  // Captured no later than now (a minute's clock difference forgiven) and before it ends.
+  const captured = Date.parse(consent.capturedAt);
+  if (!(captured <= now.getTime() + 60_000)) return invalid('consent.capturedAt: must not lie in the future');
+  if (!(captured < Date.parse(consent.validUntil))) return invalid('consent.capturedAt: must come before validUntil');
   if (!isSha256Hex(consent.consentTextHash)) return invalid('consent.consentTextHash: 64 lowercase hex characters');
   return undefined;
 }
@@ -113,10 +117,13 @@ export function reportRefusal(state: ApplicationState, report: ReportSubmission)
   return undefined;
 }
 
-/** Revocation and withdrawal are possible at any moment until the decision is being taken. */
+/**
+ * Revocation and withdrawal are possible at any moment until the decision is fixed: in DECIDING
+ * too, while the report is verified again (which a ledger outage can make long).
+ */
 export function withdrawalRefusal(state: ApplicationState, alreadyWithdrawn: boolean): Refusal {
   if (alreadyWithdrawn) return conflict('the application is being withdrawn already');
-  if (isTerminal(state.stage) || state.stage === LoanStage.DECIDING) {
+  if (isTerminal(state.stage) || state.decision !== undefined) {
     return conflict(`the application is ${state.stage}: it can no longer be withdrawn`);
   }
   return undefined;

@@ -15,7 +15,7 @@ import {
 import { ledger } from './activities.js';
 import { type ApplicationRecord } from './application-record.js';
 import { approvalsRequired } from './review-rules.js';
-import { requireValidConsent } from './waits.js';
+import { requireNotWithdrawn, requireValidConsent } from './waits.js';
 
 /** A fresh salt seed; the activity keys it with the lender's secret (workflow randomness is replayable). */
 function saltSeed(): string {
@@ -107,6 +107,8 @@ export async function decide(record: ApplicationRecord): Promise<void> {
     decision = { outcome: 'DECLINED', reasonCodes: outcome.reasonCodes, policyVersion: input.policy.version };
   } else {
     state.decisionVerification = await verifyOnLedger(record);
+    // Withdrawal stays possible until the decision is fixed, right below.
+    requireNotWithdrawn(record);
     const verdict = state.decisionVerification.verdict;
     record.record(`verification repeated: ${verdict}`);
     decision =

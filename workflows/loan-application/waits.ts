@@ -14,6 +14,14 @@ export class DeadlinePassed extends Error {}
 /** The applicant's consent is no longer valid: the application ends EXPIRED, nothing more is processed. */
 export class ConsentLapsed extends Error {}
 
+/** The loan system withdrew the application (or the applicant revoked consent): it ends WITHDRAWN. */
+export class Withdrawn extends Error {}
+
+/** Throws Withdrawn if a withdrawal was accepted: checked before anything is decided. */
+export function requireNotWithdrawn(record: ApplicationRecord): void {
+  if (record.book.withdrawal) throw new Withdrawn();
+}
+
 /** The run's history is long enough: the workflow continues as new with its state. */
 export class ContinueAsNewNeeded extends Error {}
 

@@ -25,6 +25,7 @@ import { ApplicationWorkflows } from './applications/application-workflows.js';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthModule } from './auth/auth.module.js';
+import { MeController } from './auth/me.controller.js';
 import { CodecSessionController } from './codec/codec-session.controller.js';
 import { CodecController, PAYLOAD_CODEC } from './codec/codec.controller.js';
 import { ConsoleController } from './console/console.controller.js';
@@ -67,6 +68,7 @@ export class LendbridgeModule {
       ],
       controllers: [
         HealthController,
+        MeController,
         LedgerProbeController,
         ApplicationsController,
         ReviewsController,

@@ -16,7 +16,9 @@ export type WebhookEventType =
 /**
  * A message to the loan system. `sequence` counts an application's events from 1 without gaps,
  * and events are delivered in that order, each only after the one before was acknowledged;
- * `eventId` is unique and stable across retries, so receivers process each event once.
+ * `eventId` is unique and stable across retries, so receivers process each event once. An
+ * operator's reset rewinds an application: its next events reuse sequence numbers (under new ids),
+ * and supersede what the receiver had from that number on.
  */
 export interface WebhookEvent {
   eventId: string;

@@ -8,23 +8,25 @@
 /** Longest canonical identity: long enough for any IdP's ids, short enough to store and log. */
 export const MAX_IDENTITY_LENGTH = 256;
 
-// Control (Cc), format (Cf: zero-width joiners, bidi marks), surrogate (Cs), private-use (Co) and
-// unassigned (Cn) code points, and line/paragraph separators: none of them is visible in a name,
-// so a subject carrying one could pass for another person's.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+// Code points that show nothing, so a subject carrying one could pass for another person's:
+// control (Cc), format (Cf: zero-width joiners, bidi marks), surrogate (Cs), private-use (Co),
+// unassigned (Cn), line and paragraph separators, every default-ignorable code point (variation
+// selectors, the combining grapheme joiner, Hangul fillers, ...) and the blank braille pattern.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]/u;
 
 /**
  * The canonical identity of a token subject: NFKC (full-width and compatibility forms folded),
- * white space trimmed and collapsed, lower-cased. Undefined when the subject cannot name a person
+ * white space trimmed and collapsed, case-folded (upper then lower case, so "STRASSE" and
+ * "straße" and the two Greek sigmas meet). Undefined when the subject cannot name a person
  * unambiguously (empty, too long, or holding an invisible character).
  */
 export function canonicalIdentity(subject: string): string | undefined {
   if (typeof subject !== 'string') return undefined;
   const folded = subject.normalize('NFKC');
   if (INVISIBLE.test(folded)) return undefined;
-  // Lower-casing can produce a form NFKC would write differently (e.g. final sigma): fold again.
-  const canonical = folded.replace(/\s+/gu, ' ').trim().toLowerCase().normalize('NFKC');
-  if (canonical.length === 0 || canonical.length > MAX_IDENTITY_LENGTH) return undefined;
+  // Case folding can yield a form NFKC would write differently: normalise again.
+  const canonical = folded.replace(/\s+/gu, ' ').trim().toUpperCase().toLowerCase().normalize('NFKC');
+  if (canonical.length === 0 || canonical.length > MAX_IDENTITY_LENGTH || INVISIBLE.test(canonical)) return undefined;
   return canonical;
 }
 

@@ -32,6 +32,8 @@ describe('the reviewer console, in a browser, on the real stack', () => {
     await prepareTask(stack, 'C-1');
     // Created by a loan officer whose user id is also a reviewer's: maker-checker must bite.
     await prepareTask(stack, 'C-MARY', { submitter: MARY_LOAN_OFFICER });
+    // Below the four-eyes threshold: one approver, for the reviewer whose subject has capitals.
+    await prepareTask(stack, 'C-CASE', { amount: '100000.00' });
   }, 240_000);
 
   afterAll(async () => {
@@ -291,6 +293,19 @@ describe('the reviewer console, in a browser, on the real stack', () => {
     );
     await captureScreenshot(page, consoleArtifact('refused-maker-checker-desktop'), { viewport: 'desktop' });
     expect(await stageOf(stack, 'C-MARY', MARY_LOAN_OFFICER)).toBe('IN_REVIEW');
+  });
+
+  it('knows a reviewer by the identity the API compares, not the raw token subject', async () => {
+    const page = await pageAs('Dora.Wong');
+    await expect(page.getByTestId('signed-in-subject').textContent()).resolves.toBe('dora.wong');
+    await inboxRow(page, 'C-CASE').getByRole('link', { name: 'C-CASE', exact: true }).click();
+    const review = page.getByRole('region', { name: 'Review' });
+    await review.getByRole('button', { name: 'Claim' }).click();
+    await review.getByRole('status').filter({ hasText: 'You hold this task now' }).waitFor();
+    // She holds it, so the console offers what a holder may do: release, and the decision.
+    await review.getByRole('button', { name: 'Release' }).waitFor();
+    await page.getByLabel('Decline').check();
+    await expect(page.getByLabel('Approve').isEnabled()).resolves.toBe(true);
   });
 
   it('signs out: the token is forgotten and the data is gone from the page', async () => {

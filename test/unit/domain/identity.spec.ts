@@ -9,6 +9,10 @@ describe('canonicalIdentity', () => {
     ['ＡＬＩＣＥ', 'alice'],
     ['LOS-BANK-A', 'los-bank-a'],
     ['Ｍａｋｅｒ－Ｍａｒｙ', 'maker-mary'],
+    ['STRASSE', 'strasse'],
+    ['straße', 'strasse'],
+    ['ΟΔΥΣΣΕΥΣ', 'οδυσσευς'],
+    ['οδυσσευς', 'οδυσσευς'],
   ])('folds %j to %j', (subject, canonical) => {
     expect(canonicalIdentity(subject)).toBe(canonical);
   });
@@ -22,6 +26,13 @@ describe('canonicalIdentity', () => {
     ['a byte-order mark', '\ufeffalice'],
     ['a lone surrogate', 'ali\ud800ce'],
     ['a private-use character', 'alice\ue000'],
+    ['a variation selector', 'alice\ufe0f'],
+    ['a combining grapheme joiner', 'ali\u034fce'],
+    ['a Hangul filler', 'alice\u3164'],
+    ['a halfwidth Hangul filler', 'alice\uffa0'],
+    ['a Khmer inherent vowel', 'alice\u17b4'],
+    ['a blank braille pattern', 'alice\u2800'],
+    ['a soft hyphen', 'ali\u00adce'],
     ['only white space', ' \t '],
     ['nothing', ''],
     ['too much', 'a'.repeat(257)],

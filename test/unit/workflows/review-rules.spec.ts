@@ -126,18 +126,19 @@ describe('review rules', () => {
   });
 
   describe('withdrawalRefusal', () => {
-    it.each(['AWAITING_CONSENT', 'AWAITING_REPORT', 'VERIFYING', 'IN_REVIEW'] as const)(
-      'allows withdrawal in %s',
+    it.each(['AWAITING_CONSENT', 'AWAITING_REPORT', 'VERIFYING', 'IN_REVIEW', 'DECIDING'] as const)(
+      'allows withdrawal in %s while nothing is decided',
       (stage) => {
         expect(withdrawalRefusal(application({ stage }), false)).toBeUndefined();
       },
     );
-    it.each(['DECIDING', 'APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'FAILED'] as const)(
-      'refuses it in %s',
-      (stage) => {
-        expect(withdrawalRefusal(application({ stage }), false)?.kind).toBe('conflict');
-      },
-    );
+    it.each(['APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'FAILED'] as const)('refuses it in %s', (stage) => {
+      expect(withdrawalRefusal(application({ stage }), false)?.kind).toBe('conflict');
+    });
+    it('refuses it once the decision is fixed', () => {
+      const decision = { outcome: 'DECLINED' as const, reasonCodes: ['X'], policyVersion: 'credit-policy-v1' };
+      expect(withdrawalRefusal(application({ stage: 'DECIDING', decision }), false)?.kind).toBe('conflict');
+    });
     it('refuses a second withdrawal', () => {
       expect(withdrawalRefusal(application({ stage: 'IN_REVIEW' }), true)?.kind).toBe('conflict');
     });

@@ -148,8 +148,10 @@ export class ApplicationWorkflows {
         );
       }
       this.metrics.recordWorkflowStart('existing');
-      const receivedAs = described.memo.receivedAs as ApplicationState['input'];
-      return { created: false, state: receivedState(workflowId, receivedAs) };
+      const receivedAs = described.memo.receivedAs as ApplicationState['input'] | undefined;
+      // Started by another client (a tool, the demo) without the received input: its current state.
+      const state = receivedAs ? receivedState(workflowId, receivedAs) : await this.state(workflowId);
+      return { created: false, state };
     }
     this.metrics.recordWorkflowStart('started');
     return { created: true, state: receivedState(workflowId, input) };
@@ -244,8 +246,27 @@ export class ApplicationWorkflows {
     );
   }
 
-  async history(workflowId: string): Promise<temporal.api.history.v1.IHistory> {
-    return await this.temporal.workflow.getHandle(workflowId).fetchHistory();
+  /**
+   * The histories of the application's runs, oldest first: the latest run and each it continued
+   * from (a run that continued as new, or the run a reset copied its start from), at most
+   * `maxRuns` of them.
+   */
+  async lineage(
+    workflowId: string,
+    maxRuns = 100,
+  ): Promise<{ runId: string; history: temporal.api.history.v1.IHistory }[]> {
+    const runs: { runId: string; history: temporal.api.history.v1.IHistory }[] = [];
+    let runId: string | undefined = (await this.temporal.workflow.getHandle(workflowId).describe()).runId;
+    while (runId && runs.length < maxRuns) {
+      const history: temporal.api.history.v1.IHistory = await this.temporal.workflow
+        .getHandle(workflowId, runId)
+        .fetchHistory();
+      runs.unshift({ runId, history });
+      const continuedFrom: string | null | undefined =
+        history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      runId = continuedFrom || undefined;
+    }
+    return runs;
   }
 
   /** One page of a visibility query over loan applications; `clauses` are already-escaped conditions. */
@@ -263,14 +284,14 @@ export class ApplicationWorkflows {
   }
 
   /**
-   * A reset ends the application's run (as terminated) and goes on in a new one under the same id:
-   * visibility lists both, but only the latest run is the application. Few runs are terminated, so
-   * looking up the latest run of each costs little.
+   * A reset ends the application's run (terminated, or as it had completed) and goes on in a new
+   * one under the same id: visibility lists both, but only the latest run is the application. Only
+   * one run of an id runs at a time, so only closed rows are looked up (one describe each).
    */
   private async withoutSupersededRuns(items: ApplicationSummary[]): Promise<ApplicationSummary[]> {
     const superseded = await Promise.all(
       items.map(async (item) => {
-        if (item.executionStatus !== 'TERMINATED') return false;
+        if (item.executionStatus === 'RUNNING') return false;
         const latest = await this.temporal.workflow.getHandle(item.workflowId).describe();
         return latest.runId !== item.runId;
       }),
@@ -363,8 +384,10 @@ export const ENDED_FROM_OUTSIDE_STATUSES = ['Terminated', 'TimedOut', 'Failed', 
  */
 export function stageClause(attribute: 'LoanStage' | 'LoanOutcome', stage: string): string {
   if (stage === LoanStage.FAILED) {
+    // Ended from outside before its own terminal stage (one terminated while delivering its
+    // decision keeps that outcome).
     const ended = ENDED_FROM_OUTSIDE_STATUSES.map(quoted).join(', ');
-    return `(${attribute} = ${quoted(stage)} OR ExecutionStatus IN (${ended}))`;
+    return `(${attribute} = ${quoted(stage)} OR (ExecutionStatus IN (${ended}) AND LoanOutcome IS NULL))`;
   }
   if (isTerminal(stage as LoanStage)) return `${attribute} = ${quoted(stage)}`;
   return `${attribute} = ${quoted(stage)} AND ExecutionStatus = 'Running'`;

@@ -5,6 +5,7 @@ import { Public, RequireRoles } from '../auth/decorators.js';
 import { Role } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { SkipRateLimit } from '../rate-limit/rate-limit.guard.js';
+import { RETRY_AFTER_SECONDS } from '../problem/problem.filter.js';
 import { HealthService, type HealthReport, type PublicHealth } from './health.service.js';
 
 // Probes carry no token and must never be rate limited into a restart.
@@ -14,12 +15,12 @@ import { HealthService, type HealthReport, type PublicHealth } from './health.se
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}
 
-  /** Readiness: 200 when Temporal and the ledger are reachable, 503 otherwise; up or down per dependency only. */
+  /** Readiness: 200 while Temporal is reachable, 503 otherwise; up or down per dependency only. */
   @Get()
   @Public()
   async readiness(@Res({ passthrough: true }) response: Response): Promise<PublicHealth> {
     const report = await this.health.publicCheck();
-    response.status(report.status === 'up' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    answer(response, report.status);
     return report;
   }
 
@@ -37,7 +38,12 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness with the reasons, for ops' })
   async details(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     const report = await this.health.check();
-    response.status(report.status === 'up' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    answer(response, report.status);
     return report;
   }
+}
+
+function answer(response: Response, status: 'up' | 'down'): void {
+  response.status(status === 'up' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+  if (status === 'down') response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
 }

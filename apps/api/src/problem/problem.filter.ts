@@ -10,7 +10,9 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Request, Response } from 'express';
+import { PayloadCodecError } from '../../../../libs/codec/src/index.js';
 import { REFUSAL_FAILURE_TYPES } from '../../../../libs/domain/src/index.js';
+import { AuditHistoryDecodeError } from '../audit/audit-timeline.js';
 import {
   PROBLEM_CONTENT_TYPE,
   ProblemException,
@@ -150,6 +152,16 @@ export class ProblemFilter implements ExceptionFilter {
         title: titleOf(status),
         status,
         ...detailOf(exception.getResponse()),
+      };
+    }
+    // Data this API cannot decrypt: written without lendbridge's keys, or under a key since removed
+    // from its configuration. An operator's matter (restore the key), never the caller's.
+    if (exception instanceof PayloadCodecError || exception instanceof AuditHistoryDecodeError) {
+      return {
+        type: problemType('unavailable'),
+        title: 'Temporarily unavailable',
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        detail: "the application's data cannot be decrypted with this deployment's keys; an operator must check them",
       };
     }
     const bodyParser = bodyParserProblem(exception);

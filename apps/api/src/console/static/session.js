@@ -1,10 +1,13 @@
-// The session: the reviewer's token, and its claims decoded for display only (the API verifies
-// it on every call). The token is kept in sessionStorage: this tab only, gone when it closes.
+// The session: the reviewer's token, and who the API says they are (GET /me: the canonical
+// identity every rule compares, which may differ from the token's raw subject in case or width).
+// The token's own claims are decoded only for their expiry. Both are kept in sessionStorage:
+// this tab only, gone when it closes.
 
 import { append, h } from './dom.js';
 import { list } from './format.js';
 
 const TOKEN_KEY = 'lendbridge.console.token';
+const IDENTITY_KEY = 'lendbridge.console.identity';
 
 export function decodeClaims(token) {
   const part = token.split('.')[1];
@@ -26,28 +29,40 @@ export function decodeClaims(token) {
 
 export const expired = (claims) => claims.exp !== undefined && claims.exp * 1000 <= Date.now();
 
-/** The stored token and its claims, or undefined when there is none that is still good. */
+/**
+ * The stored token and the claims the console works with, or undefined when there is none that is
+ * still good. `claims.sub` is the API's canonical identity for the caller, not the raw claim.
+ */
 export function currentSession() {
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) return undefined;
   try {
     const claims = decodeClaims(token);
-    if (!expired(claims)) return { token, claims };
+    const identity = JSON.parse(sessionStorage.getItem(IDENTITY_KEY) ?? 'null');
+    if (!expired(claims) && identity && typeof identity.subject === 'string') {
+      return {
+        token,
+        claims: { ...claims, sub: identity.subject, roles: identity.roles, jurisdictions: identity.jurisdictions },
+      };
+    }
   } catch {
     // A token that no longer decodes is as good as none.
   }
-  sessionStorage.removeItem(TOKEN_KEY);
+  forgetToken();
   return undefined;
 }
 
-export function saveToken(token) {
+/** Keeps the token with the identity the API answered for it (GET /me). */
+export function saveToken(token, identity) {
   sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.setItem(IDENTITY_KEY, JSON.stringify(identity));
 }
 
 let expiryTimer;
 
 export function forgetToken() {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(IDENTITY_KEY);
   clearTimeout(expiryTimer);
 }
 

@@ -32,7 +32,7 @@ export function renderSignIn(message) {
       'p',
       { id: hintId, class: 'hint' },
       'Paste the token your identity provider issued you. In development, ',
-      h('code', {}, 'npm run -s token -- --role reviewer --sub alice --jurisdiction HK'),
+      h('code', {}, 'npm run -s token -- --role reviewer --sub alice --jurisdiction HK --tenant bank-a'),
       ' prints one. It is kept in this browser tab only and sent only to this API.',
     ),
     textarea,
@@ -68,13 +68,15 @@ async function signIn(value, button, feedback) {
   }
   button.disabled = true;
   feedback.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Checking the token with the API…'));
+  let identity;
   try {
-    await request('/review-tasks', token);
+    // Who the API says the token speaks for: the identity every rule compares, folded from `sub`.
+    identity = await request('/me', token);
   } catch (error) {
     button.disabled = false;
     return fail(`The API refused the token: ${error instanceof Error ? error.message : String(error)}`);
   }
-  saveToken(token);
+  saveToken(token, identity);
   // A link to a task followed before signing in leads there now; anything else to the inbox.
   if (location.hash.startsWith('#/')) route();
   else location.hash = '#/';
