@@ -16,7 +16,11 @@ export type AttemptFailure = 'ledger-unavailable' | 'operator-action-required' |
 export function attemptFailureOf(error: unknown): AttemptFailure {
   const name = error instanceof Error ? error.name : '';
   if (name === 'LedgerUnavailableError' || name === 'LedgerNotConfirmedError') return 'ledger-unavailable';
-  if (['LedgerOperatorActionError', 'LedgerMismatchError', 'LedgerSignerMissingError', 'ConfigurationError'].includes(name)) {
+  if (
+    ['LedgerOperatorActionError', 'LedgerMismatchError', 'LedgerSignerMissingError', 'ConfigurationError'].includes(
+      name,
+    )
+  ) {
     return 'operator-action-required';
   }
   if (name === 'WebhookRefusedError') return 'webhook-refused';

@@ -64,7 +64,13 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
     return await countingFailures('verifyCreditReport', () =>
       whileHeartbeating(() =>
         report.batch
-          ? this.ledger.verifyReportInBatch(issuer, report.reportHash, report.batch.proof, report.batch.merkleRoot, policy)
+          ? this.ledger.verifyReportInBatch(
+              issuer,
+              report.reportHash,
+              report.batch.proof,
+              report.batch.merkleRoot,
+              policy,
+            )
           : this.ledger.verifyReport(issuer, report.reportHash, policy),
       ),
     );

@@ -3,10 +3,20 @@ import type { Actor, ConsentGrant } from '../../libs/domain/src/index.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 
 /** Who acts on applications in the tests, as the API would authenticate them (canonical subjects). */
-export const loanSystem: Actor = { subject: 'los-bank-a', roles: ['loan-system'], jurisdictions: [], tenants: ['bank-a'] };
+export const loanSystem: Actor = {
+  subject: 'los-bank-a',
+  roles: ['loan-system'],
+  jurisdictions: [],
+  tenants: ['bank-a'],
+};
 export const alice: Actor = { subject: 'alice', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] };
 export const bob: Actor = { subject: 'bob', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] };
-export const carol: Actor = { subject: 'carol', roles: ['senior-reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] };
+export const carol: Actor = {
+  subject: 'carol',
+  roles: ['senior-reviewer'],
+  jurisdictions: ['HK'],
+  tenants: ['bank-a'],
+};
 
 /** The demo HK agency: the issuer a southbound applicant's consent covers. */
 export const HK_ISSUER = new Wallet(DEV_KEYS.issuerHK).address;

@@ -140,7 +140,8 @@ function loadActionKeys(signing: string | undefined, verify: string | undefined)
   const actions: LendbridgeConfig['actions'] = {};
   if (signing) {
     const [keyId, secretKey] = Object.entries(parseActionKeys(signing) ?? {})[0] ?? [];
-    if (!keyId || !secretKey) throw new ConfigurationError(['ACTION_SIGNING_KEY: expected <key id>:<base64url 32 bytes>']);
+    if (!keyId || !secretKey)
+      throw new ConfigurationError(['ACTION_SIGNING_KEY: expected <key id>:<base64url 32 bytes>']);
     actions.signingKey = { keyId, secretKey };
   }
   if (verify) {

@@ -27,9 +27,7 @@ export interface ActionRequest {
   assertion: string;
 }
 
-export const grantConsent = defineUpdate<ApplicationState, [ActionRequest & { consent: ConsentGrant }]>(
-  'grantConsent',
-);
+export const grantConsent = defineUpdate<ApplicationState, [ActionRequest & { consent: ConsentGrant }]>('grantConsent');
 /** The applicant revoked consent, or the loan system withdrew the application: it ends WITHDRAWN. */
 export const revokeConsent = defineUpdate<ApplicationState, [ActionRequest & { reason: string }]>('revokeConsent');
 export const submitCreditReport = defineUpdate<ApplicationState, [ActionRequest & { report: ReportSubmission }]>(

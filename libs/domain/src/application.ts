@@ -215,10 +215,12 @@ export function applicationInputProblem(input: ApplicationInput): string | undef
   const limit = moneyProblem(input.requestedLimit);
   if (limit) return `requestedLimit: ${limit}`;
   const threshold = fourEyesThreshold(input);
-  if (!threshold) return `requestedLimit.currency: the policy has no four-eyes threshold for ${input.requestedLimit.currency}`;
+  if (!threshold)
+    return `requestedLimit.currency: the policy has no four-eyes threshold for ${input.requestedLimit.currency}`;
   const thresholdProblem = moneyProblem(threshold);
   if (thresholdProblem) return `policy.fourEyesThresholds.${threshold.currency}: ${thresholdProblem}`;
-  if (!(input.policy.version in CREDIT_POLICIES)) return `policy.version: unknown credit policy ${input.policy.version}`;
+  if (!(input.policy.version in CREDIT_POLICIES))
+    return `policy.version: unknown credit policy ${input.policy.version}`;
   for (const knob of ['consentDeadline', 'reportDeadline', 'reviewSla'] as const) {
     if (durationMs(input.policy[knob]) === undefined) return `policy.${knob}: not a duration`;
   }

@@ -6,6 +6,7 @@
  * and listed rows stay bounded.
  */
 import { type ApplicationSummary } from '../../../apps/api/src/applications/application-workflows.js';
+import { TokenSeal } from '../../../apps/api/src/problem/token-seal.js';
 import { InboxCursors, type InboxCursor } from '../../../apps/api/src/reviews/inbox-cursor.js';
 import {
   compareTasks,
@@ -24,7 +25,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 interface FakeTask {
-  due?: number;
+  due: number;
   workflowId: string;
 }
 
@@ -40,7 +41,7 @@ function random(seed: number): () => number {
   };
 }
 
-const tasksAt = (dues: (number | undefined)[], prefix = 'T'): FakeTask[] =>
+const tasksAt = (dues: number[], prefix = 'T'): FakeTask[] =>
   dues.map((due, i) => ({ due, workflowId: `loan/bank-a/${prefix}-${String(i).padStart(5, '0')}` }));
 
 /** The distributions the inbox meets, and a few it should survive; `scale` shrinks the large ones. */
@@ -73,7 +74,7 @@ function datasets(scale = 1): Record<string, FakeTask[]> {
       NOW + 2_000 * 365 * DAY,
       ...spread(60, NOW, HOUR),
     ]),
-    'some without a due time': tasksAt([...Array(4).fill(undefined), ...spread(200, NOW - DAY, 2 * DAY)]),
+    'overdue and due soon': tasksAt(spread(204, NOW - DAY, 2 * DAY)),
   };
 }
 
@@ -94,12 +95,10 @@ const sqliteBound = (ms: number): string =>
 function matches(task: FakeTask, clauses: string[]): boolean {
   return clauses.every((clause) => {
     const scoping =
-      /^(LoanStage = 'IN_REVIEW'|ExecutionStatus = 'Running'|Tenant IN \('bank-a'\)|ReviewQueue IN \('HK-standard'\))$/;
+      /^(LoanStage = 'IN_REVIEW'|ExecutionStatus = 'Running'|Tenant IN \('bank-a'\)|ReviewQueue IN \('HK-standard'\)|ReviewDueAt IS NOT NULL)$/;
     if (scoping.test(clause)) return true;
-    if (clause === 'ReviewDueAt IS NULL') return task.due === undefined;
     const range = /^ReviewDueAt (<|>|>=) '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)'$/.exec(clause);
     if (!range) throw new Error(`the fake cannot evaluate ${clause}`);
-    if (task.due === undefined) return false;
     const [stored, bound] = [sqliteStored(task.due), sqliteBound(Date.parse(range[2]!))];
     return range[1] === '<' ? stored < bound : range[1] === '>' ? stored > bound : stored >= bound;
   });
@@ -139,13 +138,13 @@ class FakeVisibility {
         executionStatus: 'RUNNING',
         tenant: 'bank-a',
         applicationId: task.workflowId.split('/')[2]!,
-        ...(task.due !== undefined && { reviewDueAt: new Date(task.due).toISOString() }),
+        reviewDueAt: new Date(task.due).toISOString(),
       })),
     });
   };
 }
 
-/** The inbox's order: tasks without a due time first, then by due time and workflow id. */
+/** The inbox's order: by due time, then workflow id. */
 const inOrder = (tasks: FakeTask[]): FakeTask[] =>
   [...tasks].sort((a, b) =>
     compareTasks({ due: a.due, workflowId: a.workflowId }, { due: b.due, workflowId: b.workflowId }),
@@ -164,7 +163,7 @@ describe('findDueWindow', () => {
       const window = await findDueWindow({ limit, now: NOW, count: fake.count });
       expect(window.probes).toBeLessThanOrEqual(MAX_PROBES);
       expect(fake.counts).toBe(window.probes);
-      const inWindow = dated.filter((task) => window.before === undefined || task.due! < window.before);
+      const inWindow = dated.filter((task) => window.before === undefined || task.due < window.before);
       expect(inWindow.length).toBe(window.matched);
       if (window.settled) {
         expect(window.matched).toBeLessThanOrEqual(2 * limit + 1);
@@ -197,7 +196,7 @@ describe('findDueWindow', () => {
     const afterIt = inOrder(tasks).filter(
       (task) => compareTasks({ due: task.due, workflowId: task.workflowId }, after) > 0,
     );
-    const listed = afterIt.filter((task) => task.due! < window.before!);
+    const listed = afterIt.filter((task) => task.due < window.before!);
     expect(listed.length).toBeGreaterThanOrEqual(6);
     expect(listed.length).toBeLessThanOrEqual(11);
   });
@@ -236,7 +235,6 @@ describe('ReviewInbox: paging through the whole inbox', () => {
     const fake = new FakeVisibility(tasks);
     const inbox = new ReviewInbox(fake);
     const expected = inOrder(tasks);
-    const undated = expected.filter((task) => task.due === undefined).length;
     const seen: string[] = [];
     let after: InboxCursor | undefined;
     let pages = 0;
@@ -255,14 +253,13 @@ describe('ReviewInbox: paging through the whole inbox', () => {
       if (page.next) expect(page.items.length).toBe(limit);
       if (after) expect(page.items.length).toBeGreaterThan(0);
       seen.push(...page.items.map((item) => item.workflowId));
-      // Bounded work per page: the total, the probes; the undated list (first page) and the window's.
+      // Bounded work per page: the total, the probes and the window's list.
       expect(fake.counts - counts).toBeLessThanOrEqual(1 + MAX_PROBES);
       // The window's rows (2×limit at most, and the position's ties); while among the tasks without
       // a due time, those (limit + 1 to see whether there are more, then all).
       const tiesOver = Math.max(0, ...countsPerInstant(tasks)) > 2 * limit;
       // The guessed window (most + 1 rows at most) and, when the guess missed, the window found.
-      const undatedRows = after?.due === undefined ? undated + limit + 1 : 0;
-      if (tiesOver || fake.rowsListed - rows > 8 * limit + 1 + undatedRows) longLists++;
+      if (tiesOver || fake.rowsListed - rows > 8 * limit + 1) longLists++;
       after = page.next;
       expect(pages).toBeLessThanOrEqual(tasks.length + 1);
     } while (after);
@@ -279,11 +276,7 @@ describe('ReviewInbox: paging through the whole inbox', () => {
     const [counts, lists] = [fake.counts, fake.lists];
     const again = await inbox.page(SCOPE, 25, undefined, NOW);
     expect(again).toEqual(first);
-    // No task without a due time the first time: not looked for again for a while.
     expect([fake.counts - counts, fake.lists - lists]).toEqual([1, 1]);
-    const later = await inbox.page(SCOPE, 25, undefined, NOW + 61_000);
-    expect(fake.lists - lists).toBe(3);
-    expect(later.total).toBe(first.total);
   });
 
   it('pages list where their cursor points: mostly the total and one list each', async () => {
@@ -297,10 +290,10 @@ describe('ReviewInbox: paging through the whole inbox', () => {
   });
 
   it('an inbox of at most 2×limit tasks: one count and one list', async () => {
-    const fake = new FakeVisibility(datasets()['some without a due time']!.slice(0, 9));
+    const fake = new FakeVisibility(datasets()['overdue and due soon']!.slice(0, 9));
     const page = await new ReviewInbox(fake).page(SCOPE, 5, undefined, NOW);
     expect([fake.counts, fake.lists]).toEqual([1, 1]);
-    expect(page.items.slice(0, 4).every((item) => item.reviewDueAt === undefined && item.overdue)).toBe(true);
+    expect(page.items.every((item) => item.overdue === Date.parse(item.reviewDueAt!) < NOW)).toBe(true);
     expect(page.next).toBeDefined();
   });
 });
@@ -325,9 +318,6 @@ describe('InboxCursors', () => {
       span: END_OF_TIME - 1,
     };
     expect(cursors.open(cursors.seal(widest))).toEqual(widest);
-    // Among the tasks without a due time.
-    const undated: InboxCursor = { workflowId: 'loan/bank-a/OLD-1', ties: 0, span: 60_000 };
-    expect(cursors.open(cursors.seal(undated))).toEqual(undated);
   });
 
   const refusedAs400 = (sealed: string): void => {
@@ -358,18 +348,14 @@ describe('InboxCursors', () => {
 
   it('refuses a well-sealed payload that is not a position (the second fence)', () => {
     // Sealing is not validation: a payload the API would never write is refused even with a good MAC.
-    const forge = (payload: string): string => {
-      const body = Buffer.from(payload);
-      const mac = (cursors as unknown as { mac(body: Buffer): Buffer }).mac(body);
-      return `${body.toString('base64url')}.${mac.toString('base64url')}`;
-    };
+    const seal = new TokenSeal('ab'.repeat(32), 'lendbridge inbox cursors v1');
+    const forge = (payload: string): string => seal.seal(Buffer.from(payload));
     expect(cursors.open(forge(`${NOW}|0|60000|loan/bank-a/A`))).toMatchObject({ due: NOW });
     for (const payload of [
       `-1|0|60000|loan/bank-a/A`,
       `${NOW}|1|60000|`,
       `${NOW}|0|0|loan/bank-a/A`,
-      `-|0|60000|`,
-      `-|2|60000|loan/bank-a/A`,
+      `-|0|60000|loan/bank-a/A`,
       `${NOW}|0|60000|loan/bank-a/A' OR '1'='1`,
       `${NOW}|0|60000|other/bank-a/A`,
       `${END_OF_TIME}|0|60000|loan/bank-a/A`,

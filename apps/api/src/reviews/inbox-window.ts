@@ -60,18 +60,18 @@ export const dueBefore = (t: number): string => `ReviewDueAt < ${quoted(iso(t))}
 export const dueFrom = (position: DuePosition): string =>
   `ReviewDueAt >= ${quoted(iso(position.ties > 0 ? position.due : position.due + 1))}`;
 
-/** A task, or a place between tasks, in the inbox's order; no due time: before every due time. */
+/** A task, or a place between tasks, in the inbox's order. */
 export interface Ordered {
-  due?: number | undefined;
+  due: number;
   workflowId: string;
 }
 
 /**
- * The inbox's order: due time (tasks without one first: they began review before it was recorded),
- * then workflow id, compared as JavaScript compares strings, whatever the database's collation.
+ * The inbox's order: due time, then workflow id, compared as JavaScript compares strings, whatever
+ * the database's collation.
  */
 export function compareTasks(a: Ordered, b: Ordered): number {
-  const [x, y] = [a.due ?? -Infinity, b.due ?? -Infinity];
+  const [x, y] = [a.due, b.due];
   if (x !== y) return x < y ? -1 : 1;
   return a.workflowId < b.workflowId ? -1 : a.workflowId > b.workflowId ? 1 : 0;
 }

@@ -25,13 +25,6 @@ export const MAX_INBOX_LIMIT = 100;
 const MAX_LISTED_ROWS = 1000;
 /** Inbox queries whose last first-page window is remembered, to start the next search there. */
 const MAX_HINTS = 256;
-/**
- * How long an inbox seen without tasks lacking a due time is trusted to stay so. Such tasks never
- * join an inbox (every review round since records its due time, an escalation included), they
- * only leave it: the check is for a replica that started while older workers still ran.
- */
-const NO_UNDATED_TTL_MS = 60_000;
-const UNDATED = 'ReviewDueAt IS NULL';
 
 export interface InboxItem extends ApplicationSummary {
   overdue: boolean;
@@ -47,14 +40,13 @@ export interface InboxPage {
 
 interface Task {
   summary: ApplicationSummary;
-  /** Epoch milliseconds; undefined for a task that began review before due times were recorded. */
-  due: number | undefined;
+  /** Epoch milliseconds: every review round records when it is due (ReviewDueAt). */
+  due: number;
   workflowId: string;
 }
 
 function taskOf(summary: ApplicationSummary): Task {
-  const due = summary.reviewDueAt ? Date.parse(summary.reviewDueAt) : Number.NaN;
-  return { summary, due: Number.isFinite(due) ? due : undefined, workflowId: summary.workflowId };
+  return { summary, due: Date.parse(summary.reviewDueAt ?? ''), workflowId: summary.workflowId };
 }
 
 type Visibility = Pick<ApplicationWorkflows, 'count' | 'list'>;
@@ -62,8 +54,6 @@ type Visibility = Pick<ApplicationWorkflows, 'count' | 'list'>;
 export class ReviewInbox {
   /** Per inbox query and page size: where its first page's window last ended, and how wide it was. */
   private readonly hints = new Map<string, { at: number; step: number }>();
-  /** Per inbox query: until when it is known to hold no task without a due time. */
-  private readonly noUndatedUntil = new Map<string, number>();
 
   constructor(private readonly visibility: Visibility) {}
 
@@ -82,16 +72,19 @@ export class ReviewInbox {
       `ExecutionStatus = 'Running'`,
       `Tenant IN (${scope.tenants.map(quoted).join(', ')})`,
       `ReviewQueue IN (${scope.queues.map(quoted).join(', ')})`,
+      // Set with the stage by the workflow; stated so the total counts exactly what pages can reach.
+      `ReviewDueAt IS NOT NULL`,
     ];
     const key = base.join(' AND ');
     const count = (clauses: string[]): Promise<number> => this.visibility.count([...base, ...clauses]);
     const list = async (clauses: string[], rows: number): Promise<Task[]> => {
       const pageSize = Math.min(Math.max(rows, 1), MAX_LISTED_ROWS);
-      return (await this.visibility.list([...base, ...clauses], pageSize)).items.map(taskOf);
+      return (await this.visibility.list([...base, ...clauses], pageSize)).items
+        .map(taskOf)
+        .filter((task) => Number.isFinite(task.due));
     };
 
-    // Tasks without a due time come first; once past them the cursor holds a due time.
-    const dated: DuePosition | undefined = after?.due !== undefined ? { ...after, due: after.due } : undefined;
+    const dated: DuePosition | undefined = after;
     // Where to look first: where this page's predecessor ended plus its width, or where the last
     // first page of this inbox ended.
     const hintKey = `${key} LIMIT ${limit}`;
@@ -104,14 +97,8 @@ export class ReviewInbox {
     }
     const lower = dated ? [dueFrom(dated)] : [];
     const { enough, most } = windowRange(limit, dated?.ties);
-    const [total, undated, guessed] = await Promise.all([
+    const [total, guessed] = await Promise.all([
       totalCounted,
-      dated || (this.noUndatedUntil.get(key) ?? 0) > now
-        ? Promise.resolve([])
-        : this.undated(list, limit, after?.workflowId).then((tasks) => {
-            if (tasks.length === 0) remember(this.noUndatedUntil, key, now + NO_UNDATED_TTL_MS);
-            return tasks;
-          }),
       // The guess, listed straight away: most often it is the window, and the page needs one list.
       guess && guess.at < END_OF_TIME ? list([...lower, dueBefore(guess.at)], most + 1) : undefined,
     ]);
@@ -127,17 +114,7 @@ export class ReviewInbox {
       const earliest = listed.reduce((min, task) => Math.min(min, task.due ?? min), window.before);
       remember(this.hints, hintKey, { at: window.before, step: Math.max(window.before - earliest, MIN_SPAN_MS) });
     }
-    return assemble({ listed, undated, limit, total, now, after, before: window.before });
-  }
-
-  /**
-   * Tasks that began review before lendbridge recorded due times, after `workflowId`: they come
-   * first, in workflow id order. There are few and ever fewer (they expire within two SLAs), so
-   * one short list usually holds them; only when there are more than a page are all of them read.
-   */
-  private async undated(list: (clauses: string[], rows: number) => Promise<Task[]>, limit: number, after?: string) {
-    const some = after === undefined ? await list([UNDATED], limit + 1) : [];
-    return some.length <= limit && after === undefined ? some : await list([UNDATED], MAX_LISTED_ROWS);
+    return assemble({ listed, limit, total, now, after, before: window.before });
   }
 }
 
@@ -149,12 +126,11 @@ function remember<T>(map: Map<string, T>, key: string, value: T): void {
 }
 
 /**
- * The page: tasks after the cursor in (due, workflow id) order, those without a due time first,
- * `limit` of them; and where the next page starts when more remain.
+ * The page: tasks after the cursor in (due, workflow id) order, `limit` of them; and where the next
+ * page starts when more remain.
  */
 function assemble(page: {
   listed: Task[];
-  undated?: Task[];
   limit: number;
   total: number;
   now: number;
@@ -162,25 +138,23 @@ function assemble(page: {
   /** The window's end: tasks due from then on were not listed. */
   before?: number;
 }): InboxPage {
-  const { listed, undated = [], limit, total, now, after, before } = page;
+  const { listed, limit, total, now, after, before } = page;
   // The window's list holds every task due at the cursor's instant: those already shown drop out.
-  const ordered = uniqueByWorkflow([...undated, ...listed])
+  const ordered = uniqueByWorkflow(listed)
     .filter((task) => !after || isAfter(task, after))
     .sort(compareTasks);
   const shown = ordered.slice(0, limit);
-  const items = shown.map(({ summary, due }) => ({ ...summary, overdue: due === undefined || due < now }));
+  const items = shown.map(({ summary, due }) => ({ ...summary, overdue: due < now }));
   if (ordered.length <= shown.length && before === undefined) return { total, items };
 
   const last = shown.at(-1);
   // None shown: the window's tasks all left review since they were counted; pass over the window.
   if (!last)
     return { total, items, next: { due: before! - 1, workflowId: '', ties: 0, span: after?.span ?? FIRST_STEP_MS } };
-  if (last.due === undefined)
-    return { total, items, next: { workflowId: last.workflowId, ties: 0, span: FIRST_STEP_MS } };
   // Tasks due at the same instant as the last one shown, up to it: the next page counts but skips them.
   const laterTied = ordered.some((task) => task.due === last.due && compareTasks(task, last) > 0);
   const ties = laterTied ? listed.filter((task) => task.due === last.due && compareTasks(task, last) <= 0).length : 0;
-  const from = after?.due ?? shown.find((task) => task.due !== undefined)!.due!;
+  const from = after?.due ?? shown[0]!.due;
   const span = Math.max((before ?? last.due + 1) - from, MIN_SPAN_MS);
   return { total, items, next: { due: last.due, workflowId: last.workflowId, ties, span } };
 }
