@@ -1,7 +1,7 @@
 /**
  * The reviewer inbox a page at a time, on the real stack (API, worker, Temporal dev server, anvil):
  * applications brought to review through the API, and beside them tasks whose due times the test
- * chooses (none at all, overdue, several at one instant), started straight through Temporal on a
+ * chooses (overdue, several at one instant), started straight through Temporal on a
  * task queue nobody polls, so that only their visibility records exist. Paging through with a small
  * `limit` must give every task once, in due order, `total` on every page.
  */
@@ -38,11 +38,8 @@ const HOUR = 3_600_000;
  * gave the last page a cursor to an empty one.
  */
 const NOW = Math.floor(Date.now() / 1000) * 1000;
-/** Due times the test chooses; undefined: a task that began review before due times were recorded. */
-const SYNTHETIC: Record<string, number | undefined> = {
-  'OLD-2': undefined,
-  'OLD-1': undefined,
-  'OLD-3': undefined,
+/** Due times the test chooses (every review round records one). */
+const SYNTHETIC: Record<string, number> = {
   'LATE-B': NOW - 24 * HOUR,
   'LATE-A': NOW - 24 * HOUR,
   'LATE-C': NOW - 2 * HOUR,
@@ -53,12 +50,9 @@ const SYNTHETIC: Record<string, number | undefined> = {
 };
 const ALL = [...REAL, ...Object.keys(SYNTHETIC)];
 
-/** The inbox's order, restated: no due time first, then due time, then workflow id. */
+/** The inbox's order, restated: due time, then workflow id. */
 function inboxOrder(a: Item, b: Item): number {
-  const [x, y] = [
-    a.reviewDueAt ? Date.parse(a.reviewDueAt) : -Infinity,
-    b.reviewDueAt ? Date.parse(b.reviewDueAt) : -Infinity,
-  ];
+  const [x, y] = [Date.parse(a.reviewDueAt!), Date.parse(b.reviewDueAt!)];
   if (x !== y) return x - y;
   return a.workflowId < b.workflowId ? -1 : a.workflowId > b.workflowId ? 1 : 0;
 }
@@ -85,7 +79,7 @@ describe('the reviewer inbox, a page at a time', () => {
   }
 
   /** Starts a workflow no worker runs: its search attributes alone make it a task in visibility. */
-  async function synthetic(id: string, due: number | undefined, queue = 'HK-standard'): Promise<void> {
+  async function synthetic(id: string, due: number, queue = 'HK-standard'): Promise<void> {
     await stack.workflows.workflow.start(LOAN_APPLICATION_WORKFLOW, {
       taskQueue: 'inbox-paging-nobody-polls',
       workflowId: `loan/bank-a/${id}`,
@@ -95,7 +89,7 @@ describe('the reviewer inbox, a page at a time', () => {
         { key: SearchAttributeKeys.LoanStage, value: 'IN_REVIEW' },
         { key: SearchAttributeKeys.ReviewQueue, value: queue },
         { key: SearchAttributeKeys.Jurisdiction, value: queue.slice(0, 2) },
-        ...(due !== undefined ? [{ key: SearchAttributeKeys.ReviewDueAt, value: new Date(due) }] : []),
+        { key: SearchAttributeKeys.ReviewDueAt, value: new Date(due) },
       ],
     });
   }
@@ -152,16 +146,15 @@ describe('the reviewer inbox, a page at a time', () => {
     expect(whole.nextCursor).toBeUndefined();
     const expected = [...whole.items].sort(inboxOrder);
     expect(whole.items).toEqual(expected);
-    expect(expected.slice(0, 3).map((item) => item.applicationId)).toEqual(['OLD-1', 'OLD-2', 'OLD-3']);
-    expect(expected.slice(3, 6).map((item) => item.applicationId)).toEqual(['LATE-A', 'LATE-B', 'LATE-C']);
-    expect(expected.slice(6, 13).map((item) => item.applicationId)).toEqual(
+    expect(expected.slice(0, 3).map((item) => item.applicationId)).toEqual(['LATE-A', 'LATE-B', 'LATE-C']);
+    expect(expected.slice(3, 10).map((item) => item.applicationId)).toEqual(
       Array.from({ length: 7 }, (_, i) => `TIE-${i + 1}`),
     );
-    expect(expected.slice(13, 21).every((item) => REAL.includes(item.applicationId))).toBe(true);
-    expect(expected.slice(21).map((item) => item.applicationId)).toEqual(
+    expect(expected.slice(10, 18).every((item) => REAL.includes(item.applicationId))).toBe(true);
+    expect(expected.slice(18).map((item) => item.applicationId)).toEqual(
       Array.from({ length: 6 }, (_, i) => `END-${i + 1}`),
     );
-    expect(expected.map((item) => item.overdue)).toEqual(expected.map((_, i) => i < 6));
+    expect(expected.map((item) => item.overdue)).toEqual(expected.map((_, i) => i < 3));
 
     const pages = await pageThrough();
     expect(pages).toHaveLength(Math.ceil(ALL.length / LIMIT));
@@ -176,13 +169,12 @@ describe('the reviewer inbox, a page at a time', () => {
   it('keeps the queue and jurisdiction filters and the reviewer’s queues while paging', async () => {
     const filtered = await pageThrough({ queue: 'HK-standard', jurisdiction: 'HK' });
     expect(filtered.flatMap((page) => page.items.map((item) => item.applicationId))).toHaveLength(ALL.length);
-    // A senior reviewer works both HK queues: the senior queue's task, the most overdue, comes
-    // right after the tasks without a due time.
+    // A senior reviewer works both HK queues: the senior queue's task, the most overdue, comes first.
     const carol = await inbox({ limit: LIMIT }, 'carol');
     expect(carol).toMatchObject({ queues: ['HK-standard', 'HK-senior'], total: ALL.length + 1 });
-    expect(carol.items.map((item) => item.applicationId)).toEqual(['OLD-1', 'OLD-2', 'OLD-3']);
+    expect(carol.items.map((item) => item.applicationId)).toEqual(['SENIOR-1', 'LATE-A', 'LATE-B']);
     const carolNext = await inbox({ limit: LIMIT, after: carol.nextCursor! }, 'carol');
-    expect(carolNext.items.map((item) => item.applicationId)).toEqual(['SENIOR-1', 'LATE-A', 'LATE-B']);
+    expect(carolNext.items.map((item) => item.applicationId)).toEqual(['LATE-C', 'TIE-1', 'TIE-2']);
     const senior = await inbox({ limit: LIMIT, queue: 'HK-senior' }, 'carol');
     expect(senior.items.map((item) => item.applicationId)).toEqual(['SENIOR-1']);
     expect(senior.nextCursor).toBeUndefined();
