@@ -242,6 +242,9 @@ describe('LedgerWriter', () => {
   it('lets two replicas whose attempts overlap both succeed, with one record on chain', async () => {
     const [evidenceHash, applicationRef] = [newHash(), newHash()];
     const evidence = new Contract(ledger.evidenceAddress, EVIDENCE_REGISTRY_ABI, client.provider);
+    // Replica B's key sent one transaction already: it accepted the lender's proposal at deploy.
+    const replicaB = new Wallet(devWorkerKey(3)).address;
+    const sentBefore = await client.provider.getTransactionCount(replicaB, 'latest');
     await client.provider.send('evm_setAutomine', [false]);
     try {
       // Replica A's attempt sent and then lost (its worker died); replica B, retrying, sees nothing yet.
@@ -252,8 +255,7 @@ describe('LedgerWriter', () => {
         applicationRef,
         EvidenceKind.Consent,
       );
-      const replicaB = new Wallet(devWorkerKey(3)).address;
-      while ((await client.provider.getTransactionCount(replicaB, 'pending')) === 0)
+      while ((await client.provider.getTransactionCount(replicaB, 'pending')) === sentBefore)
         await new Promise((resolve) => setTimeout(resolve, 20));
       await client.provider.send('evm_mine', []);
       expect((await retry).outcome).toBe('sent');
@@ -263,7 +265,7 @@ describe('LedgerWriter', () => {
     expect(await evidence.queryFilter(evidence.filters.EvidenceRecorded!(lender, `0x${evidenceHash}`))).toHaveLength(1);
   });
 
-  it('asks an operator to authorise a key that records for nobody, and records once it is authorised', async () => {
+  it('asks an operator to bind a key that records for nobody, and records once the lender proposed and it accepted', async () => {
     const key = await account(10n ** 18n);
     const writer = testWriter(client, key.privateKey);
     const [evidenceHash, applicationRef] = [newHash(), newHash()];
@@ -272,14 +274,32 @@ describe('LedgerWriter', () => {
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
     expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
-    expect((refusal as Error).message).toContain(`npm run admin -- authorize-key ${key.address}`);
+    expect((refusal as Error).message).toContain(`npm run admin -- propose-key ${key.address}`);
+    expect((refusal as Error).message).toContain(`accept-key <lender address> signed by ${key.address}`);
     const member = testWriter(client, DEV_KEYS.recorder);
-    expect((await member.authorizeKey(key.address)).outcome).toBe('sent');
-    expect(await member.authorizeKey(key.address)).toEqual({ outcome: 'already-recorded' });
+    expect((await member.proposeKey(key.address)).outcome).toBe('sent');
+    expect(await member.proposeKey(key.address)).toEqual({ outcome: 'already-recorded' });
+    // Proposed is not bound: the key still records for nobody.
+    await expect(writer.recordingMember()).rejects.toThrow(LedgerOperatorActionError);
+    expect((await writer.acceptKey(lender)).outcome).toBe('sent');
+    expect(await writer.acceptKey(lender)).toEqual({ outcome: 'already-recorded' });
+    expect(await member.proposeKey(key.address)).toEqual({ outcome: 'already-recorded' });
     expect((await writer.recordEvidence(evidenceHash, applicationRef, EvidenceKind.Consent)).outcome).toBe('sent');
     expect((await member.revokeKey(key.address)).outcome).toBe('sent');
     expect(await member.revokeKey(key.address)).toEqual({ outcome: 'already-recorded' });
     await expect(writer.recordingMember()).rejects.toThrow(LedgerOperatorActionError);
+  });
+
+  it('withdraws a proposal the key has not accepted; again is done', async () => {
+    const key = await account(10n ** 18n);
+    const member = testWriter(client, DEV_KEYS.recorder);
+    await member.proposeKey(key.address);
+    expect((await member.withdrawKeyProposal(key.address)).outcome).toBe('sent');
+    expect(await member.withdrawKeyProposal(key.address)).toEqual({ outcome: 'already-recorded' });
+    const refusal = await testWriter(client, key.privateKey)
+      .acceptKey(lender)
+      .catch((error: unknown) => error);
+    expect((refusal as LedgerRevertError).errorName).toBe('KeyNotProposed');
   });
 
   it('manages members and lists them from the chain', async () => {
