@@ -13,6 +13,8 @@
  *   chain again (the winner may have done this very write) and sends again, a bounded number of
  *   times, before it gives up with LedgerNonceConflictError. Give each worker replica its own key,
  *   proposed by the lender's recorder member and accepted by the key.
+ * Evidence is recorded only for the member the signer serves on chain, and, when the settings name
+ * the lender (LEDGER_EVIDENCE_MEMBER), only if that is the one: never into another's namespace.
  */
 import { type Contract, type ContractTransactionResponse, type Wallet } from 'ethers';
 import { type LedgerConfig } from '../../config/src/index.js';
@@ -40,7 +42,10 @@ export interface SentTransaction {
 /** Either a transaction was mined, or the chain already held the result and nothing was sent. */
 export type WriteOutcome = { outcome: 'sent'; transaction: SentTransaction } | { outcome: 'already-recorded' };
 
-export type LedgerWriterSettings = Pick<LedgerConfig, 'gasPricing' | 'txTimeoutMs' | 'confirmations'>;
+export type LedgerWriterSettings = Pick<
+  LedgerConfig,
+  'gasPricing' | 'txTimeoutMs' | 'confirmations' | 'evidenceMember'
+>;
 
 const ALREADY: WriteOutcome = { outcome: 'already-recorded' };
 
@@ -130,17 +135,29 @@ export class LedgerWriter {
   /**
    * The member organisation whose evidence this writer records: the signer itself if it is a
    * recorder member, else the member whose proposal it accepted as a key. Asked of the chain on
-   * every write, so a key accepted (or a member re-added) while the process runs is picked up.
+   * every write, so a key accepted (or a member re-added) while the process runs is picked up. When
+   * the settings name the lender, any other member is refused, so a key that serves someone else
+   * never writes there.
    */
   async recordingMember(): Promise<string> {
     const signer = this.address;
+    const expected = this.settings.evidenceMember;
     const member = await this.client.recordsFor(signer);
     if (!member) {
       throw new LedgerOperatorActionError(
         OperatorAction.SIGNER_NOT_AUTHORISED,
         `the signing account ${signer} records evidence for no current member: have the lender's recorder member ` +
           `run npm run admin -- propose-key ${signer}, then accept with this key: npm run admin -- accept-key ` +
-          `<lender address> signed by ${signer} (the write is retried)`,
+          `${expected ?? '<lender address>'} signed by ${signer} (the write is retried)`,
+      );
+    }
+    if (expected && !sameAddress(member, expected)) {
+      const serves = sameAddress(member, signer) ? 'is a recorder member itself' : `records evidence for ${member}`;
+      throw new LedgerOperatorActionError(
+        OperatorAction.SIGNER_NOT_AUTHORISED,
+        `the signing account ${signer} ${serves}, not for LEDGER_EVIDENCE_MEMBER ${expected}: nothing was recorded. ` +
+          `Give this worker a key of ${expected}'s (npm run admin -- propose-key <key>, signed by ${expected}, then ` +
+          `accept-key ${expected} signed by the key), or correct LEDGER_EVIDENCE_MEMBER (the write is retried)`,
       );
     }
     return member;

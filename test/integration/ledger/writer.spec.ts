@@ -267,7 +267,7 @@ describe('LedgerWriter', () => {
 
   it('asks an operator to bind a key that records for nobody, and records once the lender proposed and it accepted', async () => {
     const key = await account(10n ** 18n);
-    const writer = testWriter(client, key.privateKey);
+    const writer = testWriter(client, key.privateKey, lender);
     const [evidenceHash, applicationRef] = [newHash(), newHash()];
     const refusal = await writer
       .recordEvidence(evidenceHash, applicationRef, EvidenceKind.Consent)
@@ -275,7 +275,7 @@ describe('LedgerWriter', () => {
     expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
     expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
     expect((refusal as Error).message).toContain(`npm run admin -- propose-key ${key.address}`);
-    expect((refusal as Error).message).toContain(`accept-key <lender address> signed by ${key.address}`);
+    expect((refusal as Error).message).toContain(`accept-key ${lender} signed by ${key.address}`);
     const member = testWriter(client, DEV_KEYS.recorder);
     expect((await member.proposeKey(key.address)).outcome).toBe('sent');
     expect(await member.proposeKey(key.address)).toEqual({ outcome: 'already-recorded' });
@@ -300,6 +300,41 @@ describe('LedgerWriter', () => {
       .acceptKey(lender)
       .catch((error: unknown) => error);
     expect((refusal as LedgerRevertError).errorName).toBe('KeyNotProposed');
+  });
+
+  it("never records into another lender's namespace than the configured one, retryably, sending nothing", async () => {
+    // A key that serves another lender: here because it accepted that lender, as a mixed-up
+    // deployment would have it (registry /2 let the other lender bind it unasked).
+    const otherLender = await account(10n ** 18n);
+    await testWriter(client, DEV_KEYS.admin).addMember('recorder', otherLender.address, 'Other Bank', 'CN');
+    const key = await account(10n ** 18n);
+    await testWriter(client, otherLender.privateKey).proposeKey(key.address);
+    await testWriter(client, key.privateKey).acceptKey(otherLender.address);
+
+    const writer = testWriter(client, key.privateKey, lender);
+    const [evidenceHash, applicationRef] = [newHash(), newHash()];
+    const nonce = await client.provider.getTransactionCount(key.address);
+    const refusal = await writer
+      .recordEvidence(evidenceHash, applicationRef, EvidenceKind.Decision)
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
+    expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
+    expect(FINAL_LEDGER_ERRORS).not.toContain((refusal as Error).name);
+    expect((refusal as Error).message).toContain(
+      `${key.address} records evidence for ${otherLender.address}, not for LEDGER_EVIDENCE_MEMBER ${lender}`,
+    );
+    expect((refusal as Error).message).toContain('npm run admin -- propose-key');
+    expect(await client.provider.getTransactionCount(key.address)).toBe(nonce);
+    await expect(client.evidenceOf(otherLender.address, evidenceHash)).resolves.toBeUndefined();
+
+    // The lender's own member account is refused too when another lender is configured.
+    const asMember = testWriter(client, DEV_KEYS.recorder, otherLender.address);
+    await expect(asMember.recordingMember()).rejects.toThrow(`${lender} is a recorder member itself, not for`);
+
+    // The expected lender matches whatever the case of its letters; unset, the key's own lender counts.
+    await expect(testWriter(client, devWorkerKey(0), lender.toLowerCase()).recordingMember()).resolves.toBe(lender);
+    await expect(testWriter(client, key.privateKey).recordingMember()).resolves.toBe(otherLender.address);
+    await testWriter(client, DEV_KEYS.admin).removeMember('recorder', otherLender.address);
   });
 
   it('manages members and lists them from the chain', async () => {
