@@ -4,8 +4,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
-import { freePort } from '../../tools/stack/processes.js';
+import { devProvider } from '../../tools/stack/anvil.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
+import { freePort } from '../../tools/stack/processes.js';
 import { STRANGER_KEY } from '../support/chain.js';
 import { startTestLedger, type TestLedger } from '../support/ledger.js';
 import { startNonceBarrierProxy } from '../support/nonce-barrier-proxy.js';
@@ -272,24 +273,98 @@ describe('issuer and admin command-line tools', () => {
     expect(run('admin', ['list-recorders']).stdout).toContain('lendbridge (development)');
   });
 
-  it("authorises and withdraws a worker replica's key for the lender, and says whom a key records for", () => {
-    const key = Wallet.createRandom().address;
-    expect(run('admin', ['key', key]).stdout).toContain(`${key} records for no one`);
-    const authorised = run('admin', ['authorize-key', key]);
-    expect(authorised.code).toBe(0);
-    expect(authorised.stdout).toMatch(new RegExp(`authorised key ${key} to record evidence for ${LENDER}\\n\\s+tx`));
-    expect(run('admin', ['authorize-key', key]).stdout).toContain('already authorised, nothing sent');
-    expect(run('admin', ['key', key]).stdout).toContain(
-      `${key} is authorised by lendbridge (development) (HK) ${LENDER}`,
+  /** A fresh account with ether, for a key that must sign its own acceptance. */
+  async function fundedKey(): Promise<Wallet> {
+    const provider = devProvider(ledger.rpcUrl);
+    try {
+      const key = Wallet.createRandom();
+      await (await new Wallet(DEV_KEYS.admin, provider).sendTransaction({ to: key.address, value: 10n ** 18n })).wait();
+      return new Wallet(key.privateKey);
+    } finally {
+      provider.destroy();
+    }
+  }
+
+  it("binds a worker replica's key to the lender in two steps, the key accepting, and says whom a key records for", async () => {
+    const key = await fundedKey();
+    expect(run('admin', ['key', key.address]).stdout).toContain(`${key.address} records for no one`);
+    const proposed = run('admin', ['propose-key', key.address]);
+    expect(proposed.code).toBe(0);
+    expect(proposed.stdout).toMatch(
+      new RegExp(
+        `proposed key ${key.address} to record evidence for ${LENDER}; it records once it accepts .*\\n\\s+tx`,
+      ),
+    );
+    expect(run('admin', ['propose-key', key.address]).stdout).toContain(
+      'already proposed, or it records for this lender already, nothing sent',
+    );
+    const pending = run('admin', ['key', key.address]).stdout;
+    expect(pending).toContain(`${key.address} records for no one`);
+    expect(pending).toContain(`proposed by lendbridge (development) (HK) ${LENDER}, not accepted`);
+
+    // Only the key itself accepts: on the local stack too, no development key signs for it.
+    const unsigned = run('admin', ['accept-key', LENDER]);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toContain('accept-key is signed by the key that accepts');
+    const accepted = run('admin', ['accept-key', LENDER], { LEDGER_SIGNER_KEY: key.privateKey });
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toMatch(
+      new RegExp(`key ${key.address} accepted: it records evidence for ${LENDER}\\n\\s+tx`),
+    );
+    expect(run('admin', ['accept-key', LENDER], { LEDGER_SIGNER_KEY: key.privateKey }).stdout).toContain(
+      'it does already, nothing sent',
+    );
+    expect(run('admin', ['key', key.address]).stdout).toContain(
+      `${key.address} records evidence for lendbridge (development) (HK) ${LENDER}`,
     );
     expect(run('admin', ['key', LENDER]).stdout).toContain(`${LENDER} is a recorder member itself`);
 
-    const taken = run('admin', ['authorize-key', key], { LEDGER_SIGNER_KEY: STRANGER_KEY });
-    expect(taken.code).toBe(1);
-    expect(taken.stderr).toContain('lacks RECORDER_ROLE');
+    const notLender = run('admin', ['propose-key', key.address], { LEDGER_SIGNER_KEY: STRANGER_KEY });
+    expect(notLender.code).toBe(1);
+    expect(notLender.stderr).toContain('lacks RECORDER_ROLE');
 
-    expect(run('admin', ['revoke-key', key]).code).toBe(0);
-    expect(run('admin', ['revoke-key', key]).stdout).toContain('it records for no one, nothing sent');
-    expect(run('admin', ['key', key]).stdout).toContain(`${key} records for no one`);
+    expect(run('admin', ['revoke-key', key.address]).code).toBe(0);
+    expect(run('admin', ['revoke-key', key.address]).stdout).toContain('it records for no one, nothing sent');
+    expect(run('admin', ['key', key.address]).stdout).toContain(`${key.address} records for no one`);
+  });
+
+  it("refuses another lender taking or revoking the lender's key", async () => {
+    const [key, rival] = [await fundedKey(), await fundedKey()];
+    expect(run('admin', ['add-recorder', rival.address, '--name', 'Rival Bank', '--jurisdiction', 'CN']).code).toBe(0);
+    try {
+      // The rival proposes first: harmless, the key accepts its own lender.
+      expect(run('admin', ['propose-key', key.address], { LEDGER_SIGNER_KEY: rival.privateKey }).code).toBe(0);
+      expect(run('admin', ['propose-key', key.address]).code).toBe(0);
+      expect(run('admin', ['accept-key', LENDER], { LEDGER_SIGNER_KEY: key.privateKey }).code).toBe(0);
+      expect(run('admin', ['key', key.address]).stdout).toContain(`records evidence for lendbridge (development)`);
+
+      const taken = run('admin', ['propose-key', key.address], { LEDGER_SIGNER_KEY: rival.privateKey });
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toContain('the key is a member itself or records for another member already (KeyInUse)');
+      const revoked = run('admin', ['revoke-key', key.address], { LEDGER_SIGNER_KEY: rival.privateKey });
+      expect(revoked.code).toBe(1);
+      expect(revoked.stderr).toContain('the key does not record for the signer (KeyNotAuthorized)');
+      expect(run('admin', ['key', key.address]).stdout).toContain(`records evidence for lendbridge (development)`);
+    } finally {
+      run('admin', ['remove-recorder', rival.address]);
+    }
+  });
+
+  it('withdraws a proposal the key has not accepted, after which the key cannot accept it', async () => {
+    const key = await fundedKey();
+    expect(run('admin', ['propose-key', key.address]).code).toBe(0);
+    const withdrawn = run('admin', ['withdraw-proposal', key.address]);
+    expect(withdrawn.code).toBe(0);
+    expect(withdrawn.stdout).toMatch(new RegExp(`withdrew the proposal of ${LENDER} to key ${key.address}\\n\\s+tx`));
+    expect(run('admin', ['withdraw-proposal', key.address]).stdout).toContain('no proposal pending, nothing sent');
+    const late = run('admin', ['accept-key', LENDER], { LEDGER_SIGNER_KEY: key.privateKey });
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain('(KeyNotProposed)');
+  });
+
+  it('points an operator who runs the old authorize-key at the two steps', () => {
+    const old = run('admin', ['authorize-key', Wallet.createRandom().address]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain('the lender runs propose-key <key>, then the key runs accept-key <lender>');
   });
 });

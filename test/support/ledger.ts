@@ -31,11 +31,19 @@ export async function startTestLedger(
   return { anvil, rpcUrl: anvil.rpcUrl, port, ...addresses, settings };
 }
 
-/** A writer signing with one of the development keys; close its client when done. */
-export function testWriter(client: LedgerClient, key: string = DEV_KEYS.issuerHK): LedgerWriter {
+/**
+ * A writer signing with one of the development keys, expecting to record evidence for
+ * `evidenceMember` when given; close its client when done.
+ */
+export function testWriter(
+  client: LedgerClient,
+  key: string = DEV_KEYS.issuerHK,
+  evidenceMember?: string,
+): LedgerWriter {
   return new LedgerWriter(client, new Wallet(key, client.provider), {
     gasPricing: 'auto',
     txTimeoutMs: 20_000,
     confirmations: 0,
+    ...(evidenceMember ? { evidenceMember } : {}),
   });
 }

@@ -98,6 +98,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...REQUIRED, LEDGER_SIGNER_KEY: '0x1234' })).toThrow(/LEDGER_SIGNER_KEY/);
   });
 
+  it('takes the lender evidence must be recorded for as an address, and nothing else', () => {
+    const lender = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    expect(loadConfig({ ...REQUIRED, LEDGER_EVIDENCE_MEMBER: lender }).ledger.evidenceMember).toBe(lender);
+    expect(loadConfig(REQUIRED).ledger).not.toHaveProperty('evidenceMember');
+    expect(() => loadConfig({ ...REQUIRED, LEDGER_EVIDENCE_MEMBER: 'lendbridge' })).toThrow(
+      /LEDGER_EVIDENCE_MEMBER: expected a 0x-prefixed 20-byte address/,
+    );
+  });
+
   it('accepts legacy gas pricing for chains without a base fee, and nothing else', () => {
     expect(loadConfig({ ...REQUIRED, LEDGER_GAS_PRICING: 'legacy' }).ledger.gasPricing).toBe('legacy');
     expect(() => loadConfig({ ...REQUIRED, LEDGER_GAS_PRICING: 'cheap' })).toThrow(/LEDGER_GAS_PRICING/);

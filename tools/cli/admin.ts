@@ -1,8 +1,9 @@
 /**
  * `npm run admin -- <command>`: consortium governance and lenders' signing keys. The consortium
  * admin adds and removes trusted issuers (credit reference agencies) and evidence recorders
- * (lenders running lendbridge), and lists them. A lender (recorder member) authorises the keys its
- * worker replicas sign evidence with, and withdraws them.
+ * (lenders running lendbridge), and lists them. A lender (recorder member) proposes the keys its
+ * worker replicas sign evidence with, each key accepts with a transaction of its own, and the lender
+ * withdraws a proposal or revokes a key.
  */
 import { parseArgs } from 'node:util';
 import { isAddress } from 'ethers';
@@ -19,16 +20,22 @@ consortium governance (signed by the contracts' admin):
   remove-recorder <address>
   list-recorders
 
-a lender's worker keys (signed by the lender's recorder member account):
-  authorize-key <address>   let this key (one worker replica's) record evidence for the lender
-  revoke-key <address>      withdraw it
-  key <address>             which lender a key records evidence for
+a lender's worker keys: a key records evidence for a lender once the lender proposed it and the
+key accepted (so no other lender can claim a key, nor catch its records):
+  propose-key <key>         signed by the lender's recorder member: offer this key (one worker
+                            replica's) to record evidence for the lender
+  accept-key <lender>       signed by the key itself (LEDGER_SIGNER_KEY or LEDGER_KEYSTORE_FILE):
+                            accept the lender's proposal; from then on it records for the lender
+  withdraw-proposal <key>   signed by the lender: withdraw a proposal the key has not accepted
+  revoke-key <key>          signed by the lender: the key records for no one any more
+  key <address>             which lender a key records evidence for, and who proposed it
 
   --jurisdiction is an ISO 3166-1 alpha-2 code such as HK or CN.
   -h, --help                show this help
 
 environment: as for npm run issuer. On the local stack the governance commands sign as the admin
-(anvil's first development account), the key commands as the development lender.`;
+(anvil's first development account), the lender's key commands as the development lender;
+accept-key has no default signer.`;
 
 const parse = () =>
   parseArgs({
@@ -41,7 +48,10 @@ const parse = () =>
   });
 type Values = ReturnType<typeof parse>['values'];
 
-const KEY_COMMANDS = new Set(['authorize-key', 'revoke-key']);
+/** Signed by the lender's recorder member. */
+const LENDER_COMMANDS = new Set(['propose-key', 'withdraw-proposal', 'revoke-key']);
+/** Signed by the key itself: never by a development default. */
+const KEY_SIGNED_COMMANDS = new Set(['accept-key']);
 
 function address(value: string | undefined): string {
   if (!value || !isAddress(value))
@@ -66,35 +76,68 @@ async function list(ctx: CliContext, of: 'issuer' | 'recorder'): Promise<void> {
   for (const m of members) console.log(`${m.address}  ${m.jurisdiction}  ${m.displayName}`);
 }
 
-async function authorizeKey(ctx: CliContext, key: string): Promise<void> {
+async function proposeKey(ctx: CliContext, key: string): Promise<void> {
   const writer = await ctx.writer();
-  const outcome = await writer.authorizeKey(key);
-  printOutcome(`authorised key ${key} to record evidence for ${writer.address}`, outcome, 'already authorised');
+  const outcome = await writer.proposeKey(key);
+  printOutcome(
+    `proposed key ${key} to record evidence for ${writer.address}; it records once it accepts ` +
+      `(npm run admin -- accept-key ${writer.address}, signed by ${key})`,
+    outcome,
+    'already proposed, or it records for this lender already',
+  );
+}
+
+async function acceptKey(ctx: CliContext, member: string): Promise<void> {
+  if (ctx.config.signer.kind === 'none') {
+    throw new UsageError(
+      "accept-key is signed by the key that accepts: set LEDGER_SIGNER_KEY (or LEDGER_KEYSTORE_FILE) to the worker replica's key",
+    );
+  }
+  const writer = await ctx.writer();
+  const outcome = await writer.acceptKey(member);
+  printOutcome(`key ${writer.address} accepted: it records evidence for ${member}`, outcome, 'it does already');
+}
+
+async function withdrawProposal(ctx: CliContext, key: string): Promise<void> {
+  const writer = await ctx.writer();
+  const outcome = await writer.withdrawKeyProposal(key);
+  printOutcome(`withdrew the proposal of ${writer.address} to key ${key}`, outcome, 'no proposal pending');
 }
 
 async function revokeKey(ctx: CliContext, key: string): Promise<void> {
   const writer = await ctx.writer();
   const outcome = await writer.revokeKey(key);
-  printOutcome(`withdrew key ${key} from ${writer.address}`, outcome, 'it records for no one');
+  printOutcome(`revoked key ${key} of ${writer.address}`, outcome, 'it records for no one');
 }
 
 async function showKey(ctx: CliContext, key: string): Promise<void> {
-  const [recordsFor, authorisedBy] = await Promise.all([ctx.client.recordsFor(key), ctx.client.keyMember(key)]);
+  const [recordsFor, acceptedFor, proposers] = await Promise.all([
+    ctx.client.recordsFor(key),
+    ctx.client.keyMember(key),
+    ctx.client.keyProposals(key),
+  ]);
+  const describe = async (member: string): Promise<string> => {
+    const details = await ctx.client.memberDetails(member, 'recorder');
+    return `${details.displayName} (${details.jurisdiction}) ${member}`;
+  };
   if (recordsFor) {
-    const member = await ctx.client.memberDetails(recordsFor, 'recorder');
-    const how = recordsFor === key ? 'is a recorder member itself' : 'is authorised by';
-    console.log(`${key} ${how} ${member.displayName} (${member.jurisdiction}) ${recordsFor}`);
-  } else if (authorisedBy) {
-    console.log(`${key} records for no one: it was authorised by ${authorisedBy}, which is no longer a member`);
+    const how = recordsFor.toLowerCase() === key.toLowerCase() ? 'is a recorder member itself' : 'records evidence for';
+    console.log(`${key} ${how} ${await describe(recordsFor)}`);
+  } else if (acceptedFor) {
+    console.log(`${key} records for no one: it serves ${acceptedFor}, which is no longer a member`);
   } else {
     console.log(`${key} records for no one`);
+  }
+  for (const proposer of proposers) {
+    console.log(`  proposed by ${await describe(proposer)}, not accepted (accept-key ${proposer}, signed by ${key})`);
   }
 }
 
 await runCli({
   usage: USAGE,
   parse,
-  devKey: ({ positionals: [command] }) => (KEY_COMMANDS.has(command ?? '') ? DEV_KEYS.recorder : DEV_KEYS.admin),
+  devKey: ({ positionals: [command = ''] }) =>
+    KEY_SIGNED_COMMANDS.has(command) ? undefined : LENDER_COMMANDS.has(command) ? DEV_KEYS.recorder : DEV_KEYS.admin,
   run: async (ctx, { positionals: [command, argument], values }) => {
     switch (command) {
       case 'add-issuer':
@@ -111,10 +154,18 @@ await runCli({
         return await list(ctx, 'issuer');
       case 'list-recorders':
         return await list(ctx, 'recorder');
-      case 'authorize-key':
-        return await authorizeKey(ctx, address(argument));
+      case 'propose-key':
+        return await proposeKey(ctx, address(argument));
+      case 'accept-key':
+        return await acceptKey(ctx, address(argument));
+      case 'withdraw-proposal':
+        return await withdrawProposal(ctx, address(argument));
       case 'revoke-key':
         return await revokeKey(ctx, address(argument));
+      case 'authorize-key':
+        throw new UsageError(
+          'authorize-key is gone (evidence registry /3): the lender runs propose-key <key>, then the key runs accept-key <lender>',
+        );
       case 'key':
         return await showKey(ctx, address(argument));
       default:

@@ -31,7 +31,7 @@ export interface CliContext {
   writer(): Promise<LedgerWriter>;
 }
 
-export function createContext(devKey: string): CliContext {
+export function createContext(devKey: string | undefined): CliContext {
   const env = { ...process.env, ...devDefaults(devKey) };
   const config = loadLedgerConfig(env);
   const client = new LedgerClient(config);
@@ -43,7 +43,7 @@ export function createContext(devKey: string): CliContext {
 }
 
 /** On the local anvil chain only: fill in what `npm run dev` set up, unless set explicitly. */
-function devDefaults(devKey: string): Record<string, string> {
+function devDefaults(devKey: string | undefined): Record<string, string> {
   const env = process.env;
   if (Number(env.LEDGER_CHAIN_ID ?? DEV_CHAIN_ID) !== DEV_CHAIN_ID) return {};
   const defaults: Record<string, string> = {};
@@ -55,7 +55,7 @@ function devDefaults(devKey: string): Record<string, string> {
     defaults.LEDGER_REGISTRY_ADDRESS = env.LEDGER_REGISTRY_ADDRESS || registryAddress;
     defaults.LEDGER_EVIDENCE_ADDRESS = env.LEDGER_EVIDENCE_ADDRESS || evidenceAddress;
   }
-  if (!env.LEDGER_SIGNER_KEY && !env.LEDGER_KEYSTORE_FILE) defaults.LEDGER_SIGNER_KEY = devKey;
+  if (devKey && !env.LEDGER_SIGNER_KEY && !env.LEDGER_KEYSTORE_FILE) defaults.LEDGER_SIGNER_KEY = devKey;
   return defaults;
 }
 
@@ -77,8 +77,11 @@ export interface CliTool<Parsed extends { values: { help?: boolean } }> {
   usage: string;
   /** Parses process.argv; throws on an unknown option or a missing value (reported as a usage error). */
   parse(): Parsed;
-  /** The development key that signs on the local stack when no key is configured. */
-  devKey(parsed: Parsed): string;
+  /**
+   * The development key that signs on the local stack when no key is configured; undefined for a
+   * command only a key of the caller's own may sign.
+   */
+  devKey(parsed: Parsed): string | undefined;
   run(context: CliContext, parsed: Parsed): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The ledger of the local stack and of the tests: both registries deployed, two credit reference
  * agencies (HK and CN) as issuers, lendbridge's own lender as recorder member, and one signing key
- * per worker replica authorised by that member, so replicas never race one another for nonces.
+ * per worker replica, proposed by that member and accepted by the key, so replicas never race one
+ * another for nonces.
  */
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers';
 import { LedgerClient, LedgerWriter } from '../../libs/ledger/src/index.js';
@@ -27,7 +28,8 @@ export const DEV_WORKER_KEY_COUNT = 4;
 
 /**
  * The signing key of worker replica `index` on the development ledger: derived from a fixed phrase,
- * so every stack and test agrees on it, funded and authorised by the development recorder at deploy.
+ * so every stack and test agrees on it; funded at deploy, proposed by the development recorder and
+ * accepted by the key itself.
  */
 export function devWorkerKey(index: number): string {
   if (!Number.isInteger(index) || index < 0 || index >= DEV_WORKER_KEY_COUNT) {
@@ -52,8 +54,9 @@ export function devLedgerAddresses(record: DeploymentRecord): DevLedgerAddresses
 const WORKER_KEY_FUNDS = 10n ** 20n;
 
 /**
- * Deploys both registries with the development admin, adds the development members, and funds and
- * authorises the worker replicas' keys for the development recorder.
+ * Deploys both registries with the development admin, adds the development members, funds the
+ * worker replicas' keys, and binds each to the development recorder: the recorder proposes it, the
+ * key accepts.
  */
 export async function deployDevLedger(rpcUrl: string, chainId: number): Promise<DeploymentRecord> {
   const admin = new Wallet(DEV_KEYS.admin);
@@ -77,9 +80,10 @@ export async function deployDevLedger(rpcUrl: string, chainId: number): Promise<
     const asRecorder = new LedgerWriter(client, new Wallet(DEV_KEYS.recorder, client.provider), settings);
     const funder = new Wallet(DEV_KEYS.admin, client.provider);
     for (let index = 0; index < DEV_WORKER_KEY_COUNT; index++) {
-      const worker = new Wallet(devWorkerKey(index)).address;
-      await (await funder.sendTransaction({ to: worker, value: WORKER_KEY_FUNDS })).wait();
-      await asRecorder.authorizeKey(worker);
+      const asWorker = new LedgerWriter(client, new Wallet(devWorkerKey(index), client.provider), settings);
+      await (await funder.sendTransaction({ to: asWorker.address, value: WORKER_KEY_FUNDS })).wait();
+      await asRecorder.proposeKey(asWorker.address);
+      await asWorker.acceptKey(asRecorder.address);
     }
   } finally {
     client.close();

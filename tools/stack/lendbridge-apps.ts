@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import type { Connection } from '@temporalio/client';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
 import proto from '@temporalio/proto';
+import { Wallet } from 'ethers';
 import { REPO_ROOT } from './contracts.js';
-import { devWorkerKey } from './dev-ledger.js';
+import { DEV_KEYS, devWorkerKey } from './dev-ledger.js';
 import { spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 
 export const API_ENTRY = 'dist/apps/api/apps/api/src/main.js';
@@ -38,12 +39,13 @@ export interface AppSettings {
 /** What only the worker holds: the ledger signer, the evidence reference key, the webhook secret. */
 export interface WorkerSettings {
   /**
-   * Which replica this worker is (0, 1, ...): each signs with its own development key, authorised by
-   * the development lender (see devWorkerKey), so replicas never race for one key's nonces and a
-   * retry on another replica records into the same lender's evidence. Default 0.
+   * Which replica this worker is (0, 1, ...): each signs with its own development key, bound to the
+   * development lender (see devWorkerKey), so replicas never race for one key's nonces and a retry on
+   * another replica records into the same lender's evidence. Default 0. The worker is told to expect
+   * that lender (LEDGER_EVIDENCE_MEMBER): a key serving another one records nothing.
    */
   replica?: number;
-  /** A signing key of the caller's instead of the replica's development key. */
+  /** A signing key of the caller's instead of the replica's development key; no lender is then expected. */
   signerKey?: string;
   evidenceReferenceKey: string;
   webhook?: { url: string; secret: string };
@@ -89,6 +91,7 @@ export function workerEnv(
     ...shared,
     ACTION_VERIFY_KEYS: settings.actions.ACTION_VERIFY_KEYS,
     LEDGER_SIGNER_KEY: worker.signerKey ?? devWorkerKey(worker.replica ?? 0),
+    ...(worker.signerKey ? {} : { LEDGER_EVIDENCE_MEMBER: new Wallet(DEV_KEYS.recorder).address }),
     WORKER_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE,
     EVIDENCE_REFERENCE_KEY: worker.evidenceReferenceKey,
     ...(worker.webhook ? { WEBHOOK_URL: worker.webhook.url, WEBHOOK_SECRET: worker.webhook.secret } : {}),

@@ -23,6 +23,12 @@ export const ledgerSchema = z.object({
   LEDGER_SIGNER_KEY: privateKey.optional(),
   LEDGER_KEYSTORE_FILE: z.string().min(1).optional(),
   LEDGER_KEYSTORE_PASSWORD: z.string().optional(),
+  /**
+   * The lender (recorder member) whose namespace this deployment records evidence in. Set, the
+   * writer refuses to record while its key serves any other member; unset, it records for whichever
+   * member the key serves.
+   */
+  LEDGER_EVIDENCE_MEMBER: evmAddress.optional(),
 });
 
 export const configSchema = ledgerSchema.extend({

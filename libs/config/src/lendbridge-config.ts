@@ -20,6 +20,11 @@ export interface LedgerConfig {
   /** 'legacy' sends type-0 transactions with eth_gasPrice (FISCO BCOS reports no base fee). */
   gasPricing: 'auto' | 'legacy';
   signer: SignerSource;
+  /**
+   * The recorder member the signer must record evidence for (LEDGER_EVIDENCE_MEMBER); unset: the
+   * member the signer serves on chain, whichever it is.
+   */
+  evidenceMember?: string;
 }
 
 /** TLS to the Temporal frontend. The PEM files are read once, at start-up. */
@@ -188,6 +193,7 @@ function toLedgerConfig(c: z.output<typeof ledgerSchema>): LedgerConfig {
     txTimeoutMs: c.LEDGER_TX_TIMEOUT_MS,
     gasPricing: c.LEDGER_GAS_PRICING,
     signer,
+    ...(c.LEDGER_EVIDENCE_MEMBER ? { evidenceMember: c.LEDGER_EVIDENCE_MEMBER } : {}),
   };
 }
 

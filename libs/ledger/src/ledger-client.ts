@@ -187,7 +187,7 @@ export class LedgerClient {
 
   /**
    * The member whose evidence namespace `account`'s records land in: itself if it is a current
-   * recorder member, else the current member that authorised it as a key; undefined if none.
+   * recorder member, else the current member whose proposal it accepted as a key; undefined if none.
    */
   async recordsFor(account: string): Promise<string | undefined> {
     const member = await this.guard(
@@ -196,12 +196,35 @@ export class LedgerClient {
     return isZeroAddress(member) ? undefined : member;
   }
 
-  /** The member that authorised `key`, whether or not still a member; undefined if none. */
+  /** The member whose proposal `key` accepted, whether or not still a member; undefined if none. */
   async keyMember(key: string): Promise<string | undefined> {
     const member = await this.guard(
       () => this.evidence.getFunction('keyMember').staticCall(checkAddress(key, 'the key')) as Promise<string>,
     );
     return isZeroAddress(member) ? undefined : member;
+  }
+
+  /** Whether `member` proposed `key` and the key has not accepted yet (nor the member withdrawn). */
+  async isKeyProposed(member: string, key: string): Promise<boolean> {
+    return await this.guard(
+      () =>
+        this.evidence
+          .getFunction('isKeyProposed')
+          .staticCall(checkAddress(member, 'the member'), checkAddress(key, 'the key')) as Promise<boolean>,
+    );
+  }
+
+  /** The members with a pending proposal for `key`, found from KeyProposed events and checked on chain. */
+  async keyProposals(key: string): Promise<string[]> {
+    const account = checkAddress(key, 'the key');
+    const events = await this.guard(() =>
+      this.evidence.queryFilter(this.evidence.filters.KeyProposed!(null, account), 0),
+    );
+    const proposers = [
+      ...new Set(events.flatMap((event) => (event instanceof EventLog ? [String(event.args[0])] : []))),
+    ];
+    const pending = await Promise.all(proposers.map((member) => this.isKeyProposed(member, account)));
+    return proposers.filter((_, i) => pending[i]);
   }
 
   /** What `issuer` anchored on its own under a report hash (64 hex); undefined if nothing. */

@@ -79,15 +79,19 @@ export class LedgerNonceConflictError extends Error {
 export const OperatorAction = {
   /** The signing account cannot pay for gas. */
   INSUFFICIENT_FUNDS: 'insufficient-funds',
-  /** The signing account lacks the role or the key authorisation the call needs. */
+  /**
+   * The signing account lacks the role or the key authorisation the call needs, or records evidence
+   * for another lender than LEDGER_EVIDENCE_MEMBER names.
+   */
   SIGNER_NOT_AUTHORISED: 'signer-not-authorised',
 } as const;
 export type OperatorAction = (typeof OperatorAction)[keyof typeof OperatorAction];
 
 /**
  * The ledger refused a write for a reason an operator can fix without changing the request: the
- * signer has no ether, or is not (or no longer) a member or an authorised key. Retryable: the same
- * write succeeds once the operator has acted, so an application waits instead of failing.
+ * signer has no ether, or is not (or no longer) a member or an accepted key, or is the key of another
+ * lender than the configured one. Retryable: the same write succeeds once the operator has acted, so
+ * an application waits instead of failing.
  */
 export class LedgerOperatorActionError extends Error {
   constructor(
@@ -142,6 +146,7 @@ const REVERT_HINTS: Record<string, string> = {
   InvalidEvidence: 'a zero hash, a zero application reference or an unknown kind',
   KeyInUse: 'the key is a member itself or records for another member already',
   KeyNotAuthorized: 'the key does not record for the signer',
+  KeyNotProposed: 'the member has not proposed this key (or withdrew the proposal)',
   ZeroAddress: 'the zero address is not allowed',
 };
 
@@ -168,7 +173,8 @@ function operatorActionFor(revert: { name: string; args: unknown[] }): LedgerOpe
     return new LedgerOperatorActionError(
       OperatorAction.SIGNER_NOT_AUTHORISED,
       `the signing account ${account} records for no current member: have the lender's recorder member run ` +
-        `npm run admin -- authorize-key ${account} (or add the lender with add-recorder); the write is retried`,
+        `npm run admin -- propose-key ${account}, then accept with this key (npm run admin -- accept-key ` +
+        `<lender address>, signed by ${account}), or add the lender with add-recorder; the write is retried`,
     );
   }
   return undefined;

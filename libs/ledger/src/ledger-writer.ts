@@ -12,7 +12,9 @@
  * - writers in several processes sharing one key race for nonces: a writer that loses checks the
  *   chain again (the winner may have done this very write) and sends again, a bounded number of
  *   times, before it gives up with LedgerNonceConflictError. Give each worker replica its own key,
- *   authorised by the lender's recorder member.
+ *   proposed by the lender's recorder member and accepted by the key.
+ * Evidence is recorded only for the member the signer serves on chain, and, when the settings name
+ * the lender (LEDGER_EVIDENCE_MEMBER), only if that is the one: never into another's namespace.
  */
 import { type Contract, type ContractTransactionResponse, type Wallet } from 'ethers';
 import { type LedgerConfig } from '../../config/src/index.js';
@@ -40,7 +42,10 @@ export interface SentTransaction {
 /** Either a transaction was mined, or the chain already held the result and nothing was sent. */
 export type WriteOutcome = { outcome: 'sent'; transaction: SentTransaction } | { outcome: 'already-recorded' };
 
-export type LedgerWriterSettings = Pick<LedgerConfig, 'gasPricing' | 'txTimeoutMs' | 'confirmations'>;
+export type LedgerWriterSettings = Pick<
+  LedgerConfig,
+  'gasPricing' | 'txTimeoutMs' | 'confirmations' | 'evidenceMember'
+>;
 
 const ALREADY: WriteOutcome = { outcome: 'already-recorded' };
 
@@ -129,16 +134,30 @@ export class LedgerWriter {
 
   /**
    * The member organisation whose evidence this writer records: the signer itself if it is a
-   * recorder member, else the member that authorised it as a key. Asked of the chain on every
-   * write, so a key authorised (or a member re-added) while the process runs is picked up.
+   * recorder member, else the member whose proposal it accepted as a key. Asked of the chain on
+   * every write, so a key accepted (or a member re-added) while the process runs is picked up. When
+   * the settings name the lender, any other member is refused, so a key that serves someone else
+   * never writes there.
    */
   async recordingMember(): Promise<string> {
-    const member = await this.client.recordsFor(this.address);
+    const signer = this.address;
+    const expected = this.settings.evidenceMember;
+    const member = await this.client.recordsFor(signer);
     if (!member) {
       throw new LedgerOperatorActionError(
         OperatorAction.SIGNER_NOT_AUTHORISED,
-        `the signing account ${this.address} records evidence for no current member: have the lender's recorder ` +
-          `member run npm run admin -- authorize-key ${this.address} (the write is retried)`,
+        `the signing account ${signer} records evidence for no current member: have the lender's recorder member ` +
+          `run npm run admin -- propose-key ${signer}, then accept with this key: npm run admin -- accept-key ` +
+          `${expected ?? '<lender address>'} signed by ${signer} (the write is retried)`,
+      );
+    }
+    if (expected && !sameAddress(member, expected)) {
+      const serves = sameAddress(member, signer) ? 'is a recorder member itself' : `records evidence for ${member}`;
+      throw new LedgerOperatorActionError(
+        OperatorAction.SIGNER_NOT_AUTHORISED,
+        `the signing account ${signer} ${serves}, not for LEDGER_EVIDENCE_MEMBER ${expected}: nothing was recorded. ` +
+          `Give this worker a key of ${expected}'s (npm run admin -- propose-key <key>, signed by ${expected}, then ` +
+          `accept-key ${expected} signed by the key), or correct LEDGER_EVIDENCE_MEMBER (the write is retried)`,
       );
     }
     return member;
@@ -158,14 +177,40 @@ export class LedgerWriter {
     return await this.write(done, this.client.evidence, 'record', [hashKey, refKey, kind]);
   }
 
-  /** Authorises `key` (a worker replica's address) to record evidence for the signer, a recorder member. */
-  async authorizeKey(key: string): Promise<WriteOutcome> {
+  /**
+   * Proposes `key` (a worker replica's address) to record evidence for the signer, a recorder member.
+   * Done when proposed already, or when the key serves the signer already.
+   */
+  async proposeKey(key: string): Promise<WriteOutcome> {
     const account = checkAddress(key, 'the key');
-    const done: DoneCheck = async () => ((await this.client.keyMember(account)) === this.address ? ALREADY : undefined);
-    return await this.write(done, this.client.evidence, 'authorizeKey', [account]);
+    const done: DoneCheck = async () => {
+      // A key serving another member: sent, for the contract to refuse it with KeyInUse.
+      const serving = await this.client.keyMember(account);
+      if (serving) return sameAddress(serving, this.address) ? ALREADY : undefined;
+      return (await this.client.isKeyProposed(this.address, account)) ? ALREADY : undefined;
+    };
+    return await this.write(done, this.client.evidence, 'proposeKey', [account]);
   }
 
-  /** Withdraws `key`'s authorisation to record for the signer. */
+  /** Accepts `member`'s proposal: the signer, a worker replica's key, records evidence for `member` from now on. */
+  async acceptKey(member: string): Promise<WriteOutcome> {
+    const account = checkAddress(member, 'the member');
+    const done: DoneCheck = async () => {
+      const serving = await this.client.keyMember(this.address);
+      return serving && sameAddress(serving, account) ? ALREADY : undefined;
+    };
+    return await this.write(done, this.client.evidence, 'acceptKey', [account]);
+  }
+
+  /** Withdraws the signer's proposal to `key`, which has not accepted it. */
+  async withdrawKeyProposal(key: string): Promise<WriteOutcome> {
+    const account = checkAddress(key, 'the key');
+    const done: DoneCheck = async () =>
+      (await this.client.isKeyProposed(this.address, account)) ? undefined : ALREADY;
+    return await this.write(done, this.client.evidence, 'withdrawKeyProposal', [account]);
+  }
+
+  /** Revokes `key`, which records evidence for the signer; from then on it records for nobody. */
   async revokeKey(key: string): Promise<WriteOutcome> {
     const account = checkAddress(key, 'the key');
     const done: DoneCheck = async () => ((await this.client.keyMember(account)) ? undefined : ALREADY);
@@ -234,6 +279,10 @@ export class LedgerWriter {
       this.settings.gasPricing === 'legacy' ? { type: 0, gasPrice: (await provider.getFeeData()).gasPrice } : {};
     return await fn.send(...args, { nonce, gasLimit: (gasLimit * 12n) / 10n, ...fees });
   }
+}
+
+function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 function toSeconds(date: Date): number {

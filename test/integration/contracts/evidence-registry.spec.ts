@@ -30,6 +30,12 @@ describe('EvidenceRegistry', () => {
     return wallet;
   }
 
+  /** `member` proposes `key` and the key accepts: from then on it records for `member`. */
+  async function bind(member: Wallet, key: Wallet): Promise<void> {
+    await mined(as(evidence, member).proposeKey!(key.address));
+    await mined(as(evidence, key).acceptKey!(member.address));
+  }
+
   beforeAll(async () => {
     ledger = await startTestLedger();
     provider = devProvider(ledger.rpcUrl);
@@ -122,37 +128,171 @@ describe('EvidenceRegistry', () => {
     });
   });
 
-  describe('authorizeKey', () => {
-    it('lets a member authorise a key, announced by KeyAuthorized; again is a no-op', async () => {
-      const other = await otherLender('Key Bank (CN)');
-      const key = Wallet.createRandom().address;
-      const receipt = await mined(as(evidence, other).authorizeKey!(key));
-      expect(eventsOf(receipt, evidence.interface)).toEqual([['KeyAuthorized', [other.address, key]]]);
-      expect(eventsOf(await mined(as(evidence, other).authorizeKey!(key)), evidence.interface)).toEqual([]);
-      expect(await evidence.recordsFor!(key)).toBe(other.address);
-      expect(await evidence.keyMember!(key)).toBe(other.address);
+  describe('proposeKey', () => {
+    it('proposes a key, announced by KeyProposed, which records nothing until it accepts; again is a no-op', async () => {
+      const member = await otherLender('Proposing Bank (CN)');
+      const key = await funded();
+      const receipt = await mined(as(evidence, member).proposeKey!(key.address));
+      expect(eventsOf(receipt, evidence.interface)).toEqual([['KeyProposed', [member.address, key.address]]]);
+      expect(eventsOf(await mined(as(evidence, member).proposeKey!(key.address)), evidence.interface)).toEqual([]);
+      expect(await evidence.isKeyProposed!(member.address, key.address)).toBe(true);
+      expect([await evidence.recordsFor!(key.address), await evidence.keyMember!(key.address)]).toEqual([
+        ZERO_ADDRESS,
+        ZERO_ADDRESS,
+      ]);
+      expect(await revertOf(as(evidence, key).record!(randomHash(), randomHash(), Kind.Consent))).toEqual({
+        name: 'UnauthorizedRecorder',
+        args: [key.address],
+      });
+    });
+
+    it('treats proposing a key that serves the caller already as a no-op', async () => {
+      expect(eventsOf(await mined(asLender.proposeKey!(replicaA.address)), evidence.interface)).toEqual([]);
+      expect(await evidence.isKeyProposed!(lender.address, replicaA.address)).toBe(false);
     });
 
     it("refuses another member's key, a member as key, the zero address and non-members", async () => {
       const other = await otherLender('Rival Bank (CN)');
-      expect(await revertOf(as(evidence, other).authorizeKey!(replicaA.address))).toEqual({
+      expect(await revertOf(as(evidence, other).proposeKey!(replicaA.address))).toEqual({
         name: 'KeyInUse',
         args: [replicaA.address, lender.address],
       });
-      expect(await revertOf(as(evidence, other).authorizeKey!(lender.address))).toEqual({
+      expect(await revertOf(as(evidence, other).proposeKey!(lender.address))).toEqual({
         name: 'KeyInUse',
         args: [lender.address, lender.address],
       });
-      expect((await revertOf(asLender.authorizeKey!(ZERO_ADDRESS))).name).toBe('ZeroAddress');
-      const refusal = await revertOf(asStranger.authorizeKey!(Wallet.createRandom().address));
+      expect((await revertOf(asLender.proposeKey!(ZERO_ADDRESS))).name).toBe('ZeroAddress');
+      const refusal = await revertOf(asStranger.proposeKey!(Wallet.createRandom().address));
       expect([refusal.name, refusal.args[1]]).toEqual(['AccessControlUnauthorizedAccount', id('RECORDER_ROLE')]);
     });
+  });
 
-    it('refuses making a key that records for a member a member itself', async () => {
-      expect(await revertOf(asAdmin.addMember!(replicaA.address, 'Replica', '0x484b'))).toEqual({
-        name: 'KeyInUse',
-        args: [replicaA.address, lender.address],
+  describe('acceptKey', () => {
+    it('binds the key to the member once the key accepts, announced by KeyAccepted; again is a no-op', async () => {
+      const member = await otherLender('Key Bank (CN)');
+      const key = await funded();
+      await mined(as(evidence, member).proposeKey!(key.address));
+      const receipt = await mined(as(evidence, key).acceptKey!(member.address));
+      expect(eventsOf(receipt, evidence.interface)).toEqual([['KeyAccepted', [member.address, key.address]]]);
+      expect(eventsOf(await mined(as(evidence, key).acceptKey!(member.address)), evidence.interface)).toEqual([]);
+      expect([await evidence.recordsFor!(key.address), await evidence.keyMember!(key.address)]).toEqual([
+        member.address,
+        member.address,
+      ]);
+      expect(await evidence.isKeyProposed!(member.address, key.address)).toBe(false);
+      const [hash, ref] = [randomHash(), randomHash()];
+      await mined(as(evidence, key).record!(hash, ref, Kind.Consent));
+      expect((await evidence.evidenceOf!(member.address, hash)).recordedBy).toBe(key.address);
+    });
+
+    it('accepts only from the key itself, and only a proposal the member made', async () => {
+      const member = await otherLender('Careful Bank (CN)');
+      const key = await funded();
+      // Nobody accepts on the key's behalf: a stranger or the member accepting binds only the sender, if anything.
+      expect(await revertOf(asStranger.acceptKey!(member.address))).toEqual({
+        name: 'KeyNotProposed',
+        args: [new Wallet(STRANGER_KEY).address, member.address],
       });
+      expect(await revertOf(as(evidence, member).acceptKey!(member.address))).toEqual({
+        name: 'KeyInUse',
+        args: [member.address, member.address],
+      });
+      expect(await revertOf(as(evidence, key).acceptKey!(member.address))).toEqual({
+        name: 'KeyNotProposed',
+        args: [key.address, member.address],
+      });
+      expect(await revertOf(as(evidence, key).acceptKey!(ZERO_ADDRESS))).toEqual({
+        name: 'KeyNotProposed',
+        args: [key.address, ZERO_ADDRESS],
+      });
+      expect(await evidence.recordsFor!(key.address)).toBe(ZERO_ADDRESS);
+    });
+
+    it('refuses a key serving a member already, and a member as key', async () => {
+      const other = await otherLender('Second Bank (CN)');
+      const key = await funded();
+      await bind(other, key);
+      const third = await otherLender('Third Bank (CN)');
+      expect(await revertOf(as(evidence, third).proposeKey!(key.address))).toEqual({
+        name: 'KeyInUse',
+        args: [key.address, other.address],
+      });
+      expect(await revertOf(as(evidence, key).acceptKey!(third.address))).toEqual({
+        name: 'KeyInUse',
+        args: [key.address, other.address],
+      });
+      expect(await revertOf(as(evidence, lender).acceptKey!(other.address))).toEqual({
+        name: 'KeyInUse',
+        args: [lender.address, lender.address],
+      });
+    });
+
+    it("refuses a removed member's proposal, and takes it once the member is back", async () => {
+      const member = await otherLender('Paused Bank (CN)');
+      const key = await funded();
+      await mined(as(evidence, member).proposeKey!(key.address));
+      await mined(asAdmin.removeMember!(member.address));
+      expect(await revertOf(as(evidence, key).acceptKey!(member.address))).toEqual({
+        name: 'NotMember',
+        args: [member.address],
+      });
+      await mined(asAdmin.addMember!(member.address, 'Paused Bank (CN)', '0x434e'));
+      await mined(as(evidence, key).acceptKey!(member.address));
+      expect(await evidence.recordsFor!(key.address)).toBe(member.address);
+    });
+  });
+
+  describe("a member trying to capture another member's key", () => {
+    it('never gets it: the key accepts its own lender, records there, and the rival can neither revoke nor withdraw it', async () => {
+      const [bankA, bankB] = [await otherLender('Bank A (HK)'), await otherLender('Bank B (CN)')];
+      const key = await funded(); // B's new replica key, seen by A when it was funded
+      // A proposes B's key first; under registry /2 this bound it to A, and B's authorisation reverted.
+      await mined(as(evidence, bankA).proposeKey!(key.address));
+      expect(await evidence.recordsFor!(key.address)).toBe(ZERO_ADDRESS);
+      await bind(bankB, key);
+      expect(await evidence.recordsFor!(key.address)).toBe(bankB.address);
+
+      const [hash, ref] = [randomHash(), randomHash()];
+      await mined(as(evidence, key).record!(hash, ref, Kind.Decision));
+      expect((await evidence.evidenceOf!(bankB.address, hash)).applicationRef).toBe(ref);
+      expect((await evidence.evidenceOf!(bankA.address, hash)).recordedAt).toBe(0n);
+
+      expect(await revertOf(as(evidence, bankA).revokeKey!(key.address))).toEqual({
+        name: 'KeyNotAuthorized',
+        args: [key.address, bankA.address],
+      });
+      const withdrawn = await mined(as(evidence, bankA).withdrawKeyProposal!(key.address)); // only A's own
+      expect(eventsOf(withdrawn, evidence.interface)).toEqual([['KeyProposalWithdrawn', [bankA.address, key.address]]]);
+      expect(await evidence.recordsFor!(key.address)).toBe(bankB.address);
+      expect(await revertOf(as(evidence, bankA).proposeKey!(key.address))).toEqual({
+        name: 'KeyInUse',
+        args: [key.address, bankB.address],
+      });
+    });
+  });
+
+  describe('withdrawKeyProposal', () => {
+    it("withdraws the caller's pending proposal, announced by KeyProposalWithdrawn; again is a no-op", async () => {
+      const [member, other] = [await otherLender('Hesitant Bank (CN)'), await otherLender('Patient Bank (CN)')];
+      const key = await funded();
+      await mined(as(evidence, member).proposeKey!(key.address));
+      await mined(as(evidence, other).proposeKey!(key.address));
+      const receipt = await mined(as(evidence, member).withdrawKeyProposal!(key.address));
+      expect(eventsOf(receipt, evidence.interface)).toEqual([['KeyProposalWithdrawn', [member.address, key.address]]]);
+      expect(eventsOf(await mined(as(evidence, member).withdrawKeyProposal!(key.address)), evidence.interface)).toEqual(
+        [],
+      );
+      expect(await revertOf(as(evidence, key).acceptKey!(member.address))).toEqual({
+        name: 'KeyNotProposed',
+        args: [key.address, member.address],
+      });
+      // The other member's proposal is its own, untouched.
+      expect(await evidence.isKeyProposed!(other.address, key.address)).toBe(true);
+    });
+
+    it('leaves a key that accepted untouched: that takes revokeKey', async () => {
+      expect(eventsOf(await mined(asLender.withdrawKeyProposal!(replicaA.address)), evidence.interface)).toEqual([]);
+      expect(await evidence.recordsFor!(replicaA.address)).toBe(lender.address);
     });
   });
 
@@ -160,7 +300,7 @@ describe('EvidenceRegistry', () => {
     it('stops a key recording, announced by KeyRevoked; only its member may, and again is a no-op', async () => {
       const member = await otherLender('Revoking Bank (CN)');
       const key = await funded();
-      await mined(as(evidence, member).authorizeKey!(key.address));
+      await bind(member, key);
       await mined(as(evidence, key).record!(randomHash(), randomHash(), Kind.Consent));
       expect(await revertOf(asLender.revokeKey!(key.address))).toEqual({
         name: 'KeyNotAuthorized',
@@ -173,6 +313,8 @@ describe('EvidenceRegistry', () => {
       expect((await revertOf(as(evidence, key).record!(randomHash(), randomHash(), Kind.Consent))).name).toBe(
         'UnauthorizedRecorder',
       );
+      // A revoked key serves again only after a new proposal and a new acceptance.
+      expect((await revertOf(as(evidence, key).acceptKey!(member.address))).name).toBe('KeyNotProposed');
     });
   });
 
@@ -180,7 +322,7 @@ describe('EvidenceRegistry', () => {
     it("stops a removed member's keys, keeps its evidence readable, and restores both if it is added back", async () => {
       const member = await otherLender('Leaving Bank (CN)');
       const key = await funded();
-      await mined(as(evidence, member).authorizeKey!(key.address));
+      await bind(member, key);
       const [hash, ref] = [randomHash(), randomHash()];
       await mined(as(evidence, key).record!(hash, ref, Kind.Consent));
       await mined(asAdmin.removeMember!(member.address));
@@ -192,6 +334,13 @@ describe('EvidenceRegistry', () => {
       expect((await evidence.evidenceOf!(member.address, hash)).applicationRef).toBe(ref);
       await mined(asAdmin.addMember!(member.address, 'Returning Bank (CN)', '0x434e'));
       expect(await evidence.recordsFor!(key.address)).toBe(member.address);
+    });
+
+    it('refuses making a key that records for a member a member itself', async () => {
+      expect(await revertOf(asAdmin.addMember!(replicaA.address, 'Replica', '0x484b'))).toEqual({
+        name: 'KeyInUse',
+        args: [replicaA.address, lender.address],
+      });
     });
   });
 

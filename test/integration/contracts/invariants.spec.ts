@@ -56,6 +56,10 @@ describe('contract invariants (forge)', () => {
       expect(output).toContain('[PASS] test_catchesARevocationOfAnotherIssuersBatchThroughItsRootAnchoredAsAReport()');
       expect(output).toContain('[PASS] test_catchesSquattingOnAHashAnotherIssuerAnchored()');
       expect(output).toContain('[PASS] test_catchesTheAdminRevokingAnIssuersAnchor()');
+      // The capture of another lender's key is refused step by step; the model check catches it on registry /2.
+      expect(output).toContain('[PASS] test_aLenderCannotCaptureAnotherLendersKeyNorItsRecordsNorRevokeIt()');
+      expect(output).toContain('[PASS] test_catchesALenderBindingAnotherLendersKeyWithoutTheKeysConsent()');
+      expect(output).toContain('[PASS] test_catchesTheCapturedKeysLenderBeingUnableToBindIt()');
       expect(output).not.toMatch(/\[FAIL/);
     },
     TIMEOUT_MS,
@@ -85,6 +89,41 @@ describe('contract invariants (forge)', () => {
         const { status, output } = forge(root, ['--match-contract', 'EvidenceRegistryInvariants']);
         expect(status).not.toBe(0);
         expect(output).toMatch(/\[FAIL: (evidenceOf differs from the model|record: [^\]]+)\]/);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'fail on evidence registry /2, whose lenders bind any key to themselves in one step, the fuzzer finding it unaided (negative control)',
+    () => {
+      const { status, output } = forge(REPO_ROOT, ['--match-contract', 'NegativeControlEvidenceRegistryV2Invariants'], {
+        FOUNDRY_NO_MATCH_CONTRACT: '',
+      });
+      expect(status).not.toBe(0);
+      expect(output).toMatch(
+        /\[FAIL: ((recordsFor|keyMember|evidenceOf) differs from the model|(proposeKey|acceptKey|record|revokeKey): [^\]]+)\]/,
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'fail on an evidence registry that lets a key bind itself to a lender that never proposed it (negative control)',
+    () => {
+      const root = mutantProject(
+        'EvidenceRegistry.sol',
+        'if (!_proposedKeys[member][msg.sender]) revert KeyNotProposed(msg.sender, member);',
+        '',
+      );
+      try {
+        const { status, output } = forge(root, ['--match-contract', 'EvidenceRegistryInvariants']);
+        expect(status).not.toBe(0);
+        expect(output).toMatch(
+          /\[FAIL: ((recordsFor|keyMember|evidenceOf) differs from the model|acceptKey: [^\]]+)\]/,
+        );
       } finally {
         rmSync(root, { recursive: true, force: true });
       }

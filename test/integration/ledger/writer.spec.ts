@@ -242,6 +242,9 @@ describe('LedgerWriter', () => {
   it('lets two replicas whose attempts overlap both succeed, with one record on chain', async () => {
     const [evidenceHash, applicationRef] = [newHash(), newHash()];
     const evidence = new Contract(ledger.evidenceAddress, EVIDENCE_REGISTRY_ABI, client.provider);
+    // Replica B's key sent one transaction already: it accepted the lender's proposal at deploy.
+    const replicaB = new Wallet(devWorkerKey(3)).address;
+    const sentBefore = await client.provider.getTransactionCount(replicaB, 'latest');
     await client.provider.send('evm_setAutomine', [false]);
     try {
       // Replica A's attempt sent and then lost (its worker died); replica B, retrying, sees nothing yet.
@@ -252,8 +255,7 @@ describe('LedgerWriter', () => {
         applicationRef,
         EvidenceKind.Consent,
       );
-      const replicaB = new Wallet(devWorkerKey(3)).address;
-      while ((await client.provider.getTransactionCount(replicaB, 'pending')) === 0)
+      while ((await client.provider.getTransactionCount(replicaB, 'pending')) === sentBefore)
         await new Promise((resolve) => setTimeout(resolve, 20));
       await client.provider.send('evm_mine', []);
       expect((await retry).outcome).toBe('sent');
@@ -263,23 +265,76 @@ describe('LedgerWriter', () => {
     expect(await evidence.queryFilter(evidence.filters.EvidenceRecorded!(lender, `0x${evidenceHash}`))).toHaveLength(1);
   });
 
-  it('asks an operator to authorise a key that records for nobody, and records once it is authorised', async () => {
+  it('asks an operator to bind a key that records for nobody, and records once the lender proposed and it accepted', async () => {
     const key = await account(10n ** 18n);
-    const writer = testWriter(client, key.privateKey);
+    const writer = testWriter(client, key.privateKey, lender);
     const [evidenceHash, applicationRef] = [newHash(), newHash()];
     const refusal = await writer
       .recordEvidence(evidenceHash, applicationRef, EvidenceKind.Consent)
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
     expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
-    expect((refusal as Error).message).toContain(`npm run admin -- authorize-key ${key.address}`);
+    expect((refusal as Error).message).toContain(`npm run admin -- propose-key ${key.address}`);
+    expect((refusal as Error).message).toContain(`accept-key ${lender} signed by ${key.address}`);
     const member = testWriter(client, DEV_KEYS.recorder);
-    expect((await member.authorizeKey(key.address)).outcome).toBe('sent');
-    expect(await member.authorizeKey(key.address)).toEqual({ outcome: 'already-recorded' });
+    expect((await member.proposeKey(key.address)).outcome).toBe('sent');
+    expect(await member.proposeKey(key.address)).toEqual({ outcome: 'already-recorded' });
+    // Proposed is not bound: the key still records for nobody.
+    await expect(writer.recordingMember()).rejects.toThrow(LedgerOperatorActionError);
+    expect((await writer.acceptKey(lender)).outcome).toBe('sent');
+    expect(await writer.acceptKey(lender)).toEqual({ outcome: 'already-recorded' });
+    expect(await member.proposeKey(key.address)).toEqual({ outcome: 'already-recorded' });
     expect((await writer.recordEvidence(evidenceHash, applicationRef, EvidenceKind.Consent)).outcome).toBe('sent');
     expect((await member.revokeKey(key.address)).outcome).toBe('sent');
     expect(await member.revokeKey(key.address)).toEqual({ outcome: 'already-recorded' });
     await expect(writer.recordingMember()).rejects.toThrow(LedgerOperatorActionError);
+  });
+
+  it('withdraws a proposal the key has not accepted; again is done', async () => {
+    const key = await account(10n ** 18n);
+    const member = testWriter(client, DEV_KEYS.recorder);
+    await member.proposeKey(key.address);
+    expect((await member.withdrawKeyProposal(key.address)).outcome).toBe('sent');
+    expect(await member.withdrawKeyProposal(key.address)).toEqual({ outcome: 'already-recorded' });
+    const refusal = await testWriter(client, key.privateKey)
+      .acceptKey(lender)
+      .catch((error: unknown) => error);
+    expect((refusal as LedgerRevertError).errorName).toBe('KeyNotProposed');
+  });
+
+  it("never records into another lender's namespace than the configured one, retryably, sending nothing", async () => {
+    // A key that serves another lender: here because it accepted that lender, as a mixed-up
+    // deployment would have it (registry /2 let the other lender bind it unasked).
+    const otherLender = await account(10n ** 18n);
+    await testWriter(client, DEV_KEYS.admin).addMember('recorder', otherLender.address, 'Other Bank', 'CN');
+    const key = await account(10n ** 18n);
+    await testWriter(client, otherLender.privateKey).proposeKey(key.address);
+    await testWriter(client, key.privateKey).acceptKey(otherLender.address);
+
+    const writer = testWriter(client, key.privateKey, lender);
+    const [evidenceHash, applicationRef] = [newHash(), newHash()];
+    const nonce = await client.provider.getTransactionCount(key.address);
+    const refusal = await writer
+      .recordEvidence(evidenceHash, applicationRef, EvidenceKind.Decision)
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
+    expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
+    expect(FINAL_LEDGER_ERRORS).not.toContain((refusal as Error).name);
+    expect((refusal as Error).message).toContain(
+      `${key.address} records evidence for ${otherLender.address}, not for LEDGER_EVIDENCE_MEMBER ${lender}`,
+    );
+    expect((refusal as Error).message).toContain('npm run admin -- propose-key');
+    expect(await client.provider.getTransactionCount(key.address)).toBe(nonce);
+    await expect(client.evidenceOf(otherLender.address, evidenceHash)).resolves.toBeUndefined();
+
+    // The lender's own member account is refused too when another lender is configured.
+    const asMember = testWriter(client, DEV_KEYS.recorder, otherLender.address);
+    await expect(asMember.recordingMember()).rejects.toThrow(`${lender} is a recorder member itself, not for`);
+
+    // The expected lender matches whatever the case of its letters; unset, the key's own lender counts.
+    await expect(testWriter(client, devWorkerKey(0), lender.toLowerCase()).recordingMember()).resolves.toBe(lender);
+    await expect(testWriter(client, key.privateKey).recordingMember()).resolves.toBe(otherLender.address);
+    await testWriter(client, DEV_KEYS.admin).removeMember('recorder', otherLender.address);
   });
 
   it('manages members and lists them from the chain', async () => {

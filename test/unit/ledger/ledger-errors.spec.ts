@@ -58,10 +58,11 @@ describe('toLedgerError', () => {
     expect(notAdmin.message).toContain('DEFAULT_ADMIN_ROLE');
   });
 
-  it('asks the lender to authorise a key that records for no member', () => {
+  it('asks the lender to propose, and the key to accept, a key that records for no member', () => {
     const error = toLedgerError(revertWith(EVIDENCE_REGISTRY_ABI, 'UnauthorizedRecorder', [SIGNER]), RPC);
     expect((error as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
-    expect(error.message).toContain(`npm run admin -- authorize-key ${SIGNER}`);
+    expect(error.message).toContain(`npm run admin -- propose-key ${SIGNER}`);
+    expect(error.message).toContain(`npm run admin -- accept-key <lender address>, signed by ${SIGNER}`);
   });
 
   it("keeps a contract's refusal of the request itself final, decoded with its arguments", () => {
