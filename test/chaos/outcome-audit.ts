@@ -167,7 +167,7 @@ async function decisionEvidenceCounts(ledger: AuditInput['ledger']): Promise<Map
     const counts = new Map<string, number>();
     for (const log of await registry.queryFilter(registry.filters.EvidenceRecorded!(), 0, 'latest')) {
       if (!('args' in log)) continue;
-      const [, applicationRef, kind] = log.args as unknown as [string, string, bigint];
+      const [, , applicationRef, kind] = log.args as unknown as [string, string, string, bigint];
       if (Number(kind) !== EvidenceKind.Decision) continue;
       const ref = applicationRef.slice(2).toLowerCase();
       counts.set(ref, (counts.get(ref) ?? 0) + 1);
