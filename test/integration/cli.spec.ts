@@ -309,7 +309,9 @@ describe('issuer and admin command-line tools', () => {
     const accepted = run('admin', ['accept-key', LENDER], { LEDGER_SIGNER_KEY: key.privateKey });
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toMatch(
-      new RegExp(`key ${key.address} accepted: it records evidence for ${LENDER}\\n\\s+tx`),
+      new RegExp(
+        `key ${key.address} accepted: it records evidence for lendbridge \\(development\\) \\(HK\\) ${LENDER}\\n\\s+tx`,
+      ),
     );
     expect(run('admin', ['accept-key', LENDER], { LEDGER_SIGNER_KEY: key.privateKey }).stdout).toContain(
       'it does already, nothing sent',
@@ -335,6 +337,18 @@ describe('issuer and admin command-line tools', () => {
       // The rival proposes first: harmless, the key accepts its own lender.
       expect(run('admin', ['propose-key', key.address], { LEDGER_SIGNER_KEY: rival.privateKey }).code).toBe(0);
       expect(run('admin', ['propose-key', key.address]).code).toBe(0);
+      // The key's listing offers no command to paste; with its lender configured, a careless accept
+      // of the rival's proposal is refused before anything is sent.
+      const listing = run('admin', ['key', key.address]).stdout;
+      expect(listing).toContain(`proposed by Rival Bank (CN) ${rival.address}, not accepted`);
+      expect(listing).not.toContain('accept-key');
+      const careless = run('admin', ['accept-key', rival.address], {
+        LEDGER_SIGNER_KEY: key.privateKey,
+        LEDGER_EVIDENCE_MEMBER: LENDER,
+      });
+      expect(careless.code).toBe(1);
+      expect(careless.stderr).toContain(`this key is for LEDGER_EVIDENCE_MEMBER ${LENDER}`);
+      expect(run('admin', ['key', key.address]).stdout).toContain(`${key.address} records for no one`);
       expect(run('admin', ['accept-key', LENDER], { LEDGER_SIGNER_KEY: key.privateKey }).code).toBe(0);
       expect(run('admin', ['key', key.address]).stdout).toContain(`records evidence for lendbridge (development)`);
 

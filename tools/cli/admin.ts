@@ -95,7 +95,12 @@ async function acceptKey(ctx: CliContext, member: string): Promise<void> {
   }
   const writer = await ctx.writer();
   const outcome = await writer.acceptKey(member);
-  printOutcome(`key ${writer.address} accepted: it records evidence for ${member}`, outcome, 'it does already');
+  const details = await ctx.client.memberDetails(member, 'recorder');
+  printOutcome(
+    `key ${writer.address} accepted: it records evidence for ${details.displayName} (${details.jurisdiction}) ${member}`,
+    outcome,
+    'it does already',
+  );
 }
 
 async function withdrawProposal(ctx: CliContext, key: string): Promise<void> {
@@ -128,8 +133,10 @@ async function showKey(ctx: CliContext, key: string): Promise<void> {
   } else {
     console.log(`${key} records for no one`);
   }
+  // No ready-made accept command: any member can propose any key, and only the key's own lender's
+  // proposal may be accepted (accept-key checks LEDGER_EVIDENCE_MEMBER when it is set).
   for (const proposer of proposers) {
-    console.log(`  proposed by ${await describe(proposer)}, not accepted (accept-key ${proposer}, signed by ${key})`);
+    console.log(`  proposed by ${await describe(proposer)}, not accepted`);
   }
 }
 

@@ -171,8 +171,13 @@ export class LedgerWriter {
   async recordEvidence(evidenceHash: string, applicationRef: string, kind: EvidenceKind): Promise<WriteOutcome> {
     const [hashKey, refKey] = [reportHashToBytes32(evidenceHash), reportHashToBytes32(applicationRef)];
     const done: DoneCheck = async () => {
-      const existing = await this.client.evidenceOf(await this.recordingMember(), evidenceHash);
-      return existing?.applicationRef === refKey && existing.kind === kind ? ALREADY : undefined;
+      // With the lender named, look there first: a retry of evidence recorded before this key was
+      // revoked is done, not stalled until a new key is accepted.
+      const member = this.settings.evidenceMember ?? (await this.recordingMember());
+      const existing = await this.client.evidenceOf(member, evidenceHash);
+      if (existing?.applicationRef === refKey && existing.kind === kind) return ALREADY;
+      if (this.settings.evidenceMember) await this.recordingMember();
+      return undefined;
     };
     return await this.write(done, this.client.evidence, 'record', [hashKey, refKey, kind]);
   }
@@ -195,6 +200,14 @@ export class LedgerWriter {
   /** Accepts `member`'s proposal: the signer, a worker replica's key, records evidence for `member` from now on. */
   async acceptKey(member: string): Promise<WriteOutcome> {
     const account = checkAddress(member, 'the member');
+    const expected = this.settings.evidenceMember;
+    // Binding is for good (only the member can revoke): a careless accept of another member's
+    // proposal would send this key's records to that member.
+    if (expected && !sameAddress(account, expected)) {
+      throw new LedgerInputError(
+        `this key is for LEDGER_EVIDENCE_MEMBER ${expected}: it does not accept ${member}'s proposal`,
+      );
+    }
     const done: DoneCheck = async () => {
       const serving = await this.client.keyMember(this.address);
       return serving && sameAddress(serving, account) ? ALREADY : undefined;

@@ -288,6 +288,13 @@ describe('LedgerWriter', () => {
     expect((await member.revokeKey(key.address)).outcome).toBe('sent');
     expect(await member.revokeKey(key.address)).toEqual({ outcome: 'already-recorded' });
     await expect(writer.recordingMember()).rejects.toThrow(LedgerOperatorActionError);
+    // A retry of what the key recorded before it was revoked is done; anything new waits for a key.
+    expect(await writer.recordEvidence(evidenceHash, applicationRef, EvidenceKind.Consent)).toEqual({
+      outcome: 'already-recorded',
+    });
+    await expect(writer.recordEvidence(newHash(), applicationRef, EvidenceKind.Consent)).rejects.toThrow(
+      LedgerOperatorActionError,
+    );
   });
 
   it('withdraws a proposal the key has not accepted; again is done', async () => {
@@ -309,6 +316,12 @@ describe('LedgerWriter', () => {
     await testWriter(client, DEV_KEYS.admin).addMember('recorder', otherLender.address, 'Other Bank', 'CN');
     const key = await account(10n ** 18n);
     await testWriter(client, otherLender.privateKey).proposeKey(key.address);
+    // With its lender configured, the key refuses another lender's proposal before sending anything.
+    await expect(testWriter(client, key.privateKey, lender).acceptKey(otherLender.address)).rejects.toThrow(
+      new LedgerInputError(
+        `this key is for LEDGER_EVIDENCE_MEMBER ${lender}: it does not accept ${otherLender.address}'s proposal`,
+      ),
+    );
     await testWriter(client, key.privateKey).acceptKey(otherLender.address);
 
     const writer = testWriter(client, key.privateKey, lender);
