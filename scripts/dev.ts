@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     Temporal gRPC  ${temporal.address}
     ledger (anvil) ${anvil.rpcUrl}  chain ${DEV_CHAIN_ID}
   tokens: npm run -s token -- --role loan-system --sub los-bank-a --tenant bank-a
-          npm run -s token -- --role reviewer --sub alice --jurisdiction HK
+          npm run -s token -- --role reviewer --sub alice --tenant bank-a --jurisdiction HK
   decrypt in the Temporal UI: sign in as ops at ${apiUrl}/codec/sign-in
   Ctrl-C stops everything; state is kept under ${DATA_DIR}
 `);

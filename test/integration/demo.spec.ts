@@ -134,7 +134,9 @@ describe('npm run demo', () => {
     expect(output).toContain(
       `http://127.0.0.1:${ports.temporalUi}/namespaces/${namespace}/workflows/loan%2Fbank-a%2F${run}-`,
     );
-    expect(output).toContain('npm run -s token -- --role senior-reviewer --sub carol --jurisdiction HK');
+    expect(output).toContain(
+      'npm run -s token -- --role senior-reviewer --sub carol --tenant bank-a --jurisdiction HK',
+    );
 
     const expected: [string, number][] = [
       ['stage=AWAITING_CONSENT', 2],

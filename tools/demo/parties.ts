@@ -38,6 +38,7 @@ export function tokenCommand(party: Party, dataDir?: string): string {
     ...claims.roles.map((role) => `--role ${role}`),
     `--sub ${claims.sub}`,
     ...(claims.tenant ? [`--tenant ${claims.tenant}`] : []),
+    ...(claims.tenants ?? []).map((tenant) => `--tenant ${tenant}`),
     ...(claims.jurisdictions ?? []).map((code) => `--jurisdiction ${code}`),
   ];
   const prefix = dataDir ? `LENDBRIDGE_DATA_DIR=${dataDir} ` : '';

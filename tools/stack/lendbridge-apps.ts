@@ -112,7 +112,7 @@ export function spawnWorker(name: string, env: NodeJS.ProcessEnv, output: 'prefi
   return spawnManaged(name, process.execPath, [WORKER_ENTRY], { cwd: REPO_ROOT, env, output });
 }
 
-/** Waits for GET /health to answer 200: Temporal and the ledger are reachable from the API. */
+/** Waits for GET /health to answer 200: Temporal is reachable from the API. */
 export async function waitForApi(url: string, proc: ManagedProcess, timeoutMs = 60_000): Promise<void> {
   await waitUntil(`${proc.name} to report ready on /health`, async () => (await fetch(`${url}/health`)).ok, {
     timeoutMs,
