@@ -2,35 +2,41 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseActionKeys, type ActionSigningKey } from '../../domain/src/action-assertion.js';
-import { configSchema, ledgerSchema } from './config.schema.js';
+import { configSchema, ledgerSchema, type ConfigValues, type LedgerValues } from './config.schema.js';
+
+/**
+ * The parsed type of one environment variable, as its schema says (default applied, number coerced,
+ * enum narrowed): the fields below copied straight from a variable take their type from it.
+ */
+type Setting<Variable extends keyof ConfigValues> = ConfigValues[Variable];
 
 /** Where the signer's key comes from: a raw key in the environment or an encrypted keystore file. */
 export type SignerSource =
   { kind: 'key'; privateKey: string } | { kind: 'keystore'; file: string; password: string } | { kind: 'none' };
 
 export interface LedgerConfig {
-  rpcUrl: string;
-  chainId: number;
-  registryAddress: string;
-  evidenceAddress: string;
+  rpcUrl: Setting<'LEDGER_RPC_URL'>;
+  chainId: Setting<'LEDGER_CHAIN_ID'>;
+  registryAddress: Setting<'LEDGER_REGISTRY_ADDRESS'>;
+  evidenceAddress: Setting<'LEDGER_EVIDENCE_ADDRESS'>;
   /** Blocks an anchor must be buried under before it counts: 0 for instant-finality chains. */
-  confirmations: number;
-  timeoutMs: number;
-  txTimeoutMs: number;
+  confirmations: Setting<'LEDGER_CONFIRMATIONS'>;
+  timeoutMs: Setting<'LEDGER_TIMEOUT_MS'>;
+  txTimeoutMs: Setting<'LEDGER_TX_TIMEOUT_MS'>;
   /** 'legacy' sends type-0 transactions with eth_gasPrice (FISCO BCOS reports no base fee). */
-  gasPricing: 'auto' | 'legacy';
+  gasPricing: Setting<'LEDGER_GAS_PRICING'>;
   signer: SignerSource;
   /**
    * The recorder member the signer must record evidence for (LEDGER_EVIDENCE_MEMBER); unset: the
    * member the signer serves on chain, whichever it is.
    */
-  evidenceMember?: string;
+  evidenceMember?: Setting<'LEDGER_EVIDENCE_MEMBER'>;
 }
 
 /** TLS to the Temporal frontend. The PEM files are read once, at start-up. */
 export interface TemporalTlsConfig {
   /** The name the server's certificate is checked against (and sent as SNI) instead of the address's host. */
-  serverName?: string;
+  serverName?: Setting<'TEMPORAL_TLS_SERVER_NAME'>;
   /** PEM CA certificate(s) the server's certificate must chain to; unset: the system's trusted roots. */
   caCertificate?: Buffer;
   /** PEM client certificate (chain) and its private key: mTLS. */
@@ -39,50 +45,58 @@ export interface TemporalTlsConfig {
 
 export interface TemporalConfig {
   /** The frontend, `host:port`. */
-  address: string;
-  namespace: string;
-  taskQueue: string;
+  address: Setting<'TEMPORAL_ADDRESS'>;
+  namespace: Setting<'TEMPORAL_NAMESPACE'>;
+  taskQueue: Setting<'TEMPORAL_TASK_QUEUE'>;
+  /** TEMPORAL_UI_URL without a trailing slash. */
   uiUrl: string;
   /** Unset: plaintext gRPC, as the local stack's dev server speaks. */
   tls?: TemporalTlsConfig;
   /** A Temporal Cloud API key, sent as a bearer token; always with TLS, never with a client certificate. */
-  apiKey?: string;
+  apiKey?: Setting<'TEMPORAL_API_KEY'>;
 }
 
 /** Validated, typed configuration: the only way code reads settings. */
 export interface LendbridgeConfig {
   api: {
-    host: string;
-    port: number;
+    host: Setting<'API_HOST'>;
+    port: Setting<'API_PORT'>;
+    /** API_CORS_ORIGINS split, with the Temporal UI's origin first. */
     corsOrigins: string[];
-    bodyLimitBytes: number;
-    reportMaxBytes: number;
-    rateLimitPerMinute: number;
-    trustProxy: number;
-    temporalTimeoutMs: number;
+    bodyLimitBytes: Setting<'API_BODY_LIMIT_BYTES'>;
+    reportMaxBytes: Setting<'API_REPORT_MAX_BYTES'>;
+    rateLimitPerMinute: Setting<'API_RATE_LIMIT_PER_MINUTE'>;
+    trustProxy: Setting<'API_TRUST_PROXY'>;
+    temporalTimeoutMs: Setting<'API_TEMPORAL_TIMEOUT_MS'>;
   };
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  log: { level: Setting<'LOG_LEVEL'> };
   /** Bearer tokens: an HS256 secret (development) and/or a JWKS URL (production). */
-  auth: { jwtSecret?: string; jwksUrl?: string; issuer: string; audience: string };
+  auth: {
+    jwtSecret?: Setting<'AUTH_JWT_SECRET'>;
+    jwksUrl?: Setting<'AUTH_JWKS_URL'>;
+    issuer: Setting<'AUTH_ISSUER'>;
+    audience: Setting<'AUTH_AUDIENCE'>;
+  };
   /** AES-256-GCM payload keys by id; `activeKeyId` encrypts, every listed key decrypts. */
   codec: CodecKeys;
   temporal: TemporalConfig;
   ledger: LedgerConfig;
-  health: { timeoutMs: number };
+  health: { timeoutMs: Setting<'HEALTH_TIMEOUT_MS'> };
   worker: {
-    workflowBundle?: string;
-    maxConcurrentActivities: number;
-    maxConcurrentWorkflowTasks: number;
-    maxCachedWorkflows: number;
-    reconcileEveryMs: number;
+    workflowBundle?: Setting<'WORKER_WORKFLOW_BUNDLE'>;
+    maxConcurrentActivities: Setting<'WORKER_MAX_CONCURRENT_ACTIVITIES'>;
+    maxConcurrentWorkflowTasks: Setting<'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'>;
+    maxCachedWorkflows: Setting<'WORKER_MAX_CACHED_WORKFLOWS'>;
+    reconcileEveryMs: Setting<'RECONCILE_EVERY_MS'>;
   };
-  webhook: { url?: string; secret?: string };
-  evidence: { referenceKey?: string };
+  webhook: { url?: Setting<'WEBHOOK_URL'>; secret?: Setting<'WEBHOOK_SECRET'> };
+  evidence: { referenceKey?: Setting<'EVIDENCE_REFERENCE_KEY'> };
   /** Action assertions: the API signs with `signingKey`, workers accept `verifyKeys` (the text form). */
-  actions: { signingKey?: ActionSigningKey; verifyKeys?: string };
+  actions: { signingKey?: ActionSigningKey; verifyKeys?: Setting<'ACTION_VERIFY_KEYS'> };
+  /** REVIEW_JURISDICTIONS split, each code once. */
   review: { jurisdictions: string[] };
-  workflow: { eventsPerRun: number };
-  metrics: { workerAddress?: string };
+  workflow: { eventsPerRun: Setting<'WORKFLOW_EVENTS_PER_RUN'> };
+  metrics: { workerAddress?: Setting<'WORKER_METRICS_ADDRESS'> };
 }
 
 export interface CodecKeys {
@@ -171,7 +185,7 @@ function parse<S extends z.ZodType>(schema: S, env: Record<string, string | unde
   return parsed.data;
 }
 
-function toLedgerConfig(c: z.output<typeof ledgerSchema>): LedgerConfig {
+function toLedgerConfig(c: LedgerValues): LedgerConfig {
   if (c.LEDGER_SIGNER_KEY && c.LEDGER_KEYSTORE_FILE) {
     throw new ConfigurationError(['LEDGER_SIGNER_KEY and LEDGER_KEYSTORE_FILE are both set: choose one']);
   }
@@ -201,7 +215,7 @@ function toLedgerConfig(c: z.output<typeof ledgerSchema>): LedgerConfig {
  * The Temporal connection: plaintext, TLS (server checked), mTLS (client certificate) or an API
  * key over TLS. Every problem is listed at once; no message quotes key material.
  */
-function toTemporalConfig(c: z.output<typeof configSchema>, uiUrl: string): TemporalConfig {
+function toTemporalConfig(c: ConfigValues, uiUrl: string): TemporalConfig {
   const temporal: TemporalConfig = {
     address: c.TEMPORAL_ADDRESS,
     namespace: c.TEMPORAL_NAMESPACE,
