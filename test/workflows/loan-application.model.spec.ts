@@ -33,7 +33,7 @@ import { alice, bob, carol, loanSystem, southboundConsent } from '../support/loa
 import { startTimeSkippingServer } from '../support/temporal.js';
 import { actionsOn, applicationInput, fakeActivities, testWorkflowBundle } from './loan-application-harness.js';
 
-const RUNS = Number(process.env.LENDBRIDGE_MODEL_RUNS ?? 150);
+const RUNS = Number(process.env.LENDBRIDGE_MODEL_RUNS ?? 200);
 const HOUR = 3_600_000;
 const SLA = 48 * HOUR;
 
