@@ -4,6 +4,13 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
+// Everywhere: the Temporal SDK only through its packages' public entry points. Its `lib/` files
+// are internals that move between releases without notice.
+const sdkInternals = {
+  group: ['@temporalio/*/lib', '@temporalio/*/lib/**'],
+  message: "Temporal SDK internals: import from the package's public index (e.g. '@temporalio/common').",
+};
+
 // Workflow code runs in Temporal's deterministic sandbox and is bundled on its own: it may not
 // reach Node built-ins, Nest, ethers, or the libs that wrap I/O. Type-only imports are erased by
 // the bundler, so they stay allowed (a workflow names its activities' types).
@@ -14,6 +21,7 @@ const workflowBannedImports = {
     message: 'Workflow code is deterministic: no Node built-ins (do I/O in an activity).',
   })),
   patterns: [
+    sdkInternals,
     { group: ['@nestjs/*'], allowTypeImports: true, message: 'Workflow code may not import Nest.' },
     {
       group: ['ethers', 'ethers/*'],
@@ -44,9 +52,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
+      'no-restricted-imports': ['error', { patterns: [sdkInternals] }],
     },
   },
   {
+    // Replaces the rule's options above for workflows, so workflowBannedImports carries sdkInternals too.
     files: ['workflows/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', workflowBannedImports] },
   },
