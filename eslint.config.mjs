@@ -1,8 +1,13 @@
 // @ts-check
+import { builtinModules } from 'node:module';
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
-import { builtinModules } from 'node:module';
+
+// How many of our own modules import-x/no-cycle follows from each file looking for a way back.
+const MAX_CYCLE_DEPTH = Infinity;
 
 // Everywhere: the Temporal SDK only through its packages' public entry points. Its `lib/` files
 // are internals that move between releases without notice.
@@ -53,6 +58,29 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
       'no-restricted-imports': ['error', { patterns: [sdkInternals] }],
+    },
+  },
+  {
+    // Import order, and no import cycles. Sources name the emitted `.js` of a `.ts` file, which
+    // the TypeScript resolver maps back; import-x parses every dependency it follows as TypeScript.
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs', '.cjs'],
+      'import-x/external-module-folders': ['node_modules', 'node_modules/@types'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/order': [
+        'error',
+        {
+          groups: ['builtin', 'external', ['internal', 'parent', 'sibling', 'index']],
+          'newlines-between': 'never',
+          alphabetize: { order: 'asc', caseInsensitive: true },
+        },
+      ],
+      // Packages are not followed (ignoreExternal); MAX_CYCLE_DEPTH bounds the walk through ours.
+      'import-x/no-cycle': ['error', { maxDepth: MAX_CYCLE_DEPTH, ignoreExternal: true }],
     },
   },
   {
