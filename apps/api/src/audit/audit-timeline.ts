@@ -19,6 +19,8 @@ import {
 import type { google, temporal } from '@temporalio/proto';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
 import proto from '@temporalio/proto';
+// Payload codecs run in the order the client and worker use, then the payload or failure converter.
+import { decodeFailure, decodePayloads } from '../../../../libs/codec/src/index.js';
 import {
   claimReview,
   completeReview,
@@ -32,8 +34,6 @@ import {
   Verdict,
   type LoanApplicationActivities,
 } from '../../../../libs/domain/src/index.js';
-// Payload codecs run in the order the client and worker use, then the payload or failure converter.
-import { decodeFailure, decodePayloads } from '../../../../libs/codec/src/index.js';
 import { decodeTypedSearchAttributes } from './typed-search-attributes.js';
 
 const { EventType, RetryState, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
