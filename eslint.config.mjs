@@ -1,8 +1,20 @@
 // @ts-check
+import { builtinModules } from 'node:module';
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
-import { builtinModules } from 'node:module';
+
+// How many of our own modules import-x/no-cycle follows from each file looking for a way back.
+const MAX_CYCLE_DEPTH = Infinity;
+
+// Everywhere: the Temporal SDK only through its packages' public entry points. Its `lib/` files
+// are internals that move between releases without notice.
+const sdkInternals = {
+  group: ['@temporalio/*/lib', '@temporalio/*/lib/**'],
+  message: "Temporal SDK internals: import from the package's public index (e.g. '@temporalio/common').",
+};
 
 // Workflow code runs in Temporal's deterministic sandbox and is bundled on its own: it may not
 // reach Node built-ins, Nest, ethers, or the libs that wrap I/O. Type-only imports are erased by
@@ -14,6 +26,7 @@ const workflowBannedImports = {
     message: 'Workflow code is deterministic: no Node built-ins (do I/O in an activity).',
   })),
   patterns: [
+    sdkInternals,
     { group: ['@nestjs/*'], allowTypeImports: true, message: 'Workflow code may not import Nest.' },
     {
       group: ['ethers', 'ethers/*'],
@@ -44,9 +57,34 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
+      'no-restricted-imports': ['error', { patterns: [sdkInternals] }],
     },
   },
   {
+    // Import order, and no import cycles. Sources name the emitted `.js` of a `.ts` file, which
+    // the TypeScript resolver maps back; import-x parses every dependency it follows as TypeScript.
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs', '.cjs'],
+      'import-x/external-module-folders': ['node_modules', 'node_modules/@types'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/order': [
+        'error',
+        {
+          groups: ['builtin', 'external', ['internal', 'parent', 'sibling', 'index']],
+          'newlines-between': 'never',
+          alphabetize: { order: 'asc', caseInsensitive: true },
+        },
+      ],
+      // Packages are not followed (ignoreExternal); MAX_CYCLE_DEPTH bounds the walk through ours.
+      'import-x/no-cycle': ['error', { maxDepth: MAX_CYCLE_DEPTH, ignoreExternal: true }],
+    },
+  },
+  {
+    // Replaces the rule's options above for workflows, so workflowBannedImports carries sdkInternals too.
     files: ['workflows/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', workflowBannedImports] },
   },

@@ -4,8 +4,8 @@
  * outage or on something an operator must fix (gas funds, a signer's authorisation, settings) is
  * never failed for it (see libs/domain/src/activity-errors.ts): these are what ops alert on.
  */
-import { Context } from '@temporalio/activity';
 import { Logger } from '@nestjs/common';
+import { Context } from '@temporalio/activity';
 
 const logger = new Logger('ActivityAttempts');
 

@@ -26,12 +26,12 @@ import { signDevToken } from '../apps/api/src/auth/dev-token.js';
 import { lendbridgeDataConverter } from '../libs/codec/src/index.js';
 import { loadConfig, type LendbridgeConfig } from '../libs/config/src/index.js';
 import { formatActionKeys, newActionSigningKey, type ApplicationState } from '../libs/domain/src/index.js';
-import { actionKeys } from '../tools/stack/kept-state.js';
 import { registerSearchAttributes } from '../libs/temporal/src/index.js';
 import { anchorReports, type AnchoredReport } from '../tools/stack/anchored-reports.js';
 import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
 import { REPO_ROOT } from '../tools/stack/contracts.js';
 import { deployDevLedger, devLedgerAddresses } from '../tools/stack/dev-ledger.js';
+import { actionKeys } from '../tools/stack/kept-state.js';
 import {
   apiEnv,
   baseEnv,
@@ -49,6 +49,7 @@ import {
   RECOMMENDED_LIMIT,
   REQUESTED_LIMIT,
 } from '../tools/stack/load-requests.js';
+import { startPostgres } from '../tools/stack/postgres.js';
 import {
   freePort,
   runningProcesses,
@@ -57,10 +58,9 @@ import {
   waitUntil,
   type ManagedProcess,
 } from '../tools/stack/processes.js';
-import { startPostgres } from '../tools/stack/postgres.js';
 import { stopOnSignals } from '../tools/stack/stop-signals.js';
-import { startTemporalDevServer } from '../tools/stack/temporal.js';
 import { startTemporalCluster } from '../tools/stack/temporal-cluster.js';
+import { startTemporalDevServer } from '../tools/stack/temporal.js';
 import { startWebhookInbox, type WebhookInbox } from '../tools/stack/webhook-receiver.js';
 import {
   BARE_LOAN_WORKFLOW,

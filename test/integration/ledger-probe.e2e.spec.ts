@@ -6,8 +6,8 @@ import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { type LendbridgeConfig } from '../../libs/config/src/index.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { bearer, PARTIES } from '../support/api-stack.js';
-import { startTestLedger, type TestLedger } from '../support/ledger.js';
 import { testConfig } from '../support/config.js';
+import { startTestLedger, type TestLedger } from '../support/ledger.js';
 import { codecClient, startTestDevServer } from '../support/temporal.js';
 
 // The first end-to-end proof: HTTP → API → Temporal dev server → worker → anvil, and back.

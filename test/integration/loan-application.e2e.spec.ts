@@ -23,9 +23,9 @@ import { applicationReference, hashReportBytes } from '../../libs/hashing/src/in
 import { EvidenceKind, LedgerClient } from '../../libs/ledger/src/index.js';
 import { startAnvil } from '../../tools/stack/anvil.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
+import { act } from '../support/actions.js';
 import { testConfig } from '../support/config.js';
 import { startTestLedger, testWriter, type TestLedger } from '../support/ledger.js';
-import { act } from '../support/actions.js';
 import { alice, HK_ISSUER, loanSystem, southboundConsent } from '../support/loan-parties.js';
 import { codecClient, startTestDevServer } from '../support/temporal.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from '../support/webhook-receiver.js';

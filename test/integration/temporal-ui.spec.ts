@@ -12,19 +12,19 @@ import { readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
 import { signDevToken, type DevTokenClaims } from '../../apps/api/src/auth/dev-token.js';
 import { LendbridgeApi } from '../../tools/demo/lendbridge-api.js';
 import {
-  devStackPortsFree,
-  startDevStack,
-  stopDevStack,
-  type DevStackPorts,
-  type RunningDevStack,
-} from '../support/dev-stack.js';
-import {
   captureScreenshot,
   includeCodecCredentials,
   launchBrowser,
   newContext,
   signInForCodec,
 } from '../support/browser.js';
+import {
+  devStackPortsFree,
+  startDevStack,
+  stopDevStack,
+  type DevStackPorts,
+  type RunningDevStack,
+} from '../support/dev-stack.js';
 
 /** In the workflow's (encrypted) input only: seen on the page means decrypted for this browser. */
 const REFERENCE = 'pseudonym-UI-7731';

@@ -13,13 +13,13 @@ import { Client, Connection } from '@temporalio/client';
 import { createApiApp } from '../../apps/api/src/api-app.js';
 import { signDevToken, type DevTokenClaims } from '../../apps/api/src/auth/dev-token.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
 import { type LendbridgeConfig } from '../../libs/config/src/index.js';
 import { LedgerClient } from '../../libs/ledger/src/index.js';
+import { temporalConnectionOptions } from '../../libs/temporal/src/index.js';
 import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
 import { TEST_JWT_SECRET, testConfig } from './config.js';
 import { startTestLedger, type TestLedger } from './ledger.js';
-import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
-import { temporalConnectionOptions } from '../../libs/temporal/src/index.js';
 import { startTestTemporal, type TestTemporal } from './temporal.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from './webhook-receiver.js';
 

@@ -5,8 +5,8 @@ import { type LendbridgeConfig } from '../../libs/config/src/index.js';
 import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '../../libs/domain/src/index.js';
 import { indexedValueType } from '../../libs/temporal/src/index.js';
 import { startPostgres } from '../../tools/stack/postgres.js';
-import { temporalCliPath, timeSkippingServerPath } from '../../tools/stack/temporal.js';
 import { startTemporalCluster } from '../../tools/stack/temporal-cluster.js';
+import { temporalCliPath, timeSkippingServerPath } from '../../tools/stack/temporal.js';
 
 /** The real Temporal dev server (the CLI built from Go modules) on a free port, in memory. */
 export async function startTestDevServer(): Promise<TestWorkflowEnvironment> {

@@ -54,3 +54,24 @@ describe('workflow import rules', () => {
     expect(messages.filter((m) => m.ruleId === 'no-restricted-imports')).toEqual([]);
   });
 });
+
+describe('Temporal SDK internals', () => {
+  const internals = [
+    "import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';\nexport const f = historyFromJSON;\n",
+    "import { decodeFailure } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';\nexport const f = decodeFailure;\n",
+    "import type { History } from '@temporalio/worker/lib/runtime';\nexport type H = History;\n",
+  ];
+
+  it.each(FIXTURES.flatMap((file) => internals.map((source) => [file, source])))(
+    'refuses in %s: %j',
+    async (file, source) => {
+      const messages = (await lint(source, file)).filter((m) => m.ruleId === 'no-restricted-imports');
+      expect(messages.map((m) => m.message).join('\n')).toContain('Temporal SDK internals');
+    },
+  );
+
+  it.each(FIXTURES)("allows a package's public index in %s", async (file) => {
+    const source = "import { ApplicationFailure } from '@temporalio/common';\nexport const f = ApplicationFailure;\n";
+    expect((await lint(source, file)).filter((m) => m.ruleId === 'no-restricted-imports')).toEqual([]);
+  });
+});

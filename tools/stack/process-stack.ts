@@ -29,10 +29,10 @@ import {
   workerEnv,
   type AppSettings,
 } from './lendbridge-apps.js';
-import { freePort, type ManagedProcess } from './processes.js';
 import { startPostgres, type RunningPostgres } from './postgres.js';
-import { startTemporalDevServer, type RunningDevServer } from './temporal.js';
+import { freePort, type ManagedProcess } from './processes.js';
 import { startTemporalCluster, type RunningTemporalCluster } from './temporal-cluster.js';
+import { startTemporalDevServer, type RunningDevServer } from './temporal.js';
 import { startWebhookInbox, type WebhookInbox } from './webhook-receiver.js';
 
 const NAMESPACE = 'default';

@@ -6,8 +6,8 @@
  * end does. A continued run carries the undelivered events and sends them again under the same ids.
  */
 import { CancellationScope, condition } from '@temporalio/workflow';
-import { type ApplicationRecord } from './application-record.js';
 import { notify } from './activities.js';
+import { type ApplicationRecord } from './application-record.js';
 
 export class WebhookCourier {
   private delivering = false;

@@ -3,8 +3,8 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { ProblemFilter } from './problem/problem.filter.js';
 import { invalidRequest } from './problem/problem.js';
 import { RequestShapeGuard } from './problem/request-shape.guard.js';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { fieldProblems } from './problem/validation-problems.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 
 /** Whitelist, no unknown properties, DTO classes built from the body: what the API expects of every request. */
 export function lendbridgeValidationPipe(): ValidationPipe {

@@ -10,8 +10,8 @@ import {
   type WebhookDelivery,
 } from '../../../activities/index.js';
 import { lendbridgeDataConverter, workerDataConverter } from '../../../libs/codec/src/index.js';
-import { APPLICATION_RECONCILER_ID, APPLICATION_RECONCILER_WORKFLOW } from '../../../libs/domain/src/index.js';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../../libs/config/src/index.js';
+import { APPLICATION_RECONCILER_ID, APPLICATION_RECONCILER_WORKFLOW } from '../../../libs/domain/src/index.js';
 import { temporalConnectionOptions, temporalTransport } from '../../../libs/temporal/src/index.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 

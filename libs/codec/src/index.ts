@@ -1,4 +1,5 @@
 export * from './aes-gcm-codec.js';
+export * from './codec-chain.js';
 export * from './codec-server.js';
 export * from './data-converter.js';
 export * from './failure-converter-path.js';

@@ -16,10 +16,10 @@ import {
   LOAN_APPLICATION_WORKFLOW,
   type ApplicationInput,
 } from '../../../libs/domain/src/index.js';
-import { TEST_JWT_SECRET } from '../../support/config.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 import { PARTIES, partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
+import { TEST_JWT_SECRET } from '../../support/config.js';
 import { eventually } from '../../support/eventually.js';
+import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 
 /** Who calls: no credentials, credentials that fail verification, and the parties of api-stack. */
 const CALLERS = [

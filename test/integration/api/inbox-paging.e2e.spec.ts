@@ -9,9 +9,9 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { InboxCursors } from '../../../apps/api/src/reviews/inbox-cursor.js';
 import { LOAN_APPLICATION_WORKFLOW, SearchAttributeKeys } from '../../../libs/domain/src/index.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
 import { eventually } from '../../support/eventually.js';
+import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 
 interface Item {
   workflowId: string;

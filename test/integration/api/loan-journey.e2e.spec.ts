@@ -3,19 +3,19 @@
  * Temporal dev server and anvil; webhooks checked by a receiver that verifies signatures; and the
  * raw history read without the codec, to prove nothing personal reaches Temporal in clear.
  */
-import { Client } from '@temporalio/client';
 import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Client } from '@temporalio/client';
 import request from 'supertest';
 import { LendbridgeModule } from '../../../apps/api/src/lendbridge.module.js';
 import { AesGcmCodec } from '../../../libs/codec/src/index.js';
 import { DEFAULT_POLICY } from '../../../libs/domain/src/index.js';
 import { hashReportBytes } from '../../../libs/hashing/src/index.js';
 import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
-import { testWriter } from '../../support/ledger.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
 import { eventually } from '../../support/eventually.js';
+import { testWriter } from '../../support/ledger.js';
+import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
 
 const APPLICANT = 'pseudonym-7Q2XK9LM';
 const NOTES = 'income verified against payslips, sentinel-note-58213';

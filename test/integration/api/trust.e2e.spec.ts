@@ -7,6 +7,7 @@
  */
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import request from 'supertest';
+import { AesGcmCodec } from '../../../libs/codec/src/index.js';
 import {
   claimReview,
   completeReview,
@@ -15,7 +16,6 @@ import {
   type ActionRequest,
   type ApplicationInput,
 } from '../../../libs/domain/src/index.js';
-import { AesGcmCodec } from '../../../libs/codec/src/index.js';
 import { hashReportBytes } from '../../../libs/hashing/src/index.js';
 import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
 import { bearer, partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';

@@ -6,6 +6,7 @@
  * and listed rows stay bounded.
  */
 import { type ApplicationSummary } from '../../../apps/api/src/applications/application-workflows.js';
+import { ProblemException } from '../../../apps/api/src/problem/problem.js';
 import { TokenSeal } from '../../../apps/api/src/problem/token-seal.js';
 import { InboxCursors, type InboxCursor } from '../../../apps/api/src/reviews/inbox-cursor.js';
 import {
@@ -17,7 +18,6 @@ import {
   type DuePosition,
 } from '../../../apps/api/src/reviews/inbox-window.js';
 import { ReviewInbox } from '../../../apps/api/src/reviews/inbox.js';
-import { ProblemException } from '../../../apps/api/src/problem/problem.js';
 
 const NOW = Date.parse('2026-11-21T09:00:00.000Z');
 const MINUTE = 60_000;

@@ -1,8 +1,8 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { Public } from '../../../apps/api/src/auth/decorators.js';
 import { AuthModule } from '../../../apps/api/src/auth/auth.module.js';
+import { Public } from '../../../apps/api/src/auth/decorators.js';
 import { LendbridgeEndpoint } from '../../../apps/api/src/lendbridge-endpoint.decorator.js';
 import { RequestShapeGuard } from '../../../apps/api/src/problem/request-shape.guard.js';
 import { RateLimitGuard, SkipRateLimit } from '../../../apps/api/src/rate-limit/rate-limit.guard.js';

@@ -5,6 +5,7 @@
  * behaviour is covered by test/integration/api/no-worker.e2e.spec.ts.
  */
 import { HttpStatus } from '@nestjs/common';
+import type { ArgumentsHost } from '@nestjs/common';
 import {
   QueryNotRegisteredError,
   ServiceError,
@@ -14,7 +15,6 @@ import {
 } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { ArgumentsHost } from '@nestjs/common';
 import { ApplicationWorkflows } from '../../../apps/api/src/applications/application-workflows.js';
 import { MetricsService } from '../../../apps/api/src/observability/metrics.service.js';
 import { ProblemFilter } from '../../../apps/api/src/problem/problem.filter.js';

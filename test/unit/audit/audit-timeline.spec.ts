@@ -5,12 +5,11 @@ import {
   DefaultFailureConverter,
   defaultFailureConverter,
   defaultPayloadConverter,
+  toPayloads,
   type LoadedDataConverter,
   type Payload,
   type PayloadCodec,
 } from '@temporalio/common';
-import { historyFromJSON, JSONToPayload, payloadToJSON, type JSONPayload } from '@temporalio/common/lib/proto-utils.js';
-import { encodeErrorToFailure, encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import type { temporal } from '@temporalio/proto';
 import proto from '@temporalio/proto';
 import {
@@ -18,6 +17,8 @@ import {
   renderAuditTimeline,
   type AuditEntry,
 } from '../../../apps/api/src/audit/audit-timeline.js';
+import { encodeFailure, encodePayloads } from '../../../libs/codec/src/index.js';
+import { historyFromJSON, JSONToPayload, payloadToJSON, type JSONPayload } from '../../support/history-json.js';
 
 const { EventType, RetryState, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 const ProtoPayload = proto.temporal.api.common.v1.Payload;
@@ -365,11 +366,12 @@ describe('renderAuditTimeline on endings the recorded paths do not reach', () =>
    * worker and client with `dataConverter` would write them.
    */
   async function story(dataConverter: LoadedDataConverter, ending: Ending): Promise<Event[]> {
+    const { failureConverter, payloadCodecs, payloadConverter } = dataConverter;
     const payloads = async (value: unknown): Promise<{ payloads: Payload[] }> => ({
-      payloads: (await encodeToPayloads(dataConverter, value)) ?? [],
+      payloads: await encodePayloads(payloadCodecs, toPayloads(payloadConverter, value) ?? []),
     });
     const failure = (error: Error): Promise<temporal.api.failure.v1.IFailure> =>
-      encodeErrorToFailure(dataConverter, error);
+      encodeFailure(payloadCodecs, failureConverter.errorToFailure(error, payloadConverter));
     const ledgerDown = (): ApplicationFailure =>
       ApplicationFailure.retryable('ledger node unreachable', 'LedgerUnavailableError');
     return [

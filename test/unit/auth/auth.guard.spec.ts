@@ -1,13 +1,13 @@
-import { APP_GUARD } from '@nestjs/core';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { ConfigModule } from '../../../libs/config/src/index.js';
 import { AuthGuard } from '../../../apps/api/src/auth/auth.guard.js';
 import { AuthModule } from '../../../apps/api/src/auth/auth.module.js';
 import { CurrentPrincipal, Public, RequireRoles } from '../../../apps/api/src/auth/decorators.js';
 import { signDevToken, type DevTokenClaims } from '../../../apps/api/src/auth/dev-token.js';
 import { Role, type Principal } from '../../../apps/api/src/auth/principal.js';
+import { ConfigModule } from '../../../libs/config/src/index.js';
 import { TEST_JWT_SECRET } from '../../support/config.js';
 import { authConfig } from './auth-config.js';
 

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { ConfigurationError } from '../../../libs/config/src/index.js';
 import { signDevToken } from '../../../apps/api/src/auth/dev-token.js';
 import { Role } from '../../../apps/api/src/auth/principal.js';
 import { TokenVerifier } from '../../../apps/api/src/auth/token-verifier.js';
+import { ConfigurationError } from '../../../libs/config/src/index.js';
 import { TEST_JWT_SECRET } from '../../support/config.js';
 import { authConfig } from './auth-config.js';
 

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { ApplicationFailure, defaultPayloadConverter, type FailureConverter } from '@temporalio/common';
-import { decodeFailure, encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import {
   assertBundleEncodesFailures,
+  decodeFailure,
+  encodeFailure,
   FAILURE_CONVERTER_MARKER,
   failureConverter,
   failureConverterPath,
@@ -18,7 +19,10 @@ describe('failure converter', () => {
     const converter = lendbridgeDataConverter(keys);
     const error = ApplicationFailure.nonRetryable(SECRET, 'PolicyViolation', { limit: '120000.00' });
 
-    const failure = await encodeErrorToFailure(converter, error);
+    const failure = await encodeFailure(
+      converter.payloadCodecs,
+      converter.failureConverter.errorToFailure(error, converter.payloadConverter),
+    );
     expect(failure.message).not.toContain(SECRET);
     expect(failure.message).toBe('Encoded failure');
     expect(failure.stackTrace).toBe('');

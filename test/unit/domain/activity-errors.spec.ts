@@ -1,5 +1,5 @@
-import * as ledger from '../../../libs/ledger/src/index.js';
 import { FINAL_ACTIVITY_ERRORS } from '../../../libs/domain/src/index.js';
+import * as ledger from '../../../libs/ledger/src/index.js';
 
 describe('the activity errors no retry cures', () => {
   it('names real error classes: a renamed class would otherwise be retried forever silently', () => {

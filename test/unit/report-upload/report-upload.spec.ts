@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs, { readFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
 import { createRequire } from 'node:module';
+import { type AddressInfo, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { HttpException } from '@nestjs/common';
 import request from 'supertest';

@@ -1,5 +1,5 @@
-import { withActionKeys } from '../../../libs/temporal/src/index.js';
 import { bundleWorkflows } from '../../../apps/worker/src/workflow-bundle.js';
+import { withActionKeys } from '../../../libs/temporal/src/index.js';
 import { TEST_VERIFY_KEYS } from '../../support/actions.js';
 
 describe('the action keys written into a workflow bundle', () => {

@@ -31,6 +31,7 @@ import {
 import { ApiPaths } from '../api-paths.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { actorOf, Role, type Principal } from '../auth/principal.js';
+import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
 import { invalidRequest, ProblemException } from '../problem/problem.js';
 import { validateDto } from '../problem/validate-dto.js';
@@ -54,7 +55,6 @@ import {
 } from './application.dto.js';
 import { idempotencyKeyOf, idempotentRequest } from './idempotency-key.js';
 import { readReportUpload } from './report-upload.js';
-import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 
 @ApiTags('loan systems')
 @ApiBearerAuth()

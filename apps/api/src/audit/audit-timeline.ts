@@ -11,20 +11,16 @@
  */
 import {
   ApplicationFailure,
+  fromPayloadsAtIndex,
   type LoadedDataConverter,
   type Payload,
   type SerializationContext,
 } from '@temporalio/common';
-// Not re-exported by the package index; the SDK's own helpers that run payload codecs, then the
-// payload or failure converter, in the order the client and worker use.
-import {
-  decodeFromPayloadsAtIndex,
-  decodeOptionalFailureToOptionalError,
-} from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { google, temporal } from '@temporalio/proto';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
 import proto from '@temporalio/proto';
+// Payload codecs run in the order the client and worker use, then the payload or failure converter.
+import { decodeFailure, decodePayloads } from '../../../../libs/codec/src/index.js';
 import {
   claimReview,
   completeReview,
@@ -38,6 +34,7 @@ import {
   Verdict,
   type LoanApplicationActivities,
 } from '../../../../libs/domain/src/index.js';
+import { decodeTypedSearchAttributes } from './typed-search-attributes.js';
 
 const { EventType, RetryState, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 
@@ -416,7 +413,9 @@ class TimelineRenderer {
     context: SerializationContext | undefined,
   ): Promise<unknown> {
     try {
-      return await decodeFromPayloadsAtIndex(this.converter, 0, payloads, context);
+      const { payloadCodecs, payloadConverter } = this.converter;
+      const decoded = payloads ? await decodePayloads(payloadCodecs, payloads, context) : payloads;
+      return fromPayloadsAtIndex(payloadConverter, 0, decoded, context);
     } catch (error) {
       throw new AuditHistoryDecodeError(eventId, error);
     }
@@ -430,7 +429,14 @@ class TimelineRenderer {
   ): Promise<string> {
     let error: Error | undefined;
     try {
-      error = await decodeOptionalFailureToOptionalError(this.converter, failure, context);
+      const { failureConverter, payloadCodecs, payloadConverter } = this.converter;
+      error = failure
+        ? failureConverter.failureToError(
+            await decodeFailure(payloadCodecs, failure, context),
+            payloadConverter,
+            context,
+          )
+        : undefined;
     } catch (cause) {
       throw new AuditHistoryDecodeError(eventId, cause);
     }

@@ -1,5 +1,4 @@
 import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
-import { applicationNotFound } from '../problem/problem.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import type { Request } from 'express';
@@ -8,10 +7,11 @@ import { applicationWorkflowId } from '../../../../libs/domain/src/index.js';
 import { ApplicationWorkflows } from '../applications/application-workflows.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { Role, type Principal } from '../auth/principal.js';
+import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
+import { applicationNotFound } from '../problem/problem.js';
 import { ReviewTaskParams } from '../reviews/review.dto.js';
 import { renderAuditTimeline, type AuditEntry } from './audit-timeline.js';
-import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 
 export interface AuditTimeline {
   workflowId: string;

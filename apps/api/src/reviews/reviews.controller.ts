@@ -16,19 +16,19 @@ import {
   type ApplicationState,
   type ReviewOutcome,
 } from '../../../../libs/domain/src/index.js';
-import { ApplicationWorkflows } from '../applications/application-workflows.js';
-import { reviewTaskView, type ReviewTaskView } from '../applications/application-view.js';
 import { ApiPaths } from '../api-paths.js';
+import { reviewTaskView, type ReviewTaskView } from '../applications/application-view.js';
+import { ApplicationWorkflows } from '../applications/application-workflows.js';
+import { idempotentRequest } from '../applications/idempotency-key.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { actorOf, hasRole, Role, type Principal } from '../auth/principal.js';
-import { idempotentRequest } from '../applications/idempotency-key.js';
+import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
 import { applicationNotFound, invalidRequest } from '../problem/problem.js';
 import { RefuseBodyPipe } from '../problem/refuse-body.pipe.js';
-import { InboxPageDto, InboxQuery, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
-import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { InboxCursors } from './inbox-cursor.js';
 import { DEFAULT_INBOX_LIMIT, ReviewInbox, type InboxItem } from './inbox.js';
+import { InboxPageDto, InboxQuery, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
 
 export interface Inbox {
   queues: string[];
