@@ -8,6 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isBytes32, isBytes32AnyCase } from '../../libs/domain/src/index.js';
 import {
   hashJsonReportBytes,
   hashReportBytes,
@@ -83,7 +84,9 @@ function hashFile(values: Values, path: string): ReportHash {
 /** A 64-hex hash as given, or the hash of the named file. */
 function hashArgument(values: Values, argument: string | undefined): string {
   if (!argument) throw new UsageError('a report hash or file is required');
-  const bare = /^0x[0-9a-f]{64}$/i.test(argument) ? argument.slice(2).toLowerCase() : argument;
+  // 0x and 64 hex digits, either case of both (0X too): lowercased, it is a bytes32 as lendbridge writes it.
+  const lowered = argument.toLowerCase();
+  const bare = isBytes32(lowered) ? lowered.slice(2) : argument;
   return isReportHashHex(bare) ? bare : hashFile(values, argument).hash;
 }
 
@@ -189,7 +192,7 @@ async function revoke(ctx: CliContext, values: Values, target: string | undefine
 async function revokeBatch(ctx: CliContext, values: Values, target: string | undefined): Promise<void> {
   if (!target) throw new UsageError('revoke-batch needs a batch root or one of its proof files');
   const reason = reasonCode(values);
-  const root = /^0x[0-9a-fA-F]{64}$/.test(target) ? target.toLowerCase() : readProof(target).merkleRoot;
+  const root = isBytes32AnyCase(target) ? target.toLowerCase() : readProof(target).merkleRoot;
   const writer = await ctx.writer();
   await revokeAs(
     writer,

@@ -4,9 +4,10 @@
  * the ledger with the registries deployed once.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
+import { keepFileOnce } from '../../libs/config/src/kept-file.js';
 import {
   actionPublicKey,
   formatActionKeys,
@@ -18,10 +19,13 @@ import { ensureDeployed } from './contracts.js';
 import { deployDevLedger, devLedgerAddresses, type DevLedgerAddresses } from './dev-ledger.js';
 import { type AppSettings } from './lendbridge-apps.js';
 
-/** 32 random bytes as hex, made once per data directory, so what they protect outlives restarts. */
+/**
+ * 32 random bytes as hex, made once per data directory, so what they protect outlives restarts.
+ * Every kept file here is created with keepFileOnce: exclusively, mode 0600.
+ */
 export function keptSecret(dataDir: string, name: string): string {
   const file = join(dataDir, name);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  keepFileOnce(file, () => randomBytes(32).toString('hex'));
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -31,10 +35,10 @@ export function keptSecret(dataDir: string, name: string): string {
  */
 function keptCodecKeysFile(dataDir: string, keyId: string): string {
   const file = join(dataDir, 'codec-keys.json');
-  if (!existsSync(file)) {
+  keepFileOnce(file, () => {
     const keys = { activeKeyId: keyId, keys: { [keyId]: randomBytes(32).toString('hex') } };
-    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-  }
+    return `${JSON.stringify(keys, null, 2)}\n`;
+  });
   return file;
 }
 
@@ -44,10 +48,10 @@ function keptCodecKeysFile(dataDir: string, keyId: string): string {
  */
 function keptActionSigningKey(dataDir: string, keyId: string): string {
   const file = join(dataDir, 'action-signing.key');
-  if (!existsSync(file)) {
+  keepFileOnce(file, () => {
     const key = newActionSigningKey(keyId);
-    writeFileSync(file, `${formatActionKeys({ [key.keyId]: key.secretKey })}\n`, { mode: 0o600 });
-  }
+    return `${formatActionKeys({ [key.keyId]: key.secretKey })}\n`;
+  });
   return readFileSync(file, 'utf8').trim();
 }
 

@@ -7,6 +7,7 @@
 import {
   canonicalIdentity,
   fourEyesThreshold,
+  isBytes32,
   isSha256Hex,
   isTerminal,
   LoanStage,
@@ -36,7 +37,6 @@ const forbidden = (message: string): Refusal => ({ kind: 'forbidden', message })
 const conflict = (message: string): Refusal => ({ kind: 'conflict', message });
 const invalid = (message: string): Refusal => ({ kind: 'invalid', message });
 
-const BYTES32 = /^0x[0-9a-f]{64}$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /**
@@ -105,8 +105,8 @@ export function reportRefusal(state: ApplicationState, report: ReportSubmission)
   if (state.report) return conflict('a report was submitted already');
   if (!isSha256Hex(report.reportHash)) return invalid('report.reportHash: 64 lowercase hex characters');
   if (report.batch) {
-    if (!BYTES32.test(report.batch.merkleRoot)) return invalid('report.batch.merkleRoot: 0x and 64 lowercase hex');
-    if (!Array.isArray(report.batch.proof) || !report.batch.proof.every((p) => BYTES32.test(p))) {
+    if (!isBytes32(report.batch.merkleRoot)) return invalid('report.batch.merkleRoot: 0x and 64 lowercase hex');
+    if (!Array.isArray(report.batch.proof) || !report.batch.proof.every((p) => isBytes32(p))) {
       return invalid('report.batch.proof: each element 0x and 64 lowercase hex');
     }
   }

@@ -3,6 +3,7 @@ import { type Payload, type PayloadCodec } from '@temporalio/common';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
 import proto from '@temporalio/proto';
 import { type CodecKeys } from '../../config/src/lendbridge-config.js';
+import { isHex32 } from '../../domain/src/hex.js';
 
 /** The `encoding` of a payload this codec produced; anything else is left alone on decode. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -12,7 +13,6 @@ export const KEY_ID_METADATA = 'encryption-key-id';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const KEY_HEX = /^[0-9a-f]{64}$/;
 // Versioned so a later format can never authenticate under this one's rules.
 const AAD_CONTEXT = 'lendbridge/payload/aes-256-gcm/v1\u0000';
 
@@ -66,7 +66,7 @@ export class AesGcmCodec implements PayloadCodec {
     const keys = new Map<string, Buffer>();
     for (const [id, hex] of Object.entries(config.keys)) {
       // The message names the id only: a key must never reach a log through an error.
-      if (!KEY_HEX.test(hex)) throw new PayloadCodecError(`key ${id} is not 64 lowercase hex characters`, id);
+      if (!isHex32(hex)) throw new PayloadCodecError(`key ${id} is not 64 lowercase hex characters`, id);
       keys.set(id, Buffer.from(hex, 'hex'));
     }
     const activeKey = keys.get(config.activeKeyId);

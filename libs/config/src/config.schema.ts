@@ -5,6 +5,7 @@
  * test fails when the two drift apart.
  */
 import { z } from 'zod';
+import { BYTES32_ANY_CASE_PATTERN, HEX32_PATTERN } from '../../domain/src/hex.js';
 
 /** Who reads a variable: the HTTP API, the Temporal worker, or the issuer/admin command-line tools. */
 export type ConfigReader = 'API' | 'worker' | 'tools';
@@ -19,7 +20,7 @@ declare module 'zod/v4/core' {
 const port = z.coerce.number().int().min(1).max(65535);
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port');
 const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address');
-const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 0x-prefixed 32-byte hex private key');
+const privateKey = z.string().regex(BYTES32_ANY_CASE_PATTERN, 'expected a 0x-prefixed 32-byte hex private key');
 const positiveInt = z.coerce.number().int().positive();
 
 const API = ['API'] as const;
@@ -271,15 +272,11 @@ export const configSchema = ledgerSchema.extend({
       "`host:port` where the worker serves Prometheus metrics (Temporal's and lendbridge's); unset: no metrics endpoint",
     readBy: WORKER,
   }),
-  EVIDENCE_REFERENCE_KEY: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters')
-    .optional()
-    .meta({
-      description:
-        'HMAC key, 64 lowercase hex characters, for the evidence salts and the application references recorded on chain; required by the worker (`npm run dev` makes one)',
-      readBy: WORKER,
-    }),
+  EVIDENCE_REFERENCE_KEY: z.string().regex(HEX32_PATTERN, 'expected 64 lowercase hex characters').optional().meta({
+    description:
+      'HMAC key, 64 lowercase hex characters, for the evidence salts and the application references recorded on chain; required by the worker (`npm run dev` makes one)',
+    readBy: WORKER,
+  }),
 });
 
 /** The environment as the schema accepts it: every value a string, most optional. */

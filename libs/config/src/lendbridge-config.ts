@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseActionKeys, type ActionSigningKey } from '../../domain/src/action-assertion.js';
+import { HEX32_PATTERN, isHex32 } from '../../domain/src/hex.js';
 import { configSchema, ledgerSchema, type ConfigValues, type LedgerValues } from './config.schema.js';
 
 /**
@@ -355,10 +356,9 @@ function readApiKeyFile(file: string, problems: string[]): string | undefined {
 }
 
 const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/;
-const KEY_HEX = /^[0-9a-f]{64}$/;
 const codecFileSchema = z.object({
   activeKeyId: z.string().regex(KEY_ID),
-  keys: z.record(z.string().regex(KEY_ID), z.string().regex(KEY_HEX, 'expected 64 lowercase hex characters')),
+  keys: z.record(z.string().regex(KEY_ID), z.string().regex(HEX32_PATTERN, 'expected 64 lowercase hex characters')),
 });
 
 /** Payload keys from CODEC_KEYS or CODEC_KEYS_FILE: exactly one, since nothing may run unencrypted. */
@@ -391,7 +391,7 @@ function loadCodecKeys(inline: string | undefined, file: string | undefined): Co
   const pairs = inline.split(',').map((pair) => pair.trim());
   for (const pair of pairs) {
     const [id, key, ...rest] = pair.split(':');
-    if (!id || !KEY_ID.test(id) || !key || !KEY_HEX.test(key) || rest.length > 0) {
+    if (!id || !KEY_ID.test(id) || !key || !isHex32(key) || rest.length > 0) {
       throw new ConfigurationError(['CODEC_KEYS: expected <key id>:<64 lowercase hex>[,<key id>:<64 hex>...]']);
     }
     if (id in keys) throw new ConfigurationError([`CODEC_KEYS: key id ${id} appears twice`]);

@@ -1,6 +1,7 @@
 /**
  * Identifiers and the shapes of values every layer checks, defined once: the API's validators, the
- * token verifier, the workflow's rules and the ledger tools all test against these.
+ * token verifier, the workflow's rules and the ledger tools all test against these. Hex digests and
+ * bytes32 values are in hex.ts.
  */
 
 /**
@@ -16,13 +17,6 @@ export const TENANT_PATTERN = ID_PATTERN;
 
 /** Upper-case region codes (HK, CN, ...), compared verbatim against an application's jurisdiction. */
 export const JURISDICTION_PATTERN = /^[A-Z]{2,3}$/;
-
-/** A SHA-256 digest as lendbridge writes it: 64 lowercase hexadecimal characters. */
-export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
-
-export function isSha256Hex(value: unknown): value is string {
-  return typeof value === 'string' && SHA256_HEX_PATTERN.test(value);
-}
 
 /** One workflow per application: the id derives from the tenant and the loan system's id. */
 export function applicationWorkflowId(tenant: string, applicationId: string): string {

@@ -6,6 +6,7 @@ export * from './application-reconciler.js';
 export * from './application.js';
 export * from './credit-policy.js';
 export * from './duration.js';
+export * from './hex.js';
 export * from './identity.js';
 export * from './ids.js';
 export * from './ledger-probe.js';

@@ -4,6 +4,7 @@
  * a secret 32-byte salt, kept off chain by whoever must later prove the evidence, makes that infeasible.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { isHex32 } from '../../domain/src/hex.js';
 import { canonicalizeJson } from './canonical-json.js';
 
 export const EVIDENCE_HASH_SCHEME = 'sha256-salted-jcs-v1';
@@ -16,8 +17,6 @@ export interface SealedEvidence {
   salt: string;
 }
 
-const SALT_HEX = /^[0-9a-f]{64}$/;
-
 export function newEvidenceSalt(): string {
   return randomBytes(32).toString('hex');
 }
@@ -25,7 +24,7 @@ export function newEvidenceSalt(): string {
 /** SHA-256(salt bytes ‖ UTF-8 of the RFC 8785 form), so key order in the evidence never changes the hash. */
 export function hashEvidence(evidence: unknown, saltHex: string): string {
   // A short or malformed salt would quietly weaken the protection, so refuse rather than hash.
-  if (typeof saltHex !== 'string' || !SALT_HEX.test(saltHex)) {
+  if (!isHex32(saltHex)) {
     throw new TypeError('Evidence salt must be 32 bytes written as 64 lowercase hex characters');
   }
   return createHash('sha256')
@@ -45,8 +44,7 @@ export function sealEvidence(evidence: unknown): SealedEvidence {
  * brute-forced to link an application's consent and decision on the public ledger.
  */
 export function applicationReference(workflowId: string, keyHex: string): string {
-  if (!/^[0-9a-f]{64}$/.test(keyHex))
-    throw new Error('the application reference key must be 64 lowercase hex characters');
+  if (!isHex32(keyHex)) throw new Error('the application reference key must be 64 lowercase hex characters');
   return createHmac('sha256', Buffer.from(keyHex, 'hex')).update(workflowId, 'utf8').digest('hex');
 }
 
@@ -56,6 +54,6 @@ export function applicationReference(workflowId: string, keyHex: string): string
  * seed (workflow randomness is replayable, so a seed alone is guessable).
  */
 export function evidenceSalt(seed: string, keyHex: string): string {
-  if (!/^[0-9a-f]{64}$/.test(keyHex)) throw new Error('the evidence key must be 64 lowercase hex characters');
+  if (!isHex32(keyHex)) throw new Error('the evidence key must be 64 lowercase hex characters');
   return createHmac('sha256', Buffer.from(keyHex, 'hex')).update(`evidence-salt:${seed}`, 'utf8').digest('hex');
 }

@@ -5,6 +5,7 @@
  * the ledger's bytes32 form, so both sides cannot drift apart.
  */
 import { createHash } from 'node:crypto';
+import { isBytes32AnyCase, isHex32 } from '../../domain/src/hex.js';
 import { canonicalizeJson } from './canonical-json.js';
 import { decodeReportJson, parseReportJson, refuseInexactIntegers } from './report-json.js';
 
@@ -21,9 +22,6 @@ export interface ReportHasher {
   update(chunk: Uint8Array): void;
   digest(): ReportHash;
 }
-
-const REPORT_HASH_HEX = /^[0-9a-f]{64}$/;
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
 /** sha256-raw-v1: the exact bytes delivered (a PDF, say), with no decoding or normalization. */
 export function hashReportBytes(bytes: Uint8Array): ReportHash {
@@ -71,7 +69,7 @@ export function hashJsonReportBytes(bytes: Uint8Array): ReportHash {
 }
 
 export function isReportHashHex(value: unknown): value is string {
-  return typeof value === 'string' && REPORT_HASH_HEX.test(value);
+  return isHex32(value);
 }
 
 /** API hex → on-chain bytes32. Strict on input so one report can never map to two spellings. */
@@ -84,7 +82,7 @@ export function toBytes32(hex: string): string {
 
 /** On-chain bytes32 → API hex. Lenient about case because EVM tooling varies, strict about everything else. */
 export function fromBytes32(bytes32: string): string {
-  if (typeof bytes32 !== 'string' || !BYTES32.test(bytes32)) {
+  if (!isBytes32AnyCase(bytes32)) {
     throw new TypeError('Expected a bytes32 value: 0x followed by 64 hex characters');
   }
   return bytes32.slice(2).toLowerCase();

@@ -6,6 +6,7 @@
  * - final, no retry can cure it: the names in FINAL_LEDGER_ERRORS (final-ledger-errors.ts).
  */
 import { id, Interface, isError, ZeroHash } from 'ethers';
+import { isBytes32AnyCase, isHex32 } from '../../domain/src/hex.js';
 import { CREDIT_REPORT_REGISTRY_ABI } from './abi/credit-report-registry.abi.js';
 import { EVIDENCE_REGISTRY_ABI } from './abi/evidence-registry.abi.js';
 
@@ -253,7 +254,7 @@ export function toLedgerError(error: unknown, rpcUrl: string, signer?: string): 
 
 /** A report hash (64 lowercase hex) as bytes32; anything else is the caller's mistake. */
 export function reportHashToBytes32(reportHash: string): string {
-  if (!/^[0-9a-f]{64}$/.test(reportHash)) {
+  if (!isHex32(reportHash)) {
     throw new LedgerInputError('a report hash must be 64 lowercase hexadecimal characters');
   }
   return `0x${reportHash}`;
@@ -261,7 +262,7 @@ export function reportHashToBytes32(reportHash: string): string {
 
 /** A bytes32 value (0x + 64 hex), e.g. a Merkle root; anything else is the caller's mistake. */
 export function checkBytes32(value: string, what: string): string {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new LedgerInputError(`${what} must be 0x followed by 64 hex digits`);
+  if (!isBytes32AnyCase(value)) throw new LedgerInputError(`${what} must be 0x followed by 64 hex digits`);
   return value.toLowerCase();
 }
 

@@ -233,7 +233,9 @@ export class ApplicationWorkflows {
     try {
       const described = await this.temporal.workflow.getHandle(workflowId).describe();
       const ended = ENDED_FROM_OUTSIDE[described.status.name];
-      stage = ended ? LoanStage.FAILED : (described.searchAttributes?.LoanStage?.[0] ?? described.status.name);
+      stage = ended
+        ? LoanStage.FAILED
+        : (described.typedSearchAttributes.get(SearchAttributeKeys.LoanStage) ?? described.status.name);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return;
       throw error;
@@ -413,6 +415,8 @@ function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): 
   const workflowId = execution.execution?.workflowId ?? '';
   const executionStatus = STATUS_NAMES[Number(execution.status ?? 0)] ?? 'UNKNOWN';
   const [, tenant = '', applicationId = ''] = workflowId.split('/');
+  // A raw ListWorkflowExecutions entry (protobuf), not a described execution: its fields are read
+  // as the server returns them, so ReviewDueAt stays the server's text.
   const fields = execution.searchAttributes?.indexedFields ?? {};
   const read = (name: string): unknown => {
     const payload = fields[name];

@@ -20,11 +20,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CURRENCY_EXPONENTS, ID_PATTERN, LoanStage } from '../../../../libs/domain/src/index.js';
+import {
+  BYTES32_PATTERN,
+  CURRENCY_EXPONENTS,
+  ID_PATTERN,
+  LoanStage,
+  SHA256_HEX_PATTERN,
+} from '../../../../libs/domain/src/index.js';
 import { IsRealDateTime } from './date-time.validator.js';
 
-export const HASH_PATTERN = /^[0-9a-f]{64}$/;
-const BYTES32_PATTERN = /^0x[0-9a-f]{64}$/;
 const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 /** Positive decimal string; at most 13 integer and 2 fraction digits (see libs/domain/src/money.ts). */
 const AMOUNT_PATTERN = /^(?!0+(\.0+)?$)(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
@@ -110,9 +114,12 @@ export class ConsentDto {
   @IsRealDateTime()
   validUntil!: string;
 
-  @ApiProperty({ description: 'SHA-256 of the consent text shown to the applicant', pattern: HASH_PATTERN.source })
+  @ApiProperty({
+    description: 'SHA-256 of the consent text shown to the applicant',
+    pattern: SHA256_HEX_PATTERN.source,
+  })
   @IsString()
-  @Matches(HASH_PATTERN, { message: 'consentTextHash must be 64 lowercase hex characters' })
+  @Matches(SHA256_HEX_PATTERN, { message: 'consentTextHash must be 64 lowercase hex characters' })
   consentTextHash!: string;
 
   @ApiProperty({ example: 'mobile-app' })
@@ -173,9 +180,9 @@ export const REPORT_SCHEMES = ['sha256-raw-v1', 'sha256-jcs-v1'] as const;
 
 /** The report's hash (computed by the loan system) and the fields the decision needs. */
 export class ReportHashDto {
-  @ApiProperty({ pattern: HASH_PATTERN.source })
+  @ApiProperty({ pattern: SHA256_HEX_PATTERN.source })
   @IsString()
-  @Matches(HASH_PATTERN, { message: 'reportHash must be 64 lowercase hex characters' })
+  @Matches(SHA256_HEX_PATTERN, { message: 'reportHash must be 64 lowercase hex characters' })
   reportHash!: string;
 
   @ApiProperty({ enum: REPORT_SCHEMES })

@@ -3,8 +3,9 @@
  * from `npm run token` keep working across restarts, and never committed (it lives under .data/).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { keepFileOnce } from '../../../../libs/config/src/kept-file.js';
 
 const MIN_SECRET_LENGTH = 32;
 
@@ -16,12 +17,8 @@ export function devJwtSecretFile(dataDir: string): string {
 export function ensureDevJwtSecret(dataDir: string): string {
   const file = devJwtSecretFile(dataDir);
   mkdirSync(dataDir, { recursive: true });
-  try {
-    // 'wx' fails when the file exists, so two starts racing cannot overwrite each other's secret.
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  // Created exclusively: two starts racing cannot overwrite each other's secret.
+  keepFileOnce(file, () => `${randomBytes(32).toString('hex')}\n`);
   return readDevJwtSecret(dataDir);
 }
 
