@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { Client, type ConnectionOptions, type ConnectionPlugin } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
 import { type LendbridgeConfig } from '../../libs/config/src/index.js';
@@ -32,10 +32,29 @@ export function codecClient(env: TestWorkflowEnvironment, config: LendbridgeConf
   });
 }
 
+/**
+ * The client's keepalive for the Java test server. The SDK's client pings every 30 s, more often
+ * than the test server's gRPC (Netty, which permits one ping in 5 minutes) allows: it answers with
+ * GOAWAY "too many pings", dropping the calls in flight, among them the sleeps that hold and release
+ * its time lock. Ping every 10 minutes, and only while a call is open.
+ */
+const TEST_SERVER_KEEPALIVE: ConnectionPlugin = {
+  name: 'lendbridge-test-server-keepalive',
+  configureConnection: (options: ConnectionOptions): ConnectionOptions => ({
+    ...options,
+    channelArgs: {
+      ...options.channelArgs,
+      'grpc.keepalive_time_ms': 600_000,
+      'grpc.keepalive_permit_without_calls': 0,
+    },
+  }),
+};
+
 /** The Java time-skipping test server: timers of days complete in moments of test time. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: await timeSkippingServerPath() } },
+    plugins: [TEST_SERVER_KEEPALIVE],
   });
   // Like any server it refuses to upsert search attributes nobody registered. It cannot list them
   // (no ListSearchAttributes), but a fresh one has none, so they are added without asking.
