@@ -5,20 +5,25 @@
  * API's development token secret (apps/api/src/auth/dev-secret.ts) is kept the same way and an
  * app may not import the tools.
  */
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, unlinkSync, writeFileSync } from 'node:fs';
 
 /**
  * Creates `file` holding `content()`, readable only by its owner (mode 0600), unless it exists;
- * returns whether this call created it. The create is exclusive (flag `wx`), so two starts racing
- * cannot overwrite each other's secret: the later one finds the file and keeps what it holds. The
- * directory must exist.
+ * returns whether this call created it. The content is written to a temporary file first and then
+ * linked into place, which fails if `file` exists: two starts racing cannot overwrite each other's
+ * secret, and neither can read a file that is created but not yet written. The directory must exist.
  */
 export function keepFileOnce(file: string, content: () => string): boolean {
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.draft`;
+  writeFileSync(draft, content(), { mode: 0o600, flag: 'wx' });
   try {
-    writeFileSync(file, content(), { mode: 0o600, flag: 'wx' });
+    linkSync(draft, file);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
+  } finally {
+    unlinkSync(draft);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepFileOnce } from '../../../libs/config/src/index.js';
@@ -20,6 +20,8 @@ describe('a kept file', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(keepFileOnce(file, () => 'second')).toBe(false);
     expect(readFileSync(file, 'utf8')).toBe('first');
+    // Written aside and linked into place: no draft is left behind, whoever won.
+    expect(readdirSync(dir)).toEqual(['secret']);
   });
 
   it('fails when its directory is missing rather than creating it', () => {
