@@ -16,6 +16,14 @@ const sdkInternals = {
   message: "Temporal SDK internals: import from the package's public index (e.g. '@temporalio/common').",
 };
 
+// Everywhere: libraries, workflows, activities, the stack and the test support by name (the
+// `imports` of package.json), not by climbing folders; a module reaches only its siblings and its
+// parent folder's files by a relative path.
+const climbing = {
+  group: ['../../*', '**/libs/*/src', '**/libs/*/src/**'],
+  message: "Import it by name (package.json imports, e.g. '#domain' or '#api/auth/dev-token').",
+};
+
 // Workflow code runs in Temporal's deterministic sandbox and is bundled on its own: it may not
 // reach Node built-ins, Nest, ethers, or the libs that wrap I/O. Type-only imports are erased by
 // the bundler, so they stay allowed (a workflow names its activities' types).
@@ -27,6 +35,7 @@ const workflowBannedImports = {
   })),
   patterns: [
     sdkInternals,
+    climbing,
     { group: ['@nestjs/*'], allowTypeImports: true, message: 'Workflow code may not import Nest.' },
     {
       group: ['ethers', 'ethers/*'],
@@ -34,7 +43,10 @@ const workflowBannedImports = {
       message: 'Workflow code may not import ethers: use an activity.',
     },
     {
-      group: ['**/libs/config/**', '**/libs/ledger/**', '**/libs/temporal/**', '**/activities/**', '**/apps/**'],
+      // `#` starts a comment in these gitignore-style patterns: escaped, it names the import.
+      group: ['config', 'ledger', 'temporal', 'activities', 'api', 'worker']
+        .flatMap((name) => [`\\#${name}`, `\\#${name}/*`])
+        .concat(['\\#stack/*', '\\#tools/*', '**/apps/**']),
       allowTypeImports: true,
       message: 'Workflow code imports values only from libs/domain (pure types, constants and functions).',
     },
@@ -57,7 +69,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
-      'no-restricted-imports': ['error', { patterns: [sdkInternals] }],
+      'no-restricted-imports': ['error', { patterns: [sdkInternals, climbing] }],
     },
   },
   {
@@ -99,7 +111,7 @@ export default tseslint.config(
   },
   {
     // The reviewer console's script runs in the browser as a plain ES module.
-    files: ['apps/api/src/console/**/*.js'],
+    files: ['libs/api/src/console/**/*.js'],
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(

@@ -1,11 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../libs/config/src/index.js';
-import type {
-  ApplicationReconcilerActivities,
-  LedgerProbeActivities,
-  LoanApplicationActivities,
-} from '../libs/domain/src/index.js';
-import { LedgerClient, LedgerModule, LedgerWriter, loadSigner } from '../libs/ledger/src/index.js';
+import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
+import type { ApplicationReconcilerActivities, LedgerProbeActivities, LoanApplicationActivities } from '#domain';
+import { LedgerClient, LedgerModule, LedgerWriter, loadSigner } from '#ledger';
 import { LedgerProbeActivitiesService } from './ledger-probe.activities.js';
 import { LoanApplicationActivitiesService } from './loan-application.activities.js';
 import { WEBHOOK_DELIVERY, WebhookSender, type WebhookDelivery } from './webhook-sender.js';

@@ -12,7 +12,7 @@ import {
   type ApplicationReconcilerActivities,
   type EndedRun,
   type WebhookEvent,
-} from '../libs/domain/src/index.js';
+} from '#domain';
 import { countingFailures } from './attempt-failures.js';
 import { type WebhookDelivery } from './webhook-sender.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LedgerInfo, LedgerProbeActivities } from '../libs/domain/src/index.js';
-import { LedgerClient } from '../libs/ledger/src/index.js';
+import type { LedgerInfo, LedgerProbeActivities } from '#domain';
+import { LedgerClient } from '#ledger';
 
 /** Activities of the ledger probe workflow, as a Nest provider so they get the shared ledger client. */
 @Injectable()

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
-import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../libs/config/src/index.js';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import type {
   LoanApplicationActivities,
   ReportSubmission,
   VerificationPolicy,
   VerificationReceipt,
   WebhookEvent,
-} from '../libs/domain/src/index.js';
-import { applicationReference, evidenceSalt, hashEvidence, isReportHashHex } from '../libs/hashing/src/index.js';
-import { EvidenceKind, LedgerClient, LedgerWriter } from '../libs/ledger/src/index.js';
+} from '#domain';
+import { applicationReference, evidenceSalt, hashEvidence, isReportHashHex } from '#hashing';
+import { EvidenceKind, LedgerClient, LedgerWriter } from '#ledger';
 import { countingFailures } from './attempt-failures.js';
 import { whileHeartbeating } from './heartbeat.js';
 import { WEBHOOK_DELIVERY, type WebhookDelivery } from './webhook-sender.js';

@@ -6,8 +6,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../libs/config/src/index.js';
-import type { WebhookEvent } from '../libs/domain/src/index.js';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
+import type { WebhookEvent } from '#domain';
 
 export const SIGNATURE_HEADER = 'lendbridge-signature';
 export const EVENT_ID_HEADER = 'lendbridge-event-id';

@@ -22,16 +22,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { signDevToken } from '../apps/api/src/auth/dev-token.js';
-import { lendbridgeDataConverter } from '../libs/codec/src/index.js';
-import { loadConfig, type LendbridgeConfig } from '../libs/config/src/index.js';
-import { formatActionKeys, newActionSigningKey, type ApplicationState } from '../libs/domain/src/index.js';
-import { registerSearchAttributes } from '../libs/temporal/src/index.js';
-import { anchorReports, type AnchoredReport } from '../tools/stack/anchored-reports.js';
-import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
-import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { deployDevLedger, devLedgerAddresses } from '../tools/stack/dev-ledger.js';
-import { actionKeys } from '../tools/stack/kept-state.js';
+import { signDevToken } from '#api/auth/dev-token';
+import { lendbridgeDataConverter } from '#codec';
+import { loadConfig, type LendbridgeConfig } from '#config';
+import { formatActionKeys, newActionSigningKey, type ApplicationState } from '#domain';
+import { anchorReports, type AnchoredReport } from '#stack/anchored-reports';
+import { DEV_CHAIN_ID, startAnvil } from '#stack/anvil';
+import { REPO_ROOT } from '#stack/contracts';
+import { deployDevLedger, devLedgerAddresses } from '#stack/dev-ledger';
+import { actionKeys } from '#stack/kept-state';
 import {
   apiEnv,
   baseEnv,
@@ -41,15 +40,9 @@ import {
   waitForApi,
   workerEnv,
   type AppSettings,
-} from '../tools/stack/lendbridge-apps.js';
-import {
-  consentBody,
-  createBody,
-  creditReportBody,
-  RECOMMENDED_LIMIT,
-  REQUESTED_LIMIT,
-} from '../tools/stack/load-requests.js';
-import { startPostgres } from '../tools/stack/postgres.js';
+} from '#stack/lendbridge-apps';
+import { consentBody, createBody, creditReportBody, RECOMMENDED_LIMIT, REQUESTED_LIMIT } from '#stack/load-requests';
+import { startPostgres } from '#stack/postgres';
 import {
   freePort,
   runningProcesses,
@@ -57,11 +50,12 @@ import {
   spawnManaged,
   waitUntil,
   type ManagedProcess,
-} from '../tools/stack/processes.js';
-import { stopOnSignals } from '../tools/stack/stop-signals.js';
-import { startTemporalCluster } from '../tools/stack/temporal-cluster.js';
-import { startTemporalDevServer } from '../tools/stack/temporal.js';
-import { startWebhookInbox, type WebhookInbox } from '../tools/stack/webhook-receiver.js';
+} from '#stack/processes';
+import { stopOnSignals } from '#stack/stop-signals';
+import { startTemporalDevServer } from '#stack/temporal';
+import { startTemporalCluster } from '#stack/temporal-cluster';
+import { startWebhookInbox, type WebhookInbox } from '#stack/webhook-receiver';
+import { registerSearchAttributes } from '#temporal';
 import {
   BARE_LOAN_WORKFLOW,
   bareClaimReview,

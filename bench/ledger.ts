@@ -14,11 +14,11 @@ import {
   LedgerClient,
   LedgerWriter,
   type WriteOutcome,
-} from '../libs/ledger/src/index.js';
-import { DEV_CHAIN_ID, startAnvil } from '../tools/stack/anvil.js';
-import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { deployDevLedger, devLedgerAddresses, DEV_KEYS, devWorkerKey } from '../tools/stack/dev-ledger.js';
-import { freePort } from '../tools/stack/processes.js';
+} from '#ledger';
+import { DEV_CHAIN_ID, startAnvil } from '#stack/anvil';
+import { REPO_ROOT } from '#stack/contracts';
+import { deployDevLedger, devLedgerAddresses, DEV_KEYS, devWorkerKey } from '#stack/dev-ledger';
+import { freePort } from '#stack/processes';
 
 const quick = process.argv.includes('--quick');
 const VERIFICATIONS = quick ? 500 : 5_000;

@@ -23,15 +23,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { signDevToken } from '../apps/api/src/auth/dev-token.js';
-import { loadConfig } from '../libs/config/src/index.js';
-import { LOAN_APPLICATION_WORKFLOW } from '../libs/domain/src/index.js';
-import { anchorReports, type AnchoredReport } from '../tools/stack/anchored-reports.js';
-import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { pollerPresent, workerEnv } from '../tools/stack/lendbridge-apps.js';
-import { ProcessStack } from '../tools/stack/process-stack.js';
-import { runningProcesses, runToCompletion, waitUntil } from '../tools/stack/processes.js';
-import { stopOnSignals } from '../tools/stack/stop-signals.js';
+import { signDevToken } from '#api/auth/dev-token';
+import { loadConfig } from '#config';
+import { LOAN_APPLICATION_WORKFLOW } from '#domain';
+import { anchorReports, type AnchoredReport } from '#stack/anchored-reports';
+import { REPO_ROOT } from '#stack/contracts';
+import { pollerPresent, workerEnv } from '#stack/lendbridge-apps';
+import { ProcessStack } from '#stack/process-stack';
+import { runningProcesses, runToCompletion, waitUntil } from '#stack/processes';
+import { stopOnSignals } from '#stack/stop-signals';
 import { ProcSampler, readProc, type ProcUsage } from './e2e/proc-sampler.js';
 import { countWorkflows, measureCount, measureInbox, measureVisibility, type InboxRun } from './scale/inbox.js';
 import { ParkingDriver, TENANT, type ParkTiming } from './scale/park-driver.js';
@@ -55,7 +55,7 @@ const INBOX_CALLS = intOption('inbox-calls', 100, 1);
 const INBOX_WARMUP = 5;
 /** Calls for the next page, the largest page and the filtered inbox. */
 const EXTRA_INBOX_CALLS = Math.max(1, Math.round(INBOX_CALLS / 2));
-/** The most items one inbox page may hold (MAX_INBOX_LIMIT of apps/api/src/reviews/inbox.ts). */
+/** The most items one inbox page may hold (MAX_INBOX_LIMIT of libs/api/src/reviews/inbox.ts). */
 const LARGE_PAGE = 100;
 const VISIBILITY_CALLS = 20;
 const APPLICATION_READS = 50;

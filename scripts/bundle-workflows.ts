@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { failureConverterPath } from '../libs/codec/src/failure-converter-path.js';
-import { REPO_ROOT } from '../tools/stack/contracts.js';
+import { failureConverterPath } from '#codec/failure-converter-path';
+import { REPO_ROOT } from '#stack/contracts';
 
 export const WORKFLOW_BUNDLE_FILE = join(REPO_ROOT, 'dist', 'workflow-bundle.js');
 

@@ -1,7 +1,7 @@
 /** `npm run contracts:abi`: compiles the contracts and rewrites the ABI modules the ledger client imports. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ABI_MODULES, compileContracts, REPO_ROOT, renderAbiModule } from '../tools/stack/contracts.js';
+import { ABI_MODULES, compileContracts, REPO_ROOT, renderAbiModule } from '#stack/contracts';
 
 const compiled = compileContracts();
 for (const [name, file] of Object.entries(ABI_MODULES)) {

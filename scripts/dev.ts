@@ -6,22 +6,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { loadConfig } from '../libs/config/src/index.js';
-import { ensureRetention, registerSearchAttributes } from '../libs/temporal/src/index.js';
-import { DEV_CHAIN_ID } from '../tools/stack/anvil.js';
-import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { keptAppKeys, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
-import {
-  apiEnv,
-  spawnApi,
-  spawnWorker,
-  waitForApi,
-  workerEnv,
-  type AppSettings,
-} from '../tools/stack/lendbridge-apps.js';
-import { isListening, runningProcesses, runToCompletion, type ManagedProcess } from '../tools/stack/processes.js';
-import { stopOnSignals } from '../tools/stack/stop-signals.js';
-import { startTemporalDevServer } from '../tools/stack/temporal.js';
+import { loadConfig } from '#config';
+import { DEV_CHAIN_ID } from '#stack/anvil';
+import { REPO_ROOT } from '#stack/contracts';
+import { keptAppKeys, keptSecret, startKeptDevLedger } from '#stack/kept-state';
+import { apiEnv, spawnApi, spawnWorker, waitForApi, workerEnv, type AppSettings } from '#stack/lendbridge-apps';
+import { isListening, runningProcesses, runToCompletion, type ManagedProcess } from '#stack/processes';
+import { stopOnSignals } from '#stack/stop-signals';
+import { startTemporalDevServer } from '#stack/temporal';
+import { ensureRetention, registerSearchAttributes } from '#temporal';
 
 const env = process.env;
 const namespace = env.TEMPORAL_NAMESPACE || 'default';

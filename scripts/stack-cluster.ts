@@ -6,10 +6,10 @@
  * Ctrl-C stops everything.
  */
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../libs/config/src/index.js';
-import { DEV_CHAIN_ID } from '../tools/stack/anvil.js';
-import { REPO_ROOT } from '../tools/stack/contracts.js';
-import { keptAppKeys, keptSecret, startKeptDevLedger } from '../tools/stack/kept-state.js';
+import { loadConfig } from '#config';
+import { DEV_CHAIN_ID } from '#stack/anvil';
+import { REPO_ROOT } from '#stack/contracts';
+import { keptAppKeys, keptSecret, startKeptDevLedger } from '#stack/kept-state';
 import {
   apiEnv,
   replicaEnv,
@@ -18,11 +18,11 @@ import {
   waitForApi,
   workerEnv,
   type AppSettings,
-} from '../tools/stack/lendbridge-apps.js';
-import { startPostgres, type RunningPostgres } from '../tools/stack/postgres.js';
-import { isListening, runningProcesses, runToCompletion, type ManagedProcess } from '../tools/stack/processes.js';
-import { stopOnSignals } from '../tools/stack/stop-signals.js';
-import { startTemporalCluster, type RunningTemporalCluster } from '../tools/stack/temporal-cluster.js';
+} from '#stack/lendbridge-apps';
+import { startPostgres, type RunningPostgres } from '#stack/postgres';
+import { isListening, runningProcesses, runToCompletion, type ManagedProcess } from '#stack/processes';
+import { stopOnSignals } from '#stack/stop-signals';
+import { startTemporalCluster, type RunningTemporalCluster } from '#stack/temporal-cluster';
 
 const env = process.env;
 const namespace = env.TEMPORAL_NAMESPACE || 'default';

@@ -5,7 +5,7 @@
  * for as long as the namespace, continuing as new to keep its history short.
  */
 import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import { type ApplicationReconcilerActivities, type EndedRun } from '../libs/domain/src/index.js';
+import { type ApplicationReconcilerActivities, type EndedRun } from '#domain';
 
 const { findApplicationsEndedFromOutside } = proxyActivities<ApplicationReconcilerActivities>({
   startToCloseTimeout: '1 minute',

@@ -3,7 +3,7 @@
  * the worker and the node are wired together. It stays as a deployment smoke test.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { LedgerInfo, LedgerProbeActivities } from '../libs/domain/src/index.js';
+import type { LedgerInfo, LedgerProbeActivities } from '#domain';
 
 const { readLedgerInfo } = proxyActivities<LedgerProbeActivities>({
   startToCloseTimeout: '10 seconds',

@@ -9,9 +9,9 @@
  * tells clients to; a 409 to such a retry means the first attempt did land. Anything else fails the
  * application.
  */
-import { type AnchoredReport } from '../../tools/stack/anchored-reports.js';
-import { consentBody, createBody, creditReportBody } from '../../tools/stack/load-requests.js';
-import { type WebhookInbox } from '../../tools/stack/webhook-receiver.js';
+import { type AnchoredReport } from '#stack/anchored-reports';
+import { consentBody, createBody, creditReportBody } from '#stack/load-requests';
+import { type WebhookInbox } from '#stack/webhook-receiver';
 
 export const TENANT = 'bank-a';
 /** Longest one HTTP call may take before it counts as unanswered (and is retried). */

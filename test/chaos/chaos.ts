@@ -15,11 +15,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { anchorReports } from '../../tools/stack/anchored-reports.js';
-import { REPO_ROOT } from '../../tools/stack/contracts.js';
-import { ProcessStack } from '../../tools/stack/process-stack.js';
-import { runningProcesses, runToCompletion } from '../../tools/stack/processes.js';
-import { stopOnSignals } from '../../tools/stack/stop-signals.js';
+import { anchorReports } from '#stack/anchored-reports';
+import { REPO_ROOT } from '#stack/contracts';
+import { ProcessStack } from '#stack/process-stack';
+import { runningProcesses, runToCompletion } from '#stack/processes';
+import { stopOnSignals } from '#stack/stop-signals';
 import { driverTokens, LoanDriver, TENANT, type DrivenApplication } from './loan-driver.js';
 import { auditOutcomes, type Audit } from './outcome-audit.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';

@@ -7,11 +7,11 @@
  * Answers that mean the client did something wrong (400, 403, 404, 422, a 409 on create) are not
  * retried; they are recorded, and the run counts the application as failed.
  */
-import { signDevToken } from '../../apps/api/src/auth/dev-token.js';
-import { TERMINAL_STAGES, type LoanStage } from '../../libs/domain/src/index.js';
-import { type AnchoredReport } from '../../tools/stack/anchored-reports.js';
-import { consentBody, createBody, creditReportBody, RECOMMENDED_LIMIT } from '../../tools/stack/load-requests.js';
-import { sleep } from '../../tools/stack/process-stack.js';
+import { signDevToken } from '#api/auth/dev-token';
+import { TERMINAL_STAGES, type LoanStage } from '#domain';
+import { type AnchoredReport } from '#stack/anchored-reports';
+import { consentBody, createBody, creditReportBody, RECOMMENDED_LIMIT } from '#stack/load-requests';
+import { sleep } from '#stack/process-stack';
 
 export const TENANT = 'bank-a';
 /** Longest one HTTP call may take before the client gives up on it and reads the state again. */

@@ -6,13 +6,13 @@
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { Contract } from 'ethers';
-import { type ApplicationState, type LoanStage } from '../../libs/domain/src/index.js';
-import { applicationReference } from '../../libs/hashing/src/index.js';
-import { EvidenceKind } from '../../libs/ledger/src/index.js';
-import { EVIDENCE_REGISTRY_ABI } from '../../libs/ledger/src/index.js';
-import { devProvider } from '../../tools/stack/anvil.js';
-import { sleep } from '../../tools/stack/process-stack.js';
-import { type ReceivedEvent } from '../../tools/stack/webhook-receiver.js';
+import { type ApplicationState, type LoanStage } from '#domain';
+import { applicationReference } from '#hashing';
+import { EvidenceKind } from '#ledger';
+import { EVIDENCE_REGISTRY_ABI } from '#ledger';
+import { devProvider } from '#stack/anvil';
+import { sleep } from '#stack/process-stack';
+import { type ReceivedEvent } from '#stack/webhook-receiver';
 import { type DrivenApplication } from './loan-driver.js';
 
 const TERMINAL_EVENTS = ['application.decided', 'application.withdrawn', 'application.expired', 'application.failed'];

@@ -2,8 +2,8 @@
  * The six faults of `npm run test:chaos`. Each runs beside the load and says what it did; the
  * load and the audit are the same for all of them (see chaos.ts).
  */
-import { type LoanStage } from '../../libs/domain/src/index.js';
-import { type ProcessStack, sleep } from '../../tools/stack/process-stack.js';
+import { type LoanStage } from '#domain';
+import { type ProcessStack, sleep } from '#stack/process-stack';
 import { type LoanDriver } from './loan-driver.js';
 
 export interface FaultContext {

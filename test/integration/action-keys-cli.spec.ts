@@ -1,10 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import {
-  actionAssertionProblem,
-  actionDigest,
-  parseActionKeys,
-  signActionAssertion,
-} from '../../libs/domain/src/index.js';
+import { actionAssertionProblem, actionDigest, parseActionKeys, signActionAssertion } from '#domain';
 
 // `npm run action-keys` as an operator runs it: the pair it prints signs and verifies actions.
 describe('action-keys command-line tool', () => {

@@ -4,12 +4,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
-import { devProvider } from '../../tools/stack/anvil.js';
-import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
-import { freePort } from '../../tools/stack/processes.js';
-import { STRANGER_KEY } from '../support/chain.js';
-import { startTestLedger, type TestLedger } from '../support/ledger.js';
-import { startNonceBarrierProxy } from '../support/nonce-barrier-proxy.js';
+import { devProvider } from '#stack/anvil';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { freePort } from '#stack/processes';
+import { STRANGER_KEY } from '#test-support/chain';
+import { startTestLedger, type TestLedger } from '#test-support/ledger';
+import { startNonceBarrierProxy } from '#test-support/nonce-barrier-proxy';
 
 const HK = new Wallet(DEV_KEYS.issuerHK).address;
 const CN = new Wallet(DEV_KEYS.issuerCN).address;

@@ -3,12 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
-import { signDevToken } from '../../apps/api/src/auth/dev-token.js';
-import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
-import { type CodecKeys } from '../../libs/config/src/index.js';
-import { savedQueries } from '../../tools/demo/saved-queries.js';
-import { freePort } from '../../tools/stack/processes.js';
+import { readDevJwtSecret } from '#api/auth/dev-secret';
+import { signDevToken } from '#api/auth/dev-token';
+import { lendbridgeDataConverter } from '#codec';
+import { type CodecKeys } from '#config';
+import { freePort } from '#stack/processes';
 import {
   devStackPortsFree,
   freeDevStackPorts,
@@ -16,7 +15,8 @@ import {
   stopDevStack,
   type DevStackPorts,
   type RunningDevStack,
-} from '../support/dev-stack.js';
+} from '#test-support/dev-stack';
+import { savedQueries } from '#tools/demo/saved-queries';
 
 // `npm run demo` against a real `npm run dev` stack, started as a newcomer would (scratch data
 // directory, free ports): it must fill the stack with applications in every stage, and the

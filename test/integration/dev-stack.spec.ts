@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
-import { signDevToken } from '../../apps/api/src/auth/dev-token.js';
+import { readDevJwtSecret } from '#api/auth/dev-secret';
+import { signDevToken } from '#api/auth/dev-token';
 import {
   devStackPortsFree,
   spawnDevStack,
@@ -11,7 +11,7 @@ import {
   waitForDevStack,
   type DevStackPorts,
   type RunningDevStack,
-} from '../support/dev-stack.js';
+} from '#test-support/dev-stack';
 
 // `npm run dev` is the README's first command: start it as a newcomer would (on free ports, with a
 // scratch data directory), use it, stop it with Ctrl-C, and start it again on the same state.

@@ -1,14 +1,14 @@
 import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { createApiApp } from '../../apps/api/src/api-app.js';
-import { WorkerModule } from '../../apps/worker/src/worker.module.js';
-import { type LendbridgeConfig } from '../../libs/config/src/index.js';
-import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
-import { bearer, PARTIES } from '../support/api-stack.js';
-import { testConfig } from '../support/config.js';
-import { startTestLedger, type TestLedger } from '../support/ledger.js';
-import { codecClient, startTestDevServer } from '../support/temporal.js';
+import { createApiApp } from '#api/api-app';
+import { type LendbridgeConfig } from '#config';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { bearer, PARTIES } from '#test-support/api-stack';
+import { testConfig } from '#test-support/config';
+import { startTestLedger, type TestLedger } from '#test-support/ledger';
+import { codecClient, startTestDevServer } from '#test-support/temporal';
+import { WorkerModule } from '#worker/worker.module';
 
 // The first end-to-end proof: HTTP → API → Temporal dev server → worker → anvil, and back.
 describe('ledger probe, end to end', () => {

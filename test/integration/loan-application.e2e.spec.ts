@@ -6,7 +6,6 @@ import { NestFactory } from '@nestjs/core';
 import { type Client } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Wallet } from 'ethers';
-import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import {
   applicationWorkflowId,
   claimReview,
@@ -18,17 +17,18 @@ import {
   submitCreditReport,
   type ApplicationInput,
   type ApplicationState,
-} from '../../libs/domain/src/index.js';
-import { applicationReference, hashReportBytes } from '../../libs/hashing/src/index.js';
-import { EvidenceKind, LedgerClient } from '../../libs/ledger/src/index.js';
-import { startAnvil } from '../../tools/stack/anvil.js';
-import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
-import { act } from '../support/actions.js';
-import { testConfig } from '../support/config.js';
-import { startTestLedger, testWriter, type TestLedger } from '../support/ledger.js';
-import { alice, HK_ISSUER, loanSystem, southboundConsent } from '../support/loan-parties.js';
-import { codecClient, startTestDevServer } from '../support/temporal.js';
-import { startWebhookReceiver, type TestWebhookReceiver } from '../support/webhook-receiver.js';
+} from '#domain';
+import { applicationReference, hashReportBytes } from '#hashing';
+import { EvidenceKind, LedgerClient } from '#ledger';
+import { startAnvil } from '#stack/anvil';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { act } from '#test-support/actions';
+import { testConfig } from '#test-support/config';
+import { startTestLedger, testWriter, type TestLedger } from '#test-support/ledger';
+import { alice, HK_ISSUER, loanSystem, southboundConsent } from '#test-support/loan-parties';
+import { codecClient, startTestDevServer } from '#test-support/temporal';
+import { startWebhookReceiver, type TestWebhookReceiver } from '#test-support/webhook-receiver';
+import { WorkerModule } from '#worker/worker.module';
 
 const REFERENCE_KEY = 'ab'.repeat(32);
 const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-characters';

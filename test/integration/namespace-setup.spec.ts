@@ -1,8 +1,8 @@
 import { msToTs } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '../../libs/domain/src/index.js';
-import { ensureRetention, registerSearchAttributes } from '../../libs/temporal/src/index.js';
-import { startTestDevServer } from '../support/temporal.js';
+import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '#domain';
+import { ensureRetention, registerSearchAttributes } from '#temporal';
+import { startTestDevServer } from '#test-support/temporal';
 
 describe('namespace setup on the real dev server', () => {
   let env: TestWorkflowEnvironment;

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, TransportError } from '@temporalio/worker';
 import request from 'supertest';
-import { temporalConnectionOptions, type TemporalConnectionOptions } from '../../libs/temporal/src/index.js';
-import { startPostgres, type RunningPostgres } from '../../tools/stack/postgres.js';
-import { startTemporalCluster, type RunningTemporalCluster } from '../../tools/stack/temporal-cluster.js';
-import { partyTokens, startApiStack, type ApiStack, type Party } from '../support/api-stack.js';
-import { testConfig } from '../support/config.js';
+import { startPostgres, type RunningPostgres } from '#stack/postgres';
+import { startTemporalCluster, type RunningTemporalCluster } from '#stack/temporal-cluster';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '#temporal';
+import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
+import { testConfig } from '#test-support/config';
 
 const NAMESPACE = 'default';
 /** A syntactically valid ledger, for configs that only build Temporal connection options. */

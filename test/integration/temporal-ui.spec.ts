@@ -8,23 +8,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Cookie, type Page, type Response } from 'playwright-core';
-import { readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
-import { signDevToken, type DevTokenClaims } from '../../apps/api/src/auth/dev-token.js';
-import { LendbridgeApi } from '../../tools/demo/lendbridge-api.js';
+import { readDevJwtSecret } from '#api/auth/dev-secret';
+import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
 import {
   captureScreenshot,
   includeCodecCredentials,
   launchBrowser,
   newContext,
   signInForCodec,
-} from '../support/browser.js';
+} from '#test-support/browser';
 import {
   devStackPortsFree,
   startDevStack,
   stopDevStack,
   type DevStackPorts,
   type RunningDevStack,
-} from '../support/dev-stack.js';
+} from '#test-support/dev-stack';
+import { LendbridgeApi } from '#tools/demo/lendbridge-api';
 
 /** In the workflow's (encrypted) input only: seen on the page means decrypted for this browser. */
 const REFERENCE = 'pseudonym-UI-7731';

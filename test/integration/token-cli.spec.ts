@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnauthorizedException } from '@nestjs/common';
-import { ensureDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
-import { TokenVerifier } from '../../apps/api/src/auth/token-verifier.js';
-import { testConfig, TEST_JWT_SECRET } from '../support/config.js';
+import { ensureDevJwtSecret } from '#api/auth/dev-secret';
+import { TokenVerifier } from '#api/auth/token-verifier';
+import { testConfig, TEST_JWT_SECRET } from '#test-support/config';
 
 const LEDGER = {
   LEDGER_REGISTRY_ADDRESS: '0x5FbDB2315678afecb367f032d93F642f64180aa3',

@@ -7,10 +7,10 @@ import {
   signWebhook,
   WebhookSender,
   type WebhookDelivery,
-} from '../../activities/index.js';
-import { ConfigModule } from '../../libs/config/src/index.js';
-import type { WebhookEvent } from '../../libs/domain/src/index.js';
-import { testConfig } from '../support/config.js';
+} from '#activities';
+import { ConfigModule } from '#config';
+import type { WebhookEvent } from '#domain';
+import { testConfig } from '#test-support/config';
 
 const SECRET = 'a-webhook-secret-of-at-least-32-characters';
 const EVENT: WebhookEvent = {

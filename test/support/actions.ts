@@ -10,8 +10,8 @@ import {
   type ActionRequest,
   type ActionSigningKey,
   type ApplicationState,
-} from '../../libs/domain/src/index.js';
-import { sendAction, type ActionUpdate } from '../../libs/temporal/src/index.js';
+} from '#domain';
+import { sendAction, type ActionUpdate } from '#temporal';
 
 export const TEST_ACTION_KEY: ActionSigningKey = newActionSigningKey('test-1');
 /** ACTION_VERIFY_KEYS for workers in tests. */

@@ -1,5 +1,5 @@
 import { type Contract, type Interface, type JsonRpcProvider, type TransactionReceipt } from 'ethers';
-import { decodeRevert } from '../../libs/ledger/src/index.js';
+import { decodeRevert } from '#ledger';
 
 /** Anvil's fifth development key: an account with ether and no role anywhere. */
 export const STRANGER_KEY = '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a';

@@ -1,4 +1,4 @@
-import { loadConfig, type LendbridgeConfig } from '../../libs/config/src/index.js';
+import { loadConfig, type LendbridgeConfig } from '#config';
 import { TEST_SIGNING_KEY, TEST_VERIFY_KEYS } from './actions.js';
 
 /** A fixed payload key for tests; real deployments load theirs from CODEC_KEYS or CODEC_KEYS_FILE. */

@@ -2,7 +2,7 @@
  * `npm run dev` as a newcomer runs it, for tests: `scripts/dev.ts` in a process group of its own
  * (as in a terminal), on free ports with a scratch data directory, stopped with Ctrl-C.
  */
-import { freePort, isListening } from '../../tools/stack/processes.js';
+import { freePort, isListening } from '#stack/processes';
 import { spawnScript, stopScript, waitForOutput, type RunningScript } from './script-process.js';
 
 export interface DevStackPorts {

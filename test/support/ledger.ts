@@ -1,8 +1,8 @@
 import { Wallet } from 'ethers';
-import { type LedgerClient, LedgerWriter, type LedgerClientSettings } from '../../libs/ledger/src/index.js';
-import { DEV_CHAIN_ID, startAnvil, type RunningAnvil } from '../../tools/stack/anvil.js';
-import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '../../tools/stack/dev-ledger.js';
-import { freePort } from '../../tools/stack/processes.js';
+import { type LedgerClient, LedgerWriter, type LedgerClientSettings } from '#ledger';
+import { DEV_CHAIN_ID, startAnvil, type RunningAnvil } from '#stack/anvil';
+import { deployDevLedger, devLedgerAddresses, DEV_KEYS } from '#stack/dev-ledger';
+import { freePort } from '#stack/processes';
 
 export interface TestLedger {
   anvil: RunningAnvil;

@@ -1,6 +1,6 @@
 import { Wallet } from 'ethers';
-import type { Actor, ConsentGrant } from '../../libs/domain/src/index.js';
-import { DEV_KEYS } from '../../tools/stack/dev-ledger.js';
+import type { Actor, ConsentGrant } from '#domain';
+import { DEV_KEYS } from '#stack/dev-ledger';
 
 /** Who acts on applications in the tests, as the API would authenticate them (canonical subjects). */
 export const loanSystem: Actor = {

@@ -4,8 +4,8 @@
  * one definite defect, so no answer but a 4xx problem is right; each says which 4xx it expects and
  * whether the answer must name the fields at fault.
  *
- * The patterns below restate the API's contract (apps/api/src/applications/application.dto.ts,
- * apps/api/src/reviews/review.dto.ts): a value is generated as invalid only if it breaks them.
+ * The patterns below restate the API's contract (libs/api/src/applications/application.dto.ts,
+ * libs/api/src/reviews/review.dto.ts): a value is generated as invalid only if it breaks them.
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import fc from 'fast-check';

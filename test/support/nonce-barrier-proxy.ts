@@ -5,7 +5,7 @@
  * one lose. Later reads pass straight through, so a writer that retries can win.
  */
 import { createServer, type Server } from 'node:http';
-import { freePort } from '../../tools/stack/processes.js';
+import { freePort } from '#stack/processes';
 
 export interface NonceBarrierProxy {
   url: string;

@@ -1,12 +1,12 @@
 import { Client, type ConnectionOptions, type ConnectionPlugin } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
-import { type LendbridgeConfig } from '../../libs/config/src/index.js';
-import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '../../libs/domain/src/index.js';
-import { indexedValueType } from '../../libs/temporal/src/index.js';
-import { startPostgres } from '../../tools/stack/postgres.js';
-import { startTemporalCluster } from '../../tools/stack/temporal-cluster.js';
-import { temporalCliPath, timeSkippingServerPath } from '../../tools/stack/temporal.js';
+import { lendbridgeDataConverter } from '#codec';
+import { type LendbridgeConfig } from '#config';
+import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '#domain';
+import { startPostgres } from '#stack/postgres';
+import { temporalCliPath, timeSkippingServerPath } from '#stack/temporal';
+import { startTemporalCluster } from '#stack/temporal-cluster';
+import { indexedValueType } from '#temporal';
 
 /** The real Temporal dev server (the CLI built from Go modules) on a free port, in memory. */
 export async function startTestDevServer(): Promise<TestWorkflowEnvironment> {

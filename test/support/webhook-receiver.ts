@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import type { WebhookEvent } from '../../libs/domain/src/index.js';
+import type { WebhookEvent } from '#domain';
 
 /**
  * A loan system's webhook endpoint, as a receiver should write one: it checks the signature and

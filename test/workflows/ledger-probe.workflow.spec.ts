@@ -2,10 +2,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { workflowsEntry } from '../../apps/worker/src/temporal-worker.service.js';
-import { LEDGER_PROBE_WORKFLOW, type LedgerInfo, type LedgerProbeActivities } from '../../libs/domain/src/index.js';
-import { LedgerMismatchError, LedgerUnavailableError } from '../../libs/ledger/src/index.js';
-import { startTimeSkippingServer } from '../support/temporal.js';
+import { LEDGER_PROBE_WORKFLOW, type LedgerInfo, type LedgerProbeActivities } from '#domain';
+import { LedgerMismatchError, LedgerUnavailableError } from '#ledger';
+import { startTimeSkippingServer } from '#test-support/temporal';
+import { workflowsEntry } from '#worker/temporal-worker.service';
 
 const INFO: LedgerInfo = {
   chainId: '31337',

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { bundleWorkflows } from '../../apps/worker/src/workflow-bundle.js';
 import {
   applicationWorkflowId,
   claimReview,
@@ -30,11 +29,12 @@ import {
   type ReviewOutcome,
   type VerificationReceipt,
   type WebhookEvent,
-} from '../../libs/domain/src/index.js';
-import { withActionKeys } from '../../libs/temporal/src/index.js';
-import { temporalCliPath } from '../../tools/stack/temporal.js';
-import { act, TEST_VERIFY_KEYS } from '../support/actions.js';
-import { loanSystem, southboundConsent } from '../support/loan-parties.js';
+} from '#domain';
+import { temporalCliPath } from '#stack/temporal';
+import { withActionKeys } from '#temporal';
+import { act, TEST_VERIFY_KEYS } from '#test-support/actions';
+import { loanSystem, southboundConsent } from '#test-support/loan-parties';
+import { bundleWorkflows } from '#worker/workflow-bundle';
 
 export const report: ReportSubmission = {
   reportHash: 'a'.repeat(64),

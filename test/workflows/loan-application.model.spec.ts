@@ -27,10 +27,10 @@ import {
   type ApplicationState,
   type LoanStage,
   type ReviewOutcome,
-} from '../../libs/domain/src/index.js';
-import { sendAction } from '../../libs/temporal/src/index.js';
-import { alice, bob, carol, loanSystem, southboundConsent } from '../support/loan-parties.js';
-import { startTimeSkippingServer } from '../support/temporal.js';
+} from '#domain';
+import { sendAction } from '#temporal';
+import { alice, bob, carol, loanSystem, southboundConsent } from '#test-support/loan-parties';
+import { startTimeSkippingServer } from '#test-support/temporal';
 import { actionsOn, applicationInput, fakeActivities, testWorkflowBundle } from './loan-application-harness.js';
 
 const RUNS = Number(process.env.LENDBRIDGE_MODEL_RUNS ?? 200);

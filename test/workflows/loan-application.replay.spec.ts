@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
-import { workflowsEntry } from '../../apps/worker/src/temporal-worker.service.js';
+import { workflowsEntry } from '#worker/temporal-worker.service';
 
 // Every recorded history (one per workflow path, `npm run test:record-histories`) must replay
 // against today's workflow code: a change that would break running applications fails here,

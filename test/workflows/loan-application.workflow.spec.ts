@@ -16,12 +16,12 @@ import {
   type ApplicationState,
   type LoanApplicationActivities,
   type ReviewOutcome,
-} from '../../libs/domain/src/index.js';
-import { LedgerUnavailableError } from '../../libs/ledger/src/index.js';
-import { sendAction } from '../../libs/temporal/src/index.js';
-import { act, TEST_ACTION_KEY } from '../support/actions.js';
-import { alice, bob, carol, HK_ISSUER, loanSystem, southboundConsent as consent } from '../support/loan-parties.js';
-import { startTimeSkippingServer } from '../support/temporal.js';
+} from '#domain';
+import { LedgerUnavailableError } from '#ledger';
+import { sendAction } from '#temporal';
+import { act, TEST_ACTION_KEY } from '#test-support/actions';
+import { alice, bob, carol, HK_ISSUER, loanSystem, southboundConsent as consent } from '#test-support/loan-parties';
+import { startTimeSkippingServer } from '#test-support/temporal';
 import {
   actionsOn,
   applicationInput as input,

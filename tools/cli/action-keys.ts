@@ -5,12 +5,7 @@
  * prints the verification key of an existing signing key. See docs/trust.md.
  */
 import { parseArgs } from 'node:util';
-import {
-  actionPublicKey,
-  formatActionKeys,
-  newActionSigningKey,
-  parseActionKeys,
-} from '../../libs/domain/src/index.js';
+import { actionPublicKey, formatActionKeys, newActionSigningKey, parseActionKeys } from '#domain';
 
 const USAGE = `usage: npm run -s action-keys -- new --key-id <id>
        npm run -s action-keys -- public <ACTION_SIGNING_KEY value>`;

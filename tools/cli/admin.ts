@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isAddress } from 'ethers';
-import { DEV_KEYS } from '../stack/dev-ledger.js';
+import { DEV_KEYS } from '#stack/dev-ledger';
 import { printOutcome, runCli, UsageError, type CliContext } from './cli-context.js';
 
 const USAGE = `usage: npm run admin -- <command> [options]

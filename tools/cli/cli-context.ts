@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadLedgerConfig, type LedgerConfig } from '../../libs/config/src/index.js';
+import { loadLedgerConfig, type LedgerConfig } from '#config';
 import {
   LedgerClient,
   LedgerNonceConflictError,
@@ -16,10 +16,10 @@ import {
   LedgerWriter,
   loadSigner,
   type WriteOutcome,
-} from '../../libs/ledger/src/index.js';
-import { DEV_CHAIN_ID } from '../stack/anvil.js';
-import { REPO_ROOT, type DeploymentRecord } from '../stack/contracts.js';
-import { devLedgerAddresses } from '../stack/dev-ledger.js';
+} from '#ledger';
+import { DEV_CHAIN_ID } from '#stack/anvil';
+import { REPO_ROOT, type DeploymentRecord } from '#stack/contracts';
+import { devLedgerAddresses } from '#stack/dev-ledger';
 
 /** A mistake in how the tool was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {}

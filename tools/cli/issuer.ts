@@ -8,15 +8,10 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isBytes32, isBytes32AnyCase } from '../../libs/domain/src/index.js';
-import {
-  hashJsonReportBytes,
-  hashReportBytes,
-  isReportHashHex,
-  type ReportHash,
-} from '../../libs/hashing/src/index.js';
-import { buildReportBatch, LedgerRevertError, type LedgerWriter } from '../../libs/ledger/src/index.js';
-import { DEV_KEYS } from '../stack/dev-ledger.js';
+import { isBytes32, isBytes32AnyCase } from '#domain';
+import { hashJsonReportBytes, hashReportBytes, isReportHashHex, type ReportHash } from '#hashing';
+import { buildReportBatch, LedgerRevertError, type LedgerWriter } from '#ledger';
+import { DEV_KEYS } from '#stack/dev-ledger';
 import { printOutcome, runCli, UsageError, type CliContext } from './cli-context.js';
 
 const USAGE = `usage: npm run issuer -- <command> [options]

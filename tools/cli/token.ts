@@ -11,17 +11,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { devJwtSecretFile, readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
-import { signDevToken } from '../../apps/api/src/auth/dev-token.js';
-import {
-  canonicalIdentity,
-  isRole,
-  JURISDICTION_PATTERN,
-  REVIEWER_ROLES,
-  Role,
-  ROLES,
-  TENANT_PATTERN,
-} from '../../libs/domain/src/index.js';
+import { devJwtSecretFile, readDevJwtSecret } from '#api/auth/dev-secret';
+import { signDevToken } from '#api/auth/dev-token';
+import { canonicalIdentity, isRole, JURISDICTION_PATTERN, REVIEWER_ROLES, Role, ROLES, TENANT_PATTERN } from '#domain';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_TTL = '8h';

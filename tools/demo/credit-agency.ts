@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
-import { type LedgerConfig } from '../../libs/config/src/index.js';
-import { type DecisionFields } from '../../libs/domain/src/index.js';
-import { hashReportBytes } from '../../libs/hashing/src/index.js';
-import { LedgerClient, LedgerWriter, type WriteOutcome } from '../../libs/ledger/src/index.js';
-import { DEV_KEYS, DEV_MEMBERS } from '../stack/dev-ledger.js';
+import { type LedgerConfig } from '#config';
+import { type DecisionFields } from '#domain';
+import { hashReportBytes } from '#hashing';
+import { LedgerClient, LedgerWriter, type WriteOutcome } from '#ledger';
+import { DEV_KEYS, DEV_MEMBERS } from '#stack/dev-ledger';
 
 /** A report as the applicant hands it over: its bytes, and the hash the ledger knows it by. */
 export interface CreditReport {

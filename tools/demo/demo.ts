@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type Client } from '@temporalio/client';
-import { LedgerUnavailableError } from '../../libs/ledger/src/index.js';
+import { LedgerUnavailableError } from '#ledger';
 import { CreditAgency } from './credit-agency.js';
 import { awaitEscalation, connectTemporal, DEMO_REVIEW_SLA, startWithShortSla } from './escalation.js';
 import { ApiError, checkHealth, LendbridgeApi } from './lendbridge-api.js';

@@ -6,16 +6,11 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { type Duration } from '@temporalio/common';
-import { lendbridgeDataConverter } from '../../libs/codec/src/index.js';
-import { type LendbridgeConfig } from '../../libs/config/src/index.js';
-import {
-  applicationWorkflowId,
-  DEFAULT_POLICY,
-  LOAN_APPLICATION_WORKFLOW,
-  type ApplicationInput,
-} from '../../libs/domain/src/index.js';
-import { requestFingerprint } from '../../libs/hashing/src/index.js';
-import { temporalConnectionOptions } from '../../libs/temporal/src/index.js';
+import { lendbridgeDataConverter } from '#codec';
+import { type LendbridgeConfig } from '#config';
+import { applicationWorkflowId, DEFAULT_POLICY, LOAN_APPLICATION_WORKFLOW, type ApplicationInput } from '#domain';
+import { requestFingerprint } from '#hashing';
+import { temporalConnectionOptions } from '#temporal';
 import { sleep, type DemoContext, type LoanJourney } from './loan-journey.js';
 import { PARTIES, TENANT } from './parties.js';
 

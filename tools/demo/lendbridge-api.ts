@@ -3,9 +3,9 @@
  * bearer token, JSON in and out, and the report as a multipart upload. A refusal becomes an
  * ApiError carrying the problem's status and detail, so the demo can say what went wrong.
  */
-import { type ConsentGrant, type DecisionFields, type LoanStage, type Money } from '../../libs/domain/src/index.js';
+import { type ConsentGrant, type DecisionFields, type LoanStage, type Money } from '#domain';
 
-/** The fields of an application view the demo reads (see apps/api/src/applications/application-view.ts). */
+/** The fields of an application view the demo reads (see libs/api/src/applications/application-view.ts). */
 export interface Application {
   tenant: string;
   applicationId: string;

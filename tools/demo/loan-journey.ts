@@ -2,8 +2,8 @@
  * One demo application and the steps that move it along, each done by the party that does it in
  * real life (the loan system, the agency, a reviewer) through the API, and each printed as one line.
  */
-import { type ConsentGrant, type DecisionFields, type LoanStage, type Money } from '../../libs/domain/src/index.js';
-import { hashReportBytes } from '../../libs/hashing/src/index.js';
+import { type ConsentGrant, type DecisionFields, type LoanStage, type Money } from '#domain';
+import { hashReportBytes } from '#hashing';
 import { type CreditAgency, type CreditReport } from './credit-agency.js';
 import { type Application, type LendbridgeApi, type NewApplication, type ReviewTask } from './lendbridge-api.js';
 import { TENANT, type Party } from './parties.js';

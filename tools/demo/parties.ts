@@ -3,8 +3,8 @@
  * ops person for the Temporal UI. Each signs in with a development token signed with the stack's
  * secret, exactly what `npm run token` prints for the same claims.
  */
-import { signDevToken, type DevTokenClaims } from '../../apps/api/src/auth/dev-token.js';
-import { Role } from '../../apps/api/src/auth/principal.js';
+import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
+import { Role } from '#api/auth/principal';
 
 export const TENANT = 'bank-a';
 

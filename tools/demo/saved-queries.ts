@@ -3,7 +3,7 @@
  * (libs/domain/src/search-attributes.ts). The README lists the same ones; the demo's test runs each
  * against the dev server's visibility, so a query documented here is known to work there.
  */
-import { LOAN_APPLICATION_WORKFLOW } from '../../libs/domain/src/index.js';
+import { LOAN_APPLICATION_WORKFLOW } from '#domain';
 
 export interface SavedQuery {
   name: string;

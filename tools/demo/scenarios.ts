@@ -4,7 +4,7 @@
  * application ends. Amounts above 500,000.00 need two approvers (the default four-eyes threshold).
  */
 import { randomBytes } from 'node:crypto';
-import { type DecisionFields, type LoanStage } from '../../libs/domain/src/index.js';
+import { type DecisionFields, type LoanStage } from '#domain';
 import { type NewApplication } from './lendbridge-api.js';
 import { type DemoContext, LoanJourney } from './loan-journey.js';
 

@@ -7,11 +7,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { devJwtSecretFile, readDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
-import { loadConfig, type LendbridgeConfig } from '../../libs/config/src/index.js';
-import { DEV_CHAIN_ID } from '../stack/anvil.js';
-import { REPO_ROOT, type DeploymentRecord } from '../stack/contracts.js';
-import { devLedgerAddresses } from '../stack/dev-ledger.js';
+import { devJwtSecretFile, readDevJwtSecret } from '#api/auth/dev-secret';
+import { loadConfig, type LendbridgeConfig } from '#config';
+import { DEV_CHAIN_ID } from '#stack/anvil';
+import { REPO_ROOT, type DeploymentRecord } from '#stack/contracts';
+import { devLedgerAddresses } from '#stack/dev-ledger';
 
 /** The stack is not there, or not the one the settings describe: tell the person what to do. */
 export class StackNotReadyError extends Error {}

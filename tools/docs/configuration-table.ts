@@ -6,7 +6,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type z } from 'zod';
-import { configSchema } from '../../libs/config/src/config.schema.js';
+import { configSchema } from '#config/config.schema';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CONFIGURATION_DOC = join(REPO_ROOT, 'docs', 'configuration.md');

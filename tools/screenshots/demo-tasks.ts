@@ -3,7 +3,7 @@
  * the loan system lists what is in review, bob reads each task. The newest run wins, so running
  * the demo again before the screenshots shows its fresh set.
  */
-import { type Money } from '../../libs/domain/src/index.js';
+import { type Money } from '#domain';
 import { type LendbridgeApi, type ReviewTask } from '../demo/lendbridge-api.js';
 import { TENANT } from '../demo/parties.js';
 

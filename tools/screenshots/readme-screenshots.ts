@@ -7,6 +7,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT } from '#stack/contracts';
 import {
   captureScreenshot,
   includeCodecCredentials,
@@ -15,11 +16,10 @@ import {
   signInForCodec,
   signInToConsole,
   type ViewportName,
-} from '../../test/support/browser.js';
+} from '#test-support/browser';
 import { checkHealth, LendbridgeApi } from '../demo/lendbridge-api.js';
 import { signPartyTokens, TENANT, type Party } from '../demo/parties.js';
 import { locateStack, readStackSettings, StackNotReadyError, type StackSettings } from '../demo/stack-settings.js';
-import { REPO_ROOT } from '../stack/contracts.js';
 import { findDemoTasks, type DemoTasks } from './demo-tasks.js';
 
 const OUT_DIR = join(REPO_ROOT, 'docs', 'screenshots');

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
-import { hashReportBytes } from '../../libs/hashing/src/index.js';
-import { buildReportBatch, LedgerClient, LedgerWriter } from '../../libs/ledger/src/index.js';
+import { hashReportBytes } from '#hashing';
+import { buildReportBatch, LedgerClient, LedgerWriter } from '#ledger';
 import { DEV_KEYS } from './dev-ledger.js';
 
 export interface AnchoredReport {

@@ -5,7 +5,7 @@
  * another for nonces.
  */
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers';
-import { LedgerClient, LedgerWriter } from '../../libs/ledger/src/index.js';
+import { LedgerClient, LedgerWriter } from '#ledger';
 import { DEV_DEPLOYER_KEY } from './anvil.js';
 import { compileContracts, deployContracts, type DeploymentRecord } from './contracts.js';
 

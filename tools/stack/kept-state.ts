@@ -6,14 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDevJwtSecret } from '../../apps/api/src/auth/dev-secret.js';
-import { keepFileOnce } from '../../libs/config/src/kept-file.js';
-import {
-  actionPublicKey,
-  formatActionKeys,
-  newActionSigningKey,
-  parseActionKeys,
-} from '../../libs/domain/src/index.js';
+import { ensureDevJwtSecret } from '#api/auth/dev-secret';
+import { keepFileOnce } from '#config/kept-file';
+import { actionPublicKey, formatActionKeys, newActionSigningKey, parseActionKeys } from '#domain';
 import { DEV_CHAIN_ID, startAnvil, type RunningAnvil } from './anvil.js';
 import { ensureDeployed } from './contracts.js';
 import { deployDevLedger, devLedgerAddresses, type DevLedgerAddresses } from './dev-ledger.js';

@@ -22,7 +22,7 @@ import {
   undeliveredEvents,
   type ActionRequest,
   type ApplicationState,
-} from '../../libs/domain/src/index.js';
+} from '#domain';
 import { actionVerifyKeys } from './action-keys.js';
 import { type ApplicationRecord } from './application-record.js';
 import {

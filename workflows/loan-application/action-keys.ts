@@ -5,7 +5,7 @@
  * keys into the bundle it loads, over the placeholder string below
  * (libs/temporal/src/action-keys-bundle.ts). A bundle loaded without keys accepts no action.
  */
-import { parseActionKeys, type ActionVerifyKeys } from '../../libs/domain/src/index.js';
+import { parseActionKeys, type ActionVerifyKeys } from '#domain';
 
 // The placeholder; this exact string must appear nowhere else in the workflow code.
 const configured: string = '__LENDBRIDGE_ACTION_VERIFY_KEYS__';

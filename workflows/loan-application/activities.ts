@@ -5,7 +5,7 @@
  * metrics), it never decides it.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import { FINAL_ACTIVITY_ERRORS, type LoanApplicationActivities } from '../../libs/domain/src/index.js';
+import { FINAL_ACTIVITY_ERRORS, type LoanApplicationActivities } from '#domain';
 
 /** Reads and writes on the ledger: verification and evidence. */
 export const ledger = proxyActivities<LoanApplicationActivities>({

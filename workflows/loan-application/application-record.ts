@@ -16,7 +16,7 @@ import {
   type ApplicationState,
   type ReviewOutcome,
   type WebhookEvent,
-} from '../../libs/domain/src/index.js';
+} from '#domain';
 
 /** How long an Idempotency-Key is remembered on an application. */
 const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;

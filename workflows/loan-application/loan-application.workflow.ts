@@ -14,13 +14,7 @@ import {
   makeContinueAsNewFunc,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  applicationInputProblem,
-  isTerminal,
-  LoanStage,
-  type ApplicationInput,
-  type ApplicationState,
-} from '../../libs/domain/src/index.js';
+import { applicationInputProblem, isTerminal, LoanStage, type ApplicationInput, type ApplicationState } from '#domain';
 import { registerActionHandlers } from './action-handlers.js';
 import { ApplicationRecord, type CarriedApplication } from './application-record.js';
 import { reviewRound } from './review-round.js';

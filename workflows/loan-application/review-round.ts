@@ -4,7 +4,7 @@
  * round where it was (queue, claim, approvals and due time are all in the state).
  */
 import { CancellationScope } from '@temporalio/workflow';
-import { LoanStage, reviewQueue, type ReviewOutcome } from '../../libs/domain/src/index.js';
+import { LoanStage, reviewQueue, type ReviewOutcome } from '#domain';
 import { notify } from './activities.js';
 import { type ApplicationRecord } from './application-record.js';
 import { DeadlinePassed, fromNow, waitFor } from './waits.js';

@@ -24,7 +24,7 @@ import {
   type RefusalKind,
   type ReportSubmission,
   type ReviewOutcome,
-} from '../../libs/domain/src/index.js';
+} from '#domain';
 
 /**
  * Why an action is refused, and of which kind: the API answers 403 for `forbidden` (the actor may

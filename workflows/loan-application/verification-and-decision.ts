@@ -11,7 +11,7 @@ import {
   Verdict,
   type CreditDecision,
   type VerificationReceipt,
-} from '../../libs/domain/src/index.js';
+} from '#domain';
 import { ledger } from './activities.js';
 import { type ApplicationRecord } from './application-record.js';
 import { approvalsRequired } from './review-rules.js';

@@ -5,7 +5,7 @@
  * waits for exactly the time that was left.
  */
 import { condition, workflowInfo } from '@temporalio/workflow';
-import { durationMs, type ApplicationInput } from '../../libs/domain/src/index.js';
+import { durationMs, type ApplicationInput } from '#domain';
 import { type ApplicationRecord } from './application-record.js';
 
 /** A wait's deadline passed: the application ends EXPIRED. */

@@ -1,5 +1,5 @@
-import { loadConfig } from '../../../libs/config/src/index.js';
-import { createApiApp } from './api-app.js';
+import { createApiApp } from '#api';
+import { loadConfig } from '#config';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -1,8 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
-import { loadConfig } from '../../../libs/config/src/index.js';
-import { TemporalWorkerService } from './temporal-worker.service.js';
-import { WorkerModule } from './worker.module.js';
+import { loadConfig } from '#config';
+import { TemporalWorkerService, WorkerModule } from '#worker';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -2,8 +2,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { type Payload, type PayloadCodec } from '@temporalio/common';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
 import proto from '@temporalio/proto';
-import { type CodecKeys } from '../../config/src/lendbridge-config.js';
-import { isHex32 } from '../../domain/src/hex.js';
+import { type CodecKeys } from '#config/lendbridge-config';
+import { isHex32 } from '#domain/hex';
 
 /** The `encoding` of a payload this codec produced; anything else is left alone on decode. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

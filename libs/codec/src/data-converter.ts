@@ -1,5 +1,5 @@
 import { defaultPayloadConverter, type DataConverter, type LoadedDataConverter } from '@temporalio/common';
-import { type CodecKeys } from '../../config/src/lendbridge-config.js';
+import { type CodecKeys } from '#config/lendbridge-config';
 import { AesGcmCodec } from './aes-gcm-codec.js';
 import { failureConverterPath } from './failure-converter-path.js';
 import { FAILURE_CONVERTER_MARKER, failureConverter } from './failure-converter.js';

@@ -5,7 +5,7 @@
  * test fails when the two drift apart.
  */
 import { z } from 'zod';
-import { BYTES32_ANY_CASE_PATTERN, HEX32_PATTERN } from '../../domain/src/hex.js';
+import { BYTES32_ANY_CASE_PATTERN, HEX32_PATTERN } from '#domain/hex';
 
 /** Who reads a variable: the HTTP API, the Temporal worker, or the issuer/admin command-line tools. */
 export type ConfigReader = 'API' | 'worker' | 'tools';

@@ -2,7 +2,7 @@
  * Secrets a local stack makes once in its data directory and keeps across restarts (the payload
  * keys, the token secret, the action signing key, the evidence reference key): the history and
  * evidence they protect outlive a restart, so they must too. Here, not under tools/, because the
- * API's development token secret (apps/api/src/auth/dev-secret.ts) is kept the same way and an
+ * API's development token secret (libs/api/src/auth/dev-secret.ts) is kept the same way and an
  * app may not import the tools.
  */
 import { randomBytes } from 'node:crypto';

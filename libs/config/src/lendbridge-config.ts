@@ -1,8 +1,8 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseActionKeys, type ActionSigningKey } from '../../domain/src/action-assertion.js';
-import { HEX32_PATTERN, isHex32 } from '../../domain/src/hex.js';
+import { parseActionKeys, type ActionSigningKey } from '#domain/action-assertion';
+import { HEX32_PATTERN, isHex32 } from '#domain/hex';
 import { configSchema, ledgerSchema, type ConfigValues, type LedgerValues } from './config.schema.js';
 
 /**

@@ -14,7 +14,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { canonicalizeJson } from '../../hashing/src/canonical-json.js';
+import { canonicalizeJson } from '#hashing/canonical-json';
 
 /** How long an assertion is accepted after the API signed it. */
 export const ACTION_ASSERTION_TTL_SECONDS = 300;

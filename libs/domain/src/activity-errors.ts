@@ -3,6 +3,6 @@
  * a request the ledger refuses by its rules, input it cannot take, a report hash that is not one.
  * Everything else, an outage and whatever an operator can fix (funds, a missing role, wrong
  * settings) included, is retried until it passes: a condition outside the application never
- * decides it. test/unit/domain/activity-errors.spec.ts checks each name is a real class.
+ * decides it. test/unit/libs/domain/activity-errors.spec.ts checks each name is a real class.
  */
 export const FINAL_ACTIVITY_ERRORS: readonly string[] = ['LedgerInputError', 'LedgerRevertError', 'InvalidReportError'];

@@ -4,7 +4,7 @@
  * a secret 32-byte salt, kept off chain by whoever must later prove the evidence, makes that infeasible.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { isHex32 } from '../../domain/src/hex.js';
+import { isHex32 } from '#domain/hex';
 import { canonicalizeJson } from './canonical-json.js';
 
 export const EVIDENCE_HASH_SCHEME = 'sha256-salted-jcs-v1';

@@ -5,7 +5,7 @@
  * the ledger's bytes32 form, so both sides cannot drift apart.
  */
 import { createHash } from 'node:crypto';
-import { isBytes32AnyCase, isHex32 } from '../../domain/src/hex.js';
+import { isBytes32AnyCase, isHex32 } from '#domain/hex';
 import { canonicalizeJson } from './canonical-json.js';
 import { decodeReportJson, parseReportJson, refuseInexactIntegers } from './report-json.js';
 

@@ -4,8 +4,8 @@
  * single round trip. Every node failure surfaces as a typed error (see ledger-errors.ts).
  */
 import { Contract, EventLog, FetchRequest, JsonRpcProvider, Network, type FunctionFragment, type Result } from 'ethers';
-import { type LedgerConfig } from '../../config/src/index.js';
-import { type LedgerInfo, type VerificationPolicy, type VerificationReceipt } from '../../domain/src/index.js';
+import { type LedgerConfig } from '#config';
+import { type LedgerInfo, type VerificationPolicy, type VerificationReceipt } from '#domain';
 import { CREDIT_REPORT_REGISTRY_ABI } from './abi/credit-report-registry.abi.js';
 import { EVIDENCE_REGISTRY_ABI } from './abi/evidence-registry.abi.js';
 import {

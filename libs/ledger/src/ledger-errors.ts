@@ -6,7 +6,7 @@
  * - final, no retry can cure it: the names in FINAL_LEDGER_ERRORS (final-ledger-errors.ts).
  */
 import { id, Interface, isError, ZeroHash } from 'ethers';
-import { isBytes32AnyCase, isHex32 } from '../../domain/src/hex.js';
+import { isBytes32AnyCase, isHex32 } from '#domain/hex';
 import { CREDIT_REPORT_REGISTRY_ABI } from './abi/credit-report-registry.abi.js';
 import { EVIDENCE_REGISTRY_ABI } from './abi/evidence-registry.abi.js';
 

@@ -17,7 +17,7 @@
  * the lender (LEDGER_EVIDENCE_MEMBER), only if that is the one: never into another's namespace.
  */
 import { type Contract, type ContractTransactionResponse, type Wallet } from 'ethers';
-import { type LedgerConfig } from '../../config/src/index.js';
+import { type LedgerConfig } from '#config';
 import { type EvidenceKind, type LedgerClient, type MemberRole } from './ledger-client.js';
 import {
   checkAddress,

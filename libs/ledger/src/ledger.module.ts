@@ -1,5 +1,5 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../config/src/index.js';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import { LedgerClient } from './ledger-client.js';
 
 /** Provides the shared {@link LedgerClient} and closes it when the app stops. */

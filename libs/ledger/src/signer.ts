@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Wallet, type Provider } from 'ethers';
-import { type SignerSource } from '../../config/src/index.js';
+import { type SignerSource } from '#config';
 import { LedgerSignerMissingError } from './ledger-errors.js';
 
 export async function loadSigner(source: SignerSource, provider: Provider): Promise<Wallet> {

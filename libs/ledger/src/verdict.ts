@@ -2,7 +2,7 @@
  * From what the registry's view returned to a verdict, under a verification policy. Pure, so every
  * rule is unit-tested without a node; the client only gathers the inputs.
  */
-import { Verdict, type VerificationPolicy } from '../../domain/src/index.js';
+import { Verdict, type VerificationPolicy } from '#domain';
 
 /** The registry's on-chain status (ICreditReportRegistry.Status). */
 export const AnchorStatus = { Unknown: 0, Valid: 1, Revoked: 2, Expired: 3 } as const;

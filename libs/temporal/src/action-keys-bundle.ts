@@ -4,7 +4,7 @@
  * the workflow bundle's code before loading it, over the one placeholder string the workflow code
  * holds (workflows/loan-application/action-keys.ts).
  */
-import { parseActionKeys } from '../../domain/src/action-assertion.js';
+import { parseActionKeys } from '#domain/action-assertion';
 
 const PLACEHOLDER = /(['"])__LENDBRIDGE_ACTION_VERIFY_KEYS__\1/g;
 

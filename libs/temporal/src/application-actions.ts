@@ -12,7 +12,7 @@ import {
   type ActionRequest,
   type ActionSigningKey,
   type ApplicationState,
-} from '../../domain/src/index.js';
+} from '#domain';
 
 export type ActionUpdate<A extends ActionRequest> = UpdateDefinition<ApplicationState, [A], string>;
 

@@ -3,7 +3,7 @@
  * `Connection` (@temporalio/client) and the worker's `NativeConnection` (@temporalio/worker) take
  * the same `address`, `tls` and `apiKey` options, so both connect from this and cannot drift.
  */
-import { type TemporalConfig } from '../../config/src/index.js';
+import { type TemporalConfig } from '#config';
 
 /** TLS options in the shape both SDK connection kinds accept (their `TLSConfig`). */
 export interface TemporalTlsOptions {

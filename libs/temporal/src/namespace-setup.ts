@@ -8,7 +8,7 @@ import { msToTs, SearchAttributeType, type defineSearchAttributeKey } from '@tem
 import type { temporal } from '@temporalio/proto';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
 import proto from '@temporalio/proto';
-import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '../../domain/src/index.js';
+import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '#domain';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 

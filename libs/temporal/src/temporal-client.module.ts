@@ -1,7 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { lendbridgeDataConverter } from '../../codec/src/index.js';
-import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '../../config/src/index.js';
+import { lendbridgeDataConverter } from '#codec';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import { temporalConnectionOptions } from './connection-options.js';
 
 /**

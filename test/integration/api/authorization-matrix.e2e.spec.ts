@@ -8,18 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
-import { signDevToken } from '../../../apps/api/src/auth/dev-token.js';
-import { AesGcmCodec, payloadsToJson, type PayloadsJson } from '../../../libs/codec/src/index.js';
-import {
-  applicationWorkflowId,
-  DEFAULT_POLICY,
-  LOAN_APPLICATION_WORKFLOW,
-  type ApplicationInput,
-} from '../../../libs/domain/src/index.js';
-import { PARTIES, partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
-import { TEST_JWT_SECRET } from '../../support/config.js';
-import { eventually } from '../../support/eventually.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+import { signDevToken } from '#api/auth/dev-token';
+import { AesGcmCodec, payloadsToJson, type PayloadsJson } from '#codec';
+import { applicationWorkflowId, DEFAULT_POLICY, LOAN_APPLICATION_WORKFLOW, type ApplicationInput } from '#domain';
+import { PARTIES, partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
+import { TEST_JWT_SECRET } from '#test-support/config';
+import { eventually } from '#test-support/eventually';
+import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 
 /** Who calls: no credentials, credentials that fail verification, and the parties of api-stack. */
 const CALLERS = [

@@ -7,11 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { InboxCursors } from '../../../apps/api/src/reviews/inbox-cursor.js';
-import { LOAN_APPLICATION_WORKFLOW, SearchAttributeKeys } from '../../../libs/domain/src/index.js';
-import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
-import { eventually } from '../../support/eventually.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+import { InboxCursors } from '#api/reviews/inbox-cursor';
+import { LOAN_APPLICATION_WORKFLOW, SearchAttributeKeys } from '#domain';
+import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
+import { eventually } from '#test-support/eventually';
+import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 
 interface Item {
   workflowId: string;

@@ -7,15 +7,15 @@ import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/
 import { NestFactory } from '@nestjs/core';
 import { Client } from '@temporalio/client';
 import request from 'supertest';
-import { LendbridgeModule } from '../../../apps/api/src/lendbridge.module.js';
-import { AesGcmCodec } from '../../../libs/codec/src/index.js';
-import { DEFAULT_POLICY } from '../../../libs/domain/src/index.js';
-import { hashReportBytes } from '../../../libs/hashing/src/index.js';
-import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
-import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
-import { eventually } from '../../support/eventually.js';
-import { testWriter } from '../../support/ledger.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+import { LendbridgeModule } from '#api/lendbridge.module';
+import { AesGcmCodec } from '#codec';
+import { DEFAULT_POLICY } from '#domain';
+import { hashReportBytes } from '#hashing';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
+import { eventually } from '#test-support/eventually';
+import { testWriter } from '#test-support/ledger';
+import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 
 const APPLICANT = 'pseudonym-7Q2XK9LM';
 const NOTES = 'income verified against payslips, sentinel-note-58213';

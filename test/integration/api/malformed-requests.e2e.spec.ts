@@ -10,11 +10,11 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import fc from 'fast-check';
 import request from 'supertest';
-import { hashReportBytes } from '../../../libs/hashing/src/index.js';
-import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
-import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
-import { testWriter } from '../../support/ledger.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+import { hashReportBytes } from '#hashing';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
+import { testWriter } from '#test-support/ledger';
+import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 import {
   CREATE,
   consentRules,
@@ -39,7 +39,7 @@ import {
   WITHDRAWAL,
   type JsonEndpoint,
   type WireRequest,
-} from '../../support/malformed.js';
+} from '#test-support/malformed';
 
 const TENANT = 'bank-a';
 /** Awaiting its credit report: the target of the loan system's endpoints. */

@@ -6,10 +6,10 @@
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
-import { WorkerModule } from '../../../apps/worker/src/worker.module.js';
-import { partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
-import { eventually } from '../../support/eventually.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
+import { eventually } from '#test-support/eventually';
+import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
+import { WorkerModule } from '#worker/worker.module';
 
 describe('the API while no worker is polling', () => {
   let stack: ApiStack;

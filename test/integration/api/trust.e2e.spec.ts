@@ -7,7 +7,7 @@
  */
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import request from 'supertest';
-import { AesGcmCodec } from '../../../libs/codec/src/index.js';
+import { AesGcmCodec } from '#codec';
 import {
   claimReview,
   completeReview,
@@ -15,13 +15,13 @@ import {
   LOAN_APPLICATION_WORKFLOW,
   type ActionRequest,
   type ApplicationInput,
-} from '../../../libs/domain/src/index.js';
-import { hashReportBytes } from '../../../libs/hashing/src/index.js';
-import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
-import { bearer, partyTokens, startApiStack, type ApiStack, type Party } from '../../support/api-stack.js';
-import { eventually } from '../../support/eventually.js';
-import { testWriter } from '../../support/ledger.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+} from '#domain';
+import { hashReportBytes } from '#hashing';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { bearer, partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
+import { eventually } from '#test-support/eventually';
+import { testWriter } from '#test-support/ledger';
+import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 
 const FIELDS = { score: 702, scoreBand: 'A', delinquencyFlags: [] };
 const CONSENT = { ...southboundConsent, issuer: HK_ISSUER };

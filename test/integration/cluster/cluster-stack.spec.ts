@@ -3,16 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { LENDBRIDGE_SEARCH_ATTRIBUTES, SearchAttributeKeys } from '../../../libs/domain/src/index.js';
-import { indexedValueType } from '../../../libs/temporal/src/index.js';
-import { postgresBinDir, startPostgres, type RunningPostgres } from '../../../tools/stack/postgres.js';
-import { isListening, runningProcesses } from '../../../tools/stack/processes.js';
-import {
-  startTemporalCluster,
-  temporalServerDir,
-  type RunningTemporalCluster,
-} from '../../../tools/stack/temporal-cluster.js';
-import { eventually } from '../../support/eventually.js';
+import { LENDBRIDGE_SEARCH_ATTRIBUTES, SearchAttributeKeys } from '#domain';
+import { postgresBinDir, startPostgres, type RunningPostgres } from '#stack/postgres';
+import { isListening, runningProcesses } from '#stack/processes';
+import { startTemporalCluster, temporalServerDir, type RunningTemporalCluster } from '#stack/temporal-cluster';
+import { indexedValueType } from '#temporal';
+import { eventually } from '#test-support/eventually';
 
 // The first run builds the Temporal server from Go modules (minutes); later runs start in seconds.
 const FIRST_START_MS = 20 * 60_000;

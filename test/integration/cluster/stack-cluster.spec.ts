@@ -6,11 +6,11 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDevJwtSecret } from '../../../apps/api/src/auth/dev-secret.js';
-import { signDevToken } from '../../../apps/api/src/auth/dev-token.js';
-import { freePort, isListening } from '../../../tools/stack/processes.js';
-import { eventually } from '../../support/eventually.js';
-import { spawnScript, stopScript, waitForOutput, type RunningScript } from '../../support/script-process.js';
+import { readDevJwtSecret } from '#api/auth/dev-secret';
+import { signDevToken } from '#api/auth/dev-token';
+import { freePort, isListening } from '#stack/processes';
+import { eventually } from '#test-support/eventually';
+import { spawnScript, stopScript, waitForOutput, type RunningScript } from '#test-support/script-process';
 
 /** A free port whose successor is free too (the second API instance takes it). */
 async function freePortPair(): Promise<number> {

@@ -4,12 +4,12 @@
  * verification is VERIFIED.
  */
 import { randomBytes } from 'node:crypto';
-import { signDevToken, type DevTokenClaims } from '../../../apps/api/src/auth/dev-token.js';
-import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
-import { type ApiStack } from '../../support/api-stack.js';
-import { TEST_JWT_SECRET } from '../../support/config.js';
-import { testWriter } from '../../support/ledger.js';
-import { HK_ISSUER, southboundConsent } from '../../support/loan-parties.js';
+import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { type ApiStack } from '#test-support/api-stack';
+import { TEST_JWT_SECRET } from '#test-support/config';
+import { testWriter } from '#test-support/ledger';
+import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 
 /** A raw JWT, as a reviewer pastes it into the console (no "Bearer "). */
 export async function rawToken(claims: DevTokenClaims): Promise<string> {

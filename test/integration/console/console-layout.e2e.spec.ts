@@ -5,7 +5,7 @@
  * are marked in words. Screenshots at both sizes go to test-artifacts/console/.
  */
 import { type Browser, type Locator, type Page } from 'playwright-core';
-import { startApiStack, type ApiStack } from '../../support/api-stack.js';
+import { startApiStack, type ApiStack } from '#test-support/api-stack';
 import {
   captureScreenshot,
   consoleArtifact,
@@ -13,7 +13,7 @@ import {
   newContext,
   scrollsHorizontally,
   signInToConsole,
-} from '../../support/browser.js';
+} from '#test-support/browser';
 import { callApi, eventually, prepareTask, rawToken, REVIEWER, stageOf } from './console-fixtures.js';
 
 const isFocused = (target: Locator): Promise<boolean> =>

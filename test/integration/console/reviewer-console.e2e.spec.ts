@@ -5,15 +5,9 @@
  * in the API's own words. Elements are found by role and label, which also proves their labels.
  */
 import { type Browser, type BrowserContext, type Page, type Request as BrowserRequest } from 'playwright-core';
-import { CONSOLE_CSP } from '../../../apps/api/src/console/console.controller.js';
-import { startApiStack, type ApiStack } from '../../support/api-stack.js';
-import {
-  captureScreenshot,
-  consoleArtifact,
-  launchBrowser,
-  newContext,
-  signInToConsole,
-} from '../../support/browser.js';
+import { CONSOLE_CSP } from '#api/console/console.controller';
+import { startApiStack, type ApiStack } from '#test-support/api-stack';
+import { captureScreenshot, consoleArtifact, launchBrowser, newContext, signInToConsole } from '#test-support/browser';
 import { callApi, eventually, LOAN_SYSTEM, prepareTask, rawToken, REVIEWER, stageOf } from './console-fixtures.js';
 
 const MARY_LOAN_OFFICER = { sub: 'mary', roles: ['loan-system'], tenant: 'bank-a' } as const;

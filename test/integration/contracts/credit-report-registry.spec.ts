@@ -1,11 +1,11 @@
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { Contract, hexlify, id, randomBytes, Wallet, type JsonRpcProvider } from 'ethers';
 import fc from 'fast-check';
-import { buildReportBatch, CREDIT_REPORT_REGISTRY_ABI, verifyBatchProof } from '../../../libs/ledger/src/index.js';
-import { devProvider } from '../../../tools/stack/anvil.js';
-import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
-import { advanceTime, as, eventsOf, latestTimestamp, mined, revertOf, STRANGER_KEY } from '../../support/chain.js';
-import { startTestLedger, type TestLedger } from '../../support/ledger.js';
+import { buildReportBatch, CREDIT_REPORT_REGISTRY_ABI, verifyBatchProof } from '#ledger';
+import { devProvider } from '#stack/anvil';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { advanceTime, as, eventsOf, latestTimestamp, mined, revertOf, STRANGER_KEY } from '#test-support/chain';
+import { startTestLedger, type TestLedger } from '#test-support/ledger';
 
 const Status = { Unknown: 0n, Valid: 1n, Revoked: 2n, Expired: 3n };
 const ISSUER_ROLE = id('ISSUER_ROLE');

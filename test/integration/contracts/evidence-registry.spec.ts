@@ -1,9 +1,9 @@
 import { Contract, hexlify, id, randomBytes, Wallet, type JsonRpcProvider } from 'ethers';
-import { EVIDENCE_REGISTRY_ABI } from '../../../libs/ledger/src/index.js';
-import { devProvider } from '../../../tools/stack/anvil.js';
-import { DEV_KEYS, devWorkerKey } from '../../../tools/stack/dev-ledger.js';
-import { as, eventsOf, mined, revertOf, STRANGER_KEY } from '../../support/chain.js';
-import { startTestLedger, type TestLedger } from '../../support/ledger.js';
+import { EVIDENCE_REGISTRY_ABI } from '#ledger';
+import { devProvider } from '#stack/anvil';
+import { DEV_KEYS, devWorkerKey } from '#stack/dev-ledger';
+import { as, eventsOf, mined, revertOf, STRANGER_KEY } from '#test-support/chain';
+import { startTestLedger, type TestLedger } from '#test-support/ledger';
 
 const Kind = { Unknown: 0, Consent: 1, Decision: 2 };
 const ZERO_ADDRESS = '0x' + '00'.repeat(20);

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT } from '../../../tools/stack/contracts.js';
+import { REPO_ROOT } from '#stack/contracts';
 
 // The contracts' invariant tests (test/invariants/*.sol) run by Foundry's forge, offline, with solc-js
 // as its compiler. Sized for CI by foundry.toml; for more sequences run this file with e.g.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexlify, randomBytes, Wallet } from 'ethers';
-import { Verdict, type VerificationPolicy } from '../../../libs/domain/src/index.js';
+import { Verdict, type VerificationPolicy } from '#domain';
 import {
   buildReportBatch,
   LedgerClient,
@@ -10,11 +10,11 @@ import {
   LedgerMismatchError,
   LedgerNotConfirmedError,
   LedgerUnavailableError,
-} from '../../../libs/ledger/src/index.js';
-import { startAnvil } from '../../../tools/stack/anvil.js';
-import { DEV_KEYS } from '../../../tools/stack/dev-ledger.js';
-import { advanceTime } from '../../support/chain.js';
-import { startTestLedger, testWriter, type TestLedger } from '../../support/ledger.js';
+} from '#ledger';
+import { startAnvil } from '#stack/anvil';
+import { DEV_KEYS } from '#stack/dev-ledger';
+import { advanceTime } from '#test-support/chain';
+import { startTestLedger, testWriter, type TestLedger } from '#test-support/ledger';
 
 const ANY_ISSUER: VerificationPolicy = { trustedIssuers: 'any-member', maxReportAgeSeconds: 30 * 86_400 };
 const newHash = (): string => hexlify(randomBytes(32)).slice(2);

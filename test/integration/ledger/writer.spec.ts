@@ -1,5 +1,5 @@
 import { Contract, hexlify, randomBytes, Wallet } from 'ethers';
-import { Verdict, type VerificationPolicy } from '../../../libs/domain/src/index.js';
+import { Verdict, type VerificationPolicy } from '#domain';
 import {
   buildReportBatch,
   CREDIT_REPORT_REGISTRY_ABI,
@@ -12,9 +12,9 @@ import {
   LedgerRevertError,
   LedgerWriter,
   OperatorAction,
-} from '../../../libs/ledger/src/index.js';
-import { DEV_KEYS, devWorkerKey } from '../../../tools/stack/dev-ledger.js';
-import { startTestLedger, testWriter, type TestLedger } from '../../support/ledger.js';
+} from '#ledger';
+import { DEV_KEYS, devWorkerKey } from '#stack/dev-ledger';
+import { startTestLedger, testWriter, type TestLedger } from '#test-support/ledger';
 
 const newHash = (): string => hexlify(randomBytes(32)).slice(2);
 const in30Days = (): Date => new Date(Date.now() + 30 * 86_400_000);

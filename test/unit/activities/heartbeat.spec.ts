@@ -1,5 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { whileHeartbeating } from '../../../activities/heartbeat.js';
+import { whileHeartbeating } from '#activities/heartbeat';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

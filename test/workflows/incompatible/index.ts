@@ -2,7 +2,7 @@
 // same name, but it schedules a different first activity than the recorded histories show, as a
 // careless refactor would. Replaying any recorded history against it must fail.
 import { condition, proxyActivities } from '@temporalio/workflow';
-import type { ApplicationInput, LoanApplicationActivities } from '../../../libs/domain/src/index.js';
+import type { ApplicationInput, LoanApplicationActivities } from '#domain';
 
 const { notifyReviewers } = proxyActivities<LoanApplicationActivities>({ startToCloseTimeout: '1 minute' });
 

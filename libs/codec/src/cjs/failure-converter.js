@@ -3,7 +3,7 @@
 // The CommonJS twin of ../failure-converter.ts, for the two places that load the failure converter
 // by path in a source checkout: Temporal's worker `require()`s it (and Jest on Node 20 cannot
 // `require()` an ES module), and the workflow bundler packs it into the sandbox. Keep the two
-// files identical in effect; test/unit/codec/failure-converter.spec.ts checks that they are.
+// files identical in effect; test/unit/libs/codec/failure-converter.spec.ts checks that they are.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS is this file's reason to exist
 const { DefaultFailureConverter } = require('@temporalio/common');
 

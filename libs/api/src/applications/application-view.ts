@@ -1,0 +1,159 @@
+/**
+ * What the API shows of an application's state, per audience. The workflow's state holds more than
+ * any one caller needs; each view picks what its reader acts on and leaves the rest out.
+ */
+import {
+  type ApplicationState,
+  type CreditDecision,
+  type ReviewOutcome,
+  type TimelineEntry,
+  type VerificationReceipt,
+} from '#domain';
+import { approvalsRequired } from '#workflows/loan-application/review-rules';
+
+export interface ApplicationLinks {
+  self: string;
+  temporalUi: string;
+}
+
+/** For the loan system that owns the application. */
+export interface ApplicationView {
+  tenant: string;
+  applicationId: string;
+  workflowId: string;
+  stage: ApplicationState['stage'];
+  loanSystemReference: string;
+  product: string;
+  requestedLimit: { amount: string; currency: string };
+  direction: string;
+  reviewJurisdiction: string;
+  submittedBy: string;
+  policyVersion: string;
+  consent?: { issuer: string; validUntil: string; evidenceHash?: string };
+  report?: { reportHash: string; scheme: string; claimedIssuer?: string };
+  verification?: VerificationReceipt;
+  review?: { queue: string; escalated: boolean; dueAt: string; approvals: number; approvalsRequired: number };
+  decision?: CreditDecision;
+  decisionEvidenceHash?: string;
+  /** Why it ended, once it has: decision, expiry, withdrawal, failure, an operator's cancel or terminate. */
+  ending?: { reason: string; at: string };
+  timeline: TimelineEntry[];
+  links: ApplicationLinks;
+}
+
+/** For a reviewer working the task: the evidence they judge, and the review's progress. */
+export interface ReviewTaskView {
+  tenant: string;
+  applicationId: string;
+  workflowId: string;
+  stage: ApplicationState['stage'];
+  product: string;
+  requestedLimit: { amount: string; currency: string };
+  direction: string;
+  reviewJurisdiction: string;
+  submittedBy: string;
+  consent?: {
+    purposes: string[];
+    dataCategories: string[];
+    issuer: string;
+    validUntil: string;
+    capturedAt: string;
+    channel: string;
+    evidenceHash?: string;
+  };
+  report?: ApplicationState['report'];
+  verification?: VerificationReceipt;
+  review?: {
+    queue: string;
+    escalated: boolean;
+    dueAt: string;
+    overdue: boolean;
+    claimedBy?: string;
+    approvalsRequired: number;
+    decisions: { reviewer: string; at: string; outcome: ReviewOutcome }[];
+  };
+  decision?: CreditDecision;
+  ending?: { reason: string; at: string };
+  timeline: TimelineEntry[];
+  links: ApplicationLinks;
+}
+
+export function applicationView(state: ApplicationState, links: ApplicationLinks): ApplicationView {
+  const { input } = state;
+  return {
+    tenant: input.tenant,
+    applicationId: input.applicationId,
+    workflowId: state.workflowId,
+    stage: state.stage,
+    loanSystemReference: input.loanSystemReference,
+    product: input.product,
+    requestedLimit: input.requestedLimit,
+    direction: input.direction,
+    reviewJurisdiction: input.reviewJurisdiction,
+    submittedBy: input.submittedBy,
+    policyVersion: input.policy.version,
+    ...(state.consent && {
+      consent: {
+        issuer: state.consent.grant.issuer,
+        validUntil: state.consent.grant.validUntil,
+        ...(state.consent.evidenceHash && { evidenceHash: state.consent.evidenceHash }),
+      },
+    }),
+    ...(state.report && {
+      report: {
+        reportHash: state.report.reportHash,
+        scheme: state.report.scheme,
+        ...(state.report.claimedIssuer && { claimedIssuer: state.report.claimedIssuer }),
+      },
+    }),
+    ...(state.verification && { verification: state.verification }),
+    // Reviewers' names and notes are the lender's internal business, not the loan system's.
+    ...(state.review && {
+      review: {
+        queue: state.review.queue,
+        escalated: state.review.escalated,
+        dueAt: state.review.dueAt,
+        approvals: state.review.approvals.length,
+        approvalsRequired: approvalsRequired(state),
+      },
+    }),
+    ...(state.decision && { decision: state.decision }),
+    ...(state.decisionEvidenceHash && { decisionEvidenceHash: state.decisionEvidenceHash }),
+    ...(state.ending && { ending: state.ending }),
+    timeline: state.timeline.map(({ at, stage, event }) => ({ at, stage, event })),
+    links,
+  };
+}
+
+export function reviewTaskView(state: ApplicationState, links: ApplicationLinks, now: Date): ReviewTaskView {
+  const { input } = state;
+  return {
+    tenant: input.tenant,
+    applicationId: input.applicationId,
+    workflowId: state.workflowId,
+    stage: state.stage,
+    product: input.product,
+    requestedLimit: input.requestedLimit,
+    direction: input.direction,
+    reviewJurisdiction: input.reviewJurisdiction,
+    submittedBy: input.submittedBy,
+    ...(state.consent && { consent: { ...state.consent.grant, evidenceHash: state.consent.evidenceHash } }),
+    ...(state.report && { report: state.report }),
+    ...(state.verification && { verification: state.verification }),
+    ...(state.review && {
+      review: {
+        queue: state.review.queue,
+        escalated: state.review.escalated,
+        dueAt: state.review.dueAt,
+        overdue: Date.parse(state.review.dueAt) < now.getTime() && state.stage === 'IN_REVIEW',
+        claimedBy: state.review.claimedBy,
+        approvalsRequired: approvalsRequired(state),
+        decisions: state.review.decisions,
+      },
+    }),
+    ...(state.decision && { decision: state.decision }),
+    ...(state.ending && { ending: state.ending }),
+    timeline: state.timeline,
+    links,
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * What loan systems send, as validated DTOs. The global ValidationPipe refuses unknown properties
+ * and wrong types before a controller runs; these classes say what "well formed" means. Whether
+ * the content fits the application (consent direction, stage, ...) is the workflow's to judge.
+ */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { BYTES32_PATTERN, CURRENCY_EXPONENTS, ID_PATTERN, LoanStage, SHA256_HEX_PATTERN } from '#domain';
+import { IsRealDateTime } from './date-time.validator.js';
+
+const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
+/** Positive decimal string; at most 13 integer and 2 fraction digits (see libs/domain/src/money.ts). */
+const AMOUNT_PATTERN = /^(?!0+(\.0+)?$)(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
+const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);
+
+export class MoneyDto {
+  @ApiProperty({ example: '250000.00', description: 'positive decimal string, never a number' })
+  @IsString()
+  @Matches(AMOUNT_PATTERN, { message: 'amount must be a positive decimal string with at most 2 decimals' })
+  amount!: string;
+
+  @ApiProperty({ enum: CURRENCIES, example: 'HKD' })
+  @IsIn(CURRENCIES, { message: `currency must be one of ${CURRENCIES.join(', ')}` })
+  currency!: string;
+}
+
+export class CreateApplicationDto {
+  @ApiProperty({ example: 'APP-2026-0001', pattern: ID_PATTERN.source })
+  @IsString()
+  @Matches(ID_PATTERN, { message: 'applicationId must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
+  applicationId!: string;
+
+  @ApiProperty({ example: 'LOS-778812' })
+  @IsString()
+  @Matches(ID_PATTERN, { message: 'loanSystemReference must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
+  loanSystemReference!: string;
+
+  @ApiProperty({ example: 'sme-credit-line' })
+  @IsString()
+  @Matches(CODE_PATTERN, { message: 'product must be 1-40 characters of a-z 0-9 -' })
+  product!: string;
+
+  @ApiProperty({ type: MoneyDto })
+  @IsDefined()
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  requestedLimit!: MoneyDto;
+
+  @ApiProperty({ description: "the loan system's pseudonymous applicant reference; never a name or id number" })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{8,128}$/, {
+    message: 'applicantReference must be 8-128 characters of A-Z a-z 0-9 _ . : - (a pseudonym, not a name)',
+  })
+  applicantReference!: string;
+
+  @ApiProperty({ enum: ['northbound', 'southbound'] })
+  @IsIn(['northbound', 'southbound'])
+  direction!: 'northbound' | 'southbound';
+
+  @ApiProperty({ example: 'HK', description: 'jurisdiction of the reviewers who review it' })
+  @IsString()
+  @Matches(/^[A-Z]{2,3}$/, { message: 'reviewJurisdiction must be 2-3 capital letters, e.g. HK' })
+  reviewJurisdiction!: string;
+}
+
+export class ConsentDto {
+  @ApiProperty({ example: ['credit-assessment'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @Matches(CODE_PATTERN, { each: true, message: 'each purpose must be a code of a-z 0-9 -' })
+  purposes!: string[];
+
+  @ApiProperty({ example: ['credit-report'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @Matches(CODE_PATTERN, { each: true, message: 'each data category must be a code of a-z 0-9 -' })
+  dataCategories!: string[];
+
+  @ApiProperty({ enum: ['northbound', 'southbound'] })
+  @IsIn(['northbound', 'southbound'])
+  direction!: 'northbound' | 'southbound';
+
+  @ApiProperty({ description: 'address of the credit reference agency the consent covers' })
+  @IsString()
+  @Matches(ADDRESS_PATTERN, { message: 'issuer must be a 0x-prefixed 20-byte address' })
+  issuer!: string;
+
+  @ApiProperty({ example: '2027-11-20T00:00:00Z' })
+  @IsRealDateTime()
+  validUntil!: string;
+
+  @ApiProperty({
+    description: 'SHA-256 of the consent text shown to the applicant',
+    pattern: SHA256_HEX_PATTERN.source,
+  })
+  @IsString()
+  @Matches(SHA256_HEX_PATTERN, { message: 'consentTextHash must be 64 lowercase hex characters' })
+  consentTextHash!: string;
+
+  @ApiProperty({ example: 'mobile-app' })
+  @IsString()
+  @Matches(CODE_PATTERN, { message: 'channel must be a code of a-z 0-9 -' })
+  channel!: string;
+
+  @ApiProperty({ example: '2026-11-20T09:00:00Z' })
+  @IsRealDateTime()
+  capturedAt!: string;
+}
+
+/** Why a loan system withdraws or revokes: a code, never free text (it reaches webhooks and history). */
+export const WITHDRAWAL_REASONS = [
+  'applicant-request',
+  'consent-withdrawn',
+  'duplicate-application',
+  'lender-cancelled',
+] as const;
+
+export class WithdrawalDto {
+  @ApiProperty({ enum: WITHDRAWAL_REASONS })
+  @IsIn(WITHDRAWAL_REASONS)
+  reasonCode!: (typeof WITHDRAWAL_REASONS)[number];
+}
+
+export class DecisionFieldsDto {
+  @ApiProperty({ minimum: 0, maximum: 1000, example: 701 })
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  score!: number;
+
+  @ApiProperty({ enum: ['A', 'B', 'C', 'D', 'E'] })
+  @IsIn(['A', 'B', 'C', 'D', 'E'])
+  scoreBand!: 'A' | 'B' | 'C' | 'D' | 'E';
+
+  @ApiProperty({ example: [] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(CODE_PATTERN, { each: true, message: 'each delinquency flag must be a code of a-z 0-9 -' })
+  delinquencyFlags!: string[];
+}
+
+export class BatchProofDto {
+  @ApiProperty({ pattern: BYTES32_PATTERN.source })
+  @Matches(BYTES32_PATTERN, { message: 'merkleRoot must be 0x and 64 lowercase hex characters' })
+  merkleRoot!: string;
+
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @Matches(BYTES32_PATTERN, { each: true, message: 'each proof element must be 0x and 64 lowercase hex characters' })
+  proof!: string[];
+}
+
+export const REPORT_SCHEMES = ['sha256-raw-v1', 'sha256-jcs-v1'] as const;
+
+/** The report's hash (computed by the loan system) and the fields the decision needs. */
+export class ReportHashDto {
+  @ApiProperty({ pattern: SHA256_HEX_PATTERN.source })
+  @IsString()
+  @Matches(SHA256_HEX_PATTERN, { message: 'reportHash must be 64 lowercase hex characters' })
+  reportHash!: string;
+
+  @ApiProperty({ enum: REPORT_SCHEMES })
+  @IsIn(REPORT_SCHEMES)
+  scheme!: (typeof REPORT_SCHEMES)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ADDRESS_PATTERN, { message: 'claimedIssuer must be a 0x-prefixed 20-byte address' })
+  claimedIssuer?: string;
+
+  @ApiPropertyOptional({ type: BatchProofDto })
+  @IsOptional()
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => BatchProofDto)
+  batch?: BatchProofDto;
+
+  @ApiProperty({ type: DecisionFieldsDto })
+  @IsDefined()
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => DecisionFieldsDto)
+  decisionFields!: DecisionFieldsDto;
+}
+
+/** The multipart form's text fields, beside the `report` file: same rules, as strings. */
+export class ReportUploadFieldsDto {
+  @IsIn(REPORT_SCHEMES)
+  scheme!: (typeof REPORT_SCHEMES)[number];
+
+  @IsOptional()
+  @Matches(ADDRESS_PATTERN, { message: 'claimedIssuer must be a 0x-prefixed 20-byte address' })
+  claimedIssuer?: string;
+
+  @IsOptional()
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => BatchProofDto)
+  batch?: BatchProofDto;
+
+  @IsDefined()
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => DecisionFieldsDto)
+  decisionFields!: DecisionFieldsDto;
+}
+
+export class ListApplicationsQuery {
+  @ApiPropertyOptional({ enum: Object.values(LoanStage) })
+  @IsOptional()
+  @IsIn(Object.values(LoanStage))
+  stage?: LoanStage;
+
+  @ApiPropertyOptional({ enum: ['APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'FAILED'] })
+  @IsOptional()
+  @IsIn(['APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'FAILED'])
+  outcome?: string;
+
+  @ApiPropertyOptional({ example: 'HK-standard' })
+  @IsOptional()
+  @Matches(/^[A-Z]{2,3}-(standard|senior)$/, { message: 'queue must look like HK-standard or HK-senior' })
+  queue?: string;
+
+  @ApiPropertyOptional({ description: 'created at or after (ISO 8601)' })
+  @IsOptional()
+  @IsRealDateTime()
+  createdFrom?: string;
+
+  @ApiPropertyOptional({ description: 'created before (ISO 8601)' })
+  @IsOptional()
+  @IsRealDateTime()
+  createdTo?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
+
+  @ApiPropertyOptional({ description: 'nextPageToken of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,4096}\.[A-Za-z0-9_-]{22}$/, { message: 'pageToken must be a token this API returned' })
+  pageToken?: string;
+}
+
+export class ApplicationIdParam {
+  @Matches(ID_PATTERN, { message: 'applicationId must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
+  applicationId!: string;
+}

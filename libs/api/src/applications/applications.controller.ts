@@ -1,0 +1,310 @@
+/**
+ * The loan system's endpoints. The tenant comes from the token, so a loan system can only name its
+ * own applications: another tenant's id simply does not exist for it (OWASP API1).
+ */
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
+import {
+  applicationInputProblem,
+  applicationWorkflowId,
+  grantConsent,
+  revokeConsent,
+  submitCreditReport,
+  type ApplicationInput,
+  type ReportSubmission,
+} from '#domain';
+import { ApiPaths } from '../api-paths.js';
+import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
+import { actorOf, Role, type Principal } from '../auth/principal.js';
+import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
+import { annotateRequest } from '../observability/request-context.js';
+import { invalidRequest, ProblemException } from '../problem/problem.js';
+import { validateDto } from '../problem/validate-dto.js';
+import { APPLICATION_POLICY, type ApplicationPolicySource } from './application-policy.js';
+import { applicationView, type ApplicationView } from './application-view.js';
+import {
+  ApplicationWorkflows,
+  quoted,
+  stageClause,
+  type ApplicationSummary,
+  type Page,
+} from './application-workflows.js';
+import {
+  ApplicationIdParam,
+  ConsentDto,
+  CreateApplicationDto,
+  ListApplicationsQuery,
+  ReportHashDto,
+  ReportUploadFieldsDto,
+  WithdrawalDto,
+} from './application.dto.js';
+import { idempotencyKeyOf, idempotentRequest } from './idempotency-key.js';
+import { readReportUpload } from './report-upload.js';
+
+@ApiTags('loan systems')
+@ApiBearerAuth()
+@LendbridgeEndpoint()
+@Controller('applications')
+@RequireRoles(Role.LOAN_SYSTEM)
+export class ApplicationsController {
+  constructor(
+    @Inject(ApplicationWorkflows) private readonly workflows: ApplicationWorkflows,
+    @Inject(APPLICATION_POLICY) private readonly policies: ApplicationPolicySource,
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+    @Inject(ApiPaths) private readonly paths: ApiPaths,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create an application: 201 when new, 200 when the same request was made before',
+    description:
+      'Answers with the application as received (stage RECEIVED) once Temporal has recorded it, without ' +
+      'waiting for a worker; GET shows the stage it moved on to, and the webhooks tell of every outcome.',
+  })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateApplicationDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ApplicationView> {
+    const tenant = tenantOf(principal);
+    annotateRequest(request, { workflowId: applicationWorkflowId(tenant, body.applicationId) });
+    const request_ = { ...body, requestedLimit: { ...body.requestedLimit } };
+    const input: ApplicationInput = {
+      tenant,
+      ...request_,
+      submittedBy: principal.subject,
+      policy: this.policies.policyFor({ tenant, product: body.product, direction: body.direction }),
+      eventsPerRun: this.config.workflow.eventsPerRun,
+    };
+    this.refuseUnprocessable(input);
+    const { created, state } = await this.workflows.start(input, request_, idempotencyKeyOf(request));
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    response.location(this.paths.of('applications', body.applicationId));
+    return this.view(state);
+  }
+
+  /**
+   * Input that is well formed but could never be processed is refused before anything starts: a
+   * jurisdiction without reviewers here would only expire, a currency without a four-eyes
+   * threshold could not be reviewed.
+   */
+  private refuseUnprocessable(input: ApplicationInput): void {
+    const served = this.config.review.jurisdictions;
+    const problems = [
+      ...(served.includes(input.reviewJurisdiction)
+        ? []
+        : [
+            {
+              field: 'reviewJurisdiction',
+              message: `no reviewers serve ${input.reviewJurisdiction} here (${served.join(', ')})`,
+            },
+          ]),
+    ];
+    const inputProblem = problems.length === 0 ? applicationInputProblem(input) : undefined;
+    if (inputProblem) {
+      const [field = 'body', ...rest] = inputProblem.split(': ');
+      problems.push({ field, message: rest.join(': ') || inputProblem });
+    }
+    if (problems.length > 0) {
+      throw new ProblemException(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'unprocessable',
+        'The application cannot be processed',
+        problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+        problems,
+      );
+    }
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's applications (Temporal visibility; eventually consistent)" })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListApplicationsQuery,
+  ): Promise<Page<Omit<ApplicationSummary, 'assignedReviewer' | 'runId' | 'executionStatus'>>> {
+    const clauses = [`Tenant = ${quoted(tenantOf(principal))}`];
+    if (query.stage) clauses.push(stageClause('LoanStage', query.stage));
+    if (query.outcome) clauses.push(stageClause('LoanOutcome', query.outcome));
+    if (query.queue) clauses.push(`ReviewQueue = ${quoted(query.queue)}`, `ExecutionStatus = 'Running'`);
+    if (query.createdFrom) clauses.push(`StartTime >= ${quoted(new Date(query.createdFrom).toISOString())}`);
+    if (query.createdTo) clauses.push(`StartTime < ${quoted(new Date(query.createdTo).toISOString())}`);
+    const page = await this.workflows.list(clauses, query.pageSize ?? 50, query.pageToken);
+    // Which reviewer holds a task, and Temporal's run ids, are the lender's business, not the loan system's.
+    return {
+      ...page,
+      items: page.items.map(({ assignedReviewer: _reviewer, runId: _run, executionStatus: _status, ...item }) => item),
+    };
+  }
+
+  @Get(':applicationId')
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    return this.view(await this.workflows.state(this.workflowId(principal, applicationId, request)));
+  }
+
+  @Post(':applicationId/consent')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Record the applicant's consent" })
+  async grantConsent(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Body() consent: ConsentDto,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    const grant = { ...consent };
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        grantConsent,
+        { actor: actorOf(principal), consent: grant },
+        idempotentRequest(request, grant),
+      ),
+    );
+  }
+
+  @Post(':applicationId/consent/revocation')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'The applicant revoked consent: the application is withdrawn' })
+  async revokeConsent(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Body() body: WithdrawalDto,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    const reason = `consent revoked (${body.reasonCode})`;
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        revokeConsent,
+        { actor: actorOf(principal), reason },
+        idempotentRequest(request, { revocation: body.reasonCode }),
+      ),
+    );
+  }
+
+  @Post(':applicationId/withdrawal')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Withdraw the application' })
+  async withdraw(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Body() body: WithdrawalDto,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    const reason = `withdrawn by the loan system (${body.reasonCode})`;
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        revokeConsent,
+        { actor: actorOf(principal), reason },
+        idempotentRequest(request, { withdrawal: body.reasonCode }),
+      ),
+    );
+  }
+
+  @Post(':applicationId/credit-report')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Submit the credit report: the file (multipart, hashed as it streams, never stored) or its hash (JSON)',
+  })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ type: ReportHashDto })
+  async submitCreditReport(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    const report = request.is('multipart/form-data')
+      ? await this.readUpload(request)
+      : request.is('application/json')
+        ? toSubmission(await validateDto(ReportHashDto, request.body))
+        : (() => {
+            throw new UnsupportedMediaTypeException(
+              'send application/json (the hash) or multipart/form-data (the file)',
+            );
+          })();
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        submitCreditReport,
+        { actor: actorOf(principal), report },
+        idempotentRequest(request, report),
+      ),
+    );
+  }
+
+  private async readUpload(request: Request): Promise<ReportSubmission> {
+    const upload = await readReportUpload(request, { maxReportBytes: this.config.api.reportMaxBytes });
+    const fields: Record<string, unknown> = { scheme: upload.scheme };
+    for (const [name, value] of Object.entries(upload.fields)) {
+      fields[name] = name === 'decisionFields' || name === 'batch' ? parseJsonField(name, value) : value;
+    }
+    const dto = await validateDto(ReportUploadFieldsDto, fields);
+    return toSubmission({ ...dto, reportHash: upload.reportHash });
+  }
+
+  private workflowId(principal: Principal, applicationId: string, request: Request): string {
+    const workflowId = applicationWorkflowId(tenantOf(principal), applicationId);
+    annotateRequest(request, { workflowId });
+    return workflowId;
+  }
+
+  private view(state: Parameters<typeof applicationView>[0]): ApplicationView {
+    return applicationView(state, {
+      self: this.paths.of('applications', state.input.applicationId),
+      temporalUi: this.workflows.temporalUiUrl(state.workflowId),
+    });
+  }
+}
+
+/** The token verifier guarantees a tenant on loan-system tokens; this states it for the compiler. */
+function tenantOf(principal: Principal): string {
+  if (!principal.tenant) throw new Error('a loan-system principal without a tenant passed the token verifier');
+  return principal.tenant;
+}
+
+function parseJsonField(name: string, value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw invalidRequest([{ field: name, message: 'must be a JSON document' }]);
+  }
+}
+
+/** Plain data for the workflow: class instances would carry nothing more, and payloads want plain JSON. */
+function toSubmission(dto: Omit<ReportHashDto, never>): ReportSubmission {
+  return {
+    reportHash: dto.reportHash,
+    scheme: dto.scheme,
+    ...(dto.claimedIssuer && { claimedIssuer: dto.claimedIssuer }),
+    ...(dto.batch && { batch: { merkleRoot: dto.batch.merkleRoot, proof: [...dto.batch.proof] } }),
+    decisionFields: {
+      score: dto.decisionFields.score,
+      scoreBand: dto.decisionFields.scoreBand,
+      delinquencyFlags: [...dto.decisionFields.delinquencyFlags],
+    },
+  };
+}

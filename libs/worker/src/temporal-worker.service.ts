@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import {
+  ApplicationReconcilerActivitiesService,
+  bindActivities,
+  LedgerProbeActivitiesService,
+  LoanApplicationActivitiesService,
+  WEBHOOK_DELIVERY,
+  type WebhookDelivery,
+} from '#activities';
+import { lendbridgeDataConverter, workerDataConverter } from '#codec';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
+import { APPLICATION_RECONCILER_ID, APPLICATION_RECONCILER_WORKFLOW } from '#domain';
+import { temporalConnectionOptions, temporalTransport } from '#temporal';
+import { loadWorkflowBundle } from './workflow-bundle.js';
+
+export { workflowsEntry } from './workflow-bundle.js';
+
+/**
+ * Owns the Temporal Worker's life: started once the Nest context is ready, drained on shutdown
+ * (SIGTERM lets in-flight activities finish before the process exits).
+ */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TemporalWorkerService.name);
+  private connection?: NativeConnection;
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+    @Inject(LedgerProbeActivitiesService) private readonly ledgerProbe: LedgerProbeActivitiesService,
+    @Inject(LoanApplicationActivitiesService) private readonly loanApplication: LoanApplicationActivitiesService,
+    @Inject(WEBHOOK_DELIVERY) private readonly webhooks: WebhookDelivery,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { address, namespace, taskQueue } = this.config.temporal;
+    const tuning = this.config.worker;
+    const workflowBundle = await loadWorkflowBundle({
+      prebuiltBundle: tuning.workflowBundle,
+      verifyKeys: this.config.actions.verifyKeys,
+    });
+    this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
+    const client = new Client({
+      connection: this.connection,
+      namespace,
+      dataConverter: lendbridgeDataConverter(this.config.codec),
+    });
+    const reconciler = new ApplicationReconcilerActivitiesService(client, namespace, this.webhooks);
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace,
+      taskQueue,
+      // A prebuilt bundle outside development; bundling at start is for editing workflows.
+      workflowBundle,
+      // Payloads and failure messages are encrypted before they leave the worker.
+      dataConverter: workerDataConverter(this.config.codec),
+      activities: bindActivities(this.ledgerProbe, this.loanApplication, reconciler),
+      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
+      maxCachedWorkflows: tuning.maxCachedWorkflows,
+      // On SIGTERM, activities in flight get this long to finish before they are cancelled.
+      shutdownGraceTime: '30 seconds',
+    });
+    this.running = this.worker.run();
+    await this.startReconciler(client);
+    // A worker that fails on its own is fatal: exit so the supervisor (or `npm run dev`) sees it.
+    this.running.catch((error: unknown) => {
+      this.logger.error(`worker failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+    this.logger.log(
+      `polling task queue "${taskQueue}" on ${address} (${temporalTransport(this.config.temporal)}, namespace ${namespace}), ` +
+        `workflows ${tuning.workflowBundle ? `from bundle ${tuning.workflowBundle}` : 'bundled at start'}`,
+    );
+  }
+
+  /** One reconciler per namespace: every worker asks, the first start wins, the others find it running. */
+  private async startReconciler(client: Client): Promise<void> {
+    await client.workflow.start(APPLICATION_RECONCILER_WORKFLOW, {
+      workflowId: APPLICATION_RECONCILER_ID,
+      taskQueue: this.config.temporal.taskQueue,
+      args: [{ since: new Date(0).toISOString(), announced: [], everyMs: this.config.worker.reconcileEveryMs }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  }
+
+  /** Resolves when the worker has stopped; for the main module to await. */
+  get stopped(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.connection?.close();
+  }
+}

@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigurationError, loadConfig } from '#config';
+
+const REGISTRY = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const EVIDENCE = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512';
+const KEY_1 = '1f'.repeat(32);
+const KEY_2 = '2e'.repeat(32);
+const REQUIRED = { LEDGER_REGISTRY_ADDRESS: REGISTRY, LEDGER_EVIDENCE_ADDRESS: EVIDENCE, CODEC_KEYS: `k1:${KEY_1}` };
+
+describe('loadConfig', () => {
+  it('fills in the local-stack defaults when only the required settings are given', () => {
+    const config = loadConfig(REQUIRED);
+    expect(config.api).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      corsOrigins: ['http://127.0.0.1:8233'],
+      bodyLimitBytes: 64 * 1024,
+      reportMaxBytes: 10 * 1024 * 1024,
+      rateLimitPerMinute: 1200,
+      trustProxy: 0,
+      temporalTimeoutMs: 10_000,
+    });
+    expect(config.temporal).toEqual({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'lendbridge',
+      uiUrl: 'http://127.0.0.1:8233',
+    });
+    expect(config.ledger).toEqual({
+      rpcUrl: 'http://127.0.0.1:8545',
+      chainId: 31337,
+      registryAddress: REGISTRY,
+      evidenceAddress: EVIDENCE,
+      confirmations: 0,
+      timeoutMs: 2000,
+      txTimeoutMs: 60_000,
+      gasPricing: 'auto',
+      signer: { kind: 'none' },
+    });
+  });
+
+  it('reads numbers from strings and trims a trailing slash off the UI URL', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      API_PORT: '8080',
+      LEDGER_CHAIN_ID: '20200',
+      TEMPORAL_UI_URL: 'https://temporal.example.test/',
+    });
+    expect(config.api.port).toBe(8080);
+    expect(config.ledger.chainId).toBe(20200);
+    expect(config.temporal.uiUrl).toBe('https://temporal.example.test');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ ...REQUIRED, API_PORT: '' }).api.port).toBe(3000);
+  });
+
+  it('rejects a bad environment with every problem named, not just the first', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        ...REQUIRED,
+        LEDGER_REGISTRY_ADDRESS: '0x1234',
+        API_PORT: '70000',
+        TEMPORAL_ADDRESS: 'no-port',
+        LEDGER_RPC_URL: 'nope',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    const problems = (caught as ConfigurationError).problems.join('\n');
+    for (const variable of ['LEDGER_REGISTRY_ADDRESS', 'API_PORT', 'TEMPORAL_ADDRESS', 'LEDGER_RPC_URL']) {
+      expect(problems).toContain(variable);
+    }
+    expect(problems).toContain('LEDGER_REGISTRY_ADDRESS: expected a 0x-prefixed 20-byte address');
+  });
+
+  it('requires the contract addresses, which have no sensible default', () => {
+    expect(() => loadConfig({})).toThrow(/LEDGER_REGISTRY_ADDRESS[\s\S]*LEDGER_EVIDENCE_ADDRESS/);
+  });
+
+  it('takes the signer from a raw key or a keystore, and refuses both at once', () => {
+    const key = `0x${'ab'.repeat(32)}`;
+    expect(loadConfig({ ...REQUIRED, LEDGER_SIGNER_KEY: key }).ledger.signer).toEqual({ kind: 'key', privateKey: key });
+    expect(
+      loadConfig({ ...REQUIRED, LEDGER_KEYSTORE_FILE: '/secrets/signer.json', LEDGER_KEYSTORE_PASSWORD: 'pw' }).ledger
+        .signer,
+    ).toEqual({ kind: 'keystore', file: '/secrets/signer.json', password: 'pw' });
+    expect(() =>
+      loadConfig({ ...REQUIRED, LEDGER_SIGNER_KEY: key, LEDGER_KEYSTORE_FILE: '/secrets/signer.json' }),
+    ).toThrow(/choose one/);
+    expect(() => loadConfig({ ...REQUIRED, LEDGER_KEYSTORE_FILE: '/secrets/signer.json' })).toThrow(
+      /LEDGER_KEYSTORE_PASSWORD/,
+    );
+    expect(() => loadConfig({ ...REQUIRED, LEDGER_SIGNER_KEY: '0x1234' })).toThrow(/LEDGER_SIGNER_KEY/);
+  });
+
+  it('takes the lender evidence must be recorded for as an address, and nothing else', () => {
+    const lender = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    expect(loadConfig({ ...REQUIRED, LEDGER_EVIDENCE_MEMBER: lender }).ledger.evidenceMember).toBe(lender);
+    expect(loadConfig(REQUIRED).ledger).not.toHaveProperty('evidenceMember');
+    expect(() => loadConfig({ ...REQUIRED, LEDGER_EVIDENCE_MEMBER: 'lendbridge' })).toThrow(
+      /LEDGER_EVIDENCE_MEMBER: expected a 0x-prefixed 20-byte address/,
+    );
+  });
+
+  it('accepts legacy gas pricing for chains without a base fee, and nothing else', () => {
+    expect(loadConfig({ ...REQUIRED, LEDGER_GAS_PRICING: 'legacy' }).ledger.gasPricing).toBe('legacy');
+    expect(() => loadConfig({ ...REQUIRED, LEDGER_GAS_PRICING: 'cheap' })).toThrow(/LEDGER_GAS_PRICING/);
+  });
+});
+
+describe('loadConfig: payload codec keys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lendbridge-codec-keys-'));
+  const { CODEC_KEYS: _inline, ...withoutKeys } = REQUIRED;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function keysFile(name: string, content: unknown): string {
+    const file = join(dir, name);
+    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+    return file;
+  }
+
+  /** The problems a bad environment is refused with, checked never to quote key material. */
+  function problems(env: Record<string, string>): string {
+    let caught: unknown;
+    try {
+      loadConfig({ ...withoutKeys, ...env });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    const text = (caught as ConfigurationError).problems.join('\n');
+    for (const key of [KEY_1, KEY_2, KEY_1.toUpperCase()]) expect(text).not.toContain(key);
+    return text;
+  }
+
+  it('reads inline keys, the first one encrypting', () => {
+    expect(loadConfig({ ...withoutKeys, CODEC_KEYS: `k2:${KEY_2}, k1:${KEY_1}` }).codec).toEqual({
+      activeKeyId: 'k2',
+      keys: { k2: KEY_2, k1: KEY_1 },
+    });
+  });
+
+  it('reads a keys file, whose activeKeyId may name any of its keys', () => {
+    const file = keysFile('keys.json', { activeKeyId: 'k1', keys: { k1: KEY_1, 'k-2.b_c': KEY_2 } });
+    expect(loadConfig({ ...withoutKeys, CODEC_KEYS_FILE: file }).codec).toEqual({
+      activeKeyId: 'k1',
+      keys: { k1: KEY_1, 'k-2.b_c': KEY_2 },
+    });
+  });
+
+  it('requires keys, since nothing runs unencrypted, and refuses both sources at once', () => {
+    expect(problems({})).toMatch(/CODEC_KEYS: required/);
+    expect(problems({ CODEC_KEYS: '' })).toMatch(/CODEC_KEYS: required/);
+    const file = keysFile('both.json', { activeKeyId: 'k1', keys: { k1: KEY_1 } });
+    expect(problems({ CODEC_KEYS: `k1:${KEY_1}`, CODEC_KEYS_FILE: file })).toMatch(/both set: choose one/);
+  });
+
+  it.each([
+    ['uppercase hex', `k1:${KEY_1.toUpperCase()}`],
+    ['a short key', `k1:${KEY_1.slice(2)}`],
+    ['no key id', `:${KEY_1}`],
+    ['no key', 'k1'],
+    ['a key id with a space', `k 1:${KEY_1}`],
+    ['a key id longer than 32 characters', `${'k'.repeat(33)}:${KEY_1}`],
+    ['an extra field', `k1:${KEY_1}:extra`],
+    ['an empty entry', `k1:${KEY_1},`],
+  ])('refuses inline keys with %s', (_name, value) => {
+    expect(problems({ CODEC_KEYS: value })).toMatch(/CODEC_KEYS: expected <key id>:<64 lowercase hex>/);
+  });
+
+  it('refuses an inline key id given twice', () => {
+    expect(problems({ CODEC_KEYS: `k1:${KEY_1},k1:${KEY_2}` })).toMatch(/key id k1 appears twice/);
+  });
+
+  it('refuses a keys file that is missing, not JSON, or not the expected shape', () => {
+    expect(problems({ CODEC_KEYS_FILE: join(dir, 'absent.json') })).toMatch(/CODEC_KEYS_FILE: cannot read/);
+    expect(problems({ CODEC_KEYS_FILE: keysFile('broken.json', '{"activeKeyId": ') })).toMatch(
+      /CODEC_KEYS_FILE: cannot read/,
+    );
+    expect(
+      problems({ CODEC_KEYS_FILE: keysFile('upper.json', { activeKeyId: 'k1', keys: { k1: KEY_1.toUpperCase() } }) }),
+    ).toMatch(/CODEC_KEYS_FILE: keys\.k1: expected 64 lowercase hex characters/);
+    expect(problems({ CODEC_KEYS_FILE: keysFile('nokeys.json', { activeKeyId: 'k1' }) })).toMatch(
+      /CODEC_KEYS_FILE: keys:/,
+    );
+    expect(problems({ CODEC_KEYS_FILE: keysFile('array.json', [KEY_1]) })).toMatch(/CODEC_KEYS_FILE/);
+  });
+
+  it('refuses a keys file whose activeKeyId is not among its keys', () => {
+    const file = keysFile('inactive.json', { activeKeyId: 'k3', keys: { k1: KEY_1, k2: KEY_2 } });
+    expect(problems({ CODEC_KEYS_FILE: file })).toMatch(/activeKeyId k3 is not among the keys/);
+  });
+});
