@@ -17,45 +17,22 @@
  * `--applications <n>`, `--concurrency <n>` (in flight at once, default 20), `--warmup <n>`,
  * `--no-build` (reuse dist/ as it is). CPU and memory of every process come from /proc.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import { signDevToken } from '#api/auth/dev-token';
 import { lendbridgeDataConverter } from '#codec';
 import { loadConfig, type LendbridgeConfig } from '#config';
-import { formatActionKeys, newActionSigningKey, type ApplicationState } from '#domain';
+import { type ApplicationState } from '#domain';
 import { anchorReports, type AnchoredReport } from '#stack/anchored-reports';
-import { DEV_CHAIN_ID, startAnvil } from '#stack/anvil';
 import { REPO_ROOT } from '#stack/contracts';
-import { deployDevLedger, devLedgerAddresses } from '#stack/dev-ledger';
-import { actionKeys } from '#stack/kept-state';
-import {
-  apiEnv,
-  baseEnv,
-  pollerPresent,
-  spawnApi,
-  spawnWorker,
-  waitForApi,
-  workerEnv,
-  type AppSettings,
-} from '#stack/lendbridge-apps';
+import { baseEnv, pollerPresent } from '#stack/lendbridge-apps';
 import { consentBody, createBody, creditReportBody, RECOMMENDED_LIMIT, REQUESTED_LIMIT } from '#stack/load-requests';
-import { startPostgres } from '#stack/postgres';
-import {
-  freePort,
-  runningProcesses,
-  runToCompletion,
-  spawnManaged,
-  waitUntil,
-  type ManagedProcess,
-} from '#stack/processes';
+import { runningProcesses, runToCompletion, spawnManaged, waitUntil, type ManagedProcess } from '#stack/processes';
+import { Stack } from '#stack/stack';
 import { stopOnSignals } from '#stack/stop-signals';
-import { startTemporalDevServer } from '#stack/temporal';
-import { startTemporalCluster } from '#stack/temporal-cluster';
-import { startWebhookInbox, type WebhookInbox } from '#stack/webhook-receiver';
-import { registerSearchAttributes } from '#temporal';
+import { type WebhookInbox } from '#stack/webhook-receiver';
 import {
   BARE_LOAN_WORKFLOW,
   bareClaimReview,
@@ -103,7 +80,6 @@ const LENDBRIDGE_TASK_QUEUE = `bench-lendbridge-${RUN_ID}`;
 const BARE_TASK_QUEUE = `bench-bare-${RUN_ID}`;
 
 const log = (message: string): void => console.error(`[bench:e2e] ${message}`);
-const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Nearest-rank percentile of ascending values. */
@@ -144,7 +120,7 @@ stopOnSignals((signal) => {
 // ---------------------------------------------------------------------------------------------
 // The stack
 
-interface Stack {
+interface BenchStack {
   apiUrl: string;
   config: LendbridgeConfig;
   connection: Connection;
@@ -158,65 +134,33 @@ interface Stack {
   crashed: Promise<never>;
 }
 
-async function startStack(): Promise<Stack> {
+async function startStack(): Promise<BenchStack> {
   if (BUILD) {
     log('building the API and the worker (npm run build; --no-build skips it)');
     await runToCompletion('build', 'npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, output: 'silent' });
   }
-  const [temporalPort, uiPort, anvilPort, port] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  let temporal: { address: string; uiUrl: string; processes: ManagedProcess[] };
-  if (TOPOLOGY === 'cluster') {
-    log('starting PostgreSQL and the Temporal server (4 history shards, SQL visibility)');
-    const postgres = await startPostgres();
-    closers.push(() => postgres.stop());
-    const cluster = await startTemporalCluster({ postgres, namespace: NAMESPACE });
-    closers.push(() => cluster.stop());
-    temporal = { address: cluster.address, uiUrl: cluster.uiUrl, processes: [postgres.process, ...cluster.processes] };
-  } else {
-    log(`starting the Temporal dev server (in memory) on 127.0.0.1:${temporalPort}`);
-    const devServer = await startTemporalDevServer({ port: temporalPort, uiPort, namespace: NAMESPACE });
-    temporal = { address: devServer.address, uiUrl: devServer.uiUrl, processes: [devServer] };
-  }
-  const connection = await Connection.connect({ address: temporal.address });
-  closers.push(() => connection.close());
-  await registerSearchAttributes(connection, NAMESPACE);
-
-  log(`starting anvil on 127.0.0.1:${anvilPort} and deploying the registries`);
-  const anvil = await startAnvil({ port: anvilPort });
-  const addresses = devLedgerAddresses(await deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID));
-
-  const webhookSecret = hex(32);
-  const inbox = await startWebhookInbox(webhookSecret);
-  closers.push(() => inbox.close());
-
-  const settings: AppSettings = {
-    temporalAddress: temporal.address,
+  log(`starting the stack on the ${TOPOLOGY === 'cluster' ? 'production topology' : 'dev server (in memory)'}`);
+  const lendbridge = await Stack.start({
+    label: `bench-${RUN_ID}`,
+    topology: TOPOLOGY,
+    workers: 1,
+    apis: 1,
     namespace: NAMESPACE,
     taskQueue: LENDBRIDGE_TASK_QUEUE,
-    temporalUiUrl: temporal.uiUrl,
-    rpcUrl: anvil.rpcUrl,
-    chainId: DEV_CHAIN_ID,
-    ...addresses,
-    codec: { CODEC_KEYS: `bench-1:${hex(32)}` },
-    auth: { AUTH_JWT_SECRET: hex(32) },
-    actions: actionKeys(formatActionKeys({ 'bench-1': newActionSigningKey('bench-1').secretKey })),
+    temporalInMemory: true,
+    webhookReceiver: true,
     extra: {
       // Every request comes from 127.0.0.1: the per-address limit (1,200 a minute) would throttle the driver.
       API_RATE_LIMIT_PER_MINUTE: '100000000',
       LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     },
-  };
-  // As in `npm run dev`: only the worker signs evidence, holds the reference key and sends webhooks.
-  const workerVars = workerEnv(settings, {
-    evidenceReferenceKey: hex(32),
-    webhook: { url: inbox.url, secret: webhookSecret },
+    onAppExit: 'fail',
+    output: 'silent',
+    log,
   });
-  const config = loadConfig(workerVars);
+  closers.push(() => lendbridge.stop());
+  const { connection, webhooks: inbox } = lendbridge;
+  const config = loadConfig(lendbridge.workerVars);
 
   // Bundled here, before the clock starts, as `npm run build` bundles lendbridge's workflows.
   const bundleDir = mkdtempSync(join(tmpdir(), 'lendbridge-bench-'));
@@ -224,9 +168,7 @@ async function startStack(): Promise<Stack> {
   const bareBundle = join(bundleDir, 'bare-workflow-bundle.js');
   writeFileSync(bareBundle, await bundleBareWorkflow());
 
-  log('starting the worker, the API and the baseline worker');
-  const worker = spawnWorker('worker', workerVars, 'silent');
-  const api = spawnApi('api', apiEnv(settings, port), 'silent');
+  log('starting the baseline worker');
   // The same tuning as lendbridge's worker, read from the same configuration.
   const bareWorker = spawnManaged(
     'bare-worker',
@@ -236,7 +178,7 @@ async function startStack(): Promise<Stack> {
       cwd: REPO_ROOT,
       env: {
         ...baseEnv(),
-        BENCH_TEMPORAL_ADDRESS: temporal.address,
+        BENCH_TEMPORAL_ADDRESS: lendbridge.temporalAddress,
         BENCH_NAMESPACE: NAMESPACE,
         BENCH_TASK_QUEUE: BARE_TASK_QUEUE,
         BENCH_WORKFLOW_BUNDLE: bareBundle,
@@ -247,12 +189,11 @@ async function startStack(): Promise<Stack> {
       output: 'silent',
     },
   );
-  const apiUrl = `http://127.0.0.1:${port}`;
-  await waitForApi(apiUrl, api);
+  closers.push(() => bareWorker.stop(5_000));
   await waitUntil(
     'the worker to poll its task queue',
     () => pollerPresent(connection, NAMESPACE, LENDBRIDGE_TASK_QUEUE),
-    { timeoutMs: 60_000, proc: worker },
+    { timeoutMs: 60_000 },
   );
   await waitUntil(
     'the baseline worker to poll its task queue',
@@ -260,27 +201,30 @@ async function startStack(): Promise<Stack> {
     { timeoutMs: 120_000, proc: bareWorker },
   );
 
-  const stack: ManagedProcess[] = [...temporal.processes, anvil, worker, api, bareWorker];
+  const stack: ManagedProcess[] = [...lendbridge.allProcesses(), bareWorker];
   const crashed = new Promise<never>((_, reject) => {
-    for (const proc of stack) {
-      void proc.exited.then((code) => {
-        if (stopping) return;
-        const error = new Error(`${proc.name} exited unexpectedly (${code}):\n${proc.recentOutput()}`);
-        inbox.failAll(error);
-        reject(error);
-      });
-    }
+    const crash = (error: Error): void => {
+      inbox.failAll(error);
+      reject(error);
+    };
+    lendbridge.failed.catch((error: unknown) => crash(error instanceof Error ? error : new Error(String(error))));
+    void bareWorker.exited.then((code) => {
+      if (!stopping)
+        crash(new Error(`${bareWorker.name} exited unexpectedly (${code}):\n${bareWorker.recentOutput()}`));
+    });
   });
   crashed.catch(() => undefined); // raced by each phase; unobserved until then
 
   const sampler = new ProcSampler(500);
-  for (const proc of stack) sampler.track(proc.name, proc.child.pid);
+  // One API and one worker: reported as `api` and `worker`, as in earlier results.
+  const reportedName = (name: string): string => ({ 'api-0': 'api', 'worker-0': 'worker' })[name] ?? name;
+  for (const proc of stack) sampler.track(reportedName(proc.name), proc.child.pid);
   sampler.track('bench', process.pid);
   sampler.start();
   closers.push(() => sampler.stop());
 
   return {
-    apiUrl,
+    apiUrl: lendbridge.apiUrls[0]!,
     config,
     connection,
     codecClient: new Client({ connection, namespace: NAMESPACE, dataConverter: lendbridgeDataConverter(config.codec) }),
@@ -321,7 +265,7 @@ interface Drivers {
   bare(id: string, report: AnchoredReport): Promise<Timing>;
 }
 
-function drivers(stack: Stack, tokens: { loanSystem: string; reviewer: string }): Drivers {
+function drivers(stack: BenchStack, tokens: { loanSystem: string; reviewer: string }): Drivers {
   const call = async (method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${stack.apiUrl}${path}`, {
       method,
@@ -412,7 +356,7 @@ interface Phase {
 }
 
 async function runPhase(
-  stack: Stack,
+  stack: BenchStack,
   label: string,
   count: number,
   drive: (i: number) => Promise<Timing>,

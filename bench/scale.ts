@@ -2,7 +2,7 @@
  * `npm run bench:scale`: 10,000 loan applications parked in review, then what a reviewer's inbox
  * costs and what the worker holds in memory with that many open workflows.
  *
- * The stack is tools/stack/process-stack.ts's (as `npm run test:chaos` runs it): the Temporal dev
+ * The stack is tools/stack/stack.ts's (as `npm run test:chaos` runs it): the Temporal dev
  * server on SQLite, anvil with both registries, a webhook receiver, and the built API and worker
  * (`npm run build`) as child processes, one of each. The HK agency anchors the reports first, one
  * Merkle batch per 1,000 (setup, not timed). Then a loan system (bench/scale/park-driver.ts) drives
@@ -29,8 +29,8 @@ import { LOAN_APPLICATION_WORKFLOW } from '#domain';
 import { anchorReports, type AnchoredReport } from '#stack/anchored-reports';
 import { REPO_ROOT } from '#stack/contracts';
 import { pollerPresent, workerEnv } from '#stack/lendbridge-apps';
-import { ProcessStack } from '#stack/process-stack';
 import { runningProcesses, runToCompletion, waitUntil } from '#stack/processes';
+import { LOAD_RUN, Stack } from '#stack/stack';
 import { stopOnSignals } from '#stack/stop-signals';
 import { ProcSampler, readProc, type ProcUsage } from './e2e/proc-sampler.js';
 import { countWorkflows, measureCount, measureInbox, measureVisibility, type InboxRun } from './scale/inbox.js';
@@ -87,8 +87,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 // ---------------------------------------------------------------------------------------------
 // Stopping: every process started here stops at the end, on an error, and on Ctrl-C.
 
-let stack: ProcessStack | undefined;
-let starting: Promise<ProcessStack> | undefined;
+let stack: Stack | undefined;
+let starting: Promise<Stack> | undefined;
 let sampler: ProcSampler | undefined;
 let stopping = false;
 let signalled = false;
@@ -332,7 +332,13 @@ async function main(): Promise<void> {
     await runToCompletion('build', 'npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, output: 'silent' });
   }
   log('starting the stack: Temporal dev server (SQLite), anvil, webhook receiver, API, worker');
-  starting = ProcessStack.start({ label: `scale-${RUN_ID}`, workers: 1, apis: 1, log });
+  starting = Stack.start({
+    label: `scale-${RUN_ID}`,
+    workers: 1,
+    apis: 1,
+    ...LOAD_RUN,
+    log,
+  });
   stack = await starting;
   const apiUrl = stack.apiUrls[0]!;
   const { connection } = stack;
@@ -369,7 +375,7 @@ async function main(): Promise<void> {
     reviewer: await sign({ sub: 'scale-reviewer', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] }),
     senior: await sign({ sub: 'scale-senior', roles: ['senior-reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] }),
   };
-  const driver = new ParkingDriver(apiUrl, tokens.loanSystem, stack.receiver, IN_REVIEW_TIMEOUT_MS);
+  const driver = new ParkingDriver(apiUrl, tokens.loanSystem, stack.webhooks, IN_REVIEW_TIMEOUT_MS);
 
   // 1. Park them all.
   const parking = await inWindow('parking', () => park(driver, reports));
@@ -599,10 +605,10 @@ async function main(): Promise<void> {
     processes: windows,
     rssAtEndMb: rssAtEnd,
     webhooks: {
-      requests: stack.receiver.requests,
-      processed: stack.receiver.processed.length,
-      redeliveries: stack.receiver.redeliveries,
-      badSignatures: stack.receiver.badSignatures,
+      requests: stack.webhooks.requests,
+      processed: stack.webhooks.processed.length,
+      redeliveries: stack.webhooks.redeliveries,
+      badSignatures: stack.webhooks.badSignatures,
     },
     restarts: stack.restarts,
     run: {
@@ -616,7 +622,7 @@ async function main(): Promise<void> {
       otherInboxCalls: EXTRA_INBOX_CALLS,
       plainCreates: CREATES,
       idleSeconds: IDLE_SECONDS,
-      temporal: 'dev server, SQLite file (tools/stack/process-stack.ts)',
+      temporal: 'dev server, SQLite file (tools/stack/stack.ts)',
       processes: { api: 1, worker: 1, names: { api: API, worker: WORKER } },
       workerTuning,
       cpus: availableParallelism(),

@@ -17,8 +17,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { anchorReports } from '#stack/anchored-reports';
 import { REPO_ROOT } from '#stack/contracts';
-import { ProcessStack } from '#stack/process-stack';
 import { runningProcesses, runToCompletion } from '#stack/processes';
+import { LOAD_RUN, Stack } from '#stack/stack';
 import { stopOnSignals } from '#stack/stop-signals';
 import { driverTokens, LoanDriver, TENANT, type DrivenApplication } from './loan-driver.js';
 import { auditOutcomes, type Audit } from './outcome-audit.js';
@@ -90,11 +90,12 @@ async function runScenario(number: number, scenario: Scenario, topology: 'dev' |
     `${scenario.name}: starting the stack on the ${topology === 'cluster' ? 'production topology' : 'dev server'}`,
   );
   const began = Date.now();
-  const stack = await ProcessStack.start({
+  const stack = await Stack.start({
     label,
     topology,
     workers: scenario.workers,
     apis: scenario.apis,
+    ...LOAD_RUN,
     log: scenarioLog,
   });
   try {
@@ -148,7 +149,7 @@ async function runScenario(number: number, scenario: Scenario, topology: 'dev' |
     const audit = await auditOutcomes({
       client: stack.client(),
       apps,
-      processedEvents: stack.receiver.processed,
+      processedEvents: stack.webhooks.processed,
       ledger: stack.ledger,
       evidenceReferenceKey: stack.evidenceReferenceKey,
       settleMs: SETTLE_MS,
@@ -162,10 +163,10 @@ async function runScenario(number: number, scenario: Scenario, topology: 'dev' |
       faults,
       unplannedRestarts: stack.restarts,
       webhooks: {
-        processed: stack.receiver.processed.length,
-        redeliveries: stack.receiver.redeliveries,
-        refused: stack.receiver.refused,
-        badSignatures: stack.receiver.badSignatures,
+        processed: stack.webhooks.processed.length,
+        redeliveries: stack.webhooks.redeliveries,
+        refused: stack.webhooks.refused,
+        badSignatures: stack.webhooks.badSignatures,
       },
       requests: {
         total: apps.reduce((sum, app) => sum + app.requests, 0),

@@ -11,7 +11,7 @@ import { signDevToken } from '#api/auth/dev-token';
 import { TERMINAL_STAGES, type LoanStage } from '#domain';
 import { type AnchoredReport } from '#stack/anchored-reports';
 import { consentBody, createBody, creditReportBody, RECOMMENDED_LIMIT } from '#stack/load-requests';
-import { sleep } from '#stack/process-stack';
+import { sleep } from '#stack/stack';
 
 export const TENANT = 'bank-a';
 /** Longest one HTTP call may take before the client gives up on it and reads the state again. */

@@ -11,7 +11,7 @@ import { applicationReference } from '#hashing';
 import { EvidenceKind } from '#ledger';
 import { EVIDENCE_REGISTRY_ABI } from '#ledger';
 import { devProvider } from '#stack/anvil';
-import { sleep } from '#stack/process-stack';
+import { sleep } from '#stack/stack';
 import { type ReceivedEvent } from '#stack/webhook-receiver';
 import { type DrivenApplication } from './loan-driver.js';
 

@@ -3,11 +3,11 @@
  * load and the audit are the same for all of them (see chaos.ts).
  */
 import { type LoanStage } from '#domain';
-import { type ProcessStack, sleep } from '#stack/process-stack';
+import { type Stack, sleep } from '#stack/stack';
 import { type LoanDriver } from './loan-driver.js';
 
 export interface FaultContext {
-  stack: ProcessStack;
+  stack: Stack;
   driver: LoanDriver;
   /** Share of the applications finished so far, 0 to 1. */
   finished: () => number;
@@ -98,13 +98,13 @@ export const SCENARIOS: Scenario[] = [
     apis: 1,
     async inject(ctx) {
       await whenFinished(ctx, 0.1);
-      ctx.stack.receiver.mode = 'fail';
+      ctx.stack.webhooks.mode = 'fail';
       ctx.log('the receiver answers 500 for 20 s');
       await sleep(20_000);
-      ctx.stack.receiver.mode = 'hang';
+      ctx.stack.webhooks.mode = 'hang';
       ctx.log('the receiver holds requests unanswered for 25 s (the sender gives up after 10 s)');
       await sleep(25_000);
-      ctx.stack.receiver.mode = 'accept';
+      ctx.stack.webhooks.mode = 'accept';
       ctx.log('the receiver answers again');
       return ['receiver answered 500 for 20 s', 'receiver left requests unanswered for 25 s'];
     },

@@ -1,26 +1,23 @@
 /**
- * The whole of lendbridge for API tests: the real Temporal dev server (or the production topology,
- * see startTestTemporal), anvil with the contracts, the worker module, a webhook receiver and the
- * API listening on a free port, plus tokens for the parties that call it. Each test file starts its
- * own and stops it. A caller that sets TEMPORAL_ADDRESS brings its own Temporal (e.g. one with TLS).
+ * The whole of lendbridge for API tests: the stack builder's Temporal (the dev server, or with
+ * LENDBRIDGE_TEST_TEMPORAL=cluster the production topology) and anvil with the contracts, then the
+ * worker module and the API hosted in this process (so a test can reach into them), a webhook
+ * receiver, and tokens for the parties that call it. Each test file starts its own and stops it. A
+ * caller that sets TEMPORAL_ADDRESS brings its own Temporal (e.g. one with TLS).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { createApiApp } from '#api/api-app';
 import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
 import { lendbridgeDataConverter } from '#codec';
 import { type LendbridgeConfig } from '#config';
 import { LedgerClient } from '#ledger';
 import { DEV_KEYS } from '#stack/dev-ledger';
+import { Stack } from '#stack/stack';
 import { temporalConnectionOptions } from '#temporal';
 import { WorkerModule } from '#worker/worker.module';
 import { TEST_JWT_SECRET, testConfig } from './config.js';
-import { startTestLedger, type TestLedger } from './ledger.js';
-import { startTestTemporal, type TestTemporal } from './temporal.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from './webhook-receiver.js';
 
 export const API_WEBHOOK_SECRET = 'an-api-test-webhook-secret-of-32-characters';
@@ -30,11 +27,11 @@ export interface ApiStack {
   /** Base URL of the API, e.g. http://127.0.0.1:40123 */
   url: string;
   app: INestApplication;
-  /** The Temporal started for this stack; undefined when the caller brought its own. */
-  temporal?: TestTemporal;
+  /** The infrastructure under the in-process API and worker. */
+  stack: Stack;
   /** A client with the codec, for assertions the API does not offer. */
   workflows: Client;
-  ledger: TestLedger;
+  ledger: Stack['ledger'];
   ledgerClient: LedgerClient;
   receiver: TestWebhookReceiver;
   stop(): Promise<void>;
@@ -45,28 +42,35 @@ export async function startApiStack(
   env: Record<string, string> = {},
   options: { worker?: boolean } = {},
 ): Promise<ApiStack> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-api-'));
-  const started = await Promise.allSettled([
-    env.TEMPORAL_ADDRESS ? Promise.resolve(undefined) : startTestTemporal(),
-    startTestLedger({ stateFile: join(stateDir, 'anvil.json') }),
+  // The caller's TEMPORAL_* (TLS included) name a Temporal of its own; the stack then starts none.
+  const own = env.TEMPORAL_ADDRESS ? testConfig(env).temporal : undefined;
+  const [stackStart, receiverStart] = await Promise.allSettled([
+    Stack.start({
+      label: 'api',
+      topology: process.env.LENDBRIDGE_TEST_TEMPORAL === 'cluster' ? 'cluster' : 'dev',
+      temporalInMemory: true,
+      ...(own && {
+        externalTemporal: { namespace: own.namespace, connection: temporalConnectionOptions(own) },
+      }),
+      workers: 0,
+      apis: 0,
+      onAppExit: 'fail',
+      output: 'silent',
+      log: () => undefined,
+    }),
     startWebhookReceiver(API_WEBHOOK_SECRET),
   ] as const);
-  const [temporalStart, ledgerStart, receiverStart] = started;
-  if (
-    temporalStart.status !== 'fulfilled' ||
-    ledgerStart.status !== 'fulfilled' ||
-    receiverStart.status !== 'fulfilled'
-  ) {
+  if (stackStart.status !== 'fulfilled' || receiverStart.status !== 'fulfilled') {
     // Stop what did start, so a failed start leaves no server behind.
-    if (temporalStart.status === 'fulfilled') await temporalStart.value?.teardown();
-    if (ledgerStart.status === 'fulfilled') await ledgerStart.value.anvil.stop();
+    if (stackStart.status === 'fulfilled') await stackStart.value.stop();
     if (receiverStart.status === 'fulfilled') await receiverStart.value.close();
-    rmSync(stateDir, { recursive: true, force: true });
-    throw started.find((result) => result.status === 'rejected')!.reason;
+    throw [stackStart, receiverStart].find((result) => result.status === 'rejected')!.reason;
   }
-  const [temporal, ledger, receiver] = [temporalStart.value, ledgerStart.value, receiverStart.value];
+  const [stack, receiver] = [stackStart.value, receiverStart.value];
+  const { ledger } = stack;
   const config = testConfig({
-    ...(temporal && { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace }),
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: stack.settings.namespace,
     TEMPORAL_TASK_QUEUE: 'api-loans',
     LEDGER_RPC_URL: ledger.rpcUrl,
     LEDGER_REGISTRY_ADDRESS: ledger.registryAddress,
@@ -80,26 +84,21 @@ export async function startApiStack(
   });
   let worker: INestApplicationContext | undefined;
   let app: INestApplication | undefined;
-  let connection: Connection | undefined;
-  const ledgerClient = new LedgerClient(ledger.settings);
+  const ledgerClient = new LedgerClient({ ...ledger, timeoutMs: 2_000, confirmations: 0 });
   const stop = async (): Promise<void> => {
     await app?.close();
     await worker?.close();
-    await connection?.close();
     ledgerClient.close();
     await receiver.close();
-    await ledger.anvil.stop();
-    await temporal?.teardown();
-    rmSync(stateDir, { recursive: true, force: true });
+    await stack.stop();
   };
   try {
     if (options.worker !== false) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
     }
-    // Connected as the API connects (TLS included), for assertions the API does not offer.
-    connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+    // The stack's connection is the API's (TLS included): assertions the API does not offer use it.
     const workflows = new Client({
-      connection,
+      connection: stack.connection,
       namespace: config.temporal.namespace,
       dataConverter: lendbridgeDataConverter(config.codec),
     });
@@ -107,17 +106,7 @@ export async function startApiStack(
     app = await createApiApp(config, { logger: ['error'], abortOnError: false });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    return {
-      config,
-      url,
-      app,
-      temporal,
-      workflows,
-      ledger,
-      ledgerClient,
-      receiver,
-      stop,
-    };
+    return { config, url, app, stack, workflows, ledger, ledgerClient, receiver, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -3,9 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { lendbridgeDataConverter } from '#codec';
 import { type LendbridgeConfig } from '#config';
 import { LENDBRIDGE_SEARCH_ATTRIBUTES } from '#domain';
-import { startPostgres } from '#stack/postgres';
 import { temporalCliPath, timeSkippingServerPath } from '#stack/temporal';
-import { startTemporalCluster } from '#stack/temporal-cluster';
 import { indexedValueType } from '#temporal';
 
 /** The real Temporal dev server (the CLI built from Go modules) on a free port, in memory. */
@@ -65,38 +63,4 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
     ),
   });
   return env;
-}
-
-/** A Temporal the API tests run against; `teardown` stops whatever was started for it. */
-export interface TestTemporal {
-  address: string;
-  namespace: string;
-  teardown(): Promise<void>;
-}
-
-/**
- * The Temporal of the API suites: the dev server, or with LENDBRIDGE_TEST_TEMPORAL=cluster the
- * production topology (PostgreSQL, Temporal server with 4 shards and SQL visibility), so the same
- * suites prove lendbridge on both (`npm test` runs the API suites once more against the cluster).
- */
-export async function startTestTemporal(): Promise<TestTemporal> {
-  if (process.env.LENDBRIDGE_TEST_TEMPORAL !== 'cluster') {
-    const env = await startTestDevServer();
-    return { address: env.address, namespace: env.namespace ?? 'default', teardown: () => env.teardown() };
-  }
-  const postgres = await startPostgres();
-  try {
-    const cluster = await startTemporalCluster({ postgres });
-    return {
-      address: cluster.address,
-      namespace: cluster.namespace,
-      async teardown() {
-        await cluster.stop();
-        await postgres.stop();
-      },
-    };
-  } catch (error) {
-    await postgres.stop();
-    throw error;
-  }
 }

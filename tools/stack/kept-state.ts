@@ -92,6 +92,11 @@ export interface KeptLedger extends DevLedgerAddresses {
   deployed: boolean;
 }
 
+/** Where anvil keeps its chain under `dataDir`. */
+export function keptAnvilStateFile(dataDir: string): string {
+  return join(dataDir, 'anvil', 'state.json');
+}
+
 /** anvil on its state file under `dataDir`, with both registries deployed the first time only. */
 export async function startKeptDevLedger(
   dataDir: string,
@@ -99,7 +104,7 @@ export async function startKeptDevLedger(
   output: 'prefixed' | 'silent' = 'prefixed',
 ): Promise<KeptLedger> {
   mkdirSync(join(dataDir, 'anvil'), { recursive: true });
-  const anvil = await startAnvil({ port, stateFile: join(dataDir, 'anvil', 'state.json'), output });
+  const anvil = await startAnvil({ port, stateFile: keptAnvilStateFile(dataDir), output });
   const { record, deployed } = await ensureDeployed(
     anvil.rpcUrl,
     DEV_CHAIN_ID,
