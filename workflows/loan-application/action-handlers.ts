@@ -22,10 +22,6 @@ import {
   undeliveredEvents,
   type ActionRequest,
   type ApplicationState,
-} from '#domain';
-import { actionVerifyKeys } from './action-keys.js';
-import { type ApplicationRecord } from './application-record.js';
-import {
   actorRefusal,
   approvalsRequired,
   claimRefusal,
@@ -36,7 +32,9 @@ import {
   reportRefusal,
   withdrawalRefusal,
   type Refusal,
-} from './review-rules.js';
+} from '#domain';
+import { actionVerifyKeys } from './action-keys.js';
+import { type ApplicationRecord } from './application-record.js';
 
 /** The refusal's kind is the failure type, so the API answers 403, 409 or 422 without parsing messages. */
 function refuse(refusal: Refusal): void {

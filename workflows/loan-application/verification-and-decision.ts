@@ -11,10 +11,10 @@ import {
   Verdict,
   type CreditDecision,
   type VerificationReceipt,
+  approvalsRequired,
 } from '#domain';
 import { ledger } from './activities.js';
 import { type ApplicationRecord } from './application-record.js';
-import { approvalsRequired } from './review-rules.js';
 import { requireNotWithdrawn, requireValidConsent } from './waits.js';
 
 /** A fresh salt seed; the activity keys it with the lender's secret (workflow randomness is replayable). */

@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '#config';
-import { TemporalWorkerService, WorkerModule } from '#worker';
+import { TemporalWorkerService } from './temporal-worker.service.js';
+import { WorkerModule } from './worker.module.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

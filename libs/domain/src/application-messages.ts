@@ -7,13 +7,8 @@
  * an action only with a valid assertion, so nobody can act by writing to Temporal directly.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import {
-  type Actor,
-  type ApplicationState,
-  type ConsentGrant,
-  type ReportSubmission,
-  type ReviewOutcome,
-} from './application.js';
+import { type Actor, type ApplicationState, type ConsentGrant, type ReportSubmission } from './application.js';
+import { type ReviewOutcome } from './decision.js';
 
 export interface ActionRequest {
   actor: Actor;

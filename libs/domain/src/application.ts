@@ -4,6 +4,7 @@
  */
 import { type Duration } from '@temporalio/common';
 import { CREDIT_POLICIES } from './credit-policy.js';
+import { type CreditDecision, type DecisionFields, type ReviewDecision } from './decision.js';
 import { durationMs } from './duration.js';
 import { moneyProblem, type Money } from './money.js';
 import { type VerificationReceipt } from './verification.js';
@@ -122,23 +123,6 @@ export interface ReportSubmission {
   decisionFields: DecisionFields;
 }
 
-export interface DecisionFields {
-  score: number;
-  scoreBand: 'A' | 'B' | 'C' | 'D' | 'E';
-  delinquencyFlags: string[];
-}
-
-export type ReviewOutcome =
-  | { kind: 'approve'; recommendedLimit: Money; notes?: string }
-  | { kind: 'decline'; reasonCodes: string[]; notes?: string }
-  | { kind: 'request-new-report'; notes?: string };
-
-export interface ReviewDecision {
-  reviewer: string;
-  outcome: ReviewOutcome;
-  at: string;
-}
-
 export interface TimelineEntry {
   at: string;
   stage: LoanStage;
@@ -148,10 +132,6 @@ export interface TimelineEntry {
 
 /** Entries the state keeps; older ones stay in the Temporal history and the audit endpoint. */
 export const TIMELINE_KEPT = 100;
-
-export type CreditDecision =
-  | { outcome: 'APPROVED'; limit: Money; offerExpiresAt: string; policyVersion: string }
-  | { outcome: 'DECLINED'; reasonCodes: string[]; policyVersion: string };
 
 /** What `getState` answers: everything a reviewer or ops person needs, nothing personal. */
 export interface ApplicationState {

@@ -3,7 +3,7 @@
  * fields and the reviewers' recommendations. Pure so the workflow can run it deterministically and
  * it can be tested exhaustively; versioned so a decision can be reproduced by the rules of its day.
  */
-import { type CreditDecision, type DecisionFields, type ReviewDecision } from './application.js';
+import { type CreditDecision, type DecisionFields, type ReviewDecision } from './decision.js';
 import { fromMinorUnits, toMinorUnits, type Money } from './money.js';
 
 export interface CreditPolicyInput {

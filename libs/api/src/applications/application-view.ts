@@ -9,7 +9,7 @@ import {
   type TimelineEntry,
   type VerificationReceipt,
 } from '#domain';
-import { approvalsRequired } from '#workflows/loan-application/review-rules';
+import { approvalsRequired } from '#domain';
 
 export interface ApplicationLinks {
   self: string;

@@ -2,29 +2,26 @@
  * Who may do what to an application, as pure functions: each returns why an action is refused, or
  * undefined when it is allowed. The workflow's update validators call them, so a refused update is
  * rejected before it is written to history and never fails the workflow. People are compared by
- * their canonical identity only (see libs/domain/src/identity.ts).
+ * their canonical identity only (identity.ts). The workflow's validators and the API's views use them alike.
  */
+import { type RefusalKind } from './application-messages.js';
 import {
-  canonicalIdentity,
   fourEyesThreshold,
-  isBytes32,
-  isSha256Hex,
   isTerminal,
   LoanStage,
-  moneyProblem,
   REQUIRED_DATA_CATEGORY,
   REQUIRED_PURPOSE,
-  Role,
-  samePerson,
-  toMinorUnits,
-  Verdict,
   type Actor,
   type ApplicationState,
   type ConsentGrant,
-  type RefusalKind,
   type ReportSubmission,
-  type ReviewOutcome,
-} from '#domain';
+} from './application.js';
+import { type ReviewOutcome } from './decision.js';
+import { isBytes32, isSha256Hex } from './hex.js';
+import { canonicalIdentity, samePerson } from './identity.js';
+import { moneyProblem, toMinorUnits } from './money.js';
+import { Role } from './roles.js';
+import { Verdict } from './verification.js';
 
 /**
  * Why an action is refused, and of which kind: the API answers 403 for `forbidden` (the actor may

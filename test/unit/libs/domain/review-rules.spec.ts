@@ -1,5 +1,4 @@
 import { DEFAULT_POLICY, receivedState, Verdict, type Actor, type ApplicationState, type ReviewOutcome } from '#domain';
-import { alice, bob, carol, HK_ISSUER, loanSystem, southboundConsent } from '#test-support/loan-parties';
 import {
   actorRefusal,
   approvalsRequired,
@@ -9,7 +8,8 @@ import {
   releaseRefusal,
   reportRefusal,
   withdrawalRefusal,
-} from '#workflows/loan-application/review-rules';
+} from '#domain';
+import { alice, bob, carol, HK_ISSUER, loanSystem, southboundConsent } from '#test-support/loan-parties';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 
