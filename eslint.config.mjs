@@ -44,9 +44,9 @@ const workflowBannedImports = {
     },
     {
       // `#` starts a comment in these gitignore-style patterns: escaped, it names the import.
-      group: ['config', 'ledger', 'temporal', 'activities', 'api', 'worker']
+      group: ['config', 'ledger', 'temporal', 'activities', 'api', 'worker', 'codec', 'hashing']
         .flatMap((name) => [`\\#${name}`, `\\#${name}/*`])
-        .concat(['\\#stack/*', '\\#tools/*', '**/apps/**']),
+        .concat(['\\#stack/*', '\\#tools/*', '\\#test-support/*', '**/apps/**']),
       allowTypeImports: true,
       message: 'Workflow code imports values only from libs/domain (pure types, constants and functions).',
     },

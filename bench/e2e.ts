@@ -147,7 +147,7 @@ async function startStack(): Promise<BenchStack> {
     apis: 1,
     namespace: NAMESPACE,
     taskQueue: LENDBRIDGE_TASK_QUEUE,
-    temporalInMemory: true,
+    inMemory: true,
     webhookReceiver: true,
     extra: {
       // Every request comes from 127.0.0.1: the per-address limit (1,200 a minute) would throttle the driver.
@@ -193,7 +193,7 @@ async function startStack(): Promise<BenchStack> {
   await waitUntil(
     'the worker to poll its task queue',
     () => pollerPresent(connection, NAMESPACE, LENDBRIDGE_TASK_QUEUE),
-    { timeoutMs: 60_000 },
+    { timeoutMs: 60_000, proc: lendbridge.allProcesses().find((proc) => proc.name === 'worker-0') },
   );
   await waitUntil(
     'the baseline worker to poll its task queue',

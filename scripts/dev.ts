@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
       anvil: Number(env.ANVIL_PORT ?? 8545),
     },
+    portVariables: { apis: 'API_PORT', temporal: 'TEMPORAL_PORT', temporalUi: 'TEMPORAL_UI_PORT', anvil: 'ANVIL_PORT' },
     workers: 1,
     apis: 1,
     namespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -32,6 +32,12 @@ async function main(): Promise<void> {
       anvil: Number(env.CLUSTER_ANVIL_PORT ?? 8645),
     },
     // Each worker replica signs with its own key, authorised by the development lender.
+    portVariables: {
+      apis: 'CLUSTER_API_PORT',
+      temporal: 'CLUSTER_TEMPORAL_PORT',
+      temporalUi: 'CLUSTER_TEMPORAL_UI_PORT',
+      anvil: 'CLUSTER_ANVIL_PORT',
+    },
     workers: INSTANCES,
     apis: INSTANCES,
     namespace: env.TEMPORAL_NAMESPACE || 'default',

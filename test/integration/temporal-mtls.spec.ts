@@ -16,14 +16,9 @@ import { startPostgres, type RunningPostgres } from '#stack/postgres';
 import { startTemporalCluster, type RunningTemporalCluster } from '#stack/temporal-cluster';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from '#temporal';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
-import { testConfig } from '#test-support/config';
+import { testTemporalConfig } from '#test-support/config';
 
 const NAMESPACE = 'default';
-/** A syntactically valid ledger, for configs that only build Temporal connection options. */
-const ANY_LEDGER = {
-  LEDGER_REGISTRY_ADDRESS: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
-  LEDGER_EVIDENCE_ADDRESS: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
-};
 
 interface Pem {
   cert: string;
@@ -75,7 +70,7 @@ function makeCertificates(dir: string): Certificates {
 
 /** Connection options exactly as lendbridge builds them from its environment. */
 function optionsFor(env: Record<string, string>): TemporalConnectionOptions {
-  return temporalConnectionOptions(testConfig({ ...ANY_LEDGER, ...env }).temporal);
+  return temporalConnectionOptions(testTemporalConfig(env));
 }
 
 /** Connects and makes one call, as the API's client does. */

@@ -17,7 +17,7 @@ import { DEV_KEYS } from '#stack/dev-ledger';
 import { Stack } from '#stack/stack';
 import { temporalConnectionOptions } from '#temporal';
 import { WorkerModule } from '#worker/worker.module';
-import { TEST_JWT_SECRET, testConfig } from './config.js';
+import { TEST_JWT_SECRET, testConfig, testTemporalConfig } from './config.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from './webhook-receiver.js';
 
 export const API_WEBHOOK_SECRET = 'an-api-test-webhook-secret-of-32-characters';
@@ -43,12 +43,12 @@ export async function startApiStack(
   options: { worker?: boolean } = {},
 ): Promise<ApiStack> {
   // The caller's TEMPORAL_* (TLS included) name a Temporal of its own; the stack then starts none.
-  const own = env.TEMPORAL_ADDRESS ? testConfig(env).temporal : undefined;
+  const own = env.TEMPORAL_ADDRESS ? testTemporalConfig(env) : undefined;
   const [stackStart, receiverStart] = await Promise.allSettled([
     Stack.start({
       label: 'api',
       topology: process.env.LENDBRIDGE_TEST_TEMPORAL === 'cluster' ? 'cluster' : 'dev',
-      temporalInMemory: true,
+      inMemory: true,
       ...(own && {
         externalTemporal: { namespace: own.namespace, connection: temporalConnectionOptions(own) },
       }),

@@ -17,3 +17,15 @@ export function testConfig(env: Record<string, string | undefined>): LendbridgeC
     ...env,
   });
 }
+
+/**
+ * Only the Temporal part of the settings `env` gives (address, namespace, TLS), read before there is
+ * a ledger to name: the ledger addresses are placeholders that nothing connects to.
+ */
+export function testTemporalConfig(env: Record<string, string | undefined>): LendbridgeConfig['temporal'] {
+  return testConfig({
+    LEDGER_REGISTRY_ADDRESS: `0x${'00'.repeat(20)}`,
+    LEDGER_EVIDENCE_ADDRESS: `0x${'00'.repeat(20)}`,
+    ...env,
+  }).temporal;
+}

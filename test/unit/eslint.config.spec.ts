@@ -31,6 +31,8 @@ describe('workflow import rules', () => {
     ["import { LedgerClient } from '#ledger';\nexport const f = LedgerClient;\n", 'libs/domain'],
     ["import { loadConfig } from '#config/config.schema';\nexport const f = loadConfig;\n", 'libs/domain'],
     ["import { createApiApp } from '#api';\nexport const f = createApiApp;\n", 'libs/domain'],
+    ["import { hashReportBytes } from '#hashing';\nexport const f = hashReportBytes;\n", 'libs/domain'],
+    ["import { bearer } from '#test-support/api-stack';\nexport const f = bearer;\n", 'libs/domain'],
   ])('refuses %j', async (source, reason) => {
     const messages = await restrictedImportMessages(source);
     expect(messages.length).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import type { Connection } from '@temporalio/client';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot list: import its default.
 import proto from '@temporalio/proto';
 import { Wallet } from 'ethers';
+import { environmentFor } from '#config';
 import { REPO_ROOT } from './contracts.js';
 import { DEV_KEYS, devWorkerKey } from './dev-ledger.js';
 import { spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
@@ -59,11 +60,9 @@ export function baseEnv(): NodeJS.ProcessEnv {
   );
 }
 
-export function apiEnv(settings: AppSettings, port: number, base: NodeJS.ProcessEnv = baseEnv()): NodeJS.ProcessEnv {
+/** Where Temporal and the ledger are, and the keys every API and worker share. */
+function sharedEnv(settings: AppSettings): NodeJS.ProcessEnv {
   return {
-    ...base,
-    API_HOST: '127.0.0.1',
-    API_PORT: String(port),
     TEMPORAL_ADDRESS: settings.temporalAddress,
     TEMPORAL_NAMESPACE: settings.namespace,
     TEMPORAL_TASK_QUEUE: settings.taskQueue,
@@ -74,21 +73,34 @@ export function apiEnv(settings: AppSettings, port: number, base: NodeJS.Process
     LEDGER_EVIDENCE_ADDRESS: settings.evidenceAddress,
     ...settings.codec,
     ...settings.auth,
+  };
+}
+
+/**
+ * An API's settings. Of `base` (the environment it starts from) it keeps only what an API reads:
+ * a worker's secret set in the caller's shell never reaches it.
+ */
+export function apiEnv(settings: AppSettings, port: number, base: NodeJS.ProcessEnv = baseEnv()): NodeJS.ProcessEnv {
+  return {
+    ...environmentFor('API', base),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(port),
+    ...sharedEnv(settings),
     ACTION_SIGNING_KEY: settings.actions.ACTION_SIGNING_KEY,
     ...settings.extra,
   };
 }
 
-/** The worker's settings: the API's (it serves no HTTP), plus what only the worker may hold. */
+/** The worker's settings: the shared ones, plus what only the worker may hold. */
 export function workerEnv(
   settings: AppSettings,
   worker: WorkerSettings,
   base: NodeJS.ProcessEnv = baseEnv(),
 ): NodeJS.ProcessEnv {
-  // The signing key stays with the API: a worker checks actions, it never makes one.
-  const { API_PORT: _port, ACTION_SIGNING_KEY: _signing, ...shared } = apiEnv(settings, 1, base);
   return {
-    ...shared,
+    // The signing key stays with the API: a worker checks actions, it never makes one.
+    ...environmentFor('worker', base),
+    ...sharedEnv(settings),
     ACTION_VERIFY_KEYS: settings.actions.ACTION_VERIFY_KEYS,
     LEDGER_SIGNER_KEY: worker.signerKey ?? devWorkerKey(worker.replica ?? 0),
     ...(worker.signerKey ? {} : { LEDGER_EVIDENCE_MEMBER: new Wallet(DEV_KEYS.recorder).address }),

@@ -18,7 +18,8 @@ import { loadConfig, type CodecKeys } from '#config';
 import { ensureRetention, registerSearchAttributes } from '#temporal';
 import { DEV_CHAIN_ID, devProvider, startAnvil, type RunningAnvil } from './anvil.js';
 import { REPO_ROOT } from './contracts.js';
-import { keptAnvilStateFile, keptAppKeys, keptSecret, startKeptDevLedger } from './kept-state.js';
+import { deployDevLedger, devLedgerAddresses } from './dev-ledger.js';
+import { keptAnvilStateFile, keptAppKeys, keptSecret, startKeptDevLedger, type KeptLedger } from './kept-state.js';
 import {
   apiEnv,
   baseEnv,
@@ -47,6 +48,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Fixed ports, checked free before anything starts (a developer's stack); those left out are free ones. */
   ports?: { apis?: number[]; temporal?: number; temporalUi?: number; anvil?: number };
+  /** The variables that set those ports, named when one is taken (API_PORT, TEMPORAL_PORT, ...). */
+  portVariables?: { apis?: string; temporal?: string; temporalUi?: string; anvil?: string };
   workers: number;
   apis: number;
   namespace?: string;
@@ -58,8 +61,11 @@ export interface StackOptions {
    * already: the stack starts none, and connects to it with these options.
    */
   externalTemporal?: { namespace: string; connection: ConnectionOptions & { address: string } };
-  /** The dev server keeps its history in memory (nothing to restart from), as a benchmark wants. */
-  temporalInMemory?: boolean;
+  /**
+   * The dev server and anvil keep their state in memory (nothing to restart from, nothing written to
+   * disk while it runs), as a benchmark or a test of the API wants.
+   */
+  inMemory?: boolean;
   /** Run `npm run build` before starting the API and worker (they run from dist/). */
   build?: boolean;
   /** Start a webhook receiver and point the workers at it. */
@@ -168,7 +174,15 @@ export class Stack {
       anvil: fixed.anvil ?? (await freePort()),
       apis: fixed.apis ?? (await Promise.all(Array.from({ length: options.apis }, () => freePort()))),
     };
-    if (options.ports) await assertPortsFree([ports.temporal, ports.ui, ports.anvil, ...ports.apis].filter(Boolean));
+    if (options.ports) {
+      const named = options.portVariables ?? {};
+      await assertPortsFree([
+        [ports.temporal, named.temporal ?? 'the Temporal port'],
+        [ports.ui, named.temporalUi ?? 'the Temporal UI port'],
+        [ports.anvil, named.anvil ?? 'the anvil port'],
+        ...ports.apis.map((port): [number, string] => [port, named.apis ?? 'the API port']),
+      ]);
+    }
     const uiCodecEndpoint = ports.apis[0] === undefined ? undefined : `http://127.0.0.1:${ports.apis[0]}/codec`;
 
     let postgres: RunningPostgres | undefined;
@@ -203,7 +217,7 @@ export class Stack {
         port: ports.temporal,
         uiPort: ports.ui,
         namespace,
-        ...(!options.temporalInMemory && { dbFile: devServerDbFile(dir) }),
+        ...(!options.inMemory && { dbFile: devServerDbFile(dir) }),
         ...(uiCodecEndpoint && { uiCodecEndpoint }),
         output,
       });
@@ -219,7 +233,9 @@ export class Stack {
     }
 
     log('starting anvil');
-    const ledger = await startKeptDevLedger(dir, ports.anvil, output);
+    const ledger = options.inMemory
+      ? await startInMemoryLedger(ports.anvil, output)
+      : await startKeptDevLedger(dir, ports.anvil, output);
     undo.push(() => ledger.anvil.stop());
     const { registryAddress, evidenceAddress } = ledger;
     log(
@@ -375,7 +391,7 @@ export class Stack {
 
   /** Stops the Temporal dev server and starts it again on the same port and SQLite file. */
   async restartTemporal(downMs: number): Promise<void> {
-    if (!('child' in this.temporal) || this.options.temporalInMemory) {
+    if (!('child' in this.temporal) || this.options.inMemory) {
       throw new Error('restarting Temporal is a scenario of the dev server on a file');
     }
     this.downOnPurpose.add(this.temporal.name);
@@ -394,6 +410,7 @@ export class Stack {
 
   /** Stops anvil (it writes its state file on the way out); `startAnvil` brings it back with it. */
   async stopAnvil(): Promise<void> {
+    if (this.options.inMemory) throw new Error('stopping anvil is a scenario of a stack that keeps its state');
     this.downOnPurpose.add(this.anvilProcess.name);
     await this.anvilProcess.stop();
   }
@@ -421,7 +438,7 @@ export class Stack {
   stop(): Promise<void> {
     this.stopping = true;
     this.stopped ??= (async () => {
-      for (const proc of [...this.processes.values()].reverse()) await proc.stop(5_000);
+      for (const proc of [...this.processes.values()].reverse()) await proc.stop();
       await this.receiver?.close();
       await this.connection.close().catch(() => undefined);
       await this.anvilProcess.stop();
@@ -465,14 +482,25 @@ export class Stack {
   }
 }
 
+/** anvil without a state file, with both registries deployed. */
+async function startInMemoryLedger(port: number, output: 'prefixed' | 'silent'): Promise<KeptLedger> {
+  const anvil = await startAnvil({ port, output });
+  try {
+    return { anvil, deployed: true, ...devLedgerAddresses(await deployDevLedger(anvil.rpcUrl, DEV_CHAIN_ID)) };
+  } catch (error) {
+    await anvil.stop();
+    throw error;
+  }
+}
+
 function devServerDbFile(dir: string): string {
   return join(dir, 'temporal', 'dev.sqlite');
 }
 
-async function assertPortsFree(ports: number[]): Promise<void> {
-  for (const port of ports) {
-    if (await isListening(port)) {
-      throw new Error(`port ${port} is taken (is another stack running?). Stop it, or choose other ports.`);
+async function assertPortsFree(ports: [number, string][]): Promise<void> {
+  for (const [port, variable] of ports) {
+    if (port !== 0 && (await isListening(port))) {
+      throw new Error(`port ${port} is taken (is another stack running?). Stop it, or set ${variable}=<free port>.`);
     }
   }
 }

@@ -285,3 +285,16 @@ export type ConfigEnvironment = z.input<typeof configSchema>;
 export type ConfigValues = z.output<typeof configSchema>;
 /** The ledger variables after parsing, for tools that read only those. */
 export type LedgerValues = z.output<typeof ledgerSchema>;
+
+/**
+ * `env` without the lendbridge variables `reader` does not read (by the schema's readBy): a secret
+ * only the worker holds (LEDGER_SIGNER_KEY, EVIDENCE_REFERENCE_KEY, WEBHOOK_SECRET) stays out of an
+ * API process even when the environment it is started from has it. Anything that is not a
+ * lendbridge variable (PATH, NODE_OPTIONS, ...) passes.
+ */
+export function environmentFor(reader: ConfigReader, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const shape: Record<string, z.ZodType> = configSchema.shape;
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !(name in shape) || (shape[name]!.meta()?.readBy ?? []).includes(reader)),
+  );
+}

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, loadConfig } from '#config';
+import { ConfigurationError, environmentFor, loadConfig } from '#config';
 
 const REGISTRY = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const EVIDENCE = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512';
@@ -194,5 +194,32 @@ describe('loadConfig: payload codec keys', () => {
   it('refuses a keys file whose activeKeyId is not among its keys', () => {
     const file = keysFile('inactive.json', { activeKeyId: 'k3', keys: { k1: KEY_1, k2: KEY_2 } });
     expect(problems({ CODEC_KEYS_FILE: file })).toMatch(/activeKeyId k3 is not among the keys/);
+  });
+});
+
+describe('environmentFor', () => {
+  const shell = {
+    PATH: '/usr/bin',
+    API_PORT: '3000',
+    AUTH_JWT_SECRET: 's'.repeat(32),
+    LEDGER_RPC_URL: 'http://127.0.0.1:8545',
+    LEDGER_SIGNER_KEY: `0x${'11'.repeat(32)}`,
+    EVIDENCE_REFERENCE_KEY: 'ab'.repeat(32),
+    WEBHOOK_SECRET: 'w'.repeat(32),
+    ACTION_SIGNING_KEY: 'k1:secret',
+  };
+
+  it("keeps a worker's secrets out of an API's environment, and the API's signing key out of a worker's", () => {
+    expect(environmentFor('API', shell)).toEqual({
+      PATH: '/usr/bin',
+      API_PORT: '3000',
+      AUTH_JWT_SECRET: 's'.repeat(32),
+      LEDGER_RPC_URL: 'http://127.0.0.1:8545',
+      ACTION_SIGNING_KEY: 'k1:secret',
+    });
+    const worker = environmentFor('worker', shell);
+    expect(Object.keys(worker).sort()).toEqual(
+      ['PATH', 'LEDGER_RPC_URL', 'LEDGER_SIGNER_KEY', 'EVIDENCE_REFERENCE_KEY', 'WEBHOOK_SECRET'].sort(),
+    );
   });
 });
