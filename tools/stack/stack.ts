@@ -186,61 +186,76 @@ export class Stack {
     const uiCodecEndpoint = ports.apis[0] === undefined ? undefined : `http://127.0.0.1:${ports.apis[0]}/codec`;
 
     let postgres: RunningPostgres | undefined;
-    let temporal: TemporalServer;
-    if (options.externalTemporal) {
-      const { address } = options.externalTemporal.connection;
-      temporal = { address, uiUrl: '', processes: [], stop: () => Promise.resolve() };
-    } else if (options.topology === 'cluster') {
-      // The server keeps its membership ports in a SMALLINT column: the frontend's too, to be safe.
-      if (ports.temporal >= 32_768) throw new Error(`the Temporal port (${ports.temporal}) must be below 32768`);
-      log(`starting PostgreSQL${kept ? ` (data in ${join(dir, 'postgres')})` : ''}`);
-      // A temporary one gets its own temp dir: one the database's unprivileged user can enter.
-      const db = await startPostgres({ ...(kept && { dir: join(dir, 'postgres') }), output });
-      postgres = db;
-      undo.push(() => db.stop());
-      log('starting the Temporal server on PostgreSQL and its Web UI (the first run builds them: minutes)');
-      temporal = await startTemporalCluster({
-        postgres,
-        shards: options.shards ?? 4,
-        namespace,
-        ...(fixed.temporal && { frontendPort: fixed.temporal }),
-        ...(fixed.temporalUi && { uiPort: fixed.temporalUi }),
-        // The UI decrypts payloads through an API's codec endpoint, for an ops session only.
-        ...(uiCodecEndpoint && { uiCodecEndpoint }),
-        dir: join(dir, 'temporal'),
-        output,
+    const startTemporal = async (): Promise<{ temporal: TemporalServer; connection: Connection }> => {
+      let temporal: TemporalServer;
+      if (options.externalTemporal) {
+        const { address } = options.externalTemporal.connection;
+        temporal = { address, uiUrl: '', processes: [], stop: () => Promise.resolve() };
+      } else if (options.topology === 'cluster') {
+        // The server keeps its membership ports in a SMALLINT column: the frontend's too, to be safe.
+        if (ports.temporal >= 32_768) throw new Error(`the Temporal port (${ports.temporal}) must be below 32768`);
+        log(`starting PostgreSQL${kept ? ` (data in ${join(dir, 'postgres')})` : ''}`);
+        // A temporary one gets its own temp dir: one the database's unprivileged user can enter.
+        const db = await startPostgres({ ...(kept && { dir: join(dir, 'postgres') }), output });
+        postgres = db;
+        undo.push(() => db.stop());
+        log('starting the Temporal server on PostgreSQL and its Web UI (the first run builds them: minutes)');
+        temporal = await startTemporalCluster({
+          postgres: db,
+          shards: options.shards ?? 4,
+          namespace,
+          ...(fixed.temporal && { frontendPort: fixed.temporal }),
+          ...(fixed.temporalUi && { uiPort: fixed.temporalUi }),
+          // The UI decrypts payloads through an API's codec endpoint, for an ops session only.
+          ...(uiCodecEndpoint && { uiCodecEndpoint }),
+          dir: join(dir, 'temporal'),
+          output,
+        });
+      } else {
+        log('starting the Temporal dev server (the first run builds the Temporal CLI: minutes)');
+        mkdirSync(join(dir, 'temporal'), { recursive: true });
+        temporal = await startTemporalDevServer({
+          port: ports.temporal,
+          uiPort: ports.ui,
+          namespace,
+          ...(!options.inMemory && { dbFile: devServerDbFile(dir) }),
+          ...(uiCodecEndpoint && { uiCodecEndpoint }),
+          output,
+        });
+      }
+      const server = temporal;
+      undo.push(() => server.stop());
+      const connection = await Connection.connect(
+        options.externalTemporal?.connection ?? { address: temporal.address },
+      );
+      undo.push(() => connection.close());
+      if (!options.externalTemporal) {
+        const added = await registerSearchAttributes(connection, namespace);
+        if (added.length > 0) log(`registered search attributes: ${added.join(', ')}`);
+        if (await ensureRetention(connection, namespace)) log(`set retention of namespace ${namespace} to 30 days`);
+      }
+      return { temporal, connection };
+    };
+    const startLedger = async (): Promise<KeptLedger> => {
+      log('starting anvil');
+      const ledger = await onFreePort(fixed.anvil, ports.anvil, async (port) => {
+        ports.anvil = port;
+        return options.inMemory ? await startInMemoryLedger(port, output) : await startKeptDevLedger(dir, port, output);
       });
-    } else {
-      log('starting the Temporal dev server (the first run builds the Temporal CLI: minutes)');
-      mkdirSync(join(dir, 'temporal'), { recursive: true });
-      temporal = await startTemporalDevServer({
-        port: ports.temporal,
-        uiPort: ports.ui,
-        namespace,
-        ...(!options.inMemory && { dbFile: devServerDbFile(dir) }),
-        ...(uiCodecEndpoint && { uiCodecEndpoint }),
-        output,
-      });
-    }
-    const server = temporal;
-    undo.push(() => server.stop());
-    const connection = await Connection.connect(options.externalTemporal?.connection ?? { address: temporal.address });
-    undo.push(() => connection.close());
-    if (!options.externalTemporal) {
-      const added = await registerSearchAttributes(connection, namespace);
-      if (added.length > 0) log(`registered search attributes: ${added.join(', ')}`);
-      if (await ensureRetention(connection, namespace)) log(`set retention of namespace ${namespace} to 30 days`);
-    }
-
-    log('starting anvil');
-    const ledger = options.inMemory
-      ? await startInMemoryLedger(ports.anvil, output)
-      : await startKeptDevLedger(dir, ports.anvil, output);
-    undo.push(() => ledger.anvil.stop());
+      undo.push(() => ledger.anvil.stop());
+      log(
+        `${ledger.deployed ? 'deployed' : 'reusing'} CreditReportRegistry at ${ledger.registryAddress}, EvidenceRegistry at ${ledger.evidenceAddress}`,
+      );
+      return ledger;
+    };
+    // Neither needs the other: started side by side. Each records its own undo as it goes, so a
+    // failure of either stops what both started.
+    const [temporalStart, ledgerStart] = await Promise.allSettled([startTemporal(), startLedger()]);
+    if (temporalStart.status === 'rejected') throw temporalStart.reason;
+    if (ledgerStart.status === 'rejected') throw ledgerStart.reason;
+    const { temporal, connection } = temporalStart.value;
+    const ledger = ledgerStart.value;
     const { registryAddress, evidenceAddress } = ledger;
-    log(
-      `${ledger.deployed ? 'deployed' : 'reusing'} CreditReportRegistry at ${registryAddress}, EvidenceRegistry at ${evidenceAddress}`,
-    );
 
     let receiver: WebhookInbox | undefined;
     if (options.webhookReceiver) {
@@ -479,6 +494,26 @@ export class Stack {
       if (role === 'worker') this.startWorker(Number(name.split('-')[1]));
       else this.startApi(Number(name.split('-')[1]));
     });
+  }
+}
+
+/**
+ * Starts on `port`; when the caller did not fix it and it was taken between being found free and
+ * being bound (the Temporal dev server picks ports of its own meanwhile), on another free one.
+ */
+async function onFreePort<T>(
+  fixedPort: number | undefined,
+  port: number,
+  start: (port: number) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(port);
+    } catch (error) {
+      const taken = error instanceof Error && /address already in use/i.test(error.message);
+      if (fixedPort !== undefined || !taken || attempt >= 3) throw error;
+      port = await freePort();
+    }
   }
 }
 
