@@ -37,6 +37,7 @@ export interface WebhookDeliveryRecord {
   signature: string;
   /** Which request this was for its webhook-id: 1, then 2 for the first retry, ... */
   attempt: number;
+  /** The answer; 0 while held unanswered (mode `hang`). */
   status: number;
 }
 
@@ -98,7 +99,7 @@ export async function startWebhookInbox(options: WebhookInboxOptions): Promise<W
     options.log?.(
       `webhook ${delivery.type} ${delivery.tenant}/${delivery.applicationId} id=${delivery.webhookId} ` +
         `signature ${delivery.signature === 'ok' ? 'ok' : `FAILED (${delivery.signature})`} ` +
-        `attempt ${delivery.attempt}${retry} -> ${delivery.status}`,
+        `attempt ${delivery.attempt}${retry} -> ${delivery.status === 0 ? 'held unanswered' : delivery.status}`,
     );
   };
 
