@@ -44,7 +44,7 @@ const workflowBannedImports = {
     },
     {
       // `#` starts a comment in these gitignore-style patterns: escaped, it names the import.
-      group: ['config', 'ledger', 'temporal', 'activities', 'api', 'worker', 'codec', 'hashing']
+      group: ['config', 'ledger', 'temporal', 'activities', 'api', 'worker', 'codec', 'hashing', 'webhooks']
         .flatMap((name) => [`\\#${name}`, `\\#${name}/*`])
         .concat(['\\#stack/*', '\\#tools/*', '\\#test-support/*', '**/apps/**']),
       allowTypeImports: true,

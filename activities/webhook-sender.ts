@@ -1,22 +1,14 @@
 /**
- * Delivers events to the loan system. Each request is signed with HMAC-SHA256 over
- * `<timestamp>.<body>` so the receiver can check it came from lendbridge and is fresh, and carries
- * the event id, which stays the same across retries so the receiver can process each event once.
- * Only a 2xx answer counts: a redirect is not a delivery. Failures throw, and Temporal retries.
+ * Delivers events to the loan system the Standard Webhooks way (libs/webhooks): each tenant has its
+ * own endpoint and secrets (WEBHOOK_ENDPOINTS_FILE), and each request carries `webhook-id` (stable
+ * across retries, so the receiver processes each event once), `webhook-timestamp` and
+ * `webhook-signature` (one signature per secret of the tenant's, so a secret can be rotated). Only a
+ * 2xx answer counts: a redirect is not a delivery. Failures throw, and Temporal retries.
  */
-import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
+import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import type { WebhookEvent } from '#domain';
-
-export const SIGNATURE_HEADER = 'lendbridge-signature';
-export const EVENT_ID_HEADER = 'lendbridge-event-id';
-
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` */
-export function signWebhook(secret: string, timestamp: number, body: string): string {
-  const digest = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${digest}`;
-}
+import { webhookHeaders } from '#webhooks';
 
 /**
  * How the worker tells the loan system about an event. A provider a host can replace (a queue, a
@@ -37,7 +29,16 @@ export class WebhookRefusedError extends Error {
   }
 }
 
-/** The default delivery: an HMAC-signed HTTPS POST to WEBHOOK_URL. */
+/**
+ * The `webhook-id` of an event: its eventId, with `.` (which tenant and application ids may hold)
+ * written `%2E`, since the spec keeps `.` out of the id it signs. No id holds `%`, so this is
+ * reversible, and the same event always gets the same webhook-id.
+ */
+export function webhookIdOf(event: Pick<WebhookEvent, 'eventId'>): string {
+  return event.eventId.replaceAll('.', '%2E');
+}
+
+/** The default delivery: a signed HTTPS POST to the event's tenant's endpoint. */
 @Injectable()
 export class WebhookSender implements WebhookDelivery {
   private readonly logger = new Logger(WebhookSender.name);
@@ -45,20 +46,32 @@ export class WebhookSender implements WebhookDelivery {
   constructor(@Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig) {}
 
   async deliver(event: WebhookEvent): Promise<void> {
-    const { url, secret } = this.config.webhook;
-    if (!url || !secret) {
-      this.logger.log(`no WEBHOOK_URL configured; event ${event.eventId} (${event.type}) not sent`);
+    const { endpoints } = this.config.webhook;
+    if (!endpoints) {
+      this.logger.log(`no WEBHOOK_ENDPOINTS_FILE configured; event ${event.eventId} (${event.type}) not sent`);
       return;
     }
+    const endpoint = Object.hasOwn(endpoints, event.tenant) ? endpoints[event.tenant] : undefined;
+    if (!endpoint) {
+      // Not skipped: the event (perhaps an application's terminal one) would be lost for good. The
+      // delivery is retried, and counted as operator-action-required, until the tenant is added.
+      throw new ConfigurationError([
+        `WEBHOOK_ENDPOINTS_FILE: no endpoint for tenant ${event.tenant}; event ${event.eventId} (${event.type}) waits until one is added`,
+      ]);
+    }
     const body = JSON.stringify(event);
-    const response = await fetch(url, {
+    const response = await fetch(endpoint.url, {
       method: 'POST',
       redirect: 'manual',
       signal: AbortSignal.timeout(10_000),
       headers: {
         'content-type': 'application/json',
-        [EVENT_ID_HEADER]: event.eventId,
-        [SIGNATURE_HEADER]: signWebhook(secret, Math.floor(Date.now() / 1000), body),
+        ...webhookHeaders({
+          id: webhookIdOf(event),
+          timestamp: Math.floor(Date.now() / 1000),
+          body,
+          secrets: endpoint.secrets,
+        }),
       },
       body,
     });

@@ -25,14 +25,23 @@ async function main(): Promise<void> {
       temporal: Number(env.TEMPORAL_PORT ?? 7233),
       temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
       anvil: Number(env.ANVIL_PORT ?? 8545),
+      webhooks: Number(env.WEBHOOK_RECEIVER_PORT ?? 8288),
     },
-    portVariables: { apis: 'API_PORT', temporal: 'TEMPORAL_PORT', temporalUi: 'TEMPORAL_UI_PORT', anvil: 'ANVIL_PORT' },
+    portVariables: {
+      apis: 'API_PORT',
+      temporal: 'TEMPORAL_PORT',
+      temporalUi: 'TEMPORAL_UI_PORT',
+      anvil: 'ANVIL_PORT',
+      webhooks: 'WEBHOOK_RECEIVER_PORT',
+    },
     workers: 1,
     apis: 1,
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'lendbridge',
     build: true,
-    // The developer's CODEC_KEYS, WEBHOOK_URL, LOG_LEVEL and the like reach the API and the worker.
+    // A local loan system receives each dev tenant's events, unless the developer names endpoints of their own.
+    webhookReceiver: !env.WEBHOOK_ENDPOINTS_FILE,
+    // The developer's CODEC_KEYS, WEBHOOK_ENDPOINTS_FILE, LOG_LEVEL and the like reach the API and the worker.
     env,
     onAppExit: 'fail',
     output: 'prefixed',
@@ -46,6 +55,7 @@ async function main(): Promise<void> {
     Temporal UI    ${stack.temporalUiUrl}
     Temporal gRPC  ${stack.temporalAddress}
     ledger (anvil) ${stack.ledger.rpcUrl}  chain ${DEV_CHAIN_ID}
+    webhooks       ${stack.receiver ? `${stack.receiver.url}   (each tenant's events, signatures checked; secrets in ${join(DATA_DIR, 'webhooks')})` : `to the endpoints in ${env.WEBHOOK_ENDPOINTS_FILE}`}
   tokens: npm run -s token -- --role loan-system --sub los-bank-a --tenant bank-a
           npm run -s token -- --role reviewer --sub alice --tenant bank-a --jurisdiction HK
   decrypt in the Temporal UI: sign in as ops at ${apiUrl}/codec/sign-in

@@ -159,6 +159,27 @@ describe('npm run demo', () => {
     expect(((await unanchored.json()) as { verification: { verdict: string } }).verification.verdict).toBe(
       'NOT_ANCHORED',
     );
+
+    // The dev stack's receiver got the demo's events at bank-a's endpoint, each verified with the
+    // exported verifier, and lists them on its page: the URL `npm run dev` printed.
+    const receiverUrl = `http://127.0.0.1:${ports.webhooks}/`;
+    expect(stack.output()).toContain(receiverUrl);
+    const deliveries = await eventually(
+      async () =>
+        (await (await fetch(`${receiverUrl}deliveries.json`)).json()) as {
+          tenant: string;
+          type: string;
+          applicationId: string;
+          signature: string;
+        }[],
+      (rows) => rows.some((row) => row.applicationId.startsWith(run) && row.type === 'application.decided'),
+      "the demo's decided webhook at the receiver",
+    );
+    const ours = deliveries.filter((row) => row.applicationId.startsWith(run));
+    expect(ours.every((row) => row.tenant === 'bank-a' && row.signature === 'ok')).toBe(true);
+    const page = await (await fetch(receiverUrl)).text();
+    expect(page).toContain(ours[0]!.applicationId);
+    expect(stack.output()).toMatch(/webhook application\.in-review bank-a\/\S+ id=\S+ signature ok attempt 1 -> 204/);
   }, 420_000);
 
   it('a full run adds a fresh set and waits for the escalation to the senior queue', async () => {

@@ -31,7 +31,6 @@ import { startWebhookReceiver, type TestWebhookReceiver } from '#test-support/we
 import { WorkerModule } from '#worker/worker.module';
 
 const REFERENCE_KEY = 'ab'.repeat(32);
-const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-characters';
 const FIELDS = { score: 701, scoreBand: 'B' as const, delinquencyFlags: [] };
 
 // A loan application through the real worker module, the real dev server and anvil: evidence on
@@ -66,7 +65,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
     [temporal, ledger, receiver] = await Promise.all([
       startTestDevServer(),
       startTestLedger({ stateFile: join(stateDir, 'anvil.json') }),
-      startWebhookReceiver(WEBHOOK_SECRET),
+      startWebhookReceiver(['bank-a']),
     ]);
     const config = testConfig({
       TEMPORAL_ADDRESS: temporal.address,
@@ -76,8 +75,7 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
       LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
       EVIDENCE_REFERENCE_KEY: REFERENCE_KEY,
-      WEBHOOK_URL: receiver.url,
-      WEBHOOK_SECRET,
+      WEBHOOK_ENDPOINTS_FILE: receiver.writeEndpointsFile(stateDir),
     });
     worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
     workflows = codecClient(temporal, config);
@@ -176,7 +174,9 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(receiver.badSignatures).toBe(0);
-    expect(receiver.requests).toBe(4); // in-review; the decision refused twice, then delivered
+    expect(receiver.requests.map((r) => r.status)).toEqual([204, 500, 500, 204]); // the decision refused twice
+    // The retries carried the decision's webhook-id each time.
+    expect(new Set(receiver.requests.slice(1).map((r) => r.webhookId)).size).toBe(1);
     expect(receiver.events.map((e) => [e.sequence, e.type])).toEqual([
       [1, 'application.in-review'],
       [2, 'application.decided'],

@@ -20,8 +20,6 @@ import { WorkerModule } from '#worker/worker.module';
 import { TEST_JWT_SECRET, testConfig, testTemporalConfig } from './config.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from './webhook-receiver.js';
 
-export const API_WEBHOOK_SECRET = 'an-api-test-webhook-secret-of-32-characters';
-
 export interface ApiStack {
   config: LendbridgeConfig;
   /** Base URL of the API, e.g. http://127.0.0.1:40123 */
@@ -58,7 +56,7 @@ export async function startApiStack(
       output: 'silent',
       log: () => undefined,
     }),
-    startWebhookReceiver(API_WEBHOOK_SECRET),
+    startWebhookReceiver(['bank-a', 'bank-b']),
   ] as const);
   if (stackStart.status !== 'fulfilled' || receiverStart.status !== 'fulfilled') {
     // Stop what did start, so a failed start leaves no server behind.
@@ -77,8 +75,8 @@ export async function startApiStack(
     LEDGER_EVIDENCE_ADDRESS: ledger.evidenceAddress,
     LEDGER_SIGNER_KEY: DEV_KEYS.recorder,
     EVIDENCE_REFERENCE_KEY: 'cd'.repeat(32),
-    WEBHOOK_URL: receiver.url,
-    WEBHOOK_SECRET: API_WEBHOOK_SECRET,
+    // Each tenant's endpoint at the receiver, with a secret of its own; the file goes with the stack's dir.
+    WEBHOOK_ENDPOINTS_FILE: receiver.writeEndpointsFile(stack.dir),
     API_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });

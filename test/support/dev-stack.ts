@@ -10,6 +10,8 @@ export interface DevStackPorts {
   temporal: number;
   temporalUi: number;
   anvil: number;
+  /** The webhook receiver's page and endpoints. */
+  webhooks: number;
 }
 
 export interface RunningDevStack extends RunningScript {
@@ -17,7 +19,13 @@ export interface RunningDevStack extends RunningScript {
 }
 
 export async function freeDevStackPorts(): Promise<DevStackPorts> {
-  return { api: await freePort(), temporal: await freePort(), temporalUi: await freePort(), anvil: await freePort() };
+  return {
+    api: await freePort(),
+    temporal: await freePort(),
+    temporalUi: await freePort(),
+    anvil: await freePort(),
+    webhooks: await freePort(),
+  };
 }
 
 /** Starts the stack without waiting for it (see {@link waitForDevStack}). */
@@ -32,6 +40,7 @@ export function spawnDevStack(
     TEMPORAL_PORT: String(ports.temporal),
     TEMPORAL_UI_PORT: String(ports.temporalUi),
     ANVIL_PORT: String(ports.anvil),
+    WEBHOOK_RECEIVER_PORT: String(ports.webhooks),
     ...extraEnv,
   });
   return { ...script, ports };

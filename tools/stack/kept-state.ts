@@ -4,11 +4,13 @@
  * the ledger with the registries deployed once.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevJwtSecret } from '#api/auth/dev-secret';
+import { type WebhookEndpoints } from '#config';
 import { keepFileOnce } from '#config/kept-file';
 import { actionPublicKey, formatActionKeys, newActionSigningKey, parseActionKeys } from '#domain';
+import { generateWebhookSecret } from '#webhooks';
 import { DEV_CHAIN_ID, startAnvil, type RunningAnvil } from './anvil.js';
 import { ensureDeployed } from './contracts.js';
 import { deployDevLedger, devLedgerAddresses, type DevLedgerAddresses } from './dev-ledger.js';
@@ -22,6 +24,34 @@ export function keptSecret(dataDir: string, name: string): string {
   const file = join(dataDir, name);
   keepFileOnce(file, () => randomBytes(32).toString('hex'));
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Each tenant's webhook secret (`whsec_...`), made once per data directory under webhooks/: a loan
+ * system keeps its endpoint's secret across the platform's restarts.
+ */
+export function keptWebhookSecrets(dataDir: string, tenants: readonly string[]): Record<string, string[]> {
+  const dir = join(dataDir, 'webhooks');
+  mkdirSync(dir, { recursive: true });
+  return Object.fromEntries(
+    tenants.map((tenant) => {
+      const file = join(dir, `${tenant}.secret`);
+      keepFileOnce(file, () => `${generateWebhookSecret()}\n`);
+      return [tenant, [readFileSync(file, 'utf8').trim()]];
+    }),
+  );
+}
+
+/**
+ * WEBHOOK_ENDPOINTS_FILE for the stack's receiver, written on every start (its port may change),
+ * owner-only, replaced whole so a worker never reads half of it.
+ */
+export function writeWebhookEndpointsFile(dataDir: string, endpoints: WebhookEndpoints): string {
+  const file = join(dataDir, 'webhooks', 'endpoints.json');
+  const draft = `${file}.${process.pid}.draft`;
+  writeFileSync(draft, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+  renameSync(draft, file);
+  return file;
 }
 
 /**

@@ -37,7 +37,7 @@ export interface AppSettings {
   extra?: NodeJS.ProcessEnv;
 }
 
-/** What only the worker holds: the ledger signer, the evidence reference key, the webhook secret. */
+/** What only the worker holds: the ledger signer, the evidence reference key, the webhook endpoints. */
 export interface WorkerSettings {
   /**
    * Which replica this worker is (0, 1, ...): each signs with its own development key, bound to the
@@ -49,7 +49,8 @@ export interface WorkerSettings {
   /** A signing key of the caller's instead of the replica's development key; no lender is then expected. */
   signerKey?: string;
   evidenceReferenceKey: string;
-  webhook?: { url: string; secret: string };
+  /** Each tenant's webhook endpoint (WEBHOOK_ENDPOINTS_FILE); absent, the caller's, if any. */
+  webhookEndpointsFile?: string;
 }
 
 /** Only what a Node process needs from the caller's environment; every setting is explicit. */
@@ -106,7 +107,7 @@ export function workerEnv(
     ...(worker.signerKey ? {} : { LEDGER_EVIDENCE_MEMBER: new Wallet(DEV_KEYS.recorder).address }),
     WORKER_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE,
     EVIDENCE_REFERENCE_KEY: worker.evidenceReferenceKey,
-    ...(worker.webhook ? { WEBHOOK_URL: worker.webhook.url, WEBHOOK_SECRET: worker.webhook.secret } : {}),
+    ...(worker.webhookEndpointsFile ? { WEBHOOK_ENDPOINTS_FILE: worker.webhookEndpointsFile } : {}),
     ...settings.extra,
   };
 }

@@ -19,7 +19,15 @@ import { ensureRetention, registerSearchAttributes } from '#temporal';
 import { DEV_CHAIN_ID, devProvider, startAnvil, type RunningAnvil } from './anvil.js';
 import { REPO_ROOT } from './contracts.js';
 import { deployDevLedger, devLedgerAddresses } from './dev-ledger.js';
-import { keptAnvilStateFile, keptAppKeys, keptSecret, startKeptDevLedger, type KeptLedger } from './kept-state.js';
+import {
+  keptAnvilStateFile,
+  keptAppKeys,
+  keptSecret,
+  keptWebhookSecrets,
+  startKeptDevLedger,
+  writeWebhookEndpointsFile,
+  type KeptLedger,
+} from './kept-state.js';
 import {
   apiEnv,
   baseEnv,
@@ -36,6 +44,9 @@ import { startTemporalCluster, type RunningTemporalCluster } from './temporal-cl
 import { startTemporalDevServer, type RunningDevServer } from './temporal.js';
 import { startWebhookInbox, type WebhookInbox } from './webhook-receiver.js';
 
+/** The tenants of the local stack's tokens (`npm run token`), the demo, the benchmarks and the tests. */
+export const DEV_TENANTS = ['bank-a', 'bank-b'] as const;
+
 export interface StackOptions {
   /** Names the task queue (`lendbridge-<label>` unless taskQueue is given) and a temporary data directory. */
   label: string;
@@ -47,9 +58,9 @@ export interface StackOptions {
   /** A kept data directory; absent, a temporary one that stop() removes. */
   dataDir?: string;
   /** Fixed ports, checked free before anything starts (a developer's stack); those left out are free ones. */
-  ports?: { apis?: number[]; temporal?: number; temporalUi?: number; anvil?: number };
+  ports?: { apis?: number[]; temporal?: number; temporalUi?: number; anvil?: number; webhooks?: number };
   /** The variables that set those ports, named when one is taken (API_PORT, TEMPORAL_PORT, ...). */
-  portVariables?: { apis?: string; temporal?: string; temporalUi?: string; anvil?: string };
+  portVariables?: { apis?: string; temporal?: string; temporalUi?: string; anvil?: string; webhooks?: string };
   workers: number;
   apis: number;
   namespace?: string;
@@ -68,7 +79,10 @@ export interface StackOptions {
   inMemory?: boolean;
   /** Run `npm run build` before starting the API and worker (they run from dist/). */
   build?: boolean;
-  /** Start a webhook receiver and point the workers at it. */
+  /**
+   * Start a webhook receiver with an endpoint for each of the development tenants (DEV_TENANTS),
+   * each with its own secret kept in the data directory, and point the workers at them.
+   */
   webhookReceiver?: boolean;
   /**
    * The caller's environment: keys it sets (CODEC_KEYS, AUTH_JWT_SECRET, ACTION_SIGNING_KEY with
@@ -181,6 +195,9 @@ export class Stack {
         [ports.ui, named.temporalUi ?? 'the Temporal UI port'],
         [ports.anvil, named.anvil ?? 'the anvil port'],
         ...ports.apis.map((port): [number, string] => [port, named.apis ?? 'the API port']),
+        ...(options.webhookReceiver && fixed.webhooks !== undefined
+          ? [[fixed.webhooks, named.webhooks ?? 'the webhook receiver port'] as [number, string]]
+          : []),
       ]);
     }
     const uiCodecEndpoint = ports.apis[0] === undefined ? undefined : `http://127.0.0.1:${ports.apis[0]}/codec`;
@@ -258,11 +275,24 @@ export class Stack {
     const { registryAddress, evidenceAddress } = ledger;
 
     let receiver: WebhookInbox | undefined;
+    let webhookEndpointsFile: string | undefined;
     if (options.webhookReceiver) {
-      const webhookSecret = keptSecret(dir, 'webhook-receiver.key');
-      const inbox = await startWebhookInbox(webhookSecret);
+      const inbox = await startWebhookInbox({
+        secrets: keptWebhookSecrets(dir, DEV_TENANTS),
+        ...(options.ports?.webhooks !== undefined && { port: options.ports.webhooks }),
+        ...(options.output === 'prefixed' && { log }),
+      }).catch((error: unknown) => {
+        const variable = options.portVariables?.webhooks;
+        if (variable && error instanceof Error && /EADDRINUSE/.test(error.message)) {
+          throw new Error(
+            `port ${options.ports?.webhooks} is taken. Stop what uses it, or set ${variable}=<free port>.`,
+          );
+        }
+        throw error;
+      });
       receiver = inbox;
       undo.push(() => inbox.close());
+      webhookEndpointsFile = writeWebhookEndpointsFile(dir, inbox.endpoints);
     }
 
     if (options.build) {
@@ -290,7 +320,7 @@ export class Stack {
       settings,
       {
         evidenceReferenceKey,
-        ...(receiver && { webhook: { url: receiver.url, secret: keptSecret(dir, 'webhook-receiver.key') } }),
+        ...(webhookEndpointsFile && { webhookEndpointsFile }),
       },
       base,
     );

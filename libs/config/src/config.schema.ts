@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { BYTES32_ANY_CASE_PATTERN, HEX32_PATTERN } from '#domain/hex';
+import { ID_RULE, TENANT_PATTERN } from '#domain/ids';
+import { isWebhookSecret, WEBHOOK_SECRET_RULE } from '#webhooks';
 
 /** Who reads a variable: the HTTP API, the Temporal worker, or the issuer/admin command-line tools. */
 export type ConfigReader = 'API' | 'worker' | 'tools';
@@ -219,12 +221,9 @@ export const configSchema = ledgerSchema.extend({
       "applications kept in the worker's sticky cache, about 0.4 MB each (memory against replay work; see `BENCHMARKS.md`)",
     readBy: WORKER,
   }),
-  WEBHOOK_URL: z.url().optional().meta({
-    description: 'where the worker delivers events to the loan system; unset: events are only logged',
-    readBy: WORKER,
-  }),
-  WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional().meta({
-    description: 'HMAC-SHA256 key for webhook signatures, at least 32 characters; required with `WEBHOOK_URL`',
+  WEBHOOK_ENDPOINTS_FILE: z.string().min(1).optional().meta({
+    description:
+      'per tenant, where its webhooks go: a JSON file `{"<tenant>": {"url": ..., "secrets": ["whsec_..."]}}` (docs/webhooks.md); a tenant not in it has its events retried until added; unset: events are only logged',
     readBy: WORKER,
   }),
   ACTION_SIGNING_KEY: z
@@ -279,6 +278,32 @@ export const configSchema = ledgerSchema.extend({
   }),
 });
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The content of WEBHOOK_ENDPOINTS_FILE: per tenant, where its events go and the secrets they are
+ * signed with (each one signs; two while the loan system moves to a new one). Events carry
+ * decisions and limits: https, except to a receiver on this machine (the local stack, tests).
+ */
+export const webhookEndpointsSchema = z.record(
+  z.string().regex(TENANT_PATTERN, `a tenant id is ${ID_RULE}`),
+  z.strictObject({
+    url: z.url().refine((url) => {
+      const { protocol, hostname } = new URL(url);
+      return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
+    }, 'expected an https URL (plain http only on loopback)'),
+    secrets: z
+      .array(z.string().refine(isWebhookSecret, `expected ${WEBHOOK_SECRET_RULE}`))
+      .min(1, 'at least one secret')
+      .max(4, 'at most 4 secrets (the current one and those being retired)')
+      .refine((secrets) => new Set(secrets).size === secrets.length, 'a secret appears twice'),
+  }),
+  { error: (issue) => (issue.code === 'invalid_key' ? `a tenant id is ${ID_RULE}` : undefined) },
+);
+/** Each tenant's endpoint, as WEBHOOK_ENDPOINTS_FILE gives it. */
+export type WebhookEndpoints = z.output<typeof webhookEndpointsSchema>;
+export type WebhookEndpoint = WebhookEndpoints[string];
+
 /** The environment as the schema accepts it: every value a string, most optional. */
 export type ConfigEnvironment = z.input<typeof configSchema>;
 /** The environment after parsing: defaults filled in, numbers coerced, enums narrowed. */
@@ -288,7 +313,7 @@ export type LedgerValues = z.output<typeof ledgerSchema>;
 
 /**
  * `env` without the lendbridge variables `reader` does not read (by the schema's readBy): a secret
- * only the worker holds (LEDGER_SIGNER_KEY, EVIDENCE_REFERENCE_KEY, WEBHOOK_SECRET) stays out of an
+ * only the worker holds (LEDGER_SIGNER_KEY, EVIDENCE_REFERENCE_KEY, WEBHOOK_ENDPOINTS_FILE) stays out of an
  * API process even when the environment it is started from has it. Anything that is not a
  * lendbridge variable (PATH, NODE_OPTIONS, ...) passes.
  */

@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseActionKeys, type ActionSigningKey } from '#domain/action-assertion';
 import { HEX32_PATTERN, isHex32 } from '#domain/hex';
-import { configSchema, ledgerSchema, type ConfigValues, type LedgerValues } from './config.schema.js';
+import {
+  configSchema,
+  ledgerSchema,
+  webhookEndpointsSchema,
+  type ConfigValues,
+  type LedgerValues,
+  type WebhookEndpoints,
+} from './config.schema.js';
 
 /**
  * The parsed type of one environment variable, as its schema says (default applied, number coerced,
@@ -90,7 +97,11 @@ export interface LendbridgeConfig {
     maxCachedWorkflows: Setting<'WORKER_MAX_CACHED_WORKFLOWS'>;
     reconcileEveryMs: Setting<'RECONCILE_EVERY_MS'>;
   };
-  webhook: { url?: Setting<'WEBHOOK_URL'>; secret?: Setting<'WEBHOOK_SECRET'> };
+  /**
+   * Each tenant's endpoint (WEBHOOK_ENDPOINTS_FILE, read at start-up); undefined: this deployment
+   * sends no webhooks.
+   */
+  webhook: { endpoints?: WebhookEndpoints };
   evidence: { referenceKey?: Setting<'EVIDENCE_REFERENCE_KEY'> };
   /** Action assertions: the API signs with `signingKey`, workers accept `verifyKeys` (the text form). */
   actions: { signingKey?: ActionSigningKey; verifyKeys?: Setting<'ACTION_VERIFY_KEYS'> };
@@ -117,9 +128,6 @@ export class ConfigurationError extends Error {
 /** Reads and validates settings once, at start-up, so a bad environment fails before serving. */
 export function loadConfig(env: Record<string, string | undefined>): LendbridgeConfig {
   const c = parse(configSchema, env);
-  if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) {
-    throw new ConfigurationError(['WEBHOOK_SECRET: required with WEBHOOK_URL (webhooks are always signed)']);
-  }
   const uiUrl = c.TEMPORAL_UI_URL.replace(/\/+$/, '');
   return {
     api: {
@@ -147,7 +155,7 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
       maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
       reconcileEveryMs: c.RECONCILE_EVERY_MS,
     },
-    webhook: { url: c.WEBHOOK_URL, secret: c.WEBHOOK_SECRET },
+    webhook: c.WEBHOOK_ENDPOINTS_FILE ? { endpoints: loadWebhookEndpoints(c.WEBHOOK_ENDPOINTS_FILE) } : {},
     evidence: { referenceKey: c.EVIDENCE_REFERENCE_KEY },
     actions: loadActionKeys(c.ACTION_SIGNING_KEY, c.ACTION_VERIFY_KEYS),
     review: { jurisdictions: [...new Set(c.REVIEW_JURISDICTIONS.split(','))] },
@@ -353,6 +361,27 @@ function readApiKeyFile(file: string, problems: string[]): string | undefined {
     return undefined;
   }
   return apiKey;
+}
+
+/** WEBHOOK_ENDPOINTS_FILE's endpoints; a problem names the tenant and field, never a secret. */
+function loadWebhookEndpoints(file: string): WebhookEndpoints {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // Not the parser's message: it quotes the start of the file, which may be a secret.
+    const reason = error instanceof SyntaxError ? 'not a JSON document' : (error as NodeJS.ErrnoException).code;
+    throw new ConfigurationError([`WEBHOOK_ENDPOINTS_FILE: cannot read ${file}: ${reason ?? 'unreadable'}`]);
+  }
+  const parsed = webhookEndpointsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      parsed.error.issues.map(
+        (issue) => `WEBHOOK_ENDPOINTS_FILE: ${issue.path.join('.') || '(top)'}: ${issue.message}`,
+      ),
+    );
+  }
+  return parsed.data;
 }
 
 const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, environmentFor, loadConfig } from '#config';
+import { generateWebhookSecret } from '#webhooks';
 
 const REGISTRY = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const EVIDENCE = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512';
@@ -197,6 +198,86 @@ describe('loadConfig: payload codec keys', () => {
   });
 });
 
+describe('loadConfig: webhook endpoints', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lendbridge-webhooks-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const SECRET_A = generateWebhookSecret();
+  const SECRET_B = generateWebhookSecret(24);
+
+  function endpointsFile(content: unknown): string {
+    const file = join(dir, `endpoints-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+    return file;
+  }
+
+  function problems(content: unknown): string {
+    try {
+      loadConfig({ ...REQUIRED, WEBHOOK_ENDPOINTS_FILE: endpointsFile(content) });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      return (error as ConfigurationError).problems.join('\n');
+    }
+    throw new Error('expected a ConfigurationError');
+  }
+
+  it("reads each tenant's url and secrets", () => {
+    const endpoints = {
+      'bank-a': { url: 'https://los.bank-a.example/lendbridge/events', secrets: [SECRET_A] },
+      'bank-b': { url: 'http://127.0.0.1:4000/events', secrets: [SECRET_B, SECRET_A] },
+    };
+    expect(loadConfig({ ...REQUIRED, WEBHOOK_ENDPOINTS_FILE: endpointsFile(endpoints) }).webhook).toEqual({
+      endpoints,
+    });
+  });
+
+  it('sends no webhooks when unset', () => {
+    expect(loadConfig(REQUIRED).webhook).toEqual({});
+  });
+
+  it.each([
+    [
+      'a tenant id outside the tenant alphabet',
+      { 'bank a': { url: 'https://x.example', secrets: [SECRET_A] } },
+      /bank a: a tenant id is 1-64 characters/,
+    ],
+    [
+      'plain http to another machine',
+      { 'bank-a': { url: 'http://los.example/events', secrets: [SECRET_A] } },
+      /bank-a\.url: expected an https URL/,
+    ],
+    ['no url', { 'bank-a': { secrets: [SECRET_A] } }, /bank-a\.url/],
+    ['no secret', { 'bank-a': { url: 'https://x.example', secrets: [] } }, /bank-a\.secrets: at least one secret/],
+    [
+      'a secret without whsec_',
+      { 'bank-a': { url: 'https://x.example', secrets: ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'] } },
+      /bank-a\.secrets\.0: expected whsec_/,
+    ],
+    [
+      'a key shorter than 24 bytes',
+      { 'bank-a': { url: 'https://x.example', secrets: [`whsec_${Buffer.alloc(16, 1).toString('base64')}`] } },
+      /bank-a\.secrets\.0: expected whsec_/,
+    ],
+    [
+      'the same secret twice',
+      { 'bank-a': { url: 'https://x.example', secrets: [SECRET_A, SECRET_A] } },
+      /bank-a\.secrets: a secret appears twice/,
+    ],
+    ['an unknown field', { 'bank-a': { url: 'https://x.example', secrets: [SECRET_A], secret: SECRET_A } }, /bank-a/],
+    ['not JSON', 'whsec_abc', /not a JSON document/],
+  ])('refuses %s, without quoting a secret', (_name, content, message) => {
+    const text = problems(content);
+    expect(text).toMatch(message);
+    expect(text).not.toContain(SECRET_A.slice(6));
+    expect(text).not.toContain('MfKQ9r8');
+  });
+
+  it('names a file it cannot read', () => {
+    expect(() => loadConfig({ ...REQUIRED, WEBHOOK_ENDPOINTS_FILE: join(dir, 'missing.json') })).toThrow(
+      /WEBHOOK_ENDPOINTS_FILE: cannot read .*missing\.json: ENOENT/,
+    );
+  });
+});
+
 describe('environmentFor', () => {
   const shell = {
     PATH: '/usr/bin',
@@ -205,7 +286,7 @@ describe('environmentFor', () => {
     LEDGER_RPC_URL: 'http://127.0.0.1:8545',
     LEDGER_SIGNER_KEY: `0x${'11'.repeat(32)}`,
     EVIDENCE_REFERENCE_KEY: 'ab'.repeat(32),
-    WEBHOOK_SECRET: 'w'.repeat(32),
+    WEBHOOK_ENDPOINTS_FILE: '/run/secrets/webhook-endpoints.json',
     ACTION_SIGNING_KEY: 'k1:secret',
   };
 
@@ -219,7 +300,7 @@ describe('environmentFor', () => {
     });
     const worker = environmentFor('worker', shell);
     expect(Object.keys(worker).sort()).toEqual(
-      ['PATH', 'LEDGER_RPC_URL', 'LEDGER_SIGNER_KEY', 'EVIDENCE_REFERENCE_KEY', 'WEBHOOK_SECRET'].sort(),
+      ['PATH', 'LEDGER_RPC_URL', 'LEDGER_SIGNER_KEY', 'EVIDENCE_REFERENCE_KEY', 'WEBHOOK_ENDPOINTS_FILE'].sort(),
     );
   });
 });

@@ -42,7 +42,7 @@ describe('the configuration reference (docs/configuration.md)', () => {
     const byVariable = new Map(configurationRows().map(([variable, fallback]) => [variable, fallback]));
     expect(byVariable.get('`API_BODY_LIMIT_BYTES`')).toBe('`65536`');
     expect(byVariable.get('`LEDGER_REGISTRY_ADDRESS`')).toBe('required');
-    expect(byVariable.get('`WEBHOOK_URL`')).toBe('optional');
+    expect(byVariable.get('`WEBHOOK_ENDPOINTS_FILE`')).toBe('optional');
   });
 
   it('refuses a variable the schema does not describe', () => {
