@@ -36,6 +36,14 @@ const tsc = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'ts
 });
 if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.package.json failed (exit ${tsc.status})`);
 
+// Declarations written by hand or generated (a client's API types, say): tsc reads them, emits nothing.
+for (const dir of PACKAGED_DIRS) {
+  for (const file of readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: 'utf8' })) {
+    if (file.endsWith('.d.ts') && (dir !== 'libs/' || /^[^/]+\/src\//.test(file))) {
+      cpSync(join(REPO_ROOT, dir, file), join(OUT, dir, file));
+    }
+  }
+}
 copyFileSync(join(REPO_ROOT, 'dist', 'workflow-bundle.js'), join(OUT, 'workflow-bundle.js'));
 const consoleStatic = join('libs', 'api', 'src', 'console', 'static');
 cpSync(join(REPO_ROOT, consoleStatic), join(OUT, consoleStatic), { recursive: true });
