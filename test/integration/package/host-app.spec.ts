@@ -7,7 +7,7 @@
  * the real Temporal dev server and anvil.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
@@ -229,6 +229,19 @@ describe('a new Nest application that installs the package', () => {
 
   const loanSystem: DevTokenClaims = { sub: 'los-bank-a', roles: ['loan-system'], tenant: 'bank-a' };
   const reviewer: DevTokenClaims = { sub: 'alice', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] };
+
+  it('runs the worker on the workflow bundle the package carries, untold', async () => {
+    const packaged = join(realpathSync(hostDir), 'node_modules', 'lendbridge', 'workflow-bundle.js');
+    await waitUntil(
+      'the worker to name its bundle',
+      () => Promise.resolve(worker!.recentOutput().includes('polling task queue')),
+      {
+        timeoutMs: 10_000,
+        proc: worker!,
+      },
+    );
+    expect(worker!.recentOutput()).toContain(`workflows from bundle ${packaged}`);
+  });
 
   it("serves lendbridge beside the host's own controller, and the host's delivery records the events", async () => {
     // The host's route answers, untouched by lendbridge's guards; lendbridge's routes want a token.
