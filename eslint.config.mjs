@@ -96,6 +96,26 @@ export default tseslint.config(
     },
   },
   {
+    // The standalone apps are hosts of the package, built as a bank builds its own: they reach
+    // lendbridge only through its public entries (`lendbridge`, `lendbridge/worker`), never a `#name`.
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            sdkInternals,
+            climbing,
+            {
+              group: ['\\#*'],
+              message: "apps import the package's public entries: 'lendbridge' or 'lendbridge/worker'.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Replaces the rule's options above for workflows, so workflowBannedImports carries sdkInternals too.
     files: ['workflows/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', workflowBannedImports] },

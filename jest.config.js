@@ -9,6 +9,8 @@ const common = {
   // Source imports name the emitted `.js`; map them back to the `.ts` files under test.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  // Built copies (dist/package, dist/apps) carry package.json files named like the repository's.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
 };
 

@@ -1,5 +1,9 @@
-import { createApiApp } from '#api';
-import { loadConfig } from '#config';
+/**
+ * The standalone API: a host of the package like a bank's own, importing only `lendbridge` (here
+ * by the package's name, which resolves to this repository's sources or, under dist/, to the
+ * compiled ones).
+ */
+import { createApiApp, loadConfig } from 'lendbridge';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

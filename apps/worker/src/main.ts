@@ -1,8 +1,10 @@
+/**
+ * The standalone worker: a host of the package like a bank's own, importing only
+ * `lendbridge/worker` (by the package's name, as apps/api does) and the Temporal SDK it peers with.
+ */
 import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
-import { loadConfig } from '#config';
-import { TemporalWorkerService } from './temporal-worker.service.js';
-import { WorkerModule } from './worker.module.js';
+import { loadConfig, TemporalWorkerService, WorkerModule } from 'lendbridge/worker';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -2,7 +2,7 @@
  * lendbridge as a plugin: a host Nest application imports `LendbridgeModule.forRootAsync(...)` and
  * serves the loan-system, reviewer and ops endpoints beside its own. `apps/api` is the standalone
  * host. The application policy is a provider the host may replace; webhook delivery belongs to
- * the worker (see apps/worker).
+ * the worker (see libs/worker).
  */
 import {
   type DynamicModule,

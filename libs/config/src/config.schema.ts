@@ -203,7 +203,7 @@ export const configSchema = ledgerSchema.extend({
     .meta({ description: 'how long the health check waits for Temporal', readBy: API }),
   WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional().meta({
     description:
-      'a workflow bundle prebuilt by `npm run build` (`dist/workflow-bundle.js`); unset: the worker bundles workflows at start',
+      'a workflow bundle prebuilt by `npm run build` (`dist/workflow-bundle.js`); unset: the one the installed package carries, or in a source checkout the worker bundles workflows at start',
     readBy: WORKER,
   }),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt

@@ -1,6 +1,7 @@
 /**
- * The workflow code a worker runs: the prebuilt bundle (WORKER_WORKFLOW_BUNDLE) or one built at
- * start for development, with the worker's action verification keys written in.
+ * The workflow code a worker runs, with the worker's action verification keys written in: the
+ * bundle WORKER_WORKFLOW_BUNDLE names, else the one the published package carries, else (in a
+ * source checkout) one built at start.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -14,6 +15,17 @@ import { withActionKeys } from '#temporal';
 export function workflowsEntry(): string {
   const ts = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
   return existsSync(ts) ? ts : fileURLToPath(new URL('../../../workflows/index.js', import.meta.url));
+}
+
+/**
+ * The prebuilt bundle inside the published package (`lendbridge/worker`), written there by
+ * `npm run build`; a source checkout has none, so this file is only there in the package.
+ */
+export const packagedWorkflowBundle: string = fileURLToPath(new URL('../../../workflow-bundle.js', import.meta.url));
+
+/** The bundle a worker loads without WORKER_WORKFLOW_BUNDLE: the package's, if this is the package. */
+export function defaultWorkflowBundle(): string | undefined {
+  return existsSync(packagedWorkflowBundle) ? packagedWorkflowBundle : undefined;
 }
 
 /** Bundles the workflows as `npm run build` does (the failure converter inside the sandbox). */
@@ -36,10 +48,11 @@ export async function loadWorkflowBundle(settings: {
     throw new ConfigurationError(['ACTION_VERIFY_KEYS: required by the worker to accept human actions']);
   }
   let code: string;
-  if (settings.prebuiltBundle) {
-    code = await readFile(settings.prebuiltBundle, 'utf8');
+  const prebuilt = settings.prebuiltBundle ?? defaultWorkflowBundle();
+  if (prebuilt) {
+    code = await readFile(prebuilt, 'utf8');
     // A bundle without lendbridge's failure converter would write failure messages in clear.
-    assertBundleEncodesFailures(code, settings.prebuiltBundle);
+    assertBundleEncodesFailures(code, prebuilt);
   } else {
     code = await bundleWorkflows();
   }

@@ -13,7 +13,7 @@ import { lendbridgeDataConverter, workerDataConverter } from '#codec';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import { APPLICATION_RECONCILER_ID, APPLICATION_RECONCILER_WORKFLOW } from '#domain';
 import { temporalConnectionOptions, temporalTransport } from '#temporal';
-import { loadWorkflowBundle } from './workflow-bundle.js';
+import { defaultWorkflowBundle, loadWorkflowBundle } from './workflow-bundle.js';
 
 export { workflowsEntry } from './workflow-bundle.js';
 
@@ -73,7 +73,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     });
     this.logger.log(
       `polling task queue "${taskQueue}" on ${address} (${temporalTransport(this.config.temporal)}, namespace ${namespace}), ` +
-        `workflows ${tuning.workflowBundle ? `from bundle ${tuning.workflowBundle}` : 'bundled at start'}`,
+        `workflows ${describeBundle(tuning.workflowBundle ?? defaultWorkflowBundle())}`,
     );
   }
 
@@ -97,4 +97,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     await this.running?.catch(() => undefined);
     await this.connection?.close();
   }
+}
+
+function describeBundle(prebuilt: string | undefined): string {
+  return prebuilt ? `from bundle ${prebuilt}` : 'bundled at start';
 }
