@@ -1,5 +1,7 @@
-// Jest runs in native ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by `npm test`):
-// Nest 12 ships only ES modules, and Jest can load those on Node 20 only this way.
+// Jest runs in native ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by `npm test`): Nest 12
+// ships only ES modules, and Jest loads those through Node's vm modules, still behind that flag on
+// Node 24 (without it Jest refuses the first ES module). Node's own require(esm) does not help here:
+// Jest resolves and runs every module itself.
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
@@ -9,7 +11,7 @@ const common = {
   // Source imports name the emitted `.js`; map them back to the `.ts` files under test.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
-  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts', '<rootDir>/test/support/commonjs-nest-libraries.ts'],
 };
 
 /** @type {import('jest').Config} */

@@ -34,7 +34,7 @@ import { HealthService } from './health/health.service.js';
 import { LedgerProbeController } from './ledger-probe/ledger-probe.controller.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { RequestShapeGuard } from './problem/request-shape.guard.js';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimitGuard, rateLimitModule } from './rate-limit/rate-limit.guard.js';
 import { ReviewsController } from './reviews/reviews.controller.js';
 
 export interface LendbridgeModuleOptions {
@@ -65,6 +65,8 @@ export class LendbridgeModule {
         LedgerModule,
         AuthModule,
         ObservabilityModule.forRoot(),
+        // The rate limit's options and storage, for lendbridge's controllers only (no APP_GUARD).
+        rateLimitModule(),
       ],
       controllers: [
         HealthController,
