@@ -22,8 +22,8 @@ export interface PublicHealth {
 
 /**
  * Readiness, by @nestjs/terminus: can this API serve? It needs Temporal (down: 503); the ledger is
- * reported, degraded when unreachable, and does not make the API unready. While the application
- * shuts down the check answers down too, so load balancers stop sending before the API stops.
+ * reported, degraded when unreachable, and does not make the API unready. A probe that arrives
+ * after the application began to shut down answers down too (terminus' shutting_down).
  */
 @Injectable()
 export class HealthService {
