@@ -1,4 +1,5 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { SkipThrottle } from '@nestjs/throttler';
 import request from 'supertest';
@@ -6,6 +7,7 @@ import { AuthModule } from '#api/auth/auth.module';
 import { Public } from '#api/auth/decorators';
 import { signDevToken } from '#api/auth/dev-token';
 import { LendbridgeEndpoint } from '#api/lendbridge-endpoint.decorator';
+import { LendbridgeModule } from '#api/lendbridge.module';
 import { RequestShapeGuard } from '#api/problem/request-shape.guard';
 import { RateLimitGuard, rateLimitModule } from '#api/rate-limit/rate-limit.guard';
 import { ConfigModule } from '#config';
@@ -113,5 +115,14 @@ describe('the per-client rate limit', () => {
     const http = request(app.getHttpServer());
     for (let i = 0; i < LIMIT + 2; i++) await http.get('/limited').expect(401);
     for (let i = 0; i < LIMIT; i++) await http.get('/limited/open').expect(200);
+  });
+
+  it('is not installed app-wide by LendbridgeModule: no APP_GUARD, no global throttler module', () => {
+    const module = LendbridgeModule.forRootAsync({ useFactory: () => ({ config: testConfig({}) }) });
+    const provided = (module.providers ?? []).map((p) => (typeof p === 'object' && 'provide' in p ? p.provide : p));
+    expect(provided).not.toContain(APP_GUARD);
+    for (const imported of module.imports ?? []) {
+      expect((imported as { global?: boolean }).global ?? false).toBe(false);
+    }
   });
 });
