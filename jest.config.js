@@ -1,5 +1,7 @@
-// Jest runs in native ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by `npm test`):
-// Nest 12 ships only ES modules, and Jest can load those on Node 20 only this way.
+// Jest runs in native ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by `npm test`): Nest 12
+// ships only ES modules, and Jest loads those through Node's vm modules, still behind that flag on
+// Node 24 (without it Jest refuses the first ES module). Node's own require(esm) does not help here:
+// Jest resolves and runs every module itself.
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
@@ -11,7 +13,7 @@ const common = {
   testEnvironment: 'node',
   // Built copies (dist/package, dist/apps) carry package.json files named like the repository's.
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts', '<rootDir>/test/support/commonjs-nest-libraries.ts'],
 };
 
 /** @type {import('jest').Config} */

@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-deps.sh
 source scripts/ensure-chromium.sh
-# Nest 12 ships only ES modules; Jest loads them on Node 20 only in its native ESM mode.
+# Nest 12 ships only ES modules; Jest loads them only in its native ESM mode, which needs Node's vm
+# modules, still behind --experimental-vm-modules on Node 24 (see jest.config.js).
 jest() {
   NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --no-warnings=ExperimentalWarning" \
     node_modules/.bin/jest --runInBand "$@"

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { actionAssertionProblem, actionDigest, parseActionKeys, signActionAssertion } from '#domain';
+import { tsx } from '#test-support/tsx';
 
 // `npm run action-keys` as an operator runs it: the pair it prints signs and verifies actions.
 describe('action-keys command-line tool', () => {
   const run = (args: string[]) => {
-    const result = spawnSync('node_modules/.bin/tsx', ['tools/cli/action-keys.ts', ...args], { encoding: 'utf8' });
+    const result = spawnSync(...tsx('tools/cli/action-keys.ts', args), { encoding: 'utf8' });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
   const setting = (stdout: string, name: string): string =>

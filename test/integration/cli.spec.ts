@@ -10,6 +10,7 @@ import { freePort } from '#stack/processes';
 import { STRANGER_KEY } from '#test-support/chain';
 import { startTestLedger, type TestLedger } from '#test-support/ledger';
 import { startNonceBarrierProxy } from '#test-support/nonce-barrier-proxy';
+import { tsx } from '#test-support/tsx';
 
 const HK = new Wallet(DEV_KEYS.issuerHK).address;
 const CN = new Wallet(DEV_KEYS.issuerCN).address;
@@ -32,7 +33,7 @@ describe('issuer and admin command-line tools', () => {
   }
 
   function run(tool: 'issuer' | 'admin', args: string[], env: Record<string, string> = {}) {
-    const result = spawnSync('node_modules/.bin/tsx', [`tools/cli/${tool}.ts`, ...args], {
+    const result = spawnSync(...tsx(`tools/cli/${tool}.ts`, args), {
       encoding: 'utf8',
       env: toolEnv(env),
     });
@@ -45,7 +46,7 @@ describe('issuer and admin command-line tools', () => {
     args: string[],
     env: Record<string, string> = {},
   ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn('node_modules/.bin/tsx', [`tools/cli/${tool}.ts`, ...args], { env: toolEnv(env) });
+    const child = spawn(...tsx(`tools/cli/${tool}.ts`, args), { env: toolEnv(env) });
     let [stdout, stderr] = ['', ''];
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

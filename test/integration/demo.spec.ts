@@ -16,6 +16,7 @@ import {
   type DevStackPorts,
   type RunningDevStack,
 } from '#test-support/dev-stack';
+import { tsx } from '#test-support/tsx';
 import { savedQueries } from '#tools/demo/saved-queries';
 
 // `npm run demo` against a real `npm run dev` stack, started as a newcomer would (scratch data
@@ -37,7 +38,7 @@ describe('npm run demo', () => {
   function runDemo(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
     return new Promise((resolve, reject) => {
       let output = '';
-      const child = spawn('node_modules/.bin/tsx', ['tools/demo/demo.ts', ...args], {
+      const child = spawn(...tsx('tools/demo/demo.ts', args), {
         env: { ...env, ...extraEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -89,7 +89,7 @@ describe('ledger probe, end to end', () => {
     expect(body.checks.temporal).toMatchObject({ status: 'up' });
     expect(body.checks.ledger).toMatchObject({
       status: 'down',
-      reason: expect.stringContaining(ledger.rpcUrl) as string,
+      message: expect.stringContaining(ledger.rpcUrl) as string,
     });
   });
 

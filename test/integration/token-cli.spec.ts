@@ -6,6 +6,7 @@ import { UnauthorizedException } from '@nestjs/common';
 import { ensureDevJwtSecret } from '#api/auth/dev-secret';
 import { TokenVerifier } from '#api/auth/token-verifier';
 import { testConfig, TEST_JWT_SECRET } from '#test-support/config';
+import { tsx } from '#test-support/tsx';
 
 const LEDGER = {
   LEDGER_REGISTRY_ADDRESS: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
@@ -18,7 +19,7 @@ describe('token command-line tool', () => {
   const verifier = new TokenVerifier(testConfig(LEDGER));
 
   function run(args: string[], env: Record<string, string> = {}) {
-    const result = spawnSync('node_modules/.bin/tsx', ['tools/cli/token.ts', ...args], {
+    const result = spawnSync(...tsx('tools/cli/token.ts', args), {
       encoding: 'utf8',
       env: {
         ...process.env,

@@ -4,6 +4,7 @@
  * with Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tsx } from '#test-support/tsx';
 
 export interface RunningScript {
   child: ChildProcess;
@@ -15,7 +16,7 @@ export interface RunningScript {
 export function spawnScript(script: string, extraEnv: NodeJS.ProcessEnv): RunningScript {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   let output = '';
-  const child = spawn('node_modules/.bin/tsx', [script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(...tsx(script), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, env, output: () => output };

@@ -19,13 +19,14 @@ export function lendbridgeValidationPipe(): ValidationPipe {
 }
 
 /**
- * What every lendbridge controller carries: rate limit, then authentication, the body's shape,
- * validation and problem+json errors. Scoped to lendbridge's controllers, not installed app-wide, so a host
- * application that imports the plugin keeps its own routes as they were.
+ * What every lendbridge controller carries: authentication, then the rate limit (per principal, so
+ * it needs to know who asks), the body's shape, validation and problem+json errors. Scoped to
+ * lendbridge's controllers, not installed app-wide, so a host application that imports the plugin
+ * keeps its own routes as they were.
  */
 export function LendbridgeEndpoint(): ClassDecorator {
   return applyDecorators(
-    UseGuards(RateLimitGuard, AuthGuard, RequestShapeGuard),
+    UseGuards(AuthGuard, RateLimitGuard, RequestShapeGuard),
     UsePipes(lendbridgeValidationPipe()),
     UseFilters(ProblemFilter),
   );

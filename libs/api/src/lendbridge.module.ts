@@ -11,6 +11,7 @@ import {
   type ModuleMetadata,
   type OptionalFactoryDependency,
 } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { AesGcmCodec } from '#codec';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import { LedgerModule } from '#ledger';
@@ -31,10 +32,12 @@ import { CodecController, PAYLOAD_CODEC } from './codec/codec.controller.js';
 import { ConsoleController } from './console/console.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
+import { LedgerHealthIndicator } from './health/ledger.health.js';
+import { TemporalHealthIndicator } from './health/temporal.health.js';
 import { LedgerProbeController } from './ledger-probe/ledger-probe.controller.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { RequestShapeGuard } from './problem/request-shape.guard.js';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimitGuard, rateLimitModule } from './rate-limit/rate-limit.guard.js';
 import { ReviewsController } from './reviews/reviews.controller.js';
 
 export interface LendbridgeModuleOptions {
@@ -65,6 +68,10 @@ export class LendbridgeModule {
         LedgerModule,
         AuthModule,
         ObservabilityModule.forRoot(),
+        // The rate limit's options and storage, for lendbridge's controllers only (no APP_GUARD).
+        rateLimitModule(),
+        // Health checks for /health. Not logged: a failing readiness probe is answered, not an error.
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [
         HealthController,
@@ -99,6 +106,8 @@ export class LendbridgeModule {
           useFactory: (config: LendbridgeConfig) => new AesGcmCodec(config.codec, { allowPlaintext: true }),
           inject: [LENDBRIDGE_CONFIG],
         },
+        TemporalHealthIndicator,
+        LedgerHealthIndicator,
         HealthService,
         ApiPaths,
         RateLimitGuard,

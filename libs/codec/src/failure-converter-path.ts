@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
  * The failure converter's file, for `failureConverterPath` and `bundleWorkflowCode`, which load it
  * by path: the worker with `require()`, the bundler with webpack.
  *
- * In a source checkout (tsx, ts-jest) that is the CommonJS twin, because Jest on Node 20 refuses to
- * `require()` an ES module. Under dist/ it is the compiled ES module, which Node 20.19+ requires
- * natively (the twin is not compiled, so it is not there).
+ * In a source checkout (tsx, ts-jest) that is the CommonJS twin. On Node 24 the worker's `require()`
+ * of the TypeScript source works under tsx and Jest alike, and tsx bundles it, but the workflow
+ * bundler run inside Jest fails on it (a webpack module-hashing error, then a require() after the
+ * test environment is gone; seen with Jest 30.5), so the twin stays until that is understood. Under
+ * dist/ it is the compiled ES module, which Node requires natively (the twin is not compiled).
  */
 export function failureConverterPath(): string {
   const source = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));

@@ -94,7 +94,8 @@ export const configSchema = ledgerSchema.extend({
     readBy: API,
   }),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(1200).meta({
-    description: 'requests a minute one client address may make to one API instance, then 429',
+    description:
+      "requests a minute one caller (the token's subject; the client address on public routes) may make to one API instance, then 429 with Retry-After",
     readBy: API,
   }),
   API_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0).meta({

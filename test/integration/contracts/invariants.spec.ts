@@ -25,7 +25,13 @@ function forge(root: string, args: string[], env: NodeJS.ProcessEnv = {}): { sta
   const result = spawnSync(
     forgeExecutable(),
     ['test', '--offline', '--use', join(REPO_ROOT, 'scripts/solc-js.mjs'), '--root', root, ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: TIMEOUT_MS },
+    {
+      cwd: root,
+      encoding: 'utf8',
+      // solc-js.mjs starts with `#!/usr/bin/env node`: the Node running this test comes first on PATH.
+      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, ...env },
+      timeout: TIMEOUT_MS,
+    },
   );
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

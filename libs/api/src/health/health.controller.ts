@@ -1,16 +1,16 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Public, RequireRoles } from '../auth/decorators.js';
 import { Role } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { RETRY_AFTER_SECONDS } from '../problem/problem.filter.js';
-import { SkipRateLimit } from '../rate-limit/rate-limit.guard.js';
 import { HealthService, type HealthReport, type PublicHealth } from './health.service.js';
 
 // Probes carry no token and must never be rate limited into a restart.
 @LendbridgeEndpoint()
-@SkipRateLimit()
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}

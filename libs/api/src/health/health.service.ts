@@ -1,47 +1,42 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Connection } from '@temporalio/client';
-import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
-import { LedgerClient } from '#ledger';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
+import { LedgerHealthIndicator } from './ledger.health.js';
+import { TemporalHealthIndicator } from './temporal.health.js';
 
-export type DependencyStatus = { status: 'up'; [detail: string]: unknown } | { status: 'down'; reason: string };
+type Status = 'up' | 'down';
 
-/** What ops see: each dependency's status with where it is and why it is down. */
+/** What ops see: each dependency's status with its indicator's data (where it is, or why it is down). */
 export interface HealthReport {
-  status: 'up' | 'down';
-  checkedAt: string;
-  checks: { temporal: DependencyStatus; ledger: DependencyStatus };
+  status: Status;
+  checks: {
+    temporal: { status: Status; [detail: string]: unknown };
+    ledger: { status: Status; [detail: string]: unknown };
+  };
 }
 
 /** What anyone sees: up or down, per dependency; no address, URL or error text. */
 export interface PublicHealth {
-  status: 'up' | 'down';
-  checks: { temporal: 'up' | 'down'; ledger: 'up' | 'down' };
+  status: Status;
+  checks: { temporal: Status; ledger: Status };
 }
 
-/** A probe result is reused for this long: anonymous callers cannot make the API hammer its dependencies. */
-export const HEALTH_CACHE_MS = 5_000;
-
 /**
- * Readiness: can this API serve? It needs Temporal; the ledger is reported but does not make the
- * API unready, since applications wait out a ledger outage and loan systems and reviewers must
- * still reach them (to withdraw, to read, to decide). One probe at a time, its result cached
- * briefly, so probes from load balancers (and anyone else) cost a few RPCs a minute.
+ * Readiness, by @nestjs/terminus: can this API serve? It needs Temporal (down: 503); the ledger is
+ * reported, degraded when unreachable, and does not make the API unready. A probe that arrives
+ * after the application began to shut down answers down too (terminus' shutting_down).
  */
 @Injectable()
 export class HealthService {
-  private latest?: { report: HealthReport; at: number };
-  private probing?: Promise<HealthReport>;
-
   constructor(
-    @Inject(Connection) private readonly temporal: Connection,
-    @Inject(LedgerClient) private readonly ledger: LedgerClient,
-    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+    @Inject(HealthCheckService) private readonly terminus: HealthCheckService,
+    @Inject(TemporalHealthIndicator) private readonly temporal: TemporalHealthIndicator,
+    @Inject(LedgerHealthIndicator) private readonly ledger: LedgerHealthIndicator,
   ) {}
 
-  async check(now = Date.now()): Promise<HealthReport> {
-    if (this.latest && now - this.latest.at < HEALTH_CACHE_MS) return this.latest.report;
-    this.probing ??= this.probe().finally(() => (this.probing = undefined));
-    return await this.probing;
+  async check(): Promise<HealthReport> {
+    const result = await this.run();
+    const status = result.status === 'ok' || result.status === 'degraded' ? 'up' : 'down';
+    return { status, checks: { temporal: detail(result, 'temporal'), ledger: detail(result, 'ledger') } };
   }
 
   async publicCheck(): Promise<PublicHealth> {
@@ -52,31 +47,21 @@ export class HealthService {
     };
   }
 
-  private async probe(): Promise<HealthReport> {
-    const [temporal, ledger] = await Promise.all([this.checkTemporal(), this.ledger.checkReachability()]);
-    const report: HealthReport = {
-      status: temporal.status,
-      checkedAt: new Date().toISOString(),
-      checks: { temporal, ledger },
-    };
-    this.latest = { report, at: Date.now() };
-    return report;
-  }
-
-  private async checkTemporal(): Promise<DependencyStatus> {
-    const { namespace, address } = this.config.temporal;
+  /** Terminus answers a failed check with a 503 exception carrying the result; here it is a result like any other. */
+  private async run(): Promise<HealthCheckResult> {
     try {
-      // Describing our namespace proves more than a bare gRPC health check: the server is up and
-      // the namespace this API starts workflows in exists.
-      await this.temporal.withDeadline(Date.now() + this.config.health.timeoutMs, () =>
-        this.temporal.workflowService.describeNamespace({ namespace }),
-      );
-      return { status: 'up', address, namespace };
+      return await this.terminus.check([() => this.temporal.check(), () => this.ledger.check()]);
     } catch (error) {
-      return {
-        status: 'down',
-        reason: `Temporal at ${address}: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthCheckResult;
+      throw error;
     }
   }
+}
+
+/** One dependency's detail; `degraded` (the ledger) reads as down, as on the public report. */
+function detail(result: HealthCheckResult, key: 'temporal' | 'ledger'): HealthReport['checks']['temporal'] {
+  const found: HealthIndicatorResult[string] | undefined = result.details[key];
+  if (!found) return { status: 'down', message: 'not reported' };
+  const { status, ...data } = found;
+  return { status: status === 'up' ? 'up' : 'down', ...data };
 }

@@ -1,74 +1,54 @@
 /**
- * A per-client request budget: at most `API_RATE_LIMIT_PER_MINUTE` requests in any one-minute
- * window from one address, then 429 with Retry-After. In memory, per API instance; behind a load
- * balancer each replica counts on its own, so the effective limit is replicas × the setting.
+ * A per-client request budget, kept by @nestjs/throttler: at most `API_RATE_LIMIT_PER_MINUTE`
+ * requests in any one-minute window, then 429 problem+json with Retry-After (the seconds until the
+ * oldest counted request leaves the window). A client is the person the token names (its canonical
+ * subject), so callers behind one address (a bank's egress, a NAT) do not share a budget; a request
+ * to a public route has no principal and is counted by address. In memory, per API instance; behind
+ * a load balancer each replica counts on its own, so the effective limit is replicas × the setting.
  *
- * Written here rather than taken from @nestjs/throttler: that package ships only CommonJS, which
- * requires the ES-module-only Nest 12 and so cannot load in the test runner's ESM mode on Node 20.
+ * The guard runs after authentication (see LendbridgeEndpoint), so a request refused there (no or
+ * a bad token) is answered 401 without spending any budget.
+ *
+ * Scoped, not global: the throttler's options and storage are lendbridge's own (rateLimitModule),
+ * and only lendbridge's controllers carry this guard, so a host's routes are never throttled by it.
+ * Exempt a route with the library's `@SkipThrottle()`.
  */
-import {
-  type CanActivate,
-  type ExecutionContext,
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  SetMetadata,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import { type DynamicModule, type ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
+import type { AuthenticatedRequest } from '../auth/decorators.js';
 
 const WINDOW_MS = 60_000;
-const SKIP_RATE_LIMIT = 'lendbridge:rate-limit:skip';
 
-/** Exempts a route or controller (health probes, metrics scrapes) from the budget. */
-export function SkipRateLimit(): MethodDecorator & ClassDecorator {
-  return SetMetadata(SKIP_RATE_LIMIT, true);
+/** The throttler's options from the one config schema: one budget of the configured size a minute. */
+export function rateLimitOptions(config: LendbridgeConfig): ThrottlerModuleOptions {
+  return {
+    // blockDuration 0: a sliding window. A refused request is not counted, and the client may send
+    // again as soon as its oldest counted request is a minute old (no penalty block on top).
+    throttlers: [{ ttl: WINDOW_MS, limit: config.api.rateLimitPerMinute, blockDuration: 0 }],
+    errorMessage: `more than ${config.api.rateLimitPerMinute} requests a minute`,
+  };
+}
+
+/** The throttler's options and in-memory storage, for the module whose controllers carry the guard. */
+export function rateLimitModule(): DynamicModule {
+  return ThrottlerModule.forRootAsync({ inject: [LENDBRIDGE_CONFIG], useFactory: rateLimitOptions });
 }
 
 @Injectable()
-export class RateLimitGuard implements CanActivate {
-  /** Client address → start of its current window and requests counted in it. */
-  private readonly windows = new Map<string, { startedAt: number; count: number }>();
-  private lastSweep = Date.now();
-
-  constructor(
-    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
-    @Inject(Reflector) private readonly reflector: Reflector,
-  ) {}
-
-  canActivate(context: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, [context.getHandler(), context.getClass()])) {
-      return true;
-    }
-    const request = context.switchToHttp().getRequest<Request>();
-    const now = Date.now();
-    this.sweep(now);
-    const client = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    let window = this.windows.get(client);
-    if (!window || now - window.startedAt >= WINDOW_MS) {
-      window = { startedAt: now, count: 0 };
-      this.windows.set(client, window);
-    }
-    window.count += 1;
-    if (window.count > this.config.api.rateLimitPerMinute) {
-      const retryAfter = Math.ceil((window.startedAt + WINDOW_MS - now) / 1000);
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
-      throw new HttpException(
-        `more than ${this.config.api.rateLimitPerMinute} requests a minute`,
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
-    return true;
+export class RateLimitGuard extends ThrottlerGuard {
+  /**
+   * The principal's canonical subject when authenticated, else the client address (proxy-aware,
+   * see API_TRUST_PROXY; the library counts an IPv6 client by its /64, which it cannot rotate out of).
+   */
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    const { principal, ip, socket } = request as unknown as AuthenticatedRequest;
+    if (principal) return `principal:${principal.subject}`;
+    return `address:${await super.getTracker({ ip: ip ?? socket.remoteAddress ?? 'unknown' })}`;
   }
 
-  /** Forgets clients whose window has passed, so the map stays as small as the set of active clients. */
-  private sweep(now: number): void {
-    if (now - this.lastSweep < WINDOW_MS) return;
-    this.lastSweep = now;
-    for (const [client, window] of this.windows) {
-      if (now - window.startedAt >= WINDOW_MS) this.windows.delete(client);
-    }
+  /** One budget per client across every lendbridge route (the library's default is one per route). */
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttler: string): string {
+    return `${throttler}:${tracker}`;
   }
 }
