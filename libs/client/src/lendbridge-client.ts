@@ -15,8 +15,8 @@ export interface LendbridgeClientOptions {
   token?: string;
   /** ...or where to get it, asked before each call: for tokens that expire and are renewed. */
   getToken?: () => string | Promise<string>;
-  /** Another `fetch` (a proxy agent, a test double); the global one by default. */
-  fetch?: typeof globalThis.fetch;
+  /** Another `fetch` (with a timeout, a proxy agent, a test double); the global one by default. */
+  fetch?: (request: Request) => Promise<Response>;
 }
 
 /** The API's operations by path and method: `client.GET('/v1/applications/{applicationId}', ...)`. */
