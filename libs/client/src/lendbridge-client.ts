@@ -33,8 +33,19 @@ export function createLendbridgeClient(options: LendbridgeClientOptions): Lendbr
   });
   const getToken = options.getToken ?? (options.token === undefined ? undefined : () => options.token!);
   if (getToken) client.use(bearer(getToken));
+  client.use(rememberRequests);
   return client;
 }
+
+/** Each answer's request, so that an error can say which call was refused. */
+const requestOf = new WeakMap<Response, Request>();
+
+const rememberRequests: Middleware = {
+  onResponse({ request, response }) {
+    requestOf.set(response, request);
+    return response;
+  },
+};
 
 function bearer(getToken: () => string | Promise<string>): Middleware {
   return {
@@ -62,6 +73,10 @@ export async function unwrap<T extends { response: Response; data?: unknown; err
   call: Promise<T>,
 ): Promise<AnswerOf<T>> {
   const { response, data, error } = await call;
-  if (!response.ok) throw new LendbridgeError(problemOf(response.status, response.statusText, error), response.url);
+  if (!response.ok) {
+    const request = requestOf.get(response);
+    const call = request ? `${request.method} ${request.url}` : response.url;
+    throw new LendbridgeError(problemOf(response.status, response.statusText, error), call);
+  }
   return data as AnswerOf<T>;
 }

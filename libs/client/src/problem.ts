@@ -19,10 +19,10 @@ export interface Problem {
 export class LendbridgeError extends Error {
   constructor(
     readonly problem: Problem,
-    /** The URL called. */
-    readonly url: string,
+    /** The call refused: method and URL. */
+    readonly call: string,
   ) {
-    super(`${url} answered ${problem.status}: ${describe(problem)}`);
+    super(`${call} answered ${problem.status}: ${describe(problem)}`);
     this.name = 'LendbridgeError';
   }
 
