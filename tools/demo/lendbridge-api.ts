@@ -11,7 +11,7 @@ import {
   uploadCreditReport,
   type DecisionFields,
   type LendbridgeClient,
-  type operations,
+  type paths,
   type Schemas,
 } from '#client';
 import { type LoanStage, type Money } from '#domain';
@@ -57,7 +57,7 @@ export interface ApplicationSummary {
 
 export type NewApplication = Schemas['CreateApplicationDto'];
 export type ReviewDecision = Schemas['ReviewDecisionDto'];
-export type ApplicationQuery = NonNullable<operations['ApplicationsController_list']['parameters']['query']>;
+export type ApplicationQuery = NonNullable<paths['/v1/applications']['get']['parameters']['query']>;
 
 /** Nothing answered at the API's address: the stack is not running there. */
 export class ApiUnreachableError extends Error {}

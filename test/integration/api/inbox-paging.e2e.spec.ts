@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { InboxCursors } from '#api/reviews/inbox-cursor';
-import { createLendbridgeClient, unwrap, type LendbridgeClient, type operations, type Schemas } from '#client';
+import { createLendbridgeClient, unwrap, type LendbridgeClient, type paths, type Schemas } from '#client';
 import { LOAN_APPLICATION_WORKFLOW, SearchAttributeKeys } from '#domain';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
 import { eventually } from '#test-support/eventually';
@@ -16,7 +16,7 @@ import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 
 type Page = Schemas['InboxPageDto'];
 type Item = Schemas['InboxItemDto'];
-type InboxQuery = NonNullable<operations['ReviewsController_inbox']['parameters']['query']>;
+type InboxQuery = NonNullable<paths['/v1/review-tasks']['get']['parameters']['query']>;
 
 const LIMIT = 3;
 /** Brought to review through the API: due when the 48-hour SLA ends. */

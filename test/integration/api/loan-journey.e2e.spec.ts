@@ -15,7 +15,7 @@ import {
   unwrap,
   uploadCreditReport,
   type LendbridgeClient,
-  type operations,
+  type paths,
   type Schemas,
 } from '#client';
 import { AesGcmCodec } from '#codec';
@@ -304,7 +304,7 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     for (const id of ['L-1', 'L-2']) {
       expect((await client('bankA').POST('/v1/applications', { body: body(id) })).response.status).toBe(201);
     }
-    type Query = NonNullable<operations['ApplicationsController_list']['parameters']['query']>;
+    type Query = NonNullable<paths['/v1/applications']['get']['parameters']['query']>;
     const list = async (query: Query, party: Party = 'bankA') =>
       (await unwrap(client(party).GET('/v1/applications', { params: { query } }))) as {
         items: { applicationId: string; stage: string; outcome?: string }[];
