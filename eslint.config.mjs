@@ -53,6 +53,22 @@ const workflowBannedImports = {
   ],
 };
 
+// The typed client is what a loan system runs, wherever `fetch` exists (a browser, a serverless
+// function, Node): it imports openapi-fetch and its own files, never Node, Nest or the server's libs.
+const clientBannedImports = {
+  paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({
+    name,
+    message: 'The client runs wherever fetch exists: no Node built-ins.',
+  })),
+  patterns: [
+    climbing,
+    {
+      group: ['@nestjs/*', '@temporalio/*', 'ethers', 'ethers/*', '\\#*'],
+      message: 'The client depends on openapi-fetch alone: no Nest, Temporal, ethers or server libs.',
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**'] },
   eslint.configs.recommended,
@@ -119,6 +135,10 @@ export default tseslint.config(
     // Replaces the rule's options above for workflows, so workflowBannedImports carries sdkInternals too.
     files: ['workflows/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', workflowBannedImports] },
+  },
+  {
+    files: ['libs/client/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', clientBannedImports] },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

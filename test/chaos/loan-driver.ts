@@ -1,6 +1,6 @@
 /**
  * Loan systems and reviewers under fault injection: each application is driven through lendbridge's
- * HTTP API from whatever stage it is in, read back each time, so a lost answer, a 503 or a refused
+ * HTTP API (through the typed client) from whatever stage it is in, read back each time, so a lost answer, a 503 or a refused
  * connection only means "read the application again and carry on". Every retry uses the same
  * application id and the same body, as the API tells clients to.
  *
@@ -8,6 +8,7 @@
  * retried; they are recorded, and the run counts the application as failed.
  */
 import { signDevToken } from '#api/auth/dev-token';
+import { createLendbridgeClient, type LendbridgeClient, type Schemas } from '#client';
 import { TERMINAL_STAGES, type LoanStage } from '#domain';
 import { type AnchoredReport } from '#stack/anchored-reports';
 import { consentBody, createBody, creditReportBody, RECOMMENDED_LIMIT } from '#stack/load-requests';
@@ -50,12 +51,20 @@ export async function driverTokens(jwtSecret: string): Promise<DriverTokens> {
   const sign = (claims: Parameters<typeof signDevToken>[1]): Promise<string> =>
     signDevToken(jwtSecret, claims, { expiresIn: '12h' });
   return {
-    loanSystem: `Bearer ${await sign({ sub: 'los-bank-a', roles: ['loan-system'], tenant: TENANT })}`,
-    reviewer: `Bearer ${await sign({ sub: 'chaos-reviewer', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] })}`,
+    loanSystem: await sign({ sub: 'los-bank-a', roles: ['loan-system'], tenant: TENANT }),
+    reviewer: await sign({ sub: 'chaos-reviewer', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-a'] }),
   };
 }
 
+/** The loan system's and the reviewer's clients for one API instance. */
+interface Parties {
+  loanSystem: LendbridgeClient;
+  reviewer: LendbridgeClient;
+}
+
 export class LoanDriver {
+  private readonly clients = new Map<string, Parties>();
+
   constructor(
     private readonly apiUrls: string[],
     private readonly tokens: DriverTokens,
@@ -74,13 +83,15 @@ export class LoanDriver {
 
   /** Drives `app` until it reaches a terminal stage or `deadline` (epoch ms) passes. */
   async drive(app: DrivenApplication, apiIndex: number, deadline: number): Promise<void> {
-    const base = this.apiUrls[apiIndex % this.apiUrls.length]!;
+    const api = this.partiesAt(this.apiUrls[apiIndex % this.apiUrls.length]!);
     this.inFlight.set(app.applicationId, app);
     try {
-      await this.create(app, base, deadline);
+      await this.create(app, api, deadline);
       let pause = 250;
       while (app.problems.length === 0 && Date.now() < deadline) {
-        const read = await this.call(app, base, 'GET', `/v1/applications/${app.applicationId}`, this.tokens.loanSystem);
+        const read = await this.call(app, () =>
+          api.loanSystem.GET('/v1/applications/{applicationId}', at(app.applicationId)),
+        );
         if (read.status !== 200) {
           if (this.clientError(app, 'read', read)) return;
           await sleep(500);
@@ -93,7 +104,7 @@ export class LoanDriver {
           app.finalStage = stage;
           return;
         }
-        if (!(await this.act(app, base, stage))) return;
+        if (!(await this.act(app, api, stage))) return;
         pause = moved ? 250 : Math.min(2_000, pause * 2);
         await sleep(pause);
       }
@@ -103,10 +114,10 @@ export class LoanDriver {
     }
   }
 
-  private async create(app: DrivenApplication, base: string, deadline: number): Promise<void> {
+  private async create(app: DrivenApplication, api: Parties, deadline: number): Promise<void> {
     const body = createBody(app.applicationId);
     while (Date.now() < deadline) {
-      const answer = await this.call(app, base, 'POST', '/v1/applications', this.tokens.loanSystem, body);
+      const answer = await this.call(app, () => api.loanSystem.POST('/v1/applications', { body }));
       if (answer.status === 201) app.createdAnswers += 1;
       if (answer.status === 200 || answer.status === 201) return;
       if (this.clientError(app, 'create', answer)) return;
@@ -115,36 +126,34 @@ export class LoanDriver {
   }
 
   /** The next step for the stage the application is in; false when the client erred. */
-  private async act(app: DrivenApplication, base: string, stage: LoanStage): Promise<boolean> {
-    const path = `/v1/applications/${app.applicationId}`;
-    const task = `/v1/review-tasks/${TENANT}/${app.applicationId}`;
+  private async act(app: DrivenApplication, api: Parties, stage: LoanStage): Promise<boolean> {
+    const { applicationId } = app;
+    const task = { params: { path: { tenant: TENANT, applicationId } } };
     let answer: Answer | undefined;
     if (stage === 'AWAITING_CONSENT') {
-      answer = await this.call(
-        app,
-        base,
-        'POST',
-        `${path}/consent`,
-        this.tokens.loanSystem,
-        consentBody('chaos consent text v1'),
+      answer = await this.call(app, () =>
+        api.loanSystem.POST('/v1/applications/{applicationId}/consent', {
+          ...at(applicationId),
+          body: consentBody('chaos consent text v1'),
+        }),
       );
     } else if (stage === 'AWAITING_REPORT') {
-      answer = await this.call(
-        app,
-        base,
-        'POST',
-        `${path}/credit-report`,
-        this.tokens.loanSystem,
-        creditReportBody(app.report),
+      answer = await this.call(app, () =>
+        api.loanSystem.POST('/v1/applications/{applicationId}/credit-report', {
+          ...at(applicationId),
+          body: creditReportBody(app.report),
+        }),
       );
     } else if (stage === 'IN_REVIEW') {
-      answer = await this.call(app, base, 'POST', `${task}/claim`, this.tokens.reviewer);
+      answer = await this.call(app, () => api.reviewer.POST('/v1/review-tasks/{tenant}/{applicationId}/claim', task));
       if (answer.status === 200) {
-        const decision =
+        const decision: Schemas['ReviewDecisionDto'] =
           app.intent === 'approve'
             ? { outcome: 'approve', recommendedLimit: RECOMMENDED_LIMIT }
             : { outcome: 'decline', reasonCodes: ['insufficient-income'] };
-        answer = await this.call(app, base, 'POST', `${task}/decision`, this.tokens.reviewer, decision);
+        answer = await this.call(app, () =>
+          api.reviewer.POST('/v1/review-tasks/{tenant}/{applicationId}/decision', { ...task, body: decision }),
+        );
       }
     }
     // 409: the step is done already (an earlier attempt whose answer was lost) or the stage moved on.
@@ -160,28 +169,40 @@ export class LoanDriver {
     return true;
   }
 
+  private partiesAt(baseUrl: string): Parties {
+    let parties = this.clients.get(baseUrl);
+    if (!parties) {
+      // Each call gives up after REQUEST_TIMEOUT_MS; the driver then reads the state again.
+      const fetchWithTimeout = (request: Request) =>
+        fetch(request, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      parties = {
+        loanSystem: createLendbridgeClient({ baseUrl, token: this.tokens.loanSystem, fetch: fetchWithTimeout }),
+        reviewer: createLendbridgeClient({ baseUrl, token: this.tokens.reviewer, fetch: fetchWithTimeout }),
+      };
+      this.clients.set(baseUrl, parties);
+    }
+    return parties;
+  }
+
+  /** One API call as an Answer: a refused, reset or timed-out connection is status 0. */
   private async call(
     app: DrivenApplication,
-    base: string,
-    method: 'GET' | 'POST',
-    path: string,
-    token: string,
-    body?: object,
+    request: () => Promise<{ response: Response; data?: unknown; error?: unknown }>,
   ): Promise<Answer> {
     app.requests += 1;
     try {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: token, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const text = await response.text();
+      const { response, data, error } = await request();
       if (response.status >= 500) app.retriedRequests += 1;
-      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      const body = response.ok ? data : error;
+      return {
+        status: response.status,
+        body: typeof body === 'object' && body !== null ? (body as Answer['body']) : {},
+      };
     } catch {
       app.retriedRequests += 1;
       return { status: 0, body: {} };
     }
   }
 }
+
+const at = (applicationId: string) => ({ params: { path: { applicationId } } });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { readDevJwtSecret } from '#api/auth/dev-secret';
 import { signDevToken } from '#api/auth/dev-token';
+import { createLendbridgeClient, unwrap, type LendbridgeClient } from '#client';
 import { lendbridgeDataConverter } from '#codec';
 import { type CodecKeys } from '#config';
 import { freePort } from '#stack/processes';
@@ -17,6 +18,7 @@ import {
   type RunningDevStack,
 } from '#test-support/dev-stack';
 import { tsx } from '#test-support/tsx';
+import { type ApplicationQuery } from '#tools/demo/lendbridge-api';
 import { savedQueries } from '#tools/demo/saved-queries';
 
 // `npm run demo` against a real `npm run dev` stack, started as a newcomer would (scratch data
@@ -53,23 +55,22 @@ describe('npm run demo', () => {
     });
   }
 
-  async function loanSystemHeaders(): Promise<Record<string, string>> {
+  /** bank-a's loan system, signed in with the stack's dev secret, through the typed client. */
+  async function loanSystem(): Promise<LendbridgeClient> {
     const token = await signDevToken(readDevJwtSecret(dataDir), {
       sub: 'los-bank-a',
       roles: ['loan-system'],
       tenant: 'bank-a',
     });
-    return { Authorization: `Bearer ${token}` };
+    return createLendbridgeClient({ baseUrl: api(), token });
   }
 
-  /** Ids of this run's applications the API lists in `stage` (visibility: eventually consistent). */
-  async function listed(run: string, query: string): Promise<string[]> {
-    const response = await fetch(`${api()}/v1/applications?${query}&pageSize=200`, {
-      headers: await loanSystemHeaders(),
-    });
-    expect(response.status).toBe(200);
-    const { items } = (await response.json()) as { items: { applicationId: string }[] };
-    return items.map((item) => item.applicationId).filter((id) => id.startsWith(`${run}-`));
+  /** Ids of this run's applications the API lists (visibility: eventually consistent). */
+  async function listed(run: string, query: ApplicationQuery): Promise<string[]> {
+    const page = (await unwrap(
+      (await loanSystem()).GET('/v1/applications', { params: { query: { ...query, pageSize: 200 } } }),
+    )) as { items: { applicationId: string }[] };
+    return page.items.map((item) => item.applicationId).filter((id) => id.startsWith(`${run}-`));
   }
 
   async function eventually<T>(
@@ -139,27 +140,29 @@ describe('npm run demo', () => {
       'npm run -s token -- --role senior-reviewer --sub carol --tenant bank-a --jurisdiction HK',
     );
 
-    const expected: [string, number][] = [
-      ['stage=AWAITING_CONSENT', 2],
-      ['stage=AWAITING_REPORT', 1],
+    const expected: [ApplicationQuery, number][] = [
+      [{ stage: 'AWAITING_CONSENT' }, 2],
+      [{ stage: 'AWAITING_REPORT' }, 1],
       // Five in review: plain, four eyes half done, claimed, unanchored, and the one about to escalate
       // (on a slow machine that one may have expired already).
-      ['stage=IN_REVIEW', 4],
-      ['stage=APPROVED', 2],
-      ['stage=DECLINED', 1],
-      ['stage=WITHDRAWN', 1],
+      [{ stage: 'IN_REVIEW' }, 4],
+      [{ stage: 'APPROVED' }, 2],
+      [{ stage: 'DECLINED' }, 1],
+      [{ stage: 'WITHDRAWN' }, 1],
     ];
     for (const [query, count] of expected) {
       await eventually(
         () => listed(run, query),
         (ids) => ids.length >= count,
-        `${count} applications with ${query}`,
+        `${count} applications with ${JSON.stringify(query)}`,
       );
     }
-    const unanchored = await fetch(`${api()}/v1/applications/${run}-07`, { headers: await loanSystemHeaders() });
-    expect(((await unanchored.json()) as { verification: { verdict: string } }).verification.verdict).toBe(
-      'NOT_ANCHORED',
-    );
+    const unanchored = (await unwrap(
+      (await loanSystem()).GET('/v1/applications/{applicationId}', {
+        params: { path: { applicationId: `${run}-07` } },
+      }),
+    )) as { verification: { verdict: string } };
+    expect(unanchored.verification.verdict).toBe('NOT_ANCHORED');
 
     // The dev stack's receiver got the demo's events at bank-a's endpoint, each verified with the
     // exported verifier, and lists them on its page: the URL `npm run dev` printed.
@@ -207,7 +210,7 @@ describe('npm run demo', () => {
       'the escalated application in the senior queue',
     );
     expect(senior).toContain(`loan/bank-a/${run}-08`);
-    expect(await listed(run, 'stage=APPROVED')).toHaveLength(2);
+    expect(await listed(run, { stage: 'APPROVED' })).toHaveLength(2);
   }, 180_000);
 
   it("runs every saved query the README documents against the stack's visibility", async () => {

@@ -3,10 +3,13 @@ import { ESLint } from 'eslint';
 // The determinism rule is only as good as its configuration: lint real snippets as if they were
 // files under workflows/ and check what is refused and what is let through.
 const FIXTURES = ['workflows/lint-fixture.ts', 'activities/lint-fixture.ts'];
+const CLIENT_FIXTURE = 'libs/client/src/lint-fixture.ts';
 const eslint = new ESLint({
   cwd: process.cwd(),
   // The fixtures exist only in memory; let the type-aware parser accept them outside tsconfig.
-  overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: FIXTURES } } } },
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: [...FIXTURES, CLIENT_FIXTURE] } } },
+  },
 });
 
 async function lint(source: string, filePath: string): Promise<ESLint.LintResult['messages']> {
@@ -21,6 +24,25 @@ async function restrictedImportMessages(source: string): Promise<string[]> {
   const messages = await lint(source, 'workflows/lint-fixture.ts');
   return messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
+
+describe('client import rules', () => {
+  const clientMessages = async (source: string): Promise<string[]> =>
+    (await lint(source, CLIENT_FIXTURE)).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+
+  it.each([
+    ["import { readFile } from 'node:fs/promises';\nexport const f = readFile;\n", 'no Node built-ins'],
+    ["import { Injectable } from '@nestjs/common';\nexport const f = Injectable;\n", 'no Nest'],
+    ["import { loadConfig } from '#config';\nexport const f = loadConfig;\n", 'server libs'],
+  ])('refuses %j in the client, which runs wherever fetch exists', async (source, reason) => {
+    expect((await clientMessages(source)).join('\n')).toContain(reason);
+  });
+
+  it('allows openapi-fetch and its own files', async () => {
+    const source =
+      "import createClient from 'openapi-fetch';\nimport { unwrap } from './lendbridge-client.js';\nexport const f = [createClient, unwrap];\n";
+    expect(await clientMessages(source)).toEqual([]);
+  });
+});
 
 describe('workflow import rules', () => {
   it.each([

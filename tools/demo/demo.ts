@@ -7,10 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { type Client } from '@temporalio/client';
+import { LendbridgeError } from '#client';
 import { LedgerUnavailableError } from '#ledger';
 import { CreditAgency } from './credit-agency.js';
 import { awaitEscalation, connectTemporal, DEMO_REVIEW_SLA, startWithShortSla } from './escalation.js';
-import { ApiError, checkHealth, LendbridgeApi } from './lendbridge-api.js';
+import { ApiUnreachableError, checkHealth, LendbridgeApi } from './lendbridge-api.js';
 import { type DemoContext } from './loan-journey.js';
 import { signPartyTokens, TENANT, type Party } from './parties.js';
 import { journeyFor, runId, SCENARIOS } from './scenarios.js';
@@ -79,7 +80,7 @@ async function connect(): Promise<Stack> {
     (Object.keys(tokens) as Party[]).map((party) => [party, new LendbridgeApi(location.apiUrl, tokens[party])]),
   ) as Record<Party, LendbridgeApi>;
   // A harmless call first: a stack that refuses these tokens is found before anything is created.
-  await api.loanSystem.listApplications({ pageSize: '1' });
+  await api.loanSystem.listApplications({ pageSize: 1 });
   const temporal = await connectTemporal(config);
   const agency = new CreditAgency(config.ledger);
   const close = async (): Promise<void> => {
@@ -161,13 +162,18 @@ try {
 } catch (error) {
   process.exitCode = error instanceof UsageError ? 2 : 1;
   if (error instanceof UsageError) console.error(`error: ${error.message}\n\n${USAGE}`);
-  else if (error instanceof ApiError && error.status === 401) {
+  else if (error instanceof LendbridgeError && error.status === 401) {
     console.error(
       `error: ${error.message}\nThe API refused the demo's token, signed with the secret in ${locateStack().dataDir} ` +
         '(or AUTH_JWT_SECRET): is the stack on this port the one npm run dev started with that data directory?',
     );
   } else if (error instanceof LedgerUnavailableError) {
     console.error(`error: ${error.message}: set ANVIL_PORT as for npm run dev`);
-  } else if (error instanceof StackNotReadyError || error instanceof ApiError) console.error(`error: ${error.message}`);
-  else console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  } else if (
+    error instanceof StackNotReadyError ||
+    error instanceof LendbridgeError ||
+    error instanceof ApiUnreachableError
+  ) {
+    console.error(`error: ${error.message}`);
+  } else console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -1,11 +1,25 @@
 /**
- * A small client of lendbridge's HTTP API, as a loan system or a reviewer calls it: `fetch`, a
- * bearer token, JSON in and out, and the report as a multipart upload. A refusal becomes an
- * ApiError carrying the problem's status and detail, so the demo can say what went wrong.
+ * The demo's parties calling lendbridge's HTTP API through the typed client (#client), as a loan
+ * system or a reviewer would: each method is one operation of the API's OpenAPI document, its
+ * request checked against the document's schemas at compile time. A refusal surfaces as the
+ * client's LendbridgeError, carrying the API's problem document.
  */
-import { type ConsentGrant, type DecisionFields, type LoanStage, type Money } from '#domain';
+import {
+  createLendbridgeClient,
+  LendbridgeError,
+  unwrap,
+  uploadCreditReport,
+  type DecisionFields,
+  type LendbridgeClient,
+  type paths,
+  type Schemas,
+} from '#client';
+import { type LoanStage, type Money } from '#domain';
 
-/** The fields of an application view the demo reads (see libs/api/src/applications/application-view.ts). */
+// The document describes the requests but not yet the views the API answers with; these are the
+// fields of those views the demo reads (see libs/api/src/applications/application-view.ts).
+
+/** The loan system's view of an application. */
 export interface Application {
   tenant: string;
   applicationId: string;
@@ -41,40 +55,29 @@ export interface ApplicationSummary {
   queue?: string;
 }
 
-export interface NewApplication {
-  applicationId: string;
-  loanSystemReference: string;
-  product: string;
-  requestedLimit: Money;
-  applicantReference: string;
-  direction: 'northbound' | 'southbound';
-  reviewJurisdiction: string;
-}
+export type NewApplication = Schemas['CreateApplicationDto'];
+export type ReviewDecision = Schemas['ReviewDecisionDto'];
+export type ApplicationQuery = NonNullable<paths['/v1/applications']['get']['parameters']['query']>;
 
-export type ReviewDecision =
-  | { outcome: 'approve'; recommendedLimit: Money; notes?: string }
-  | { outcome: 'decline'; reasonCodes: string[]; notes?: string };
-
-export class ApiError extends Error {
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-    readonly detail: string,
-  ) {
-    super(`${method} ${path} answered ${status}: ${detail}`);
-    this.name = 'ApiError';
-  }
-}
+/** Nothing answered at the API's address: the stack is not running there. */
+export class ApiUnreachableError extends Error {}
 
 /** Longest the demo waits for one answer: the API itself gives up on Temporal after 10 s. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export class LendbridgeApi {
+  private readonly client: LendbridgeClient;
+
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
-  ) {}
+  ) {
+    this.client = createLendbridgeClient({
+      baseUrl,
+      token,
+      fetch: (request) => fetch(request, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
+    });
+  }
 
   /** The same client acting as someone else. */
   as(token: string): LendbridgeApi {
@@ -82,102 +85,91 @@ export class LendbridgeApi {
   }
 
   createApplication(body: NewApplication): Promise<Application> {
-    return this.call('POST', '/v1/applications', body);
+    return this.call<Application>(this.client.POST('/v1/applications', { body }));
   }
 
-  getApplication(id: string): Promise<Application> {
-    return this.call('GET', `/v1/applications/${id}`);
+  getApplication(applicationId: string): Promise<Application> {
+    return this.call<Application>(
+      this.client.GET('/v1/applications/{applicationId}', { params: { path: { applicationId } } }),
+    );
   }
 
-  listApplications(query: { stage?: string; outcome?: string; queue?: string; pageSize?: string }): Promise<{
-    items: ApplicationSummary[];
-  }> {
-    const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => !!entry[1]));
-    return this.call('GET', `/v1/applications${params.size > 0 ? `?${params.toString()}` : ''}`);
+  listApplications(query: ApplicationQuery): Promise<{ items: ApplicationSummary[] }> {
+    return this.call<{ items: ApplicationSummary[] }>(this.client.GET('/v1/applications', { params: { query } }));
   }
 
-  grantConsent(id: string, consent: ConsentGrant): Promise<Application> {
-    return this.call('POST', `/v1/applications/${id}/consent`, consent);
+  grantConsent(applicationId: string, consent: Schemas['ConsentDto']): Promise<Application> {
+    return this.call<Application>(
+      this.client.POST('/v1/applications/{applicationId}/consent', {
+        params: { path: { applicationId } },
+        body: consent,
+      }),
+    );
   }
 
-  withdraw(id: string, reasonCode: string): Promise<Application> {
-    return this.call('POST', `/v1/applications/${id}/withdrawal`, { reasonCode });
+  withdraw(applicationId: string, reasonCode: Schemas['WithdrawalDto']['reasonCode']): Promise<Application> {
+    return this.call<Application>(
+      this.client.POST('/v1/applications/{applicationId}/withdrawal', {
+        params: { path: { applicationId } },
+        body: { reasonCode },
+      }),
+    );
   }
 
   /** Uploads the report as the applicant handed it over: the API hashes it as it streams and keeps only the hash. */
-  uploadCreditReport(id: string, report: Uint8Array, decisionFields: DecisionFields): Promise<Application> {
-    const form = new FormData();
-    form.append('scheme', 'sha256-raw-v1'); // first: the API must know how to hash before the file arrives
-    form.append('decisionFields', JSON.stringify(decisionFields));
-    form.append('report', new Blob([report], { type: 'application/pdf' }), 'credit-report.pdf');
-    return this.call('POST', `/v1/applications/${id}/credit-report`, form);
+  uploadCreditReport(applicationId: string, report: Uint8Array, decisionFields: DecisionFields): Promise<Application> {
+    const file = new Blob([report], { type: 'application/pdf' });
+    return this.call<Application>(uploadCreditReport(this.client, applicationId, { report: file, decisionFields }));
   }
 
-  getTask(tenant: string, id: string): Promise<ReviewTask> {
-    return this.call('GET', `/v1/review-tasks/${tenant}/${id}`);
+  getTask(tenant: string, applicationId: string): Promise<ReviewTask> {
+    return this.call<ReviewTask>(
+      this.client.GET('/v1/review-tasks/{tenant}/{applicationId}', { params: { path: { tenant, applicationId } } }),
+    );
   }
 
-  claim(tenant: string, id: string): Promise<ReviewTask> {
-    return this.call('POST', `/v1/review-tasks/${tenant}/${id}/claim`);
+  claim(tenant: string, applicationId: string): Promise<ReviewTask> {
+    return this.call<ReviewTask>(
+      this.client.POST('/v1/review-tasks/{tenant}/{applicationId}/claim', {
+        params: { path: { tenant, applicationId } },
+      }),
+    );
   }
 
-  decide(tenant: string, id: string, decision: ReviewDecision): Promise<ReviewTask> {
-    return this.call('POST', `/v1/review-tasks/${tenant}/${id}/decision`, decision);
+  decide(tenant: string, applicationId: string, decision: ReviewDecision): Promise<ReviewTask> {
+    return this.call<ReviewTask>(
+      this.client.POST('/v1/review-tasks/{tenant}/{applicationId}/decision', {
+        params: { path: { tenant, applicationId } },
+        body: decision,
+      }),
+    );
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
-    let payload: string | FormData | undefined;
-    if (body instanceof FormData) payload = body;
-    else if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    let response: Response;
+  /** The answer as the view the demo reads; a refusal as the API's problem; no answer as ApiUnreachableError. */
+  private async call<T>(request: Promise<{ response: Response; data?: unknown; error?: unknown }>): Promise<T> {
     try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: payload,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      return (await unwrap(request)) as T;
     } catch (error) {
-      throw new ApiError(
-        method,
-        path,
-        0,
-        `no answer from ${this.baseUrl} (${describe(error)}): is npm run dev running?`,
-      );
+      if (error instanceof LendbridgeError) throw error;
+      throw new ApiUnreachableError(`no answer from ${this.baseUrl} (${describe(error)}): is npm run dev running?`, {
+        cause: error,
+      });
     }
-    const text = await response.text();
-    if (!response.ok) throw new ApiError(method, path, response.status, problemDetail(text));
-    return JSON.parse(text) as T;
   }
 }
 
 /** GET /health: 200 when the API reaches Temporal and the ledger. Never throws. */
 export async function checkHealth(baseUrl: string): Promise<{ up: boolean; reason: string }> {
+  const client = createLendbridgeClient({
+    baseUrl,
+    fetch: (request) => fetch(request, { signal: AbortSignal.timeout(5_000) }),
+  });
   try {
-    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5_000) });
+    const { response, error } = await client.GET('/health');
     if (response.ok) return { up: true, reason: 'up' };
-    return { up: false, reason: `GET /health answered ${response.status} ${await response.text()}` };
+    return { up: false, reason: `GET /health answered ${response.status} ${JSON.stringify(error)}` };
   } catch (error) {
     return { up: false, reason: `nothing answers at ${baseUrl} (${describe(error)})` };
-  }
-}
-
-/** An RFC 9457 problem's detail (and field errors), or the raw text of an answer that is not one. */
-function problemDetail(text: string): string {
-  try {
-    const problem = JSON.parse(text) as {
-      title?: string;
-      detail?: string;
-      errors?: { field: string; message: string }[];
-    };
-    const fields = (problem.errors ?? []).map((e) => `${e.field}: ${e.message}`).join('; ');
-    return [problem.detail ?? problem.title ?? text, fields].filter(Boolean).join(' - ');
-  } catch {
-    return text.slice(0, 300);
   }
 }
 

@@ -2,7 +2,8 @@
  * One demo application and the steps that move it along, each done by the party that does it in
  * real life (the loan system, the agency, a reviewer) through the API, and each printed as one line.
  */
-import { type ConsentGrant, type DecisionFields, type LoanStage, type Money } from '#domain';
+import { type Schemas } from '#client';
+import { type ConsentGrant, type DecisionFields, type LoanStage } from '#domain';
 import { hashReportBytes } from '#hashing';
 import { type CreditAgency, type CreditReport } from './credit-agency.js';
 import { type Application, type LendbridgeApi, type NewApplication, type ReviewTask } from './lendbridge-api.js';
@@ -102,7 +103,7 @@ export class LoanJourney {
     this.log(reviewer, 'claimed the review task');
   }
 
-  async approve(reviewer: Party, recommendedLimit: Money): Promise<void> {
+  async approve(reviewer: Party, recommendedLimit: Schemas['MoneyDto']): Promise<void> {
     const task = await this.ctx.api[reviewer].decide(TENANT, this.id, {
       outcome: 'approve',
       recommendedLimit,
@@ -119,7 +120,7 @@ export class LoanJourney {
     this.log(reviewer, `declined: ${reasonCodes.join(', ')}`);
   }
 
-  async withdraw(reasonCode: string): Promise<void> {
+  async withdraw(reasonCode: Schemas['WithdrawalDto']['reasonCode']): Promise<void> {
     await this.ctx.api.loanSystem.withdraw(this.id, reasonCode);
     await this.waitForStage('WITHDRAWN');
     this.log('loan system', `withdrew the application: ${reasonCode} (WITHDRAWN)`);

@@ -4,6 +4,7 @@
  * application ends. Amounts above 500,000.00 need two approvers (the default four-eyes threshold).
  */
 import { randomBytes } from 'node:crypto';
+import { type Schemas } from '#client';
 import { type DecisionFields, type LoanStage } from '#domain';
 import { type NewApplication } from './lendbridge-api.js';
 import { type DemoContext, LoanJourney } from './loan-journey.js';
@@ -23,7 +24,7 @@ const GOOD: DecisionFields = { score: 742, scoreBand: 'A', delinquencyFlags: [] 
 const FAIR: DecisionFields = { score: 655, scoreBand: 'B', delinquencyFlags: [] };
 const WEAK: DecisionFields = { score: 590, scoreBand: 'C', delinquencyFlags: [] };
 
-const hkd = (amount: string) => ({ amount, currency: 'HKD' });
+const hkd = (amount: string): Schemas['MoneyDto'] => ({ amount, currency: 'HKD' });
 
 /** To review: consent, the agency's report (anchored unless said otherwise), upload, verification. */
 async function toReview(journey: LoanJourney, fields: DecisionFields, anchor = true): Promise<void> {

@@ -20,7 +20,7 @@ export interface DemoTasks {
 const DEMO_ID = /^DEMO-\d{8}-\d{6}-\d{2}$/;
 
 export async function findDemoTasks(loanSystem: LendbridgeApi, bob: LendbridgeApi): Promise<DemoTasks> {
-  const { items } = await loanSystem.listApplications({ stage: 'IN_REVIEW', pageSize: '200' });
+  const { items } = await loanSystem.listApplications({ stage: 'IN_REVIEW', pageSize: 200 });
   const ids = items
     .map((item) => item.applicationId)
     .filter((id) => DEMO_ID.test(id))

@@ -3,7 +3,7 @@ import { type Duplex } from 'node:stream';
 import { type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import bodyParser from 'body-parser';
 import { Logger } from 'nestjs-pino';
 import { type LendbridgeConfig } from '#config';
@@ -56,7 +56,20 @@ export async function createApiApp(
     exposedHeaders: [REQUEST_ID_HEADER, 'Location'],
     maxAge: 600,
   });
-  const document = SwaggerModule.createDocument(
+  // Swagger UI's assets come from the swagger-ui-dist package: nothing is fetched from the internet.
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
+  answerUnreadableRequestsWithProblems(app.getHttpServer());
+  app.enableShutdownHooks();
+  return app;
+}
+
+/**
+ * The OpenAPI document the app serves at /openapi.json, read from its controllers and DTOs. It needs
+ * the app built (routes, global prefix) but not listening: the typed client's generator
+ * (tools/client) builds it the same way without a server.
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('lendbridge')
@@ -65,11 +78,6 @@ export async function createApiApp(
       .addBearerAuth()
       .build(),
   );
-  // Swagger UI's assets come from the swagger-ui-dist package: nothing is fetched from the internet.
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
-  answerUnreadableRequestsWithProblems(app.getHttpServer());
-  app.enableShutdownHooks();
-  return app;
 }
 
 /**

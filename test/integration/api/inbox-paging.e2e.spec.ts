@@ -8,25 +8,15 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { InboxCursors } from '#api/reviews/inbox-cursor';
+import { createLendbridgeClient, unwrap, type LendbridgeClient, type paths, type Schemas } from '#client';
 import { LOAN_APPLICATION_WORKFLOW, SearchAttributeKeys } from '#domain';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
 import { eventually } from '#test-support/eventually';
 import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 
-interface Item {
-  workflowId: string;
-  applicationId: string;
-  queue?: string;
-  reviewDueAt?: string;
-  overdue: boolean;
-}
-interface Page {
-  queues: string[];
-  total: number;
-  items: Item[];
-  nextCursor?: string;
-  truncated: boolean;
-}
+type Page = Schemas['InboxPageDto'];
+type Item = Schemas['InboxItemDto'];
+type InboxQuery = NonNullable<paths['/v1/review-tasks']['get']['parameters']['query']>;
 
 const LIMIT = 3;
 /** Brought to review through the API: due when the 48-hour SLA ends. */
@@ -62,11 +52,16 @@ describe('the reviewer inbox, a page at a time', () => {
   let tokens: Record<Party, string>;
   const api = () => request(stack.url);
 
-  const inbox = async (query: Record<string, string | number>, caller: Party = 'alice'): Promise<Page> =>
-    (await api().get('/v1/review-tasks').query(query).set('Authorization', tokens[caller]).expect(200)).body as Page;
+  /** The typed client as one of the parties. */
+  const client = (party: Party): LendbridgeClient =>
+    createLendbridgeClient({ baseUrl: stack.url, token: tokens[party].slice('Bearer '.length) });
+  const task = (applicationId: string) => ({ params: { path: { tenant: 'bank-a', applicationId } } });
+
+  const inbox = (query: InboxQuery, caller: Party = 'alice'): Promise<Page> =>
+    unwrap(client(caller).GET('/v1/review-tasks', { params: { query } }));
 
   /** Every page from the first, `limit` at a time. */
-  async function pageThrough(query: Record<string, string | number> = {}): Promise<Page[]> {
+  async function pageThrough(query: InboxQuery = {}): Promise<Page[]> {
     const pages: Page[] = [];
     let after: string | undefined;
     do {
@@ -95,28 +90,38 @@ describe('the reviewer inbox, a page at a time', () => {
   }
 
   async function toReview(applicationId: string): Promise<void> {
-    const send = (path: string, body: object) =>
-      api()
-        .post(path)
-        .set('Authorization', tokens.bankA)
-        .send(body)
-        .expect((r) => expect(r.status).toBeLessThan(300));
-    await send('/v1/applications', {
-      applicationId,
-      loanSystemReference: `LOS-${applicationId}`,
-      product: 'sme-credit-line',
-      requestedLimit: { amount: '120000.00', currency: 'HKD' },
-      applicantReference: 'pseudonym-PAGING01',
-      direction: 'southbound',
-      reviewJurisdiction: 'HK',
-    });
-    await send(`/v1/applications/${applicationId}/consent`, { ...southboundConsent, issuer: HK_ISSUER });
+    const bankA = client('bankA');
+    const at = { params: { path: { applicationId } } };
+    await unwrap(
+      bankA.POST('/v1/applications', {
+        body: {
+          applicationId,
+          loanSystemReference: `LOS-${applicationId}`,
+          product: 'sme-credit-line',
+          requestedLimit: { amount: '120000.00', currency: 'HKD' },
+          applicantReference: 'pseudonym-PAGING01',
+          direction: 'southbound',
+          reviewJurisdiction: 'HK',
+        },
+      }),
+    );
+    await unwrap(
+      bankA.POST('/v1/applications/{applicationId}/consent', {
+        ...at,
+        body: { ...southboundConsent, issuer: HK_ISSUER },
+      }),
+    );
     // A hash nobody anchored: verdict NOT_ANCHORED, and the application is reviewed all the same.
-    await send(`/v1/applications/${applicationId}/credit-report`, {
-      reportHash: randomBytes(32).toString('hex'),
-      scheme: 'sha256-raw-v1',
-      decisionFields: { score: 702, scoreBand: 'B', delinquencyFlags: [] },
-    });
+    await unwrap(
+      bankA.POST('/v1/applications/{applicationId}/credit-report', {
+        ...at,
+        body: {
+          reportHash: randomBytes(32).toString('hex'),
+          scheme: 'sha256-raw-v1',
+          decisionFields: { score: 702, scoreBand: 'B', delinquencyFlags: [] },
+        },
+      }),
+    );
   }
 
   beforeAll(async () => {
@@ -189,12 +194,14 @@ describe('the reviewer inbox, a page at a time', () => {
     const first = await inbox({ limit: 15 });
     const rest = ALL.length - 15;
     const [decided] = REAL.filter((id) => !first.items.some((item) => item.applicationId === id)).slice(-1);
-    await api().post(`/v1/review-tasks/bank-a/${decided}/claim`).set('Authorization', tokens.alice).expect(200);
-    await api()
-      .post(`/v1/review-tasks/bank-a/${decided}/decision`)
-      .set('Authorization', tokens.alice)
-      .send({ outcome: 'decline', reasonCodes: ['insufficient-income'] })
-      .expect(200);
+    const alice = client('alice');
+    await unwrap(alice.POST('/v1/review-tasks/{tenant}/{applicationId}/claim', task(decided!)));
+    await unwrap(
+      alice.POST('/v1/review-tasks/{tenant}/{applicationId}/decision', {
+        ...task(decided!),
+        body: { outcome: 'decline', reasonCodes: ['insufficient-income'] },
+      }),
+    );
     const after = await eventually(
       () => inbox({ limit: LIMIT, after: first.nextCursor! }),
       (page) => page.total === ALL.length - 1,
@@ -221,6 +228,7 @@ describe('the reviewer inbox, a page at a time', () => {
     });
     const { nextCursor } = await inbox({ limit: LIMIT });
     const garbled = `${nextCursor!.slice(0, 5)}${nextCursor![5] === 'A' ? 'B' : 'A'}${nextCursor!.slice(6)}`;
+    // Raw HTTP: these queries are malformed on purpose, which the typed client would not send.
     for (const query of [
       { after: forged },
       { after: garbled },

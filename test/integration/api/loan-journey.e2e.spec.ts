@@ -3,11 +3,21 @@
  * Temporal dev server and anvil; webhooks checked by a receiver that verifies signatures; and the
  * raw history read without the codec, to prove nothing personal reaches Temporal in clear.
  */
+import { readFileSync } from 'node:fs';
 import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from '@temporalio/client';
 import request from 'supertest';
 import { LendbridgeModule } from '#api/lendbridge.module';
+import {
+  createLendbridgeClient,
+  LendbridgeError,
+  unwrap,
+  uploadCreditReport,
+  type LendbridgeClient,
+  type paths,
+  type Schemas,
+} from '#client';
 import { AesGcmCodec } from '#codec';
 import { DEFAULT_POLICY } from '#domain';
 import { hashReportBytes } from '#hashing';
@@ -16,11 +26,12 @@ import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-sup
 import { eventually } from '#test-support/eventually';
 import { testWriter } from '#test-support/ledger';
 import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
+import { OPENAPI_FILE } from '#tools/client/client-files';
 
 const APPLICANT = 'pseudonym-7Q2XK9LM';
 const NOTES = 'income verified against payslips, sentinel-note-58213';
 const REPORT_BYTES = Buffer.from('%PDF-1.7 credit report of applicant sentinel-report-90817, score 687');
-const FIELDS = { score: 687, scoreBand: 'B', delinquencyFlags: [] };
+const FIELDS = { score: 687, scoreBand: 'B' as const, delinquencyFlags: [] };
 
 describe('the API, end to end: a loan system and two reviewers', () => {
   let stack: ApiStack;
@@ -36,7 +47,7 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     await stack?.stop();
   });
 
-  const body = (applicationId: string) => ({
+  const body = (applicationId: string): Schemas['CreateApplicationDto'] => ({
     applicationId,
     loanSystemReference: `LOS-${applicationId}`,
     product: 'sme-credit-line',
@@ -47,8 +58,16 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     reviewJurisdiction: 'HK',
   });
 
+  /** The typed client as one of the parties: the calls a loan system or a reviewer makes. */
+  const client = (party: Party): LendbridgeClient =>
+    createLendbridgeClient({ baseUrl: stack.url, token: tokens[party].slice('Bearer '.length) });
+  const at = (applicationId: string) => ({ params: { path: { applicationId } } });
+  const task = (applicationId: string) => ({ params: { path: { tenant: 'bank-a', applicationId } } });
+  // The document does not describe the views yet: these are the fields the journey reads.
+  type View = { stage: string; links: { self: string; temporalUi: string } } & Record<string, unknown>;
+
   const stageOf = async (id: string): Promise<string> =>
-    (await api().get(`/v1/applications/${id}`).set('Authorization', tokens.bankA).expect(200)).body.stage as string;
+    ((await unwrap(client('bankA').GET('/v1/applications/{applicationId}', at(id)))) as View).stage;
 
   it('creates idempotently, reviews with four eyes, decides, tells the loan system and keeps history encrypted', async () => {
     const { hash: reportHash } = hashReportBytes(REPORT_BYTES);
@@ -56,15 +75,14 @@ describe('the API, end to end: a loan system and two reviewers', () => {
       reportHash,
       new Date(Date.now() + 30 * 86_400_000),
     );
+    const bankA = client('bankA');
 
     // Create: 201, then the same request again is 200 with the same resource; another body is 409.
-    const created = await api()
-      .post('/v1/applications')
-      .set('Authorization', tokens.bankA)
-      .send(body('J-1'))
-      .expect(201);
-    expect(created.headers['content-type']).toMatch(/application\/json/);
-    expect(created.body).toMatchObject({
+    const created = await bankA.POST('/v1/applications', { body: body('J-1') });
+    expect(created.response.status).toBe(201);
+    expect(created.response.headers.get('content-type')).toMatch(/application\/json/);
+    const receipt = (await unwrap(Promise.resolve(created))) as View;
+    expect(receipt).toMatchObject({
       tenant: 'bank-a',
       applicationId: 'J-1',
       workflowId: 'loan/bank-a/J-1',
@@ -72,42 +90,47 @@ describe('the API, end to end: a loan system and two reviewers', () => {
       submittedBy: 'los-bank-a',
       requestedLimit: { amount: '600000.00', currency: 'HKD' },
     });
-    expect(JSON.stringify(created.body)).not.toContain(APPLICANT);
-    expect(created.headers.location).toBe('/v1/applications/J-1');
-    expect(created.body.links.self).toBe('/v1/applications/J-1');
-    const again = await api().post('/v1/applications').set('Authorization', tokens.bankA).send(body('J-1')).expect(200);
-    expect(again.body).toEqual(created.body);
-    const conflict = await api()
-      .post('/v1/applications')
-      .set('Authorization', tokens.bankA)
-      .send({ ...body('J-1'), requestedLimit: { amount: '700000.00', currency: 'HKD' } })
-      .expect(409);
-    expect(conflict.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(conflict.body).toMatchObject({ status: 409, type: 'urn:lendbridge:problem:conflict' });
+    expect(JSON.stringify(receipt)).not.toContain(APPLICANT);
+    expect(created.response.headers.get('location')).toBe('/v1/applications/J-1');
+    expect(receipt.links.self).toBe('/v1/applications/J-1');
+    const again = await bankA.POST('/v1/applications', { body: body('J-1') });
+    expect(again.response.status).toBe(200);
+    expect(again.data).toEqual(receipt);
+    const conflict = bankA.POST('/v1/applications', {
+      body: { ...body('J-1'), requestedLimit: { amount: '700000.00', currency: 'HKD' } },
+    });
+    const refusal = await unwrap(conflict).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(LendbridgeError);
+    expect((refusal as LendbridgeError).problem).toMatchObject({
+      status: 409,
+      type: 'urn:lendbridge:problem:conflict',
+    });
+    expect((await conflict).response.headers.get('content-type')).toMatch(/application\/problem\+json/);
 
     // Where it is now: the worker took it on to wait for consent.
-    expect((await api().get('/v1/applications/J-1').set('Authorization', tokens.bankA).expect(200)).body.stage).toBe(
-      'AWAITING_CONSENT',
-    );
+    expect(await stageOf('J-1')).toBe('AWAITING_CONSENT');
 
     // Another tenant cannot see it: the id does not exist for them.
-    await api().get('/v1/applications/J-1').set('Authorization', tokens.bankB).expect(404);
+    const hidden = await client('bankB').GET('/v1/applications/{applicationId}', at('J-1'));
+    expect(hidden.response.status).toBe(404);
+    expect(hidden.error).toMatchObject({ status: 404, type: 'urn:lendbridge:problem:not-found' });
 
-    await api()
-      .post('/v1/applications/J-1/consent')
-      .set('Authorization', tokens.bankA)
-      .send({ ...southboundConsent, issuer: HK_ISSUER })
-      .expect(200);
+    await unwrap(
+      bankA.POST('/v1/applications/{applicationId}/consent', {
+        ...at('J-1'),
+        body: { ...southboundConsent, issuer: HK_ISSUER },
+      }),
+    );
 
     // The report as a file: hashed as it streams, only the hash goes on.
-    const submitted = await api()
-      .post('/v1/applications/J-1/credit-report')
-      .set('Authorization', tokens.bankA)
-      .field('scheme', 'sha256-raw-v1')
-      .field('decisionFields', JSON.stringify(FIELDS))
-      .attach('report', REPORT_BYTES, { filename: 'report.pdf', contentType: 'application/pdf' })
-      .expect(200);
-    expect(submitted.body.report).toEqual({ reportHash, scheme: 'sha256-raw-v1' });
+    const submitted = (await unwrap(
+      uploadCreditReport(bankA, 'J-1', {
+        report: new Blob([REPORT_BYTES], { type: 'application/pdf' }),
+        decisionFields: FIELDS,
+        filename: 'report.pdf',
+      }),
+    )) as View;
+    expect(submitted.report).toEqual({ reportHash, scheme: 'sha256-raw-v1' });
     await eventually(
       () => stageOf('J-1'),
       (stage) => stage === 'IN_REVIEW',
@@ -115,69 +138,74 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     );
 
     // Alice finds it in her inbox (visibility is eventually consistent) and reads the task.
+    const alice = client('alice');
     const inbox = await eventually(
-      async () => (await api().get('/v1/review-tasks').set('Authorization', tokens.alice).expect(200)).body,
-      (page: { queues: string[]; total: number; items: { applicationId: string }[]; nextCursor?: string }) =>
-        page.items.some((item) => item.applicationId === 'J-1'),
+      () => unwrap(alice.GET('/v1/review-tasks')),
+      (page) => page.items.some((item) => item.applicationId === 'J-1'),
       'the inbox',
     );
     expect(inbox).toMatchObject({ queues: ['HK-standard'], total: 1, truncated: false });
     expect(inbox.nextCursor).toBeUndefined();
-    expect(inbox.items.find((item: { applicationId: string }) => item.applicationId === 'J-1')).toMatchObject({
+    expect(inbox.items.find((item) => item.applicationId === 'J-1')).toMatchObject({
       tenant: 'bank-a',
       queue: 'HK-standard',
       overdue: false,
     });
-    const task = await api().get('/v1/review-tasks/bank-a/J-1').set('Authorization', tokens.alice).expect(200);
-    expect(task.body).toMatchObject({
+    const detail = (await unwrap(alice.GET('/v1/review-tasks/{tenant}/{applicationId}', task('J-1')))) as View;
+    expect(detail).toMatchObject({
       verification: { verdict: 'VERIFIED', anchor: { issuerName: 'Demo Credit Reference Agency (HK)' } },
       report: { decisionFields: FIELDS },
       review: { queue: 'HK-standard', approvalsRequired: 2 },
     });
-    expect(task.body.links.temporalUi).toContain(encodeURIComponent('loan/bank-a/J-1'));
+    expect(detail.links.temporalUi).toContain(encodeURIComponent('loan/bank-a/J-1'));
 
     // First approval, by alice; she cannot be the second.
-    await api().post('/v1/review-tasks/bank-a/J-1/claim').set('Authorization', tokens.alice).expect(200);
-    const first = await api()
-      .post('/v1/review-tasks/bank-a/J-1/decision')
-      .set('Authorization', tokens.alice)
-      .send({ outcome: 'approve', recommendedLimit: { amount: '550000.00', currency: 'HKD' }, notes: NOTES })
-      .expect(200);
-    expect(first.body.stage).toBe('IN_REVIEW');
-    const refused = await api()
-      .post('/v1/review-tasks/bank-a/J-1/claim')
-      .set('Authorization', tokens.alice)
-      .expect(403);
-    expect(refused.body.detail).toBe('you approved this application already: a second approver is required');
+    await unwrap(alice.POST('/v1/review-tasks/{tenant}/{applicationId}/claim', task('J-1')));
+    const first = (await unwrap(
+      alice.POST('/v1/review-tasks/{tenant}/{applicationId}/decision', {
+        ...task('J-1'),
+        body: { outcome: 'approve', recommendedLimit: { amount: '550000.00', currency: 'HKD' }, notes: NOTES },
+      }),
+    )) as View;
+    expect(first.stage).toBe('IN_REVIEW');
+    const refused = await alice.POST('/v1/review-tasks/{tenant}/{applicationId}/claim', task('J-1'));
+    expect(refused.response.status).toBe(403);
+    expect(refused.error).toMatchObject({
+      detail: 'you approved this application already: a second approver is required',
+    });
 
     // Bob completes the four eyes; the decision follows.
-    await api().post('/v1/review-tasks/bank-a/J-1/claim').set('Authorization', tokens.bob).expect(200);
-    await api()
-      .post('/v1/review-tasks/bank-a/J-1/decision')
-      .set('Authorization', tokens.bob)
-      .send({ outcome: 'approve', recommendedLimit: { amount: '500000.00', currency: 'HKD' } })
-      .expect(200);
+    const bob = client('bob');
+    await unwrap(bob.POST('/v1/review-tasks/{tenant}/{applicationId}/claim', task('J-1')));
+    await unwrap(
+      bob.POST('/v1/review-tasks/{tenant}/{applicationId}/decision', {
+        ...task('J-1'),
+        body: { outcome: 'approve', recommendedLimit: { amount: '500000.00', currency: 'HKD' } },
+      }),
+    );
     await eventually(
       () => stageOf('J-1'),
       (stage) => stage === 'APPROVED',
       'the decision',
     );
-    const decided = await api().get('/v1/applications/J-1').set('Authorization', tokens.bankA).expect(200);
-    expect(decided.body.decision).toMatchObject({
+    const decided = (await unwrap(bankA.GET('/v1/applications/{applicationId}', at('J-1')))) as View;
+    expect(decided.decision).toMatchObject({
       outcome: 'APPROVED',
       limit: { amount: '450000.00', currency: 'HKD' },
     });
-    expect(decided.body.decisionEvidenceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(decided.decisionEvidenceHash).toMatch(/^[0-9a-f]{64}$/);
     // The loan system does not see reviewers' notes.
-    expect(JSON.stringify(decided.body)).not.toContain('sentinel-note');
+    expect(JSON.stringify(decided)).not.toContain('sentinel-note');
 
     // Too late to withdraw: the application is closed.
-    const late = await api()
-      .post('/v1/applications/J-1/withdrawal')
-      .set('Authorization', tokens.bankA)
-      .send({ reasonCode: 'applicant-request' })
-      .expect(409);
-    expect(late.body.detail).toMatch(/closed|APPROVED/);
+    await expect(
+      unwrap(
+        bankA.POST('/v1/applications/{applicationId}/withdrawal', {
+          ...at('J-1'),
+          body: { reasonCode: 'applicant-request' },
+        }),
+      ),
+    ).rejects.toMatchObject({ problem: { status: 409, detail: expect.stringMatching(/closed|APPROVED/) } });
 
     // The loan system was told, each event once, every signature valid.
     await eventually(
@@ -192,12 +220,14 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     expect(stack.receiver.badSignatures).toBe(0);
 
     // Ops read who did what from the history, through the codec.
-    const audit = await api().get('/v1/ops/applications/bank-a/J-1/audit').set('Authorization', tokens.ops).expect(200);
-    const lines = (audit.body.entries as { who: string; what: string }[]).map((e) => `${e.who}: ${e.what}`);
+    const audit = (await unwrap(
+      client('ops').GET('/v1/ops/applications/{tenant}/{applicationId}/audit', task('J-1')),
+    )) as { entries: { who: string; what: string }[] };
+    const lines = audit.entries.map((e) => `${e.who}: ${e.what}`);
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^alice: completeReview/)]));
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^bob: completeReview/)]));
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^los-bank-a: /)]));
-    expect(JSON.stringify(audit.body)).not.toContain('sentinel-note');
+    expect(JSON.stringify(audit)).not.toContain('sentinel-note');
 
     // Without the codec, the history says nothing personal: not in JSON, not in any payload's bytes.
     const raw = new Client({ connection: stack.workflows.connection, namespace: stack.config.temporal.namespace });
@@ -272,10 +302,11 @@ describe('the API, end to end: a loan system and two reviewers', () => {
 
   it("lists the tenant's applications through visibility, filtered and paged", async () => {
     for (const id of ['L-1', 'L-2']) {
-      await api().post('/v1/applications').set('Authorization', tokens.bankA).send(body(id)).expect(201);
+      expect((await client('bankA').POST('/v1/applications', { body: body(id) })).response.status).toBe(201);
     }
-    const list = async (query: Record<string, string>, token = tokens.bankA) =>
-      (await api().get('/v1/applications').query(query).set('Authorization', token).expect(200)).body as {
+    type Query = NonNullable<paths['/v1/applications']['get']['parameters']['query']>;
+    const list = async (query: Query, party: Party = 'bankA') =>
+      (await unwrap(client(party).GET('/v1/applications', { params: { query } }))) as {
         items: { applicationId: string; stage: string; outcome?: string }[];
         nextPageToken?: string;
       };
@@ -286,10 +317,10 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     );
     expect(waiting.items.map((i) => i.applicationId).sort()).toEqual(['L-1', 'L-2']);
 
-    const first = await list({ stage: 'AWAITING_CONSENT', pageSize: '1' });
+    const first = await list({ stage: 'AWAITING_CONSENT', pageSize: 1 });
     expect(first.items).toHaveLength(1);
     expect(first.nextPageToken).toEqual(expect.any(String));
-    const second = await list({ stage: 'AWAITING_CONSENT', pageSize: '1', pageToken: first.nextPageToken! });
+    const second = await list({ stage: 'AWAITING_CONSENT', pageSize: 1, pageToken: first.nextPageToken! });
     expect([...first.items, ...second.items].map((i) => i.applicationId).sort()).toEqual(['L-1', 'L-2']);
 
     expect((await list({ outcome: 'APPROVED' })).items.map((i) => i.applicationId)).toEqual(['J-1']);
@@ -298,11 +329,13 @@ describe('the API, end to end: a loan system and two reviewers', () => {
       (await list({ createdTo: new Date(Date.now() + 3_600_000).toISOString() })).items.length,
     ).toBeGreaterThanOrEqual(3);
     // Another tenant's list does not include bank-a's applications.
-    expect((await list({}, tokens.bankB)).items).toEqual([]);
+    expect((await list({}, 'bankB')).items).toEqual([]);
   });
 
   it('publishes its OpenAPI document, and the docs page loads nothing from the internet', async () => {
     const openapi = await api().get('/openapi.json').expect(200);
+    // The typed client was generated from this very document (its generator builds it in-process).
+    expect(openapi.body).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
     expect(Object.keys(openapi.body.paths)).toEqual(
       expect.arrayContaining([
         '/v1/applications',
