@@ -37,7 +37,7 @@ import { TemporalHealthIndicator } from './health/temporal.health.js';
 import { LedgerProbeController } from './ledger-probe/ledger-probe.controller.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { RequestShapeGuard } from './problem/request-shape.guard.js';
-import { RateLimitGuard, rateLimitModule } from './rate-limit/rate-limit.guard.js';
+import { RateLimitGuard, rateLimitProviders } from './rate-limit/rate-limit.guard.js';
 import { ReviewsController } from './reviews/reviews.controller.js';
 
 export interface LendbridgeModuleOptions {
@@ -68,8 +68,6 @@ export class LendbridgeModule {
         LedgerModule,
         AuthModule,
         ObservabilityModule.forRoot(),
-        // The rate limit's options and storage, for lendbridge's controllers only (no APP_GUARD).
-        rateLimitModule(),
         // Health checks for /health. Not logged: a failing readiness probe is answered, not an error.
         TerminusModule.forRoot({ logger: false }),
       ],
@@ -110,6 +108,8 @@ export class LendbridgeModule {
         LedgerHealthIndicator,
         HealthService,
         ApiPaths,
+        // The rate limit's options and storage, for lendbridge's controllers only (no APP_GUARD, no global module).
+        ...rateLimitProviders(),
         RateLimitGuard,
         RequestShapeGuard,
         ApplicationWorkflows,

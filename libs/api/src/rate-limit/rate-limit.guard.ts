@@ -9,12 +9,20 @@
  * The guard runs after authentication (see LendbridgeEndpoint), so a request refused there (no or
  * a bad token) is answered 401 without spending any budget.
  *
- * Scoped, not global: the throttler's options and storage are lendbridge's own (rateLimitModule),
- * and only lendbridge's controllers carry this guard, so a host's routes are never throttled by it.
+ * Scoped, not global: the throttler's options and storage are lendbridge's own providers
+ * (rateLimitProviders), not the library's ThrottlerModule, which is @Global and would hand
+ * lendbridge's limit to a host's own throttled routes (or take the host's for lendbridge's). Only
+ * lendbridge's controllers carry this guard, so a host's routes are never throttled by it.
  * Exempt a route with the library's `@SkipThrottle()`.
  */
-import { type DynamicModule, type ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { type ExecutionContext, Injectable, type Provider } from '@nestjs/common';
+import {
+  getOptionsToken,
+  getStorageToken,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  ThrottlerStorageService,
+} from '@nestjs/throttler';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import type { AuthenticatedRequest } from '../auth/decorators.js';
 
@@ -30,9 +38,16 @@ export function rateLimitOptions(config: LendbridgeConfig): ThrottlerModuleOptio
   };
 }
 
-/** The throttler's options and in-memory storage, for the module whose controllers carry the guard. */
-export function rateLimitModule(): DynamicModule {
-  return ThrottlerModule.forRootAsync({ inject: [LENDBRIDGE_CONFIG], useFactory: rateLimitOptions });
+/**
+ * The throttler's options and in-memory storage as providers of the module whose controllers carry
+ * the guard. Not exported: a module's own providers win over global ones, so lendbridge's guard
+ * reads these even when the host has a ThrottlerModule of its own, and the host never sees them.
+ */
+export function rateLimitProviders(): Provider[] {
+  return [
+    { provide: getOptionsToken(), useFactory: rateLimitOptions, inject: [LENDBRIDGE_CONFIG] },
+    { provide: getStorageToken(), useClass: ThrottlerStorageService },
+  ];
 }
 
 @Injectable()
@@ -43,7 +58,9 @@ export class RateLimitGuard extends ThrottlerGuard {
    */
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const { principal, ip, socket } = request as unknown as AuthenticatedRequest;
-    if (principal) return `principal:${principal.subject}`;
+    // A loan system's subject is a client id its bank chose; two banks may choose the same one, so
+    // its budget is per tenant too. A person (reviewer, ops) has one budget wherever they act.
+    if (principal) return `principal:${principal.tenant ? `${principal.tenant}/` : ''}${principal.subject}`;
     return `address:${await super.getTracker({ ip: ip ?? socket.remoteAddress ?? 'unknown' })}`;
   }
 

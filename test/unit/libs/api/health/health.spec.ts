@@ -10,7 +10,7 @@ import { HealthService } from '#api/health/health.service';
 import { LedgerHealthIndicator } from '#api/health/ledger.health';
 import { TemporalHealthIndicator } from '#api/health/temporal.health';
 import { RequestShapeGuard } from '#api/problem/request-shape.guard';
-import { RateLimitGuard, rateLimitModule } from '#api/rate-limit/rate-limit.guard';
+import { RateLimitGuard, rateLimitProviders } from '#api/rate-limit/rate-limit.guard';
 import { ConfigModule } from '#config';
 import { LedgerClient, type LedgerReachability } from '#ledger';
 import { testConfig, TEST_JWT_SECRET } from '#test-support/config';
@@ -45,7 +45,7 @@ describe('health checks', () => {
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
     });
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), AuthModule, rateLimitModule(), TerminusModule.forRoot({ logger: false })],
+      imports: [ConfigModule.forRoot(config), AuthModule, TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
       providers: [
         { provide: Connection, useValue: connection },
@@ -53,6 +53,7 @@ describe('health checks', () => {
         TemporalHealthIndicator,
         LedgerHealthIndicator,
         HealthService,
+        ...rateLimitProviders(),
         RateLimitGuard,
         RequestShapeGuard,
       ],
