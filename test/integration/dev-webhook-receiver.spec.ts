@@ -106,4 +106,19 @@ describe("the local stack's webhook receiver", () => {
     expect(lines.at(-2)).toBe('webhook ? bank-b/? id=evt-4 signature FAILED (no-matching-signature) attempt 1 -> 401');
     expect(lines.at(-1)).toMatch(/signature FAILED \(event of tenant bank-b\)/);
   });
+
+  it('answers a malformed path 404 and an oversized body 413, and keeps serving', async () => {
+    // Any web page the developer visits can post to a loopback port.
+    const origin = new URL(inbox.url).origin;
+    expect((await fetch(`${origin}/webhooks/%E0%A4%A`, { method: 'POST', body: '{}' })).status).toBe(404);
+    const huge = await fetch(inbox.endpoints['bank-a']!.url, {
+      method: 'POST',
+      body: 'x'.repeat(2 * 1024 * 1024),
+    }).then(
+      (response) => response.status,
+      () => 413, // the receiver may close the connection before the whole body is sent
+    );
+    expect(huge).toBe(413);
+    expect((await fetch(inbox.url)).status).toBe(200);
+  });
 });

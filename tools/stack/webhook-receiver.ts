@@ -77,6 +77,16 @@ export interface WebhookInboxOptions {
 
 const KEPT_DELIVERIES = 500;
 const ENDPOINT_PATH = /^\/webhooks\/([^/?]+)$/;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The tenant a request's path names, or '' (answered 404) when it names none or is malformed. */
+function tenantOf(url: string | undefined): string {
+  try {
+    return decodeURIComponent(ENDPOINT_PATH.exec(url ?? '')?.[1] ?? '');
+  } catch {
+    return ''; // `%E0%A4%A`: any web page can send it to a loopback port; not worth the stack
+  }
+}
 
 export async function startWebhookInbox(options: WebhookInboxOptions): Promise<WebhookInbox> {
   const arrived = new Map<string, ReceivedEvent>();
@@ -105,7 +115,7 @@ export async function startWebhookInbox(options: WebhookInboxOptions): Promise<W
 
   const receive = (request: IncomingMessage, response: ServerResponse, body: Buffer): void => {
     const at = performance.now();
-    const tenant = decodeURIComponent(ENDPOINT_PATH.exec(request.url ?? '')?.[1] ?? '');
+    const tenant = tenantOf(request.url);
     const secrets = Object.hasOwn(options.secrets, tenant) ? options.secrets[tenant] : undefined;
     if (request.method !== 'POST' || !secrets) {
       response.writeHead(404).end();
@@ -175,8 +185,20 @@ export async function startWebhookInbox(options: WebhookInboxOptions): Promise<W
       return;
     }
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => receive(request, response, Buffer.concat(chunks)));
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // lendbridge's events are a few hundred bytes; anything far larger is not one of them.
+      if (size > MAX_BODY_BYTES) {
+        response.writeHead(413, { connection: 'close' }).end();
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (size <= MAX_BODY_BYTES) receive(request, response, Buffer.concat(chunks));
+    });
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {

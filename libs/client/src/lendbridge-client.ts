@@ -27,15 +27,47 @@ export function createLendbridgeClient(options: LendbridgeClientOptions): Lendbr
     throw new TypeError('createLendbridgeClient: give token or getToken, not both');
   }
   const client = createClient<paths>({
-    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    baseUrl: checkedBaseUrl(options.baseUrl),
     // Read at each call, so a fetch replaced after the client was made (a test's) is the one used.
-    fetch: (request: Request) => (options.fetch ?? globalThis.fetch)(request),
+    // The API never redirects: following one would send the body (an applicant's data, a decision)
+    // to wherever the redirect points and return that place's answer as the API's.
+    fetch: (request: Request) => (options.fetch ?? globalThis.fetch)(new Request(request, { redirect: 'error' })),
   });
+  client.use(refuseDotSegments);
   const getToken = options.getToken ?? (options.token === undefined ? undefined : () => options.token!);
   if (getToken) client.use(bearer(getToken));
   client.use(rememberRequests);
   return client;
 }
+
+/** An http(s) origin with an optional path: no credentials, query or fragment to join paths onto. */
+function checkedBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new TypeError('createLendbridgeClient: baseUrl must be an absolute http(s) URL');
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw new TypeError('createLendbridgeClient: baseUrl must be http(s), without credentials, query or fragment');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * A path value of `.` or `..` is sent as is (it needs no escaping) and the URL then resolves to
+ * another operation: `applications/../withdrawal`. No id of the API's has that shape; refuse it.
+ */
+const refuseDotSegments: Middleware = {
+  onRequest({ params }) {
+    for (const [name, value] of Object.entries(params.path ?? {})) {
+      if (value === '.' || value === '..' || value === '') {
+        throw new TypeError(`lendbridge client: path parameter ${name} may not be empty, "." or ".."`);
+      }
+    }
+    return undefined;
+  },
+};
 
 /** Each answer's request, so that an error can say which call was refused. */
 const requestOf = new WeakMap<Response, Request>();

@@ -289,10 +289,18 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export const webhookEndpointsSchema = z.record(
   z.string().regex(TENANT_PATTERN, `a tenant id is ${ID_RULE}`),
   z.strictObject({
-    url: z.url().refine((url) => {
-      const { protocol, hostname } = new URL(url);
-      return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
-    }, 'expected an https URL (plain http only on loopback)'),
+    url: z
+      .url()
+      // z.url() reports a malformed URL, but the refinements run too: each must not throw on one.
+      .refine((url) => {
+        if (!URL.canParse(url)) return true;
+        const { protocol, hostname } = new URL(url);
+        return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
+      }, 'expected an https URL (plain http only on loopback)')
+      // fetch refuses such a URL on every attempt, and its error would quote the password.
+      .refine((url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password), {
+        message: 'no user name or password in the URL (the signature authenticates lendbridge)',
+      }),
     secrets: z
       .array(z.string().refine(isWebhookSecret, `expected ${WEBHOOK_SECRET_RULE}`))
       .min(1, 'at least one secret')

@@ -109,6 +109,8 @@ export function verifyWebhook({
 
   const timestamp = Number(timestampText);
   const nowSeconds = Math.floor(now.getTime() / 1000);
+  // An invalid clock (new Date('garbage')) would make both window checks false and accept a replay.
+  if (!Number.isFinite(nowSeconds)) throw new RangeError('now must be a valid date');
   if (timestamp < nowSeconds - toleranceSeconds) {
     throw new WebhookVerificationError(
       'timestamp-too-old',

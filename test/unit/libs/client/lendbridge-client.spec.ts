@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   createLendbridgeClient,
   creditReportForm,
@@ -109,5 +111,54 @@ describe('the typed client', () => {
       scoreBand: 'B',
       delinquencyFlags: [],
     });
+  });
+
+  it('refuses a path value of "." or ".." (it would resolve to another operation) and sends nothing', async () => {
+    const { api, seen } = client({ token: 'abc' }, () => json(200, {}));
+    for (const applicationId of ['..', '.']) {
+      await expect(
+        api.GET('/v1/applications/{applicationId}', { params: { path: { applicationId } } }),
+      ).rejects.toThrow(/path parameter applicationId/);
+    }
+    expect(seen).toHaveLength(0);
+  });
+
+  it('refuses a base URL with credentials, a query or a fragment, or not http(s)', () => {
+    for (const baseUrl of [
+      'http://u:p@h.test',
+      'http://h.test/api?x=1',
+      'http://h.test/#x',
+      'ftp://h.test',
+      'h.test',
+    ]) {
+      expect(() => createLendbridgeClient({ baseUrl })).toThrow(TypeError);
+    }
+    expect(() => createLendbridgeClient({ baseUrl: 'https://h.test/lendbridge/' })).not.toThrow();
+  });
+
+  it('does not follow a redirect: the body never reaches the place it points to', async () => {
+    const elsewhere: string[] = [];
+    const listen = (server: Server) =>
+      new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+      );
+    const other = createServer((request, response) => {
+      elsewhere.push(`${request.method} ${request.url}`);
+      response.writeHead(201, { 'content-type': 'application/json' }).end('{"stage":"APPROVED"}');
+    });
+    const otherPort = await listen(other);
+    const api = createServer((_request, response) => {
+      response.writeHead(307, { location: `http://127.0.0.1:${otherPort}/v1/applications` }).end();
+    });
+    const apiPort = await listen(api);
+    try {
+      const lendbridge = createLendbridgeClient({ baseUrl: `http://127.0.0.1:${apiPort}`, token: 'abc' });
+      await expect(
+        lendbridge.GET('/v1/applications/{applicationId}', { params: { path: { applicationId: 'APP-1' } } }),
+      ).rejects.toThrow();
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await Promise.all([api, other].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
   });
 });

@@ -264,11 +264,19 @@ describe('loadConfig: webhook endpoints', () => {
     ],
     ['an unknown field', { 'bank-a': { url: 'https://x.example', secrets: [SECRET_A], secret: SECRET_A } }, /bank-a/],
     ['not JSON', 'whsec_abc', /not a JSON document/],
+    ['a URL without a scheme', { 'bank-a': { url: 'a.example/hook', secrets: [SECRET_A] } }, /bank-a\.url/],
+    ['a URL missing its colon', { 'bank-a': { url: 'https//a.example', secrets: [SECRET_A] } }, /bank-a\.url/],
+    [
+      'a URL with a user name and password',
+      { 'bank-a': { url: 'https://user:hunter2@a.example/h', secrets: [SECRET_A] } },
+      /bank-a\.url: no user name or password/,
+    ],
   ])('refuses %s, without quoting a secret', (_name, content, message) => {
     const text = problems(content);
     expect(text).toMatch(message);
     expect(text).not.toContain(SECRET_A.slice(6));
     expect(text).not.toContain('MfKQ9r8');
+    expect(text).not.toContain('hunter2');
   });
 
   it('names a file it cannot read', () => {

@@ -156,6 +156,10 @@ describe('verifyWebhook', () => {
     );
   });
 
+  it('refuses to judge with an invalid clock rather than skip the window', () => {
+    expect(() => verifyWebhook(vectorRequest({ now: new Date('garbage') }))).toThrow(RangeError);
+  });
+
   it('refuses the body with one byte changed', () => {
     expect(refusal(() => verifyWebhook(vectorRequest({ body: VECTOR.body.replace('2432', '2433') })))).toBe(
       'no-matching-signature',
