@@ -5,7 +5,7 @@
  * `webhook-signature` (one signature per secret of the tenant's, so a secret can be rotated). Only a
  * 2xx answer counts: a redirect is not a delivery. Failures throw, and Temporal retries.
  */
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import type { WebhookEvent } from '#domain';
 import { webhookHeaders } from '#webhooks';
@@ -40,15 +40,22 @@ export function webhookIdOf(event: Pick<WebhookEvent, 'eventId'>): string {
 
 /** The default delivery: a signed HTTPS POST to the event's tenant's endpoint. */
 @Injectable()
-export class WebhookSender implements WebhookDelivery {
+export class WebhookSender implements WebhookDelivery, OnModuleInit {
   private readonly logger = new Logger(WebhookSender.name);
 
   constructor(@Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig) {}
 
+  /** Said once at start, where an operator looks: a deployment that lost the setting sends nothing. */
+  onModuleInit(): void {
+    if (!this.config.webhook.endpoints) {
+      this.logger.warn('WEBHOOK_ENDPOINTS_FILE is not set: this worker sends no webhooks (loan systems must poll)');
+    }
+  }
+
   async deliver(event: WebhookEvent): Promise<void> {
     const { endpoints } = this.config.webhook;
     if (!endpoints) {
-      this.logger.log(`no WEBHOOK_ENDPOINTS_FILE configured; event ${event.eventId} (${event.type}) not sent`);
+      this.logger.warn(`no WEBHOOK_ENDPOINTS_FILE configured; event ${event.eventId} (${event.type}) not sent`);
       return;
     }
     const endpoint = Object.hasOwn(endpoints, event.tenant) ? endpoints[event.tenant] : undefined;
