@@ -23,6 +23,7 @@ interface RootManifest {
   license: string;
   imports: Record<string, string>;
   dependencies: Record<string, string>;
+  engines: { node: string };
 }
 
 const root = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as RootManifest;
@@ -44,7 +45,12 @@ for (const dir of PACKAGED_DIRS) {
     }
   }
 }
-copyFileSync(join(REPO_ROOT, 'dist', 'workflow-bundle.js'), join(OUT, 'workflow-bundle.js'));
+// The worker needs the bundle's inline source map (Temporal refuses a bundle without one), but not
+// the sources inside it or this machine's paths: the map keeps only repository-relative file names.
+writeFileSync(
+  join(OUT, 'workflow-bundle.js'),
+  withoutSources(readFileSync(join(REPO_ROOT, 'dist', 'workflow-bundle.js'), 'utf8')),
+);
 const consoleStatic = join('libs', 'api', 'src', 'console', 'static');
 cpSync(join(REPO_ROOT, consoleStatic), join(OUT, consoleStatic), { recursive: true });
 copyFileSync(join(REPO_ROOT, 'docs', 'package.md'), join(OUT, 'README.md'));
@@ -55,7 +61,13 @@ const packagedImports = Object.fromEntries(
     .filter(([, target]) => PACKAGED_DIRS.some((dir) => target.startsWith(`./${dir}`)))
     .map(([name, target]) => [name, target.replace(/\.ts$/, '.js')]),
 );
-const dependencies = Object.fromEntries(Object.entries(root.dependencies).filter(([name]) => !(name in PEER_RANGES)));
+// Caret ranges from the versions this repository tests: a host takes their fixes (a security release
+// of jose, say) and shares one copy with its own dependencies.
+const dependencies = Object.fromEntries(
+  Object.entries(root.dependencies)
+    .filter(([name]) => !(name in PEER_RANGES))
+    .map(([name, version]) => [name, /^\d/.test(version) ? `^${version}` : version]),
+);
 assertEveryImportDeclared(OUT, [...Object.keys(dependencies), ...Object.keys(PEER_RANGES)]);
 
 const manifest = {
@@ -64,7 +76,7 @@ const manifest = {
   description: root.description,
   license: root.license,
   type: 'module',
-  engines: { node: '>=24' },
+  engines: root.engines,
   exports: {
     ...Object.fromEntries(
       entries.map((entry) => [
@@ -103,4 +115,18 @@ function assertEveryImportDeclared(dir: string, declared: string[]): void {
     }
   }
   if (undeclared.size > 0) throw new Error(`compiled code imports undeclared packages: ${[...undeclared].join(', ')}`);
+}
+
+function withoutSources(bundle: string): string {
+  const inline = /\n\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,([A-Za-z0-9+/=]+)\s*$/;
+  const encoded = inline.exec(bundle)?.[1];
+  if (!encoded) throw new Error('dist/workflow-bundle.js has no inline source map (npm run build makes it)');
+  const map = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as {
+    sources: string[];
+    sourcesContent?: unknown;
+  };
+  delete map.sourcesContent;
+  map.sources = map.sources.map((source) => (source.startsWith(REPO_ROOT) ? relative(REPO_ROOT, source) : source));
+  const replaced = Buffer.from(JSON.stringify(map)).toString('base64');
+  return bundle.replace(inline, `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${replaced}\n`);
 }

@@ -30,6 +30,7 @@ interface RootManifest {
   exports: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  engines: { node: string };
 }
 const root = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as RootManifest;
 
@@ -77,6 +78,12 @@ describe('the published package', () => {
     // No sources, maps, tests, tools or contracts, whatever the patterns above let through.
     expect(files.filter((path) => /\.map$|\.ts$/.test(path) && !path.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((path) => /(^|\/)(test|tools|bench|scripts|contracts|apps)\//.test(path))).toEqual([]);
+    // Nor inside the workflow bundle's inline source map (the worker needs the map): no sources, no
+    // path of the machine that built it.
+    const bundle = readFileSync(join(PACKAGE_DIR, 'workflow-bundle.js'), 'utf8');
+    const map = Buffer.from(/sourceMappingURL=data:[^,]+,(\S+)\s*$/.exec(bundle)![1]!, 'base64').toString('utf8');
+    expect(JSON.parse(map)).not.toHaveProperty('sourcesContent');
+    expect(map).not.toContain(REPO_ROOT);
     expect(files.filter((path) => /\.spec\./.test(path))).toEqual([]);
 
     // Every entry, compiled and declared; the ledger client's ABIs; the prebuilt workflow bundle.
@@ -103,7 +110,7 @@ describe('the published package', () => {
       dependencies: Record<string, string>;
     };
     expect(manifest.private).toBeUndefined();
-    expect(manifest.engines.node).toBe('>=24');
+    expect(manifest.engines).toEqual(root.engines);
     expect(Object.keys(manifest.exports)).toEqual([...presentEntries().map((e) => e.subpath), './package.json']);
     expect(manifest.exports['./worker']).toEqual({
       types: './libs/worker/src/index.d.ts',
@@ -112,7 +119,7 @@ describe('the published package', () => {
     expect(manifest.peerDependencies).toEqual(PEER_RANGES);
     expect(Object.keys(manifest.dependencies).filter((name) => name in PEER_RANGES)).toEqual([]);
     for (const [name, version] of Object.entries(manifest.dependencies)) {
-      expect(`${name}@${version}`).toBe(`${name}@${root.dependencies[name]}`);
+      expect(`${name}@${version}`).toBe(`${name}@^${root.dependencies[name]}`);
     }
   });
 
