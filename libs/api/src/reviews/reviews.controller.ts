@@ -24,6 +24,7 @@ import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { actorOf, hasRole, Role, type Principal } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
+import { ApiProblems, AUTHENTICATED, WITH_BODY, WORKFLOW_ACTION } from '../openapi/problem-responses.js';
 import { applicationNotFound, invalidRequest } from '../problem/problem.js';
 import { RefuseBodyPipe } from '../problem/refuse-body.pipe.js';
 import { InboxCursors } from './inbox-cursor.js';
@@ -43,6 +44,7 @@ export interface Inbox {
 
 @ApiTags('reviewers')
 @ApiBearerAuth()
+@ApiProblems(...AUTHENTICATED)
 @LendbridgeEndpoint()
 @Controller('review-tasks')
 @RequireRoles(Role.REVIEWER, Role.SENIOR_REVIEWER)
@@ -60,7 +62,9 @@ export class ReviewsController {
   }
 
   @Get()
+  @ApiProblems(422, 503)
   @ApiOperation({
+    operationId: 'listReviewTasks',
     summary: "Open tasks of the reviewer's queues, the earliest SLA due first, a page at a time",
     description:
       '`total` counts every open task of the queues; `items` holds at most `limit` of them; pass `nextCursor` ' +
@@ -85,7 +89,12 @@ export class ReviewsController {
   }
 
   @Get(':tenant/:applicationId')
-  @ApiOperation({ summary: 'The task: verification receipt, consent, decision fields, timeline' })
+  @ApiOperation({
+    operationId: 'getReviewTask',
+    summary: 'The task: verification receipt, consent, decision fields, timeline',
+  })
+  @ApiProblems(404, 503)
+  @ApiOkResponse({ description: 'the task' })
   async detail(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -96,6 +105,12 @@ export class ReviewsController {
 
   @Post(':tenant/:applicationId/claim')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'claimReviewTask',
+    summary: 'Claim the task: only its holder can decide it (send no body)',
+  })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiOkResponse({ description: 'the task, claimed by the caller' })
   async claim(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -110,6 +125,9 @@ export class ReviewsController {
 
   @Post(':tenant/:applicationId/release')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ operationId: 'releaseReviewTask', summary: 'Give the task back to its queue (send no body)' })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiOkResponse({ description: 'the task, back in its queue' })
   async release(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -129,7 +147,12 @@ export class ReviewsController {
 
   @Post(':tenant/:applicationId/decision')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Approve, decline or request a new report (claim the task first)' })
+  @ApiOperation({
+    operationId: 'decideApplication',
+    summary: 'Approve, decline or request a new report (claim the task first)',
+  })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiOkResponse({ description: 'the task after the decision' })
   async decide(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
