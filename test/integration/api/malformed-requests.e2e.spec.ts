@@ -621,7 +621,7 @@ function regressionCases(): [string, WireRequest][] {
     [
       'a well-formed page token the API never issued (its MAC forged)',
       // Waited for to the end, so that a slow answer is not still running when the stack stops.
-      { ...list(`pageToken=zzzz.${'A'.repeat(22)}`, 'page token', [400], ['pageToken']), timeoutMs: 60_000 },
+      { ...list(`pageToken=zzzz.${'A'.repeat(22)}`, 'page token', [422], ['pageToken']), timeoutMs: 60_000 },
     ],
     [
       'createdFrom on a day February does not have',
