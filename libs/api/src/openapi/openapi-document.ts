@@ -10,7 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { type LendbridgeConfig } from '#config';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../problem/problem.js';
 import { ProblemDto } from './problem-responses.js';
-import { CONDITIONAL_REQUIREMENTS, STRICT_SCHEMAS } from './schema-from-validators.js';
+import { FIELDS_PER_VALUE, STRICT_SCHEMAS } from './schema-from-validators.js';
 
 /**
  * An operation that also reads multipart/form-data names its form here (`@ApiExtension`): @ApiBody
@@ -38,13 +38,16 @@ export function createOpenApiDocument(app: INestApplication, config: LendbridgeC
     // The validation pipe forbids properties it does not know (forbidNonWhitelisted).
     if ('$ref' in schema) continue;
     if (STRICT_SCHEMAS.has(name)) schema.additionalProperties = false;
-    const conditional = CONDITIONAL_REQUIREMENTS.get(name);
-    if (conditional) {
-      const values = (schema.properties?.[conditional.on] as { enum?: string[] } | undefined)?.enum ?? [];
-      schema.oneOf = values.map((value) => ({
-        properties: { [conditional.on]: { enum: [value] } },
-        required: [...(conditional.required[value] ?? [])],
-      }));
+    const perValue = FIELDS_PER_VALUE.get(name);
+    if (perValue) {
+      schema.oneOf = Object.entries(perValue.fields).map(([value, own]) => {
+        const others = Object.entries(perValue.fields).flatMap(([other, fields]) => (other === value ? [] : fields));
+        return {
+          properties: { [perValue.on]: { enum: [value] } },
+          required: [...own],
+          ...(others.length > 0 && { not: { anyOf: others.map((field) => ({ required: [field] })) } }),
+        };
+      });
     }
   }
   for (const item of Object.values(document.paths)) {

@@ -12,17 +12,17 @@ type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getT
 /** Names of the DTO classes described here: their schemas refuse unknown properties, as the API does. */
 export const STRICT_SCHEMAS = new Set<string>();
 
-/** Per schema: properties required only for some values of another (see RequiredWhen). */
-export const CONDITIONAL_REQUIREMENTS = new Map<string, { on: string; required: Record<string, readonly string[]> }>();
+/** Per schema: the properties that belong to each value of another (see FieldsPerValue). */
+export const FIELDS_PER_VALUE = new Map<string, { on: string; fields: Record<string, readonly string[]> }>();
 
 /**
- * Class decorator for a DTO whose `@ValidateIf` rules require some properties only for some values
- * of one property (a decision's outcome): states the same table in the schema, one variant per value.
- * The validators read the table too (`requiredFor`), so the two cannot part.
+ * Class decorator for a DTO where some properties belong to one value of another property (a
+ * decision's outcome): required with that value, refused with any other. States the table in the
+ * schema, one variant per value; the DTO's validators and its controller read the same table.
  */
-export function RequiredWhen(on: string, required: Record<string, readonly string[]>): ClassDecorator {
+export function FieldsPerValue(on: string, fields: Record<string, readonly string[]>): ClassDecorator {
   return (target) => {
-    CONDITIONAL_REQUIREMENTS.set(target.name, { on, required });
+    FIELDS_PER_VALUE.set(target.name, { on, fields });
   };
 }
 

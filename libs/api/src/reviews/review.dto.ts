@@ -17,14 +17,17 @@ import {
 } from 'class-validator';
 import { ID_PATTERN } from '#domain';
 import { MoneyDto } from '../applications/application.dto.js';
-import { RequiredWhen, SchemaFromValidators } from '../openapi/schema-from-validators.js';
+import { FieldsPerValue, SchemaFromValidators } from '../openapi/schema-from-validators.js';
 import { CURSOR_SHAPE } from './inbox-cursor.js';
 import { DEFAULT_INBOX_LIMIT, MAX_INBOX_LIMIT } from './inbox.js';
 
 export const REVIEW_OUTCOMES = ['approve', 'decline', 'request-new-report'] as const;
 
-/** What each outcome needs besides itself; a field given for another outcome is still checked. */
-const REQUIRED_FOR_OUTCOME: Record<(typeof REVIEW_OUTCOMES)[number], readonly (keyof ReviewDecisionDto)[]> = {
+/**
+ * The fields of each outcome: required with it, refused with any other (the reviewer meant something
+ * by them, so they are not dropped). The validators, the controller and the document read this.
+ */
+export const OUTCOME_FIELDS: Record<(typeof REVIEW_OUTCOMES)[number], readonly (keyof ReviewDecisionDto)[]> = {
   approve: ['recommendedLimit'],
   decline: ['reasonCodes'],
   'request-new-report': [],
@@ -33,11 +36,11 @@ const REQUIRED_FOR_OUTCOME: Record<(typeof REVIEW_OUTCOMES)[number], readonly (k
 const checked =
   (field: keyof ReviewDecisionDto) =>
   (dto: ReviewDecisionDto): boolean =>
-    dto[field] !== undefined || (REQUIRED_FOR_OUTCOME[dto.outcome]?.includes(field) ?? false);
+    dto[field] !== undefined || (OUTCOME_FIELDS[dto.outcome]?.includes(field) ?? false);
 
 /** A reviewer's decision on a claimed task. Which fields apply depends on the outcome. */
 @SchemaFromValidators()
-@RequiredWhen('outcome', REQUIRED_FOR_OUTCOME)
+@FieldsPerValue('outcome', OUTCOME_FIELDS)
 export class ReviewDecisionDto {
   @ApiProperty({ enum: REVIEW_OUTCOMES })
   @IsIn(REVIEW_OUTCOMES)

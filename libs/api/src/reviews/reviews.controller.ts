@@ -29,7 +29,7 @@ import { applicationNotFound, invalidRequest } from '../problem/problem.js';
 import { RefuseBodyPipe } from '../problem/refuse-body.pipe.js';
 import { InboxCursors } from './inbox-cursor.js';
 import { DEFAULT_INBOX_LIMIT, ReviewInbox, type InboxItem } from './inbox.js';
-import { InboxPageDto, InboxQuery, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
+import { InboxPageDto, InboxQuery, OUTCOME_FIELDS, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
 
 export interface Inbox {
   queues: string[];
@@ -240,11 +240,9 @@ export function queuesOf(principal: Principal): string[] {
 }
 
 function toOutcome(body: ReviewDecisionDto): ReviewOutcome {
-  // Fields of another outcome are refused, not dropped: the reviewer meant something by them.
-  const stray = [
-    ...(body.outcome !== 'approve' && body.recommendedLimit !== undefined ? ['recommendedLimit'] : []),
-    ...(body.outcome !== 'decline' && body.reasonCodes !== undefined ? ['reasonCodes'] : []),
-  ];
+  const stray = Object.entries(OUTCOME_FIELDS)
+    .filter(([outcome]) => outcome !== body.outcome)
+    .flatMap(([, fields]) => fields.filter((field) => body[field] !== undefined));
   if (stray.length > 0) {
     throw invalidRequest(
       stray.map((field) => ({ field, message: `${field} does not go with outcome ${body.outcome}` })),

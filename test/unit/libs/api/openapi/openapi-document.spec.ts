@@ -123,11 +123,16 @@ describe('the OpenAPI document', () => {
     expect(schema('ReviewDecisionDto').properties.notes).toMatchObject({ type: 'string', maxLength: 2000 });
   });
 
-  it('says which decision fields each outcome needs', () => {
+  it('says which decision fields each outcome needs, and refuses those of another', () => {
+    const refuses = (...fields: string[]) => ({ not: { anyOf: fields.map((field) => ({ required: [field] })) } });
     expect(schema('ReviewDecisionDto').oneOf).toEqual([
-      { properties: { outcome: { enum: ['approve'] } }, required: ['recommendedLimit'] },
-      { properties: { outcome: { enum: ['decline'] } }, required: ['reasonCodes'] },
-      { properties: { outcome: { enum: ['request-new-report'] } }, required: [] },
+      { properties: { outcome: { enum: ['approve'] } }, required: ['recommendedLimit'], ...refuses('reasonCodes') },
+      { properties: { outcome: { enum: ['decline'] } }, required: ['reasonCodes'], ...refuses('recommendedLimit') },
+      {
+        properties: { outcome: { enum: ['request-new-report'] } },
+        required: [],
+        ...refuses('recommendedLimit', 'reasonCodes'),
+      },
     ]);
   });
 
