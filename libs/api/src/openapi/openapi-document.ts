@@ -64,11 +64,14 @@ export function createOpenApiDocument(app: INestApplication, config: LendbridgeC
       }
     }
   }
-  // A jurisdiction no reviewer here serves is refused (422): the deployment's list is the schema's.
+  // A jurisdiction no reviewer here serves is refused (422). Said in words, not as an enum: the list
+  // is this deployment's, and a client generated from the document must fit every deployment.
   const jurisdiction = document.components?.schemas?.CreateApplicationDto as
     { properties?: Record<string, Record<string, unknown>> } | undefined;
   if (jurisdiction?.properties?.reviewJurisdiction) {
-    jurisdiction.properties.reviewJurisdiction.enum = [...config.review.jurisdictions];
+    jurisdiction.properties.reviewJurisdiction.description =
+      `jurisdiction of the reviewers who review it: here ${config.review.jurisdictions.join(', ')} ` +
+      '(REVIEW_JURISDICTIONS); another is refused with 422';
   }
   describeHealth(document);
   return document;
