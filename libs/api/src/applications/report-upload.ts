@@ -251,8 +251,15 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
     parser.on('close', () => {
       if (settled) return;
       if (parser.errored) return fail(new BadRequestException('the multipart/form-data body could not be parsed'));
-      if (!reportSeen || scheme === undefined) {
+      if (!reportSeen) {
         return fail(new BadRequestException('the upload has no report: send it as a file part named "report"'));
+      }
+      if (scheme === undefined) {
+        return fail(
+          new BadRequestException(
+            `the upload names no scheme: send the scheme field (${REPORT_HASH_SCHEMES.join(' or ')})`,
+          ),
+        );
       }
       if (sizeBytes === 0) return fail(new BadRequestException('the report file is empty'));
       const hashed = scheme === 'sha256-raw-v1' ? rawHasher!.digest() : hashJcs(jcsChunks, sizeBytes);

@@ -470,6 +470,14 @@ describe('readReportUpload: refusals', () => {
     });
   });
 
+  it('answers 400 for an upload that names no scheme, before or after the report', async () => {
+    const reply = await post(multipart([file('report', samplePdf), field('claimedIssuer', '0x1')]));
+    expect(reply).toEqual({
+      status: 400,
+      body: { message: 'the upload names no scheme: send the scheme field (sha256-raw-v1 or sha256-jcs-v1)' },
+    });
+  });
+
   it('answers 400 for an upload without a report', async () => {
     const reply = await post(multipart([field('scheme', RAW), field('claimedIssuer', '0x1')]));
     expect(reply).toEqual({
