@@ -38,6 +38,7 @@ import { ApiProblems, AUTHENTICATED, WITH_BODY, WORKFLOW_ACTION } from '../opena
 import { invalidRequest, ProblemException } from '../problem/problem.js';
 import { validateDto } from '../problem/validate-dto.js';
 import { APPLICATION_POLICY, type ApplicationPolicySource } from './application-policy.js';
+import { ApplicationViewDto } from './application-view.dto.js';
 import { applicationView, type ApplicationView } from './application-view.js';
 import {
   ApplicationWorkflows,
@@ -75,8 +76,12 @@ export class ApplicationsController {
 
   @Post()
   @ApiProblems(...WITH_BODY, 409, 422, 503)
-  @ApiResponse({ status: 201, description: 'created, as received (stage RECEIVED)' })
-  @ApiResponse({ status: 200, description: 'the same request was made before: the application as it is now' })
+  @ApiResponse({ status: 201, type: ApplicationViewDto, description: 'created, as received (stage RECEIVED)' })
+  @ApiResponse({
+    status: 200,
+    type: ApplicationViewDto,
+    description: 'the same request was made before: the application as it is now',
+  })
   @ApiOperation({
     operationId: 'createApplication',
     summary: 'Create an application: 201 when new, 200 when the same request was made before',
@@ -168,7 +173,7 @@ export class ApplicationsController {
   @Get(':applicationId')
   @ApiProblems(404, 503)
   @ApiOperation({ operationId: 'getApplication', summary: 'The application, as the loan system sees it' })
-  @ApiResponse({ status: 200, description: 'the application' })
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
@@ -181,7 +186,7 @@ export class ApplicationsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'grantConsent', summary: "Record the applicant's consent" })
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
-  @ApiResponse({ status: 200, description: 'the application' })
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async grantConsent(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
@@ -207,7 +212,7 @@ export class ApplicationsController {
     summary: 'The applicant revoked consent: the application is withdrawn',
   })
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
-  @ApiResponse({ status: 200, description: 'the application' })
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async revokeConsent(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
@@ -230,7 +235,7 @@ export class ApplicationsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'withdrawApplication', summary: 'Withdraw the application' })
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
-  @ApiResponse({ status: 200, description: 'the application' })
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async withdraw(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
@@ -263,7 +268,7 @@ export class ApplicationsController {
   @ApiBody({ type: ReportHashDto })
   @ApiExtension(MULTIPART_FORM_EXTENSION, REPORT_UPLOAD_FORM)
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
-  @ApiResponse({ status: 200, description: 'the application' })
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async submitCreditReport(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,

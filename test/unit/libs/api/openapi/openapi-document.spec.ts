@@ -92,6 +92,15 @@ describe('the OpenAPI document', () => {
       ['200', '400', '401', '403', '404', '409', '413', '415', '422', '429', '503'].sort(),
     );
     expect(operation('getApplication').responses['429'].headers).toHaveProperty('Retry-After');
+    // What a loan system reads back: the application, typed for a generated client.
+    for (const id of ['getApplication', 'grantConsent', 'submitReport', 'withdrawApplication']) {
+      expect(operation(id).responses['200'].content['application/json'].schema.$ref).toBe(
+        '#/components/schemas/ApplicationViewDto',
+      );
+    }
+    expect(schema('ApplicationViewDto').required).toEqual(
+      expect.arrayContaining(['applicationId', 'stage', 'timeline', 'links']),
+    );
     expect(schema('ProblemDto').required).toEqual(['type', 'title', 'status']);
   });
 
