@@ -5,7 +5,7 @@
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type CreditDecision, LoanStage, type TimelineEntry, type VerificationReceipt } from '#domain';
-import { type ApplicationLinks, type ApplicationView } from './application-view.js';
+import { type ApplicationLinks, type ApplicationView, type ReviewTaskView } from './application-view.js';
 
 const STAGES = Object.values(LoanStage);
 
@@ -112,6 +112,80 @@ export class ApplicationViewDto implements ApplicationView {
 
   @ApiPropertyOptional({ description: 'the hash recorded on the ledger with the decision' })
   decisionEvidenceHash?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { reason: { type: 'string' }, at: { type: 'string' } },
+    required: ['reason', 'at'],
+  })
+  ending?: { reason: string; at: string };
+
+  @ApiProperty({ type: [TimelineEntryDto] })
+  timeline!: TimelineEntryDto[];
+
+  @ApiProperty({ type: ApplicationLinksDto })
+  links!: ApplicationLinksDto;
+}
+
+/** A reviewer's view of a task (application-view.ts ReviewTaskView), kept in step the same way. */
+export class ReviewTaskViewDto implements ReviewTaskView {
+  @ApiProperty({ example: 'bank-a' })
+  tenant!: string;
+
+  @ApiProperty({ example: 'APP-2026-0001' })
+  applicationId!: string;
+
+  @ApiProperty({ example: 'loan/bank-a/APP-2026-0001' })
+  workflowId!: string;
+
+  @ApiProperty({ enum: STAGES })
+  stage!: LoanStage;
+
+  @ApiProperty({ example: 'sme-credit-line' })
+  product!: string;
+
+  @ApiProperty({
+    type: 'object',
+    properties: { amount: { type: 'string', example: '250000.00' }, currency: { type: 'string', example: 'HKD' } },
+    required: ['amount', 'currency'],
+  })
+  requestedLimit!: { amount: string; currency: string };
+
+  @ApiProperty({ example: 'southbound' })
+  direction!: string;
+
+  @ApiProperty({ example: 'HK' })
+  reviewJurisdiction!: string;
+
+  @ApiProperty({ example: 'los-bank-a' })
+  submittedBy!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'what the applicant consented to' })
+  consent?: ReviewTaskView['consent'];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'the report hash and decision fields',
+  })
+  report?: ReviewTaskView['report'];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'what the ledger said of the report',
+  })
+  verification?: VerificationReceipt;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'queue, due time, who holds it, approvals required and the decisions so far',
+  })
+  review?: ReviewTaskView['review'];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  decision?: CreditDecision;
 
   @ApiPropertyOptional({
     type: 'object',

@@ -17,6 +17,7 @@ import {
   type ReviewOutcome,
 } from '#domain';
 import { ApiPaths } from '../api-paths.js';
+import { ReviewTaskViewDto } from '../applications/application-view.dto.js';
 import { reviewTaskView, type ReviewTaskView } from '../applications/application-view.js';
 import { ApplicationWorkflows } from '../applications/application-workflows.js';
 import { idempotentRequest } from '../applications/idempotency-key.js';
@@ -94,7 +95,7 @@ export class ReviewsController {
     summary: 'The task: verification receipt, consent, decision fields, timeline',
   })
   @ApiProblems(404, 503)
-  @ApiOkResponse({ description: 'the task' })
+  @ApiOkResponse({ type: ReviewTaskViewDto, description: 'the task' })
   async detail(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -110,7 +111,7 @@ export class ReviewsController {
     summary: 'Claim the task: only its holder can decide it (send no body)',
   })
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
-  @ApiOkResponse({ description: 'the task, claimed by the caller' })
+  @ApiOkResponse({ type: ReviewTaskViewDto, description: 'the task, claimed by the caller' })
   async claim(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -127,7 +128,7 @@ export class ReviewsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'releaseReviewTask', summary: 'Give the task back to its queue (send no body)' })
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
-  @ApiOkResponse({ description: 'the task, back in its queue' })
+  @ApiOkResponse({ type: ReviewTaskViewDto, description: 'the task, back in its queue' })
   async release(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -152,7 +153,7 @@ export class ReviewsController {
     summary: 'Approve, decline or request a new report (claim the task first)',
   })
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
-  @ApiOkResponse({ description: 'the task after the decision' })
+  @ApiOkResponse({ type: ReviewTaskViewDto, description: 'the task after the decision' })
   async decide(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
