@@ -9,7 +9,21 @@ SCHEMATHESIS_VERSION=4.32.5
 venv="${XDG_CACHE_HOME:-$HOME/.cache}/lendbridge/schemathesis-$SCHEMATHESIS_VERSION"
 if [[ ! -x "$venv/bin/schemathesis" ]]; then
   echo "installing schemathesis $SCHEMATHESIS_VERSION into $venv" >&2
-  python3 -m venv "$venv"
+  rm -rf "$venv"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    # Debian ships venv apart from Python (python3-venv): installed as the browser tests' chromium is.
+    rm -rf "$venv"
+    echo "[lendbridge] installing python3-venv from Debian for the conformance run" >&2
+    if [[ "$(id -u)" == 0 ]]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+    else
+      echo "[lendbridge] cannot create a Python virtual environment: run 'apt-get install python3-venv'" >&2
+      exit 1
+    fi
+    python3 -m venv "$venv"
+  fi
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 exec node_modules/.bin/tsx test/conformance/api-conformance.ts "$venv/bin/schemathesis" "$@"
