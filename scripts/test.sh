@@ -3,7 +3,9 @@
 #   1. every jest project (unit, workflows on the time-skipping server, integration on a real dev
 #      server, anvil, HTTP server and chromium);
 #   2. the API suites again on the production topology (PostgreSQL + Temporal server, 4 shards);
-#   3. fault injection, `npm run test:chaos`: six scenarios of 200 applications on the dev server,
+#   3. the OpenAPI conformance run (scripts/api-conformance.sh): Schemathesis, all checks, against
+#      /openapi.json of a dev stack, once per role;
+#   4. fault injection, `npm run test:chaos`: six scenarios of 200 applications on the dev server,
 #      the two-competing-workers one on the production topology too.
 # With arguments, only jest runs, with them (e.g. a path to one spec file).
 set -euo pipefail
@@ -25,5 +27,7 @@ echo "== jest: unit, workflows, integration"
 jest
 echo "== the API suites on the production topology (PostgreSQL + Temporal server)"
 LENDBRIDGE_TEST_TEMPORAL=cluster jest test/integration/api
+echo "== OpenAPI conformance (Schemathesis)"
+bash scripts/api-conformance.sh
 echo "== fault injection (npm run test:chaos)"
 node_modules/.bin/tsx test/chaos/chaos.ts

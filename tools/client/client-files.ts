@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import * as prettier from 'prettier';
-import { createApiApp, openApiDocument } from '#api/api-app';
+import { createApiApp } from '#api/api-app';
+import { createOpenApiDocument } from '#api/openapi/openapi-document';
 import { testConfig } from '#test-support/config';
 
 export const CLIENT_SOURCES = 'libs/client/src';
@@ -33,7 +34,7 @@ export async function buildOpenApiDocument(): Promise<OpenAPI3> {
   });
   const app = await createApiApp(config, { logger: false, abortOnError: false });
   try {
-    return openApiDocument(app) as OpenAPI3;
+    return createOpenApiDocument(app, config) as OpenAPI3;
   } finally {
     await app.close();
   }

@@ -3,12 +3,13 @@ import { type Duplex } from 'node:stream';
 import { type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import bodyParser from 'body-parser';
 import { Logger } from 'nestjs-pino';
 import { type LendbridgeConfig } from '#config';
 import { ApiModule } from './api.module.js';
 import { REQUEST_ID_HEADER } from './observability/logging.js';
+import { answerUnsupportedMethods, createOpenApiDocument } from './openapi/openapi-document.js';
 import { ProblemFilter } from './problem/problem.filter.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem/problem.js';
 
@@ -47,6 +48,9 @@ export async function createApiApp(
   app.setGlobalPrefix('v1', { exclude: UNVERSIONED });
   // Errors outside any lendbridge controller (unknown routes, unreadable bodies) are problems too.
   app.useGlobalFilters(new ProblemFilter());
+  const document = createOpenApiDocument(app, config);
+  // Before CORS, which would answer any OPTIONS itself.
+  answerUnsupportedMethods(app, document);
   app.enableCors({
     // The Temporal UI calls /codec from the browser; credentials so the ops token reaches it.
     origin: config.api.corsOrigins,
@@ -57,27 +61,10 @@ export async function createApiApp(
     maxAge: 600,
   });
   // Swagger UI's assets come from the swagger-ui-dist package: nothing is fetched from the internet.
-  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   answerUnreadableRequestsWithProblems(app.getHttpServer());
   app.enableShutdownHooks();
   return app;
-}
-
-/**
- * The OpenAPI document the app serves at /openapi.json, read from its controllers and DTOs. It needs
- * the app built (routes, global prefix) but not listening: the typed client's generator
- * (tools/client) builds it the same way without a server.
- */
-export function openApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('lendbridge')
-      .setDescription('Cross-border loan origination: applications, reviews and their audit trail')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
 }
 
 /**

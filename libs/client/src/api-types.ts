@@ -4,57 +4,6 @@
  */
 
 export interface paths {
-  '/codec/decode': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Temporal codec server: decrypt payloads */
-    post: operations['CodecController_decode'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/codec/session': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Keep the ops token in a cookie for the Temporal UI's codec calls */
-    post: operations['CodecSessionController_startSession'];
-    /** Forget the codec session cookie */
-    delete: operations['CodecSessionController_endSession'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/codec/sign-in': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['CodecSessionController_signInPage'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/health': {
     parameters: {
       query?: never;
@@ -62,7 +11,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['HealthController_readiness'];
+    /** Readiness: 200 while Temporal answers, 503 otherwise */
+    get: operations['getHealth'];
     put?: never;
     post?: never;
     delete?: never;
@@ -79,7 +29,7 @@ export interface paths {
       cookie?: never;
     };
     /** Readiness with the reasons, for ops */
-    get: operations['HealthController_details'];
+    get: operations['getHealthDetails'];
     put?: never;
     post?: never;
     delete?: never;
@@ -95,7 +45,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['HealthController_liveness'];
+    /** Liveness: the process serves HTTP */
+    get: operations['getLiveness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -112,13 +63,13 @@ export interface paths {
       cookie?: never;
     };
     /** List the tenant's applications (Temporal visibility; eventually consistent) */
-    get: operations['ApplicationsController_list'];
+    get: operations['listApplications'];
     put?: never;
     /**
      * Create an application: 201 when new, 200 when the same request was made before
      * @description Answers with the application as received (stage RECEIVED) once Temporal has recorded it, without waiting for a worker; GET shows the stage it moved on to, and the webhooks tell of every outcome.
      */
-    post: operations['ApplicationsController_create'];
+    post: operations['createApplication'];
     delete?: never;
     options?: never;
     head?: never;
@@ -134,7 +85,8 @@ export interface paths {
       };
       cookie?: never;
     };
-    get: operations['ApplicationsController_get'];
+    /** The application, as the loan system sees it */
+    get: operations['getApplication'];
     put?: never;
     post?: never;
     delete?: never;
@@ -155,7 +107,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Record the applicant's consent */
-    post: operations['ApplicationsController_grantConsent'];
+    post: operations['grantConsent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -174,7 +126,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** The applicant revoked consent: the application is withdrawn */
-    post: operations['ApplicationsController_revokeConsent'];
+    post: operations['revokeConsent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -192,8 +144,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Submit the credit report: the file (multipart, hashed as it streams, never stored) or its hash (JSON) */
-    post: operations['ApplicationsController_submitCreditReport'];
+    /**
+     * Submit the credit report: the file (multipart, hashed as it streams, never stored) or its hash (JSON)
+     * @description Either the hash as JSON, or the file as multipart/form-data: text fields (`decisionFields` and `batch` as JSON documents) and one file part named `report`. The file is hashed under the scheme named and never stored; with `scheme` sent before the file, a sha256-raw-v1 report is hashed as it streams, never held whole.
+     */
+    post: operations['submitReport'];
     delete?: never;
     options?: never;
     head?: never;
@@ -212,7 +167,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Withdraw the application */
-    post: operations['ApplicationsController_withdraw'];
+    post: operations['withdrawApplication'];
     delete?: never;
     options?: never;
     head?: never;
@@ -228,7 +183,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['LedgerProbeController_run'];
+    /** Run the ledger probe workflow: a worker reads the registries and answers what it found */
+    post: operations['runLedgerProbe'];
     delete?: never;
     options?: never;
     head?: never;
@@ -243,7 +199,7 @@ export interface paths {
       cookie?: never;
     };
     /** The caller, as lendbridge identifies them */
-    get: operations['MeController_me'];
+    get: operations['getMe'];
     put?: never;
     post?: never;
     delete?: never;
@@ -263,7 +219,7 @@ export interface paths {
       cookie?: never;
     };
     /** The application's audit timeline, rendered from its event history */
-    get: operations['AuditController_audit'];
+    get: operations['getAuditTimeline'];
     put?: never;
     post?: never;
     delete?: never;
@@ -283,7 +239,7 @@ export interface paths {
      * Open tasks of the reviewer's queues, the earliest SLA due first, a page at a time
      * @description `total` counts every open task of the queues; `items` holds at most `limit` of them; pass `nextCursor` back as `after` for the next page. Read from Temporal visibility, so a task shows a moment after it enters review and may show once more or be passed over while it changes queue or due time.
      */
-    get: operations['ReviewsController_inbox'];
+    get: operations['listReviewTasks'];
     put?: never;
     post?: never;
     delete?: never;
@@ -303,7 +259,7 @@ export interface paths {
       cookie?: never;
     };
     /** The task: verification receipt, consent, decision fields, timeline */
-    get: operations['ReviewsController_detail'];
+    get: operations['getReviewTask'];
     put?: never;
     post?: never;
     delete?: never;
@@ -324,7 +280,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['ReviewsController_claim'];
+    /** Claim the task: only its holder can decide it (send no body) */
+    post: operations['claimReviewTask'];
     delete?: never;
     options?: never;
     head?: never;
@@ -344,7 +301,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Approve, decline or request a new report (claim the task first) */
-    post: operations['ReviewsController_decide'];
+    post: operations['decideApplication'];
     delete?: never;
     options?: never;
     head?: never;
@@ -363,7 +320,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['ReviewsController_release'];
+    /** Give the task back to its queue (send no body) */
+    post: operations['releaseReviewTask'];
     delete?: never;
     options?: never;
     head?: never;
@@ -374,12 +332,99 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ApplicationLinksDto: {
+      /** @example /v1/applications/APP-2026-0001 */
+      self: string;
+      /** @description the application's workflow in the Temporal UI */
+      temporalUi: string;
+    };
+    ApplicationViewDto: {
+      /** @example APP-2026-0001 */
+      applicationId: string;
+      consent?: {
+        evidenceHash?: string;
+        issuer?: string;
+        validUntil?: string;
+      };
+      /** @description the outcome, its limit and reasons */
+      decision?: {
+        [key: string]: unknown;
+      };
+      /** @description the hash recorded on the ledger with the decision */
+      decisionEvidenceHash?: string;
+      /** @example southbound */
+      direction: string;
+      ending?: {
+        at?: string;
+        reason?: string;
+      };
+      links: components['schemas']['ApplicationLinksDto'];
+      /** @example LOS-778812 */
+      loanSystemReference: string;
+      /** @example credit-policy-v1 */
+      policyVersion: string;
+      /** @example sme-credit-line */
+      product: string;
+      report?: {
+        claimedIssuer?: string;
+        reportHash?: string;
+        scheme?: string;
+      };
+      requestedLimit?: {
+        /** @example 250000.00 */
+        amount: string;
+        /** @example HKD */
+        currency: string;
+      };
+      review?: {
+        approvals?: number;
+        approvalsRequired?: number;
+        dueAt?: string;
+        escalated?: boolean;
+        queue?: string;
+      };
+      /** @example HK */
+      reviewJurisdiction: string;
+      /**
+       * @description where the application is: after an action, where it took it
+       * @enum {string}
+       */
+      stage:
+        | 'RECEIVED'
+        | 'AWAITING_CONSENT'
+        | 'AWAITING_REPORT'
+        | 'VERIFYING'
+        | 'IN_REVIEW'
+        | 'DECIDING'
+        | 'APPROVED'
+        | 'DECLINED'
+        | 'WITHDRAWN'
+        | 'EXPIRED'
+        | 'FAILED';
+      /**
+       * @description the subject of the token that created it
+       * @example los-bank-a
+       */
+      submittedBy: string;
+      /** @example bank-a */
+      tenant: string;
+      timeline: components['schemas']['TimelineEntryDto'][];
+      /** @description what the ledger said of the report: verdict, anchor */
+      verification?: {
+        [key: string]: unknown;
+      };
+      /** @example loan/bank-a/APP-2026-0001 */
+      workflowId: string;
+    };
     BatchProofDto: {
       merkleRoot: string;
       proof: string[];
     };
     ConsentDto: {
-      /** @example 2026-11-20T09:00:00Z */
+      /**
+       * Format: date-time
+       * @example 2026-11-20T09:00:00Z
+       */
       capturedAt: string;
       /** @example mobile-app */
       channel: string;
@@ -401,7 +446,10 @@ export interface components {
        *     ]
        */
       purposes: string[];
-      /** @example 2027-11-20T00:00:00Z */
+      /**
+       * Format: date-time
+       * @example 2027-11-20T00:00:00Z
+       */
       validUntil: string;
     };
     CreateApplicationDto: {
@@ -417,7 +465,7 @@ export interface components {
       product: string;
       requestedLimit: components['schemas']['MoneyDto'];
       /**
-       * @description jurisdiction of the reviewers who review it
+       * @description jurisdiction of the reviewers who review it: here HK, CN (REVIEW_JURISDICTIONS); another is refused with 422
        * @example HK
        */
       reviewJurisdiction: string;
@@ -429,6 +477,15 @@ export interface components {
       score: number;
       /** @enum {string} */
       scoreBand: 'A' | 'B' | 'C' | 'D' | 'E';
+    };
+    FieldProblemDto: {
+      /**
+       * @description the field at fault, by its path in the request
+       * @example requestedLimit.amount
+       */
+      field: string;
+      /** @example amount must be a positive decimal string with at most 2 decimals */
+      message: string;
     };
     InboxItemDto: {
       /** @example APP-1 */
@@ -497,6 +554,28 @@ export interface components {
        */
       currency: 'HKD' | 'CNY' | 'USD' | 'MOP';
     };
+    ProblemDto: {
+      /** @example requestedLimit.amount: amount must be a positive decimal string */
+      detail?: string;
+      /** @description one entry per field and rule; values are never repeated */
+      errors?: components['schemas']['FieldProblemDto'][];
+      /**
+       * @description the request path
+       * @example /v1/applications
+       */
+      instance?: string;
+      /** @description the X-Request-Id of the request, for support */
+      requestId?: string;
+      /** @example 400 */
+      status: number;
+      /** @example The request is invalid */
+      title: string;
+      /**
+       * @description stable per kind of problem
+       * @example urn:lendbridge:problem:invalid-request
+       */
+      type: string;
+    };
     ReportHashDto: {
       batch?: components['schemas']['BatchProofDto'];
       claimedIssuer?: string;
@@ -519,6 +598,100 @@ export interface components {
       reasonCodes?: string[];
       /** @description required to approve */
       recommendedLimit?: components['schemas']['MoneyDto'];
+    } & (
+      | {
+          /** @enum {unknown} */
+          outcome?: 'approve';
+        }
+      | {
+          /** @enum {unknown} */
+          outcome?: 'decline';
+        }
+      | {
+          /** @enum {unknown} */
+          outcome?: 'request-new-report';
+        }
+    );
+    ReviewTaskViewDto: {
+      /** @example APP-2026-0001 */
+      applicationId: string;
+      /** @description what the applicant consented to */
+      consent?: {
+        [key: string]: unknown;
+      };
+      decision?: {
+        [key: string]: unknown;
+      };
+      /** @example southbound */
+      direction: string;
+      ending?: {
+        at?: string;
+        reason?: string;
+      };
+      links: components['schemas']['ApplicationLinksDto'];
+      /** @example sme-credit-line */
+      product: string;
+      /** @description the report hash and decision fields */
+      report?: {
+        [key: string]: unknown;
+      };
+      requestedLimit?: {
+        /** @example 250000.00 */
+        amount: string;
+        /** @example HKD */
+        currency: string;
+      };
+      /** @description queue, due time, who holds it, approvals required and the decisions so far */
+      review?: {
+        [key: string]: unknown;
+      };
+      /** @example HK */
+      reviewJurisdiction: string;
+      /** @enum {string} */
+      stage:
+        | 'RECEIVED'
+        | 'AWAITING_CONSENT'
+        | 'AWAITING_REPORT'
+        | 'VERIFYING'
+        | 'IN_REVIEW'
+        | 'DECIDING'
+        | 'APPROVED'
+        | 'DECLINED'
+        | 'WITHDRAWN'
+        | 'EXPIRED'
+        | 'FAILED';
+      /** @example los-bank-a */
+      submittedBy: string;
+      /** @example bank-a */
+      tenant: string;
+      timeline: components['schemas']['TimelineEntryDto'][];
+      /** @description what the ledger said of the report */
+      verification?: {
+        [key: string]: unknown;
+      };
+      /** @example loan/bank-a/APP-2026-0001 */
+      workflowId: string;
+    };
+    TimelineEntryDto: {
+      /** @example los-bank-a */
+      actor?: string;
+      /** Format: date-time */
+      at: string;
+      /** @example consent granted */
+      event: string;
+      /** @enum {string} */
+      stage:
+        | 'RECEIVED'
+        | 'AWAITING_CONSENT'
+        | 'AWAITING_REPORT'
+        | 'VERIFYING'
+        | 'IN_REVIEW'
+        | 'DECIDING'
+        | 'APPROVED'
+        | 'DECLINED'
+        | 'WITHDRAWN'
+        | 'EXPIRED'
+        | 'FAILED';
     };
     WithdrawalDto: {
       /** @enum {string} */
@@ -533,7 +706,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  CodecController_decode: {
+  getHealth: {
     parameters: {
       query?: never;
       header?: never;
@@ -542,49 +715,38 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description up */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': Record<string, never>;
+        };
       };
-    };
-  };
-  CodecSessionController_startSession: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
+      /** @description a query key this API refuses (e.g. __proto__) */
+      400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
-    };
-  };
-  CodecSessionController_endSession: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
+      /** @description down: which dependency, in the same shape as 200 */
+      503: {
         headers: {
+          /** @description seconds before probing again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': Record<string, never>;
+        };
       };
     };
   };
-  CodecSessionController_signInPage: {
+  getHealthDetails: {
     parameters: {
       query?: never;
       header?: never;
@@ -593,15 +755,56 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description up */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description a query key this API refuses (e.g. __proto__) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not an ops token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description down: which dependency, in the same shape as 200 */
+      503: {
+        headers: {
+          /** @description seconds before probing again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
       };
     };
   };
-  HealthController_readiness: {
+  getLiveness: {
     parameters: {
       query?: never;
       header?: never;
@@ -610,49 +813,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description up */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': Record<string, never>;
+        };
       };
-    };
-  };
-  HealthController_details: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
+      /** @description a query key this API refuses (e.g. __proto__) */
+      400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
-      };
-    };
-  };
-  HealthController_liveness: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
-        content?: never;
       };
     };
   };
-  ApplicationsController_list: {
+  listApplications: {
     parameters: {
       query?: {
         /** @description created at or after (ISO 8601) */
@@ -683,15 +864,74 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description a page of applications */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
-  ApplicationsController_create: {
+  createApplication: {
     parameters: {
       query?: never;
       header?: never;
@@ -704,15 +944,112 @@ export interface operations {
       };
     };
     responses: {
+      /** @description the same request was made before: the application as it is now */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationViewDto'];
+        };
+      };
+      /** @description created, as received (stage RECEIVED) */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ApplicationViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ApplicationsController_get: {
+  getApplication: {
     parameters: {
       query?: never;
       header?: never;
@@ -723,15 +1060,76 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description the application */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ApplicationViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ApplicationsController_grantConsent: {
+  grantConsent: {
     parameters: {
       query?: never;
       header?: never;
@@ -746,15 +1144,112 @@ export interface operations {
       };
     };
     responses: {
+      /** @description the application */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ApplicationViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ApplicationsController_revokeConsent: {
+  revokeConsent: {
     parameters: {
       query?: never;
       header?: never;
@@ -769,15 +1264,112 @@ export interface operations {
       };
     };
     responses: {
+      /** @description the application */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ApplicationViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ApplicationsController_submitCreditReport: {
+  submitReport: {
     parameters: {
       query?: never;
       header?: never;
@@ -789,19 +1381,127 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['ReportHashDto'];
-        'multipart/form-data': components['schemas']['ReportHashDto'];
+        'multipart/form-data': {
+          batch?: components['schemas']['BatchProofDto'];
+          claimedIssuer?: string;
+          decisionFields: components['schemas']['DecisionFieldsDto'];
+          /**
+           * Format: binary
+           * @description the report file (not empty); sent last
+           */
+          report: string;
+          /** @enum {unknown} */
+          scheme: 'sha256-raw-v1' | 'sha256-jcs-v1';
+        };
       };
     };
     responses: {
+      /** @description the application */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ApplicationViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ApplicationsController_withdraw: {
+  withdrawApplication: {
     parameters: {
       query?: never;
       header?: never;
@@ -816,15 +1516,112 @@ export interface operations {
       };
     };
     responses: {
+      /** @description the application */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ApplicationViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  LedgerProbeController_run: {
+  runLedgerProbe: {
     parameters: {
       query?: never;
       header?: never;
@@ -833,15 +1630,74 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description what the worker read from the ledger */
       201: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
-  MeController_me: {
+  getMe: {
     parameters: {
       query?: never;
       header?: never;
@@ -850,15 +1706,54 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description subject, roles, tenant(s) and jurisdictions */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
-  AuditController_audit: {
+  getAuditTimeline: {
     parameters: {
       query?: never;
       header?: never;
@@ -870,15 +1765,74 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description the timeline */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
-  ReviewsController_inbox: {
+  listReviewTasks: {
     parameters: {
       query?: {
         /** @description nextCursor of the previous page, unchanged: the page after it */
@@ -902,9 +1856,67 @@ export interface operations {
           'application/json': components['schemas']['InboxPageDto'];
         };
       };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
-  ReviewsController_detail: {
+  getReviewTask: {
     parameters: {
       query?: never;
       header?: never;
@@ -916,15 +1928,76 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description the task */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReviewTaskViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ReviewsController_claim: {
+  claimReviewTask: {
     parameters: {
       query?: never;
       header?: never;
@@ -936,15 +2009,112 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description the task, claimed by the caller */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReviewTaskViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ReviewsController_decide: {
+  decideApplication: {
     parameters: {
       query?: never;
       header?: never;
@@ -960,15 +2130,112 @@ export interface operations {
       };
     };
     responses: {
+      /** @description the task after the decision */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReviewTaskViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ReviewsController_release: {
+  releaseReviewTask: {
     parameters: {
       query?: never;
       header?: never;
@@ -980,11 +2247,108 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description the task, back in its queue */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReviewTaskViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };

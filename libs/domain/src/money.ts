@@ -19,9 +19,10 @@ const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d+)?$/;
 /** Why a money value is unacceptable, or undefined when it is fine. */
 export function moneyProblem(money: Money): string | undefined {
   const exponent = CURRENCY_EXPONENTS[money.currency];
-  if (exponent === undefined) return `currency ${money.currency} is not supported`;
+  // Refusals name the rule, never the value: they reach API answers, and values are the caller's data.
+  if (exponent === undefined) return 'currency is not supported';
   const match = DECIMAL.exec(money.amount);
-  if (!match) return `amount "${money.amount}" is not a positive decimal string`;
+  if (!match) return 'amount is not a positive decimal string';
   if ((match[2]?.length ?? 1) - 1 > exponent) return `${money.currency} has ${exponent} decimal places`;
   if (toMinorUnits(money) <= 0n) return 'amount must be greater than zero';
   return undefined;

@@ -219,7 +219,7 @@ describe('the reviewer inbox, a page at a time', () => {
     expect(more).toHaveLength(rest - 1);
   });
 
-  it('refuses a cursor it did not issue, a garbled one and a limit out of range, as 400 problems', async () => {
+  it('refuses a cursor it did not issue or a garbled one (422), and one of the wrong shape or a limit out of range (400)', async () => {
     const forged = new InboxCursors('ee'.repeat(32)).seal({
       due: NOW,
       workflowId: 'loan/bank-a/TIE-1',
@@ -228,16 +228,18 @@ describe('the reviewer inbox, a page at a time', () => {
     });
     const { nextCursor } = await inbox({ limit: LIMIT });
     const garbled = `${nextCursor!.slice(0, 5)}${nextCursor![5] === 'A' ? 'B' : 'A'}${nextCursor!.slice(6)}`;
+    // Well formed as the document describes a cursor, and still not one this API issued.
+    for (const query of [{ after: forged }, { after: garbled }]) {
+      const refused = await api()
+        .get('/v1/review-tasks')
+        .query(query)
+        .set('Authorization', tokens.alice)
+        .expect(422)
+        .expect('content-type', /application\/problem\+json/);
+      expect(refused.body.errors).toEqual([{ field: 'after', message: expect.stringMatching(/after/) as string }]);
+    }
     // Raw HTTP: these queries are malformed on purpose, which the typed client would not send.
-    for (const query of [
-      { after: forged },
-      { after: garbled },
-      { after: 'not-a-cursor' },
-      { limit: 0 },
-      { limit: 101 },
-      { limit: '2.5' },
-      { limit: '1e1' },
-    ]) {
+    for (const query of [{ after: 'not-a-cursor' }, { limit: 0 }, { limit: 101 }, { limit: '2.5' }, { limit: '1e1' }]) {
       const refused = await api()
         .get('/v1/review-tasks')
         .query(query)

@@ -10,6 +10,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import fc from 'fast-check';
 import request from 'supertest';
+import { CURSOR_SHAPE } from '#api/reviews/inbox-cursor';
 import { hashReportBytes } from '#hashing';
 import { DEV_KEYS } from '#stack/dev-ledger';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
@@ -513,14 +514,14 @@ function regressionCases(): [string, WireRequest][] {
       headers: {},
       expect: { statuses, fieldErrors: statuses.length === 1 && statuses[0] === 400, fields },
     });
-  const inbox = (query: string, fields: string[]): WireRequest =>
+  const inbox = (query: string, fields: string[], statuses = [400]): WireRequest =>
     wire({
       category: 'regression/inbox query',
       caller: 'alice',
       method: 'GET',
       path: `/v1/review-tasks?${query}`,
       headers: {},
-      expect: { statuses: [400], fieldErrors: true, fields },
+      expect: { statuses, fieldErrors: true, fields },
     });
   const report = { reportHash: 'ab'.repeat(32), scheme: 'sha256-raw-v1', decisionFields: FIELDS };
   const decision = `/v1/review-tasks/${TENANT}/${REVIEW}/decision`;
@@ -621,7 +622,7 @@ function regressionCases(): [string, WireRequest][] {
     [
       'a well-formed page token the API never issued (its MAC forged)',
       // Waited for to the end, so that a slow answer is not still running when the stack stops.
-      { ...list(`pageToken=zzzz.${'A'.repeat(22)}`, 'page token', [400], ['pageToken']), timeoutMs: 60_000 },
+      { ...list(`pageToken=zzzz.${'A'.repeat(22)}`, 'page token', [422], ['pageToken']), timeoutMs: 60_000 },
     ],
     [
       'createdFrom on a day February does not have',
@@ -645,8 +646,12 @@ function regressionCases(): [string, WireRequest][] {
     ['an inbox limit given twice', inbox('limit=5&limit=6', ['limit'])],
     ['an empty inbox cursor', inbox('after=', ['after'])],
     ['an inbox cursor of the wrong shape', inbox(`after=${enc('loan/bank-a/X|1')}`, ['after'])],
-    // Well-formed, but no cursor the API sealed: refused at once, never a position to read from.
-    ['a well-formed inbox cursor the API never issued', inbox(`after=${'A'.repeat(24)}.${'A'.repeat(22)}`, ['after'])],
+    // Well-formed, but no cursor the API sealed: refused at once (422: the shape is right), never a
+    // position to read from.
+    [
+      'a well-formed inbox cursor the API never issued',
+      inbox(`after=${'A'.repeat(24)}.${'A'.repeat(22)}`, ['after'], [422]),
+    ],
     ['an inbox cursor given twice', inbox(`after=${'A'.repeat(24)}.${'A'.repeat(22)}&after=x`, ['after'])],
     ['an inbox page number', inbox('page=2', ['page'])],
     // Date-times the list may serve or refuse, but must not fail on: a leap second (RFC 3339 allows
@@ -697,13 +702,15 @@ function malformedInboxQuery(): fc.Arbitrary<WireRequest> {
   ]);
   return fc.tuple(defect, filters).map(([{ key, values }, valid]) => {
     const pairs = [...values.map((value) => [key, value]), ...valid];
+    // A cursor of the documented shape that the API did not seal is well formed, and refused: 422.
+    const wellFormedCursor = key === 'after' && values.length === 1 && CURSOR_SHAPE.test(values[0]!);
     return wire({
       category: 'inbox/query',
       caller: 'alice',
       method: 'GET',
       path: `/v1/review-tasks?${pairs.map(([k, v]) => `${enc(k!)}=${enc(v!)}`).join('&')}`,
       headers: {},
-      expect: { statuses: [400], fieldErrors: true, fields: [key] },
+      expect: { statuses: [wellFormedCursor ? 422 : 400], fieldErrors: true, fields: [key] },
     });
   });
 }

@@ -188,7 +188,7 @@ export class ApplicationWorkflows {
 
   /**
    * Signs an action for this application (only the API holds the key) and runs it; resolves with
-   * the state it left. A refusal surfaces as WorkflowUpdateFailedError. With an Idempotency-Key the
+   * the application once the action took effect (see afterAction). A refusal surfaces as WorkflowUpdateFailedError. With an Idempotency-Key the
    * update id derives from the key and the request, so a retry lands once and answers the same; a
    * retry the application already applied in an earlier run answers with the current state.
    */
@@ -212,7 +212,7 @@ export class ApplicationWorkflows {
         sendAction(handle, update, content, this.signingKey, updateId ? { updateId } : {}),
       );
       this.metrics.recordUpdate(update.name, 'accepted');
-      return state;
+      return await this.afterAction(workflowId, state);
     } catch (error) {
       if (isRefusal(error, REFUSAL_FAILURE_TYPES.duplicate)) {
         this.metrics.recordUpdate(update.name, 'accepted');
@@ -224,6 +224,22 @@ export class ApplicationWorkflows {
         await this.refuseClosed(workflowId);
       } else this.metrics.recordUpdate(update.name, 'failed');
       throw error;
+    }
+  }
+
+  /**
+   * The update's own answer is the state the moment its handler ran, before the workflow acted on
+   * it in the same workflow task (a decision still IN_REVIEW, a consent still AWAITING_CONSENT).
+   * That task has completed once the update answers, so a query now shows where the action took
+   * the application (DECIDING, AWAITING_REPORT, WITHDRAWN); what activities do next (the ledger,
+   * then APPROVED) follows on GET and in the webhooks. Should the query fail, the update's answer
+   * is still true, only earlier: it is answered rather than turning an applied action into an error.
+   */
+  private async afterAction(workflowId: string, answered: ApplicationState): Promise<ApplicationState> {
+    try {
+      return await this.state(workflowId);
+    } catch {
+      return answered;
     }
   }
 

@@ -3,7 +3,7 @@
  * and wrong types before a controller runs; these classes say what "well formed" means. Whether
  * the content fits the application (consent direction, stage, ...) is the workflow's to judge.
  */
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -21,6 +21,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { BYTES32_PATTERN, CURRENCY_EXPONENTS, ID_PATTERN, LoanStage, SHA256_HEX_PATTERN } from '#domain';
+import { SchemaFromValidators, validatedProperties } from '../openapi/schema-from-validators.js';
 import { IsRealDateTime } from './date-time.validator.js';
 
 const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
@@ -29,6 +30,7 @@ const AMOUNT_PATTERN = /^(?!0+(\.0+)?$)(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
 const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);
 
+@SchemaFromValidators()
 export class MoneyDto {
   @ApiProperty({ example: '250000.00', description: 'positive decimal string, never a number' })
   @IsString()
@@ -40,6 +42,7 @@ export class MoneyDto {
   currency!: string;
 }
 
+@SchemaFromValidators()
 export class CreateApplicationDto {
   @ApiProperty({ example: 'APP-2026-0001', pattern: ID_PATTERN.source })
   @IsString()
@@ -80,6 +83,7 @@ export class CreateApplicationDto {
   reviewJurisdiction!: string;
 }
 
+@SchemaFromValidators()
 export class ConsentDto {
   @ApiProperty({ example: ['credit-assessment'] })
   @IsArray()
@@ -134,12 +138,14 @@ export const WITHDRAWAL_REASONS = [
   'lender-cancelled',
 ] as const;
 
+@SchemaFromValidators()
 export class WithdrawalDto {
   @ApiProperty({ enum: WITHDRAWAL_REASONS })
   @IsIn(WITHDRAWAL_REASONS)
   reasonCode!: (typeof WITHDRAWAL_REASONS)[number];
 }
 
+@SchemaFromValidators()
 export class DecisionFieldsDto {
   @ApiProperty({ minimum: 0, maximum: 1000, example: 701 })
   @IsInt()
@@ -158,6 +164,7 @@ export class DecisionFieldsDto {
   delinquencyFlags!: string[];
 }
 
+@SchemaFromValidators()
 export class BatchProofDto {
   @ApiProperty({ pattern: BYTES32_PATTERN.source })
   @Matches(BYTES32_PATTERN, { message: 'merkleRoot must be 0x and 64 lowercase hex characters' })
@@ -173,6 +180,7 @@ export class BatchProofDto {
 export const REPORT_SCHEMES = ['sha256-raw-v1', 'sha256-jcs-v1'] as const;
 
 /** The report's hash (computed by the loan system) and the fields the decision needs. */
+@SchemaFromValidators()
 export class ReportHashDto {
   @ApiProperty({ pattern: SHA256_HEX_PATTERN.source })
   @IsString()
@@ -225,6 +233,43 @@ export class ReportUploadFieldsDto {
   decisionFields!: DecisionFieldsDto;
 }
 
+/**
+ * The multipart upload as a form: its text fields (read from ReportUploadFieldsDto's validators, in
+ * the order they must come), `decisionFields` and `batch` as JSON parts, then the file.
+ */
+export const REPORT_UPLOAD_FORM = (() => {
+  const fields = validatedProperties(ReportUploadFieldsDto);
+  const properties: Record<string, object> = {};
+  for (const [name, { schema }] of fields) {
+    properties[name] =
+      name === 'decisionFields'
+        ? { $ref: getSchemaPath(DecisionFieldsDto) }
+        : name === 'batch'
+          ? { $ref: getSchemaPath(BatchProofDto) }
+          : schema;
+  }
+  properties.report = {
+    type: 'string',
+    format: 'binary',
+    minLength: 1,
+    description: 'the report file (not empty); sent last',
+  };
+  return {
+    schema: {
+      type: 'object',
+      properties,
+      required: [...[...fields].filter(([, { required }]) => required).map(([name]) => name), 'report'],
+      additionalProperties: false,
+    },
+    encoding: {
+      decisionFields: { contentType: 'application/json' },
+      batch: { contentType: 'application/json' },
+      report: { contentType: 'application/octet-stream' },
+    },
+  };
+})();
+
+@SchemaFromValidators()
 export class ListApplicationsQuery {
   @ApiPropertyOptional({ enum: Object.values(LoanStage) })
   @IsOptional()
@@ -266,6 +311,7 @@ export class ListApplicationsQuery {
   pageToken?: string;
 }
 
+@SchemaFromValidators()
 export class ApplicationIdParam {
   @Matches(ID_PATTERN, { message: 'applicationId must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
   applicationId!: string;

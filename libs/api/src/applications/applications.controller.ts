@@ -16,7 +16,7 @@ import {
   Res,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtension, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import {
@@ -33,9 +33,12 @@ import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { actorOf, Role, type Principal } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
+import { MULTIPART_FORM_EXTENSION } from '../openapi/openapi-document.js';
+import { ApiProblems, AUTHENTICATED, WITH_BODY, WORKFLOW_ACTION } from '../openapi/problem-responses.js';
 import { invalidRequest, ProblemException } from '../problem/problem.js';
 import { validateDto } from '../problem/validate-dto.js';
 import { APPLICATION_POLICY, type ApplicationPolicySource } from './application-policy.js';
+import { ApplicationViewDto } from './application-view.dto.js';
 import { applicationView, type ApplicationView } from './application-view.js';
 import {
   ApplicationWorkflows,
@@ -50,6 +53,7 @@ import {
   CreateApplicationDto,
   ListApplicationsQuery,
   ReportHashDto,
+  REPORT_UPLOAD_FORM,
   ReportUploadFieldsDto,
   WithdrawalDto,
 } from './application.dto.js';
@@ -58,6 +62,7 @@ import { readReportUpload } from './report-upload.js';
 
 @ApiTags('loan systems')
 @ApiBearerAuth()
+@ApiProblems(...AUTHENTICATED)
 @LendbridgeEndpoint()
 @Controller('applications')
 @RequireRoles(Role.LOAN_SYSTEM)
@@ -70,7 +75,15 @@ export class ApplicationsController {
   ) {}
 
   @Post()
+  @ApiProblems(...WITH_BODY, 409, 422, 503)
+  @ApiResponse({ status: 201, type: ApplicationViewDto, description: 'created, as received (stage RECEIVED)' })
+  @ApiResponse({
+    status: 200,
+    type: ApplicationViewDto,
+    description: 'the same request was made before: the application as it is now',
+  })
   @ApiOperation({
+    operationId: 'createApplication',
     summary: 'Create an application: 201 when new, 200 when the same request was made before',
     description:
       'Answers with the application as received (stage RECEIVED) once Temporal has recorded it, without ' +
@@ -112,7 +125,7 @@ export class ApplicationsController {
         : [
             {
               field: 'reviewJurisdiction',
-              message: `no reviewers serve ${input.reviewJurisdiction} here (${served.join(', ')})`,
+              message: `no reviewers serve this jurisdiction here (served: ${served.join(', ')})`,
             },
           ]),
     ];
@@ -133,7 +146,12 @@ export class ApplicationsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's applications (Temporal visibility; eventually consistent)" })
+  @ApiProblems(422, 503)
+  @ApiResponse({ status: 200, description: 'a page of applications' })
+  @ApiOperation({
+    operationId: 'listApplications',
+    summary: "List the tenant's applications (Temporal visibility; eventually consistent)",
+  })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListApplicationsQuery,
@@ -153,6 +171,9 @@ export class ApplicationsController {
   }
 
   @Get(':applicationId')
+  @ApiProblems(404, 503)
+  @ApiOperation({ operationId: 'getApplication', summary: 'The application, as the loan system sees it' })
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
@@ -163,7 +184,9 @@ export class ApplicationsController {
 
   @Post(':applicationId/consent')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "Record the applicant's consent" })
+  @ApiOperation({ operationId: 'grantConsent', summary: "Record the applicant's consent" })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async grantConsent(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
@@ -184,7 +207,12 @@ export class ApplicationsController {
 
   @Post(':applicationId/consent/revocation')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'The applicant revoked consent: the application is withdrawn' })
+  @ApiOperation({
+    operationId: 'revokeConsent',
+    summary: 'The applicant revoked consent: the application is withdrawn',
+  })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async revokeConsent(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
@@ -205,7 +233,9 @@ export class ApplicationsController {
 
   @Post(':applicationId/withdrawal')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Withdraw the application' })
+  @ApiOperation({ operationId: 'withdrawApplication', summary: 'Withdraw the application' })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async withdraw(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
@@ -227,10 +257,18 @@ export class ApplicationsController {
   @Post(':applicationId/credit-report')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
+    operationId: 'submitReport',
     summary: 'Submit the credit report: the file (multipart, hashed as it streams, never stored) or its hash (JSON)',
+    description:
+      'Either the hash as JSON, or the file as multipart/form-data: text fields (`decisionFields` and `batch` as ' +
+      'JSON documents) and one file part named `report`. The file is hashed under the scheme named and never ' +
+      'stored; with `scheme` sent before the file, a sha256-raw-v1 report is hashed as it streams, never held whole.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ type: ReportHashDto })
+  @ApiExtension(MULTIPART_FORM_EXTENSION, REPORT_UPLOAD_FORM)
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async submitCreditReport(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,

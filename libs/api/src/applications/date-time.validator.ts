@@ -16,7 +16,9 @@ export function isRealDateTime(value: unknown): boolean {
     number,
     number,
   ];
-  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const calendar = new Date(0);
+  // setUTCFullYear, not Date.UTC: that reads years 0-99 as 1900-1999, refusing 0013-01-16 as unreal.
+  calendar.setUTCFullYear(year, month - 1, day);
   return (
     calendar.getUTCFullYear() === year &&
     calendar.getUTCMonth() === month - 1 &&

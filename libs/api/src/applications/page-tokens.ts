@@ -1,4 +1,4 @@
-import { invalidRequest } from '../problem/problem.js';
+import { unprocessableRequest } from '../problem/problem.js';
 import { TokenSeal } from '../problem/token-seal.js';
 
 /**
@@ -21,7 +21,7 @@ export class PageTokens {
   open(sealed: string, query: string): Buffer {
     const token = this.sealer.open(sealed, query);
     if (!token) {
-      throw invalidRequest([
+      throw unprocessableRequest([
         { field: 'pageToken', message: 'pageToken must be a token this API returned for the same query' },
       ]);
     }

@@ -12,6 +12,7 @@ import {
   type HttpException,
   InternalServerErrorException,
   PayloadTooLargeException,
+  UnprocessableEntityException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import busboy from 'busboy';
@@ -71,8 +72,9 @@ const MALFORMED_BODY_MESSAGES: Record<string, string> = {
 };
 
 /**
- * Reads the upload from a request nothing has consumed yet: text fields (with `scheme` before the
- * file part), then exactly one file part named `report`. Resolves once the whole body is read.
+ * Reads the upload from a request nothing has consumed yet: text fields and exactly one file part
+ * named `report`, in any order (with `scheme` first, a raw report is never held whole). Resolves
+ * once the whole body is read.
  * On a refusal the promise rejects at once and the rest of the body is discarded, not parsed.
  */
 export async function readReportUpload(request: IncomingMessage, limits: ReportUploadLimits): Promise<ReportUpload> {
@@ -219,10 +221,6 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
         return fail(new BadRequestException('only one report file is accepted per upload'));
       }
       reportSeen = true;
-      if (scheme === undefined) {
-        file.resume();
-        return fail(new BadRequestException('send the scheme field before the report file'));
-      }
       if (!IDENTITY_TRANSFER_ENCODINGS.has(info.encoding.toLowerCase())) {
         file.resume();
         return fail(
@@ -232,13 +230,16 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
         );
       }
 
-      if (scheme === 'sha256-raw-v1') rawHasher = createReportHasher();
+      // Scheme first (the documented order), a raw report streams into its hash and is dropped. A
+      // form that names the scheme only after the file (its parts in any order, as form encoders
+      // may send them) is held until then, as a JCS report is anyway: bounded by maxReportBytes.
+      const schemeKnown = scheme !== undefined;
+      if (scheme !== 'sha256-jcs-v1') rawHasher = createReportHasher();
       file.on('data', (chunk: Buffer) => {
         if (settled) return;
         sizeBytes += chunk.length;
-        // Raw bytes go straight into the hash and are dropped; only JCS needs the document whole.
-        if (rawHasher) rawHasher.update(chunk);
-        else jcsChunks.push(chunk);
+        rawHasher?.update(chunk);
+        if (!schemeKnown || scheme === 'sha256-jcs-v1') jcsChunks.push(chunk);
       });
       // Fires when the file reaches maxReportBytes + 1 bytes. busboy would then quietly skip the rest
       // of the part and carry on, so the refusal is made here, while the client is still sending.
@@ -250,13 +251,21 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
     parser.on('close', () => {
       if (settled) return;
       if (parser.errored) return fail(new BadRequestException('the multipart/form-data body could not be parsed'));
-      if (!reportSeen || scheme === undefined) {
+      if (!reportSeen) {
         return fail(new BadRequestException('the upload has no report: send it as a file part named "report"'));
       }
+      if (scheme === undefined) {
+        return fail(
+          new BadRequestException(
+            `the upload names no scheme: send the scheme field (${REPORT_HASH_SCHEMES.join(' or ')})`,
+          ),
+        );
+      }
       if (sizeBytes === 0) return fail(new BadRequestException('the report file is empty'));
-      const hashed = rawHasher ? rawHasher.digest() : hashJcs(jcsChunks, sizeBytes);
+      const hashed = scheme === 'sha256-raw-v1' ? rawHasher!.digest() : hashJcs(jcsChunks, sizeBytes);
       jcsChunks.length = 0;
-      if ('problem' in hashed) return fail(new BadRequestException(hashed.problem));
+      // The upload is well formed; its file is not what the scheme reads (a JSON document for JCS).
+      if ('problem' in hashed) return fail(new UnprocessableEntityException(hashed.problem));
       succeed({ reportHash: hashed.hash, scheme, fields: Object.fromEntries(fields), sizeBytes });
     });
 

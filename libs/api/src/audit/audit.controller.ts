@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import type { Request } from 'express';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
@@ -9,6 +9,7 @@ import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { Role, type Principal } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
+import { ApiProblems, AUTHENTICATED } from '../openapi/problem-responses.js';
 import { applicationNotFound } from '../problem/problem.js';
 import { ReviewTaskParams } from '../reviews/review.dto.js';
 import { renderAuditTimeline, type AuditEntry } from './audit-timeline.js';
@@ -38,7 +39,12 @@ export class AuditController {
   ) {}
 
   @Get(':tenant/:applicationId/audit')
-  @ApiOperation({ summary: "The application's audit timeline, rendered from its event history" })
+  @ApiOperation({
+    operationId: 'getAuditTimeline',
+    summary: "The application's audit timeline, rendered from its event history",
+  })
+  @ApiProblems(...AUTHENTICATED, 404, 503)
+  @ApiOkResponse({ description: 'the timeline' })
   async audit(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
+import { ApiProblems, AUTHENTICATED } from '../openapi/problem-responses.js';
 import { CurrentPrincipal } from './decorators.js';
 import { type Principal } from './principal.js';
 
@@ -15,7 +16,9 @@ import { type Principal } from './principal.js';
 @Controller('me')
 export class MeController {
   @Get()
-  @ApiOperation({ summary: 'The caller, as lendbridge identifies them' })
+  @ApiOperation({ operationId: 'getMe', summary: 'The caller, as lendbridge identifies them' })
+  @ApiProblems(...AUTHENTICATED)
+  @ApiOkResponse({ description: 'subject, roles, tenant(s) and jurisdictions' })
   me(@CurrentPrincipal() principal: Principal): Principal {
     return {
       subject: principal.subject,

@@ -4,7 +4,7 @@
  * sign-in), so the ops token is put into an HttpOnly cookie scoped to /codec, here, once.
  */
 import { Controller, Delete, Get, Header, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public, RequireRoles, SESSION_COOKIE } from '../auth/decorators.js';
 import { Role } from '../auth/principal.js';
@@ -13,6 +13,8 @@ import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 /** A session never outlives its token, nor a working day. */
 const MAX_SESSION_SECONDS = 8 * 3600;
 
+// The Temporal UI's codec sign-in (a cookie and a page): not part of the API the document describes.
+@ApiExcludeController()
 @ApiTags('ops')
 @LendbridgeEndpoint()
 @Controller('codec')

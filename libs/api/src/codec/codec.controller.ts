@@ -15,7 +15,7 @@ import {
   Inject,
   Post,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type PayloadCodec } from '@temporalio/common';
 import { CodecRequestError, PayloadCodecError, decodePayloadsJson, type PayloadsJson } from '#codec';
 import { AcceptsSessionCookie, RequireRoles } from '../auth/decorators.js';
@@ -24,6 +24,8 @@ import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 
 export const PAYLOAD_CODEC = Symbol('PayloadCodec');
 
+// Temporal's remote codec protocol, called by the Temporal UI: not part of the API the document describes.
+@ApiExcludeController()
 @ApiTags('ops')
 @ApiBearerAuth()
 @LendbridgeEndpoint()

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, HttpStatus, Inject, Post, ServiceUnavailableException } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client, WorkflowFailedError } from '@temporalio/client';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import { LEDGER_PROBE_WORKFLOW, type LedgerInfo } from '#domain';
 import { RequireRoles } from '../auth/decorators.js';
 import { Role } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
+import { ApiProblems, AUTHENTICATED } from '../openapi/problem-responses.js';
 
 export interface LedgerProbeResult {
   workflowId: string;
@@ -15,6 +17,8 @@ export interface LedgerProbeResult {
 }
 
 /** Runs the ledger probe workflow end to end and returns what the worker read from the ledger. */
+@ApiTags('ops')
+@ApiBearerAuth()
 @LendbridgeEndpoint()
 @RequireRoles(Role.OPS)
 @Controller('ledger-probes')
@@ -26,6 +30,12 @@ export class LedgerProbeController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    operationId: 'runLedgerProbe',
+    summary: 'Run the ledger probe workflow: a worker reads the registries and answers what it found',
+  })
+  @ApiProblems(...AUTHENTICATED, 415, 503)
+  @ApiCreatedResponse({ description: 'what the worker read from the ledger' })
   async run(): Promise<LedgerProbeResult> {
     const { namespace, taskQueue, uiUrl } = this.config.temporal;
     const handle = await this.temporal.workflow.start(LEDGER_PROBE_WORKFLOW, {

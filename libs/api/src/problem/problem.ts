@@ -48,6 +48,19 @@ export const invalidRequest = (errors: FieldProblem[]): ProblemException =>
     errors,
   );
 
+/**
+ * Well formed, as the document describes it, and still refused: a page token or cursor this API
+ * did not issue, a report whose bytes its scheme cannot read. 400 is kept for breaking a stated rule.
+ */
+export const unprocessableRequest = (errors: FieldProblem[]): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'unprocessable',
+    'Unprocessable content',
+    errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    errors,
+  );
+
 export const applicationNotFound = (): ProblemException =>
   // One answer for "does not exist" and "is not yours", so ids of other tenants cannot be probed.
   new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No such application', 'no application with this id for you');

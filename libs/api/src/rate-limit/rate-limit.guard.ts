@@ -15,12 +15,14 @@
  * lendbridge's controllers carry this guard, so a host's routes are never throttled by it.
  * Exempt a route with the library's `@SkipThrottle()`.
  */
-import { type ExecutionContext, Injectable, type Provider } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable, type Provider } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import {
   getOptionsToken,
   getStorageToken,
   ThrottlerGuard,
   type ThrottlerModuleOptions,
+  type ThrottlerStorage,
   ThrottlerStorageService,
 } from '@nestjs/throttler';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
@@ -52,6 +54,16 @@ export function rateLimitProviders(): Provider[] {
 
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  // Said explicitly: the library's own parameter types name the Reflector its CommonJS build
+  // required, which a loader (tsx) may hold as a second copy that Nest does not provide.
+  constructor(
+    @Inject(getOptionsToken()) options: ThrottlerModuleOptions,
+    @Inject(getStorageToken()) storage: ThrottlerStorage,
+    @Inject(Reflector) reflector: Reflector,
+  ) {
+    super(options, storage, reflector);
+  }
+
   /**
    * The principal's canonical subject when authenticated, else the client address (proxy-aware,
    * see API_TRUST_PROXY; the library counts an IPv6 client by its /64, which it cannot rotate out of).

@@ -1,5 +1,5 @@
 import { ID_PATTERN } from '#domain';
-import { invalidRequest } from '../problem/problem.js';
+import { unprocessableRequest } from '../problem/problem.js';
 import { TokenSeal } from '../problem/token-seal.js';
 import { END_OF_TIME, type DuePosition } from './inbox-window.js';
 
@@ -17,11 +17,11 @@ const MAX_TIES = 9_999;
 export const CURSOR_SHAPE = /^[A-Za-z0-9_-]{8,256}\.[A-Za-z0-9_-]{22}$/;
 
 const refused = () =>
-  invalidRequest([{ field: 'after', message: 'after must be a nextCursor this API returned, unchanged' }]);
+  unprocessableRequest([{ field: 'after', message: 'after must be a nextCursor this API returned, unchanged' }]);
 
 /**
  * Inbox cursors (`nextCursor`, sent back as `after`), sealed like the list's page tokens, so that
- * a cursor this API did not issue is refused at once (400) rather than positioning the inbox
+ * a cursor this API did not issue is refused at once (422) rather than positioning the inbox
  * anywhere. What it carries is no secret (a due time and a workflow id the reviewer has just been
  * shown), and it grants nothing: every page is scoped by the token, not by the cursor.
  */

@@ -17,19 +17,37 @@ import {
 } from 'class-validator';
 import { ID_PATTERN } from '#domain';
 import { MoneyDto } from '../applications/application.dto.js';
+import { FieldsPerValue, SchemaFromValidators } from '../openapi/schema-from-validators.js';
 import { CURSOR_SHAPE } from './inbox-cursor.js';
 import { DEFAULT_INBOX_LIMIT, MAX_INBOX_LIMIT } from './inbox.js';
 
 export const REVIEW_OUTCOMES = ['approve', 'decline', 'request-new-report'] as const;
 
+/**
+ * The fields of each outcome: required with it, refused with any other (the reviewer meant something
+ * by them, so they are not dropped). The validators, the controller and the document read this.
+ */
+export const OUTCOME_FIELDS: Record<(typeof REVIEW_OUTCOMES)[number], readonly (keyof ReviewDecisionDto)[]> = {
+  approve: ['recommendedLimit'],
+  decline: ['reasonCodes'],
+  'request-new-report': [],
+};
+
+const checked =
+  (field: keyof ReviewDecisionDto) =>
+  (dto: ReviewDecisionDto): boolean =>
+    dto[field] !== undefined || (OUTCOME_FIELDS[dto.outcome]?.includes(field) ?? false);
+
 /** A reviewer's decision on a claimed task. Which fields apply depends on the outcome. */
+@SchemaFromValidators()
+@FieldsPerValue('outcome', OUTCOME_FIELDS)
 export class ReviewDecisionDto {
   @ApiProperty({ enum: REVIEW_OUTCOMES })
   @IsIn(REVIEW_OUTCOMES)
   outcome!: (typeof REVIEW_OUTCOMES)[number];
 
   @ApiPropertyOptional({ type: MoneyDto, description: 'required to approve' })
-  @ValidateIf((dto: ReviewDecisionDto) => dto.outcome === 'approve' || dto.recommendedLimit !== undefined)
+  @ValidateIf(checked('recommendedLimit'))
   @IsDefined({ message: 'recommendedLimit is required to approve' })
   @IsObject({ message: '$property must be an object' })
   @ValidateNested()
@@ -37,7 +55,8 @@ export class ReviewDecisionDto {
   recommendedLimit?: MoneyDto;
 
   @ApiPropertyOptional({ example: ['insufficient-income'], description: 'required to decline' })
-  @ValidateIf((dto: ReviewDecisionDto) => dto.outcome === 'decline' || dto.reasonCodes !== undefined)
+  @ValidateIf(checked('reasonCodes'))
+  @IsDefined({ message: 'reasonCodes is required to decline' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
@@ -51,6 +70,7 @@ export class ReviewDecisionDto {
   notes?: string;
 }
 
+@SchemaFromValidators()
 export class ReviewTaskParams {
   @Matches(ID_PATTERN, { message: 'tenant must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
   tenant!: string;
@@ -59,6 +79,7 @@ export class ReviewTaskParams {
   applicationId!: string;
 }
 
+@SchemaFromValidators()
 export class InboxQuery {
   @ApiPropertyOptional({ example: 'HK-senior' })
   @IsOptional()

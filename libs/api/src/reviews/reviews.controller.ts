@@ -17,6 +17,7 @@ import {
   type ReviewOutcome,
 } from '#domain';
 import { ApiPaths } from '../api-paths.js';
+import { ReviewTaskViewDto } from '../applications/application-view.dto.js';
 import { reviewTaskView, type ReviewTaskView } from '../applications/application-view.js';
 import { ApplicationWorkflows } from '../applications/application-workflows.js';
 import { idempotentRequest } from '../applications/idempotency-key.js';
@@ -24,11 +25,12 @@ import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { actorOf, hasRole, Role, type Principal } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
+import { ApiProblems, AUTHENTICATED, WITH_BODY, WORKFLOW_ACTION } from '../openapi/problem-responses.js';
 import { applicationNotFound, invalidRequest } from '../problem/problem.js';
 import { RefuseBodyPipe } from '../problem/refuse-body.pipe.js';
 import { InboxCursors } from './inbox-cursor.js';
 import { DEFAULT_INBOX_LIMIT, ReviewInbox, type InboxItem } from './inbox.js';
-import { InboxPageDto, InboxQuery, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
+import { InboxPageDto, InboxQuery, OUTCOME_FIELDS, ReviewDecisionDto, ReviewTaskParams } from './review.dto.js';
 
 export interface Inbox {
   queues: string[];
@@ -43,6 +45,7 @@ export interface Inbox {
 
 @ApiTags('reviewers')
 @ApiBearerAuth()
+@ApiProblems(...AUTHENTICATED)
 @LendbridgeEndpoint()
 @Controller('review-tasks')
 @RequireRoles(Role.REVIEWER, Role.SENIOR_REVIEWER)
@@ -60,7 +63,9 @@ export class ReviewsController {
   }
 
   @Get()
+  @ApiProblems(422, 503)
   @ApiOperation({
+    operationId: 'listReviewTasks',
     summary: "Open tasks of the reviewer's queues, the earliest SLA due first, a page at a time",
     description:
       '`total` counts every open task of the queues; `items` holds at most `limit` of them; pass `nextCursor` ' +
@@ -85,7 +90,12 @@ export class ReviewsController {
   }
 
   @Get(':tenant/:applicationId')
-  @ApiOperation({ summary: 'The task: verification receipt, consent, decision fields, timeline' })
+  @ApiOperation({
+    operationId: 'getReviewTask',
+    summary: 'The task: verification receipt, consent, decision fields, timeline',
+  })
+  @ApiProblems(404, 503)
+  @ApiOkResponse({ type: ReviewTaskViewDto, description: 'the task' })
   async detail(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -96,6 +106,12 @@ export class ReviewsController {
 
   @Post(':tenant/:applicationId/claim')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'claimReviewTask',
+    summary: 'Claim the task: only its holder can decide it (send no body)',
+  })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiOkResponse({ type: ReviewTaskViewDto, description: 'the task, claimed by the caller' })
   async claim(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -110,6 +126,9 @@ export class ReviewsController {
 
   @Post(':tenant/:applicationId/release')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ operationId: 'releaseReviewTask', summary: 'Give the task back to its queue (send no body)' })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiOkResponse({ type: ReviewTaskViewDto, description: 'the task, back in its queue' })
   async release(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -129,7 +148,12 @@ export class ReviewsController {
 
   @Post(':tenant/:applicationId/decision')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Approve, decline or request a new report (claim the task first)' })
+  @ApiOperation({
+    operationId: 'decideApplication',
+    summary: 'Approve, decline or request a new report (claim the task first)',
+  })
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiOkResponse({ type: ReviewTaskViewDto, description: 'the task after the decision' })
   async decide(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ReviewTaskParams,
@@ -217,11 +241,9 @@ export function queuesOf(principal: Principal): string[] {
 }
 
 function toOutcome(body: ReviewDecisionDto): ReviewOutcome {
-  // Fields of another outcome are refused, not dropped: the reviewer meant something by them.
-  const stray = [
-    ...(body.outcome !== 'approve' && body.recommendedLimit !== undefined ? ['recommendedLimit'] : []),
-    ...(body.outcome !== 'decline' && body.reasonCodes !== undefined ? ['reasonCodes'] : []),
-  ];
+  const stray = Object.entries(OUTCOME_FIELDS)
+    .filter(([outcome]) => outcome !== body.outcome)
+    .flatMap(([, fields]) => fields.filter((field) => body[field] !== undefined));
   if (stray.length > 0) {
     throw invalidRequest(
       stray.map((field) => ({ field, message: `${field} does not go with outcome ${body.outcome}` })),

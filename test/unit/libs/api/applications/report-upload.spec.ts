@@ -227,6 +227,17 @@ describe('readReportUpload: hashing', () => {
     expect(expected).not.toBe(hashReportBytes(sampleJson).hash);
   });
 
+  it('takes the scheme after the report file too, under either scheme (form parts in any order)', async () => {
+    for (const [scheme, report, hash] of [
+      [RAW, samplePdf, hashReportBytes(samplePdf).hash],
+      [JCS, sampleJson, hashJsonReportBytes(sampleJson).hash],
+    ] as const) {
+      const res = await request(server).post('/upload').attach('report', report, 'report').field('scheme', scheme);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ reportHash: hash, scheme, sizeBytes: report.length });
+    }
+  });
+
   it('streams a 5 MB raw report under a 6 MB limit', async () => {
     const big = randomBytes(5 * MiB);
     const res = await request(server)
@@ -334,12 +345,6 @@ describe('readReportUpload: size limits', () => {
 });
 
 describe('readReportUpload: refusals', () => {
-  it('answers 400 when the scheme comes after the report file', async () => {
-    const res = await request(server).post('/upload').attach('report', samplePdf, 'a.pdf').field('scheme', RAW);
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ message: 'send the scheme field before the report file' });
-  });
-
   it('answers 400 listing the allowed schemes for an unknown one', async () => {
     const reply = await post(multipart([field('scheme', 'md5'), file('report', samplePdf)]));
     expect(reply).toEqual({
@@ -405,10 +410,10 @@ describe('readReportUpload: refusals', () => {
     ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])],
     ['an integer no double holds', '{"accountNumber": 12345678901234567890}'],
     ['a lone surrogate', '{"name": "\\ud800"}'],
-  ])('answers 400 with the hashing module’s reason for a JSON report with %s', async (_label, report) => {
+  ])('answers 422 with the hashing module’s reason for a JSON report with %s', async (_label, report) => {
     const bytes = Buffer.from(report);
     const reply = await post(multipart([field('scheme', JCS), file('report', bytes)]));
-    expect(reply).toEqual({ status: 400, body: { message: jsonHashError(bytes) } });
+    expect(reply).toEqual({ status: 422, body: { message: jsonHashError(bytes) } });
   });
 
   it('still hashes a report with repeated keys under the raw scheme, which makes no claim about JSON', async () => {
@@ -462,6 +467,14 @@ describe('readReportUpload: refusals', () => {
     expect(reply).toEqual({
       status: 400,
       body: { message: 'send the report as a file part (with a filename), not as a text field' },
+    });
+  });
+
+  it('answers 400 for an upload that names no scheme, before or after the report', async () => {
+    const reply = await post(multipart([file('report', samplePdf), field('claimedIssuer', '0x1')]));
+    expect(reply).toEqual({
+      status: 400,
+      body: { message: 'the upload names no scheme: send the scheme field (sha256-raw-v1 or sha256-jcs-v1)' },
     });
   });
 
