@@ -126,7 +126,8 @@ function withoutSources(bundle: string): string {
     sourcesContent?: unknown;
   };
   delete map.sourcesContent;
-  map.sources = map.sources.map((source) => (source.startsWith(REPO_ROOT) ? relative(REPO_ROOT, source) : source));
+  // Anywhere in a name: webpack names an ignored module `ignored|<absolute folder>|<request>`.
+  map.sources = map.sources.map((source) => source.split(`${REPO_ROOT}/`).join('').split(REPO_ROOT).join('.'));
   const replaced = Buffer.from(JSON.stringify(map)).toString('base64');
   return bundle.replace(inline, `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${replaced}\n`);
 }
