@@ -16,9 +16,14 @@ export interface Money {
 // At most 13 integer digits: in minor units that stays below 2^53, so it survives JSON and visibility.
 const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d+)?$/;
 
+/** The currency's decimal places, if supported: own keys only ("constructor" is not a currency). */
+function exponentOf(currency: string): number | undefined {
+  return Object.hasOwn(CURRENCY_EXPONENTS, currency) ? CURRENCY_EXPONENTS[currency] : undefined;
+}
+
 /** Why a money value is unacceptable, or undefined when it is fine. */
 export function moneyProblem(money: Money): string | undefined {
-  const exponent = CURRENCY_EXPONENTS[money.currency];
+  const exponent = exponentOf(money.currency);
   // Refusals name the rule, never the value: they reach API answers, and values are the caller's data.
   if (exponent === undefined) return 'currency is not supported';
   const match = DECIMAL.exec(money.amount);
@@ -29,13 +34,13 @@ export function moneyProblem(money: Money): string | undefined {
 }
 
 export function toMinorUnits(money: Money): bigint {
-  const exponent = CURRENCY_EXPONENTS[money.currency] ?? 0;
+  const exponent = exponentOf(money.currency) ?? 0;
   const [whole = '0', fraction = ''] = money.amount.split('.');
   return BigInt(whole) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, '0') || '0');
 }
 
 export function fromMinorUnits(minor: bigint, currency: string): Money {
-  const exponent = CURRENCY_EXPONENTS[currency] ?? 0;
+  const exponent = exponentOf(currency) ?? 0;
   const scale = 10n ** BigInt(exponent);
   const whole = minor / scale;
   const fraction = (minor % scale).toString().padStart(exponent, '0');

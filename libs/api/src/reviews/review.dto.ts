@@ -36,7 +36,9 @@ export const OUTCOME_FIELDS: Record<(typeof REVIEW_OUTCOMES)[number], readonly (
 const checked =
   (field: keyof ReviewDecisionDto) =>
   (dto: ReviewDecisionDto): boolean =>
-    dto[field] !== undefined || (OUTCOME_FIELDS[dto.outcome]?.includes(field) ?? false);
+    dto[field] !== undefined ||
+    // hasOwn: an outcome of "constructor" or "__proto__" would find Object's members, not undefined.
+    (Object.hasOwn(OUTCOME_FIELDS, dto.outcome) && OUTCOME_FIELDS[dto.outcome].includes(field));
 
 /** A reviewer's decision on a claimed task. Which fields apply depends on the outcome. */
 @SchemaFromValidators()

@@ -28,3 +28,9 @@ describe('money', () => {
     else expect(found).toContain(problem);
   });
 });
+
+describe('a currency named like one of Object’s members', () => {
+  it.each(['constructor', '__proto__', 'toString'])('%j is not supported', (currency) => {
+    expect(moneyProblem({ amount: '1.00', currency })).toBe('currency is not supported');
+  });
+});
