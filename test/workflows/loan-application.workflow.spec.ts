@@ -301,7 +301,7 @@ describe('loanApplicationWorkflow', () => {
     const state = await run(activities, trusted, async (handle, a) => {
       const other = '0x' + '9'.repeat(40);
       expect((await refusal(a.consent({ ...consent, issuer: other }))).message).toBe(
-        'consent.issuer: not an issuer credit policy credit-policy-v1 trusts',
+        'consent.issuer: not an issuer policy credit-policy-v1 trusts',
       );
       expect((await refusal(a.consent({ ...consent, dataCategories: ['bank-statement'] }))).message).toBe(
         'consent.dataCategories: must include credit-report',

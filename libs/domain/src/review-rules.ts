@@ -83,7 +83,7 @@ export function consentRefusal(state: ApplicationState, consent: ConsentGrant, n
   if (!ADDRESS.test(consent.issuer)) return invalid('consent.issuer: a 0x-prefixed 20-byte address');
   const trusted = input.policy.trustedIssuers;
   if (trusted !== 'any-member' && !trusted.some((issuer) => issuer.toLowerCase() === consent.issuer.toLowerCase())) {
-    return invalid(`consent.issuer: not an issuer credit policy ${input.policy.version} trusts`);
+    return invalid(`consent.issuer: not an issuer policy ${input.policy.version} trusts`);
   }
   if (!(Date.parse(consent.validUntil) > now.getTime())) return invalid('consent.validUntil: must lie in the future');
   // Captured no later than now (a minute's clock difference forgiven) and before it ends.

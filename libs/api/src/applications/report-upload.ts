@@ -125,7 +125,7 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
     let reportSeen = false;
     let sizeBytes = 0;
     let rawHasher: ReportHasher | undefined;
-    const jcsChunks: Buffer[] = [];
+    const held = new HeldBytes(maxReportBytes + 1);
     let bodyBytes = 0;
 
     const detach = (): void => {
@@ -138,7 +138,7 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
       if (settled) return;
       settled = true;
       detach();
-      jcsChunks.length = 0;
+      held.clear();
       reject(refuse(request, error));
       // Not destroyed in place: this may run inside busboy's own write call, which keeps using its state.
       process.nextTick(() => parser.destroy());
@@ -232,14 +232,18 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
 
       // Scheme first (the documented order), a raw report streams into its hash and is dropped. A
       // form that names the scheme only after the file (its parts in any order, as form encoders
-      // may send them) is held until then, as a JCS report is anyway: bounded by maxReportBytes.
+      // may send them) is held until then, as a JCS report is anyway: in one buffer of at most
+      // maxReportBytes + 1 bytes, however finely the client chunks it (a chunk each would cost a
+      // Buffer object per byte sent).
       const schemeKnown = scheme !== undefined;
       if (scheme !== 'sha256-jcs-v1') rawHasher = createReportHasher();
       file.on('data', (chunk: Buffer) => {
         if (settled) return;
         sizeBytes += chunk.length;
         rawHasher?.update(chunk);
-        if (!schemeKnown || scheme === 'sha256-jcs-v1') jcsChunks.push(chunk);
+        if ((!schemeKnown || scheme === 'sha256-jcs-v1') && !held.append(chunk)) {
+          fail(new PayloadTooLargeException(`the report is larger than ${maxReportBytes} bytes`));
+        }
       });
       // Fires when the file reaches maxReportBytes + 1 bytes. busboy would then quietly skip the rest
       // of the part and carry on, so the refusal is made here, while the client is still sending.
@@ -262,8 +266,8 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
         );
       }
       if (sizeBytes === 0) return fail(new BadRequestException('the report file is empty'));
-      const hashed = scheme === 'sha256-raw-v1' ? rawHasher!.digest() : hashJcs(jcsChunks, sizeBytes);
-      jcsChunks.length = 0;
+      const hashed = scheme === 'sha256-raw-v1' ? rawHasher!.digest() : hashJcs(held.bytes());
+      held.clear();
       // The upload is well formed; its file is not what the scheme reads (a JSON document for JCS).
       if ('problem' in hashed) return fail(new UnprocessableEntityException(hashed.problem));
       succeed({ reportHash: hashed.hash, scheme, fields: Object.fromEntries(fields), sizeBytes });
@@ -277,9 +281,9 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
 }
 
 /** sha256-jcs-v1 through libs/hashing; its refusals describe the input, so they become the answer. */
-function hashJcs(chunks: Buffer[], sizeBytes: number): { hash: string } | { problem: string } {
+function hashJcs(bytes: Buffer): { hash: string } | { problem: string } {
   try {
-    return hashJsonReportBytes(Buffer.concat(chunks, sizeBytes));
+    return hashJsonReportBytes(bytes);
   } catch (error) {
     // The hashing module reports bad input as SyntaxError (encoding, JSON, repeated keys), RangeError
     // (inexact integers) or TypeError (lone surrogates); its messages never quote the report.
@@ -346,4 +350,38 @@ function refuse<E extends HttpException>(request: IncomingMessage, error: E): E 
   request.on('error', () => undefined);
   request.resume();
   return error;
+}
+
+/**
+ * A report's bytes held in one buffer that doubles as it fills, up to `capacity`: memory follows
+ * the bytes received, not the number of chunks they came in.
+ */
+class HeldBytes {
+  private buffer = Buffer.alloc(0);
+  private length = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** False, holding nothing more, when the chunk would not fit (busboy's limit should come first). */
+  append(chunk: Buffer): boolean {
+    const needed = this.length + chunk.length;
+    if (needed > this.capacity) return false;
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(needed, this.buffer.length * 2, 64 * 1024)));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    chunk.copy(this.buffer, this.length);
+    this.length = needed;
+    return true;
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  clear(): void {
+    this.buffer = Buffer.alloc(0);
+    this.length = 0;
+  }
 }
