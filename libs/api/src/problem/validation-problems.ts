@@ -1,6 +1,8 @@
 import { type ValidationError } from 'class-validator';
 import { type FieldProblem } from './problem.js';
 
+const PLAIN_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
 /**
  * Flattens class-validator's nested errors into one entry per failing field and rule, with dotted
  * paths. A missing field is one problem, "required", not every rule its absent value also breaks
@@ -8,9 +10,17 @@ import { type FieldProblem } from './problem.js';
  */
 export function fieldProblems(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    // A property name is the caller's input too: an unknown one is named only when it is a plain
+    // name, never echoed with markup, control or bidi characters, or at any length.
+    const name = PLAIN_NAME.test(error.property) ? error.property : '(unnamed)';
+    const field = prefix ? `${prefix}.${name}` : name;
     const constraints = error.constraints ?? {};
-    const messages = constraints.isDefined !== undefined ? [constraints.isDefined] : Object.values(constraints);
+    const messages =
+      constraints.isDefined !== undefined
+        ? [constraints.isDefined]
+        : Object.entries(constraints).map(([rule, message]) =>
+            rule === 'whitelistValidation' ? 'is not a property of this request' : message,
+          );
     return [...messages.map((message) => ({ field, message })), ...fieldProblems(error.children ?? [], field)];
   });
 }
