@@ -7,13 +7,14 @@
  * Usage: tsx test/conformance/api-conformance.ts <schemathesis executable> [--no-build]
  *   [--max-examples <n>] (default 10 per operation and phase).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
 import { Role } from '#domain';
 import { anchorReports, type AnchoredReport } from '#stack/anchored-reports';
+import { runningProcesses } from '#stack/processes';
 import { Stack } from '#stack/stack';
 import { stopOnSignals } from '#stack/stop-signals';
 import { southboundConsent } from '#test-support/loan-parties';
@@ -116,11 +117,23 @@ parameters = { tenant = "${TENANT}", applicationId = "${SEEDED}" }
 function run(command: string, args: string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    schemathesisChild = child;
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
+// Before the stack starts: a Ctrl-C during its start would otherwise leave its children running.
+const started: { stack?: Stack } = {};
+let schemathesisChild: ChildProcess | undefined;
+stopOnSignals(() => {
+  schemathesisChild?.kill('SIGTERM');
+  void (async () => {
+    await started.stack?.stop();
+    for (const proc of runningProcesses()) await proc.stop();
+    process.exit(130);
+  })();
+}, log);
 log(`starting the dev stack${argv.includes('--no-build') ? '' : ' (npm run build first)'}`);
 const stack = await Stack.start({
   label: 'conformance',
@@ -135,7 +148,7 @@ const stack = await Stack.start({
   output: 'silent',
   log,
 });
-stopOnSignals(() => void stack.stop().then(() => process.exit(130)), log);
+started.stack = stack;
 let failed = false;
 try {
   const { auth } = stack.settings;
@@ -177,6 +190,8 @@ try {
     }
   }
 } finally {
+  // A stack that failed mid-run wins the race above; Schemathesis must not run on against it.
+  if (schemathesisChild?.exitCode === null) schemathesisChild.kill('SIGTERM');
   await stack.stop();
 }
 process.exit(failed ? 1 : 0);

@@ -188,9 +188,9 @@ export class ApplicationWorkflows {
 
   /**
    * Signs an action for this application (only the API holds the key) and runs it; resolves with
-   * the application once the action took effect (see afterAction). A refusal surfaces as WorkflowUpdateFailedError. With an Idempotency-Key the
-   * update id derives from the key and the request, so a retry lands once and answers the same; a
-   * retry the application already applied in an earlier run answers with the current state.
+   * the application once the action took effect (see afterAction). A refusal surfaces as
+   * WorkflowUpdateFailedError. With an Idempotency-Key the update id derives from the key and the
+   * request, so a retry lands once; like any answer, it shows the application as it is then.
    */
   async act<A extends ActionRequest>(
     workflowId: string,
