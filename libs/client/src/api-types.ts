@@ -1387,7 +1387,7 @@ export interface operations {
           decisionFields: components['schemas']['DecisionFieldsDto'];
           /**
            * Format: binary
-           * @description the report file (not empty); sent last
+           * @description the report file (not empty); parts may come in any order, but with `scheme` first a raw report is hashed as it streams
            */
           report: string;
           /** @enum {unknown} */

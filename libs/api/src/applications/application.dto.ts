@@ -234,8 +234,9 @@ export class ReportUploadFieldsDto {
 }
 
 /**
- * The multipart upload as a form: its text fields (read from ReportUploadFieldsDto's validators, in
- * the order they must come), `decisionFields` and `batch` as JSON parts, then the file.
+ * The multipart upload as a form: its text fields (read from ReportUploadFieldsDto's validators),
+ * `decisionFields` and `batch` as JSON parts, and the file, in any order; `scheme` before the file
+ * lets a raw report stream into its hash instead of being held until the scheme is named.
  */
 export const REPORT_UPLOAD_FORM = (() => {
   const fields = validatedProperties(ReportUploadFieldsDto);
@@ -252,7 +253,8 @@ export const REPORT_UPLOAD_FORM = (() => {
     type: 'string',
     format: 'binary',
     minLength: 1,
-    description: 'the report file (not empty); sent last',
+    description:
+      'the report file (not empty); parts may come in any order, but with `scheme` first a raw report is hashed as it streams',
   };
   return {
     schema: {
