@@ -1,4 +1,5 @@
 import { invalidRequest } from './problem.js';
+import { fieldSegment } from './validation-problems.js';
 
 const MAX_DEPTH = 16;
 
@@ -12,7 +13,7 @@ export function refuseReservedKeys(value: unknown, path: string, depth = 0): voi
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) throw invalidRequest([{ field: path, message: `nests deeper than ${MAX_DEPTH} levels` }]);
   for (const key of Object.keys(value)) {
-    const field = `${path}.${key}`;
+    const field = `${path}.${fieldSegment(key)}`;
     if (key in Object.prototype || key === 'prototype') {
       throw invalidRequest([{ field, message: 'this key is not allowed' }]);
     }
