@@ -71,8 +71,15 @@ describe('LedgerWriter', () => {
         (await client.provider.getTransactionCount(hk, 'pending')) -
         (await client.provider.getTransactionCount(hk, 'latest'));
       while ((await pending()) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
-      await client.provider.send('evm_mine', []);
-      expect((await retry).outcome).toBe('sent');
+      // Mine until the retry settles, as a chain with a block period would: ethers may start
+      // watching for the receipt just after the first block, and then waits for the next one.
+      let settled = false;
+      const outcome = retry.finally(() => (settled = true));
+      while (!settled) {
+        await client.provider.send('evm_mine', []);
+        await Promise.race([outcome.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 250))]);
+      }
+      expect((await outcome).outcome).toBe('sent');
     } finally {
       await client.provider.send('evm_setAutomine', [true]);
     }
@@ -257,8 +264,15 @@ describe('LedgerWriter', () => {
       );
       while ((await client.provider.getTransactionCount(replicaB, 'pending')) === sentBefore)
         await new Promise((resolve) => setTimeout(resolve, 20));
-      await client.provider.send('evm_mine', []);
-      expect((await retry).outcome).toBe('sent');
+      // Mine until the retry settles, as a chain with a block period would: ethers may start
+      // watching for the receipt just after the first block, and then waits for the next one.
+      let settled = false;
+      const outcome = retry.finally(() => (settled = true));
+      while (!settled) {
+        await client.provider.send('evm_mine', []);
+        await Promise.race([outcome.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 250))]);
+      }
+      expect((await outcome).outcome).toBe('sent');
     } finally {
       await client.provider.send('evm_setAutomine', [true]);
     }
