@@ -71,15 +71,7 @@ describe('LedgerWriter', () => {
         (await client.provider.getTransactionCount(hk, 'pending')) -
         (await client.provider.getTransactionCount(hk, 'latest'));
       while ((await pending()) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
-      // Mine until the retry settles, as a chain with a block period would: ethers may start
-      // watching for the receipt just after the first block, and then waits for the next one.
-      let settled = false;
-      const outcome = retry.finally(() => (settled = true));
-      while (!settled) {
-        await client.provider.send('evm_mine', []);
-        await Promise.race([outcome.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 250))]);
-      }
-      expect((await outcome).outcome).toBe('sent');
+      expect((await mineUntilSettled(client, retry)).outcome).toBe('sent');
     } finally {
       await client.provider.send('evm_setAutomine', [true]);
     }
@@ -264,15 +256,7 @@ describe('LedgerWriter', () => {
       );
       while ((await client.provider.getTransactionCount(replicaB, 'pending')) === sentBefore)
         await new Promise((resolve) => setTimeout(resolve, 20));
-      // Mine until the retry settles, as a chain with a block period would: ethers may start
-      // watching for the receipt just after the first block, and then waits for the next one.
-      let settled = false;
-      const outcome = retry.finally(() => (settled = true));
-      while (!settled) {
-        await client.provider.send('evm_mine', []);
-        await Promise.race([outcome.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 250))]);
-      }
-      expect((await outcome).outcome).toBe('sent');
+      expect((await mineUntilSettled(client, retry)).outcome).toBe('sent');
     } finally {
       await client.provider.send('evm_setAutomine', [true]);
     }
@@ -409,3 +393,17 @@ describe('LedgerWriter on a FISCO BCOS-like chain (london, legacy gas pricing)',
     expect((await client.verifyReport(writer.address, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
   });
 });
+
+/**
+ * Mines until `write` settles, as a chain with a block period would: ethers may start watching
+ * for the receipt just after the only block, and would then wait for the next one.
+ */
+async function mineUntilSettled<T>(client: LedgerClient, write: Promise<T>): Promise<T> {
+  let settled = false;
+  const outcome = write.finally(() => (settled = true));
+  while (!settled) {
+    await client.provider.send('evm_mine', []);
+    await Promise.race([outcome.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 250))]);
+  }
+  return await outcome;
+}
