@@ -13,10 +13,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-deps.sh
 source scripts/ensure-chromium.sh
 # Nest 12 ships only ES modules; Jest loads them only in its native ESM mode, which needs Node's vm
-# modules, still behind --experimental-vm-modules on Node 24 (see jest.config.js).
+# modules, still behind --experimental-vm-modules on Node 24 (see jest.config.js). Jest reports on
+# stderr; it goes to stdout here so a log that keeps only stdout still shows each suite and the
+# summary.
 jest() {
   NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --no-warnings=ExperimentalWarning" \
-    node_modules/.bin/jest --runInBand "$@"
+    node_modules/.bin/jest --runInBand "$@" 2>&1
 }
 if [[ $# -gt 0 ]]; then
   jest "$@"
