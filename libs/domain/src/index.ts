@@ -6,6 +6,7 @@ export * from './application-reconciler.js';
 export * from './application.js';
 export * from './credit-policy.js';
 export * from './decision.js';
+export * from './document-kinds.js';
 export * from './duration.js';
 export * from './hex.js';
 export * from './identity.js';
