@@ -56,6 +56,7 @@ export function bindActivities(
     readLedgerInfo: () => ledgerProbe.readLedgerInfo(),
     recordEvidence: (input) => loan.recordEvidence(input),
     verifyCreditReport: (input) => loan.verifyCreditReport(input),
+    verifyDocument: (input) => loan.verifyDocument(input),
     notifyReviewers: (input) => loan.notifyReviewers(input),
     deliverWebhook: (event) => loan.deliverWebhook(event),
     findApplicationsEndedFromOutside: (input) => reconciler.findApplicationsEndedFromOutside(input),

@@ -8,6 +8,7 @@ import type {
   VerificationReceipt,
   WebhookEvent,
 } from '#domain';
+import { StandardDocumentKind } from '#domain/document-kinds';
 import { applicationReference, evidenceSalt, hashEvidence, isReportHashHex } from '#hashing';
 import { EvidenceKind, LedgerClient, LedgerWriter } from '#ledger';
 import { countingFailures } from './attempt-failures.js';
@@ -66,13 +67,38 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
         report.batch
           ? this.ledger.verifyReportInBatch(
               issuer,
+              StandardDocumentKind.PERSONAL_CREDIT_REPORT,
               report.reportHash,
               report.batch.proof,
               report.batch.merkleRoot,
               policy,
             )
-          : this.ledger.verifyReport(issuer, report.reportHash, policy),
+          : this.ledger.verifyReport(issuer, StandardDocumentKind.PERSONAL_CREDIT_REPORT, report.reportHash, policy),
       ),
+    );
+  }
+
+  /**
+   * One document of a set, verified like a report: only the issuer submitted (and consented to)
+   * counts, and only as the document's kind (the registry's per-kind trust).
+   */
+  async verifyDocument(input: {
+    documentKey: string;
+    version: number;
+    kind: string;
+    documentHash: string;
+    issuer: string;
+    policy: VerificationPolicy;
+  }): Promise<VerificationReceipt> {
+    const { documentHash, issuer, kind, policy } = input;
+    if (!isReportHashHex(documentHash)) {
+      throw ApplicationFailure.nonRetryable(
+        'the document hash is not 64 lowercase hex characters',
+        'InvalidReportError',
+      );
+    }
+    return await countingFailures('verifyDocument', () =>
+      whileHeartbeating(() => this.ledger.verifyReport(issuer, kind, documentHash, policy)),
     );
   }
 

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hexlify, Interface, JsonRpcProvider, Network, randomBytes, Wallet } from 'ethers';
+import { StandardDocumentKind } from '#domain';
 import {
   buildReportBatch,
   CREDIT_REPORT_REGISTRY_ABI,
@@ -66,10 +67,22 @@ async function main(): Promise<void> {
 
     log('measuring gas');
     const singles: number[] = [];
-    for (let i = 0; i < 5; i++) singles.push(gasOf(await writer.anchorReport(newHash(), inAMonth())));
+    for (let i = 0; i < 5; i++)
+      singles.push(
+        gasOf(await writer.anchorReport(StandardDocumentKind.PERSONAL_CREDIT_REPORT, newHash(), inAMonth())),
+      );
     const perReportInBatch = async (size: number): Promise<number> => {
       const batch = buildReportBatch(Array.from({ length: size }, newHash));
-      return gasOf(await writer.anchorBatch(batch.merkleRoot, inAMonth(), batch.leafCount)) / size;
+      return (
+        gasOf(
+          await writer.anchorBatch(
+            StandardDocumentKind.PERSONAL_CREDIT_REPORT,
+            batch.merkleRoot,
+            inAMonth(),
+            batch.leafCount,
+          ),
+        ) / size
+      );
     };
     const gasPerReport = {
       single: Math.round(singles.reduce((a, b) => a + b, 0) / singles.length),
@@ -78,9 +91,14 @@ async function main(): Promise<void> {
       batch1024: Math.round((await perReportInBatch(1024)) * 10) / 10,
     };
     const revoked = newHash();
-    await writer.anchorReport(revoked, inAMonth());
+    await writer.anchorReport(StandardDocumentKind.PERSONAL_CREDIT_REPORT, revoked, inAMonth());
     const batch = buildReportBatch(Array.from({ length: 16 }, newHash));
-    await writer.anchorBatch(batch.merkleRoot, inAMonth(), batch.leafCount);
+    await writer.anchorBatch(
+      StandardDocumentKind.PERSONAL_CREDIT_REPORT,
+      batch.merkleRoot,
+      inAMonth(),
+      batch.leafCount,
+    );
     const [inBatch] = [...batch.proofs.keys()] as [string];
     const member = new LedgerWriter(client, new Wallet(DEV_KEYS.recorder, client.provider), writerSettings);
     const replica = new LedgerWriter(client, new Wallet(devWorkerKey(0), client.provider), writerSettings);
@@ -94,7 +112,7 @@ async function main(): Promise<void> {
 
     log(`anchoring ${DISTINCT_REPORTS} reports to verify`);
     const hashes = Array.from({ length: DISTINCT_REPORTS }, newHash);
-    for (const hash of hashes) await writer.anchorReport(hash, inAMonth());
+    for (const hash of hashes) await writer.anchorReport(StandardDocumentKind.PERSONAL_CREDIT_REPORT, hash, inAMonth());
 
     // The baseline: the same view, as a bare eth_call over the same kind of connection.
     const network = Network.from(DEV_CHAIN_ID);
@@ -107,11 +125,13 @@ async function main(): Promise<void> {
     const callData = hashes.map((hash) => registry.encodeFunctionData('verify', [issuer, `0x${hash}`]));
     const rawCall = (i: number): Promise<unknown> =>
       raw.send('eth_call', [{ to: addresses.registryAddress, data: callData[i % callData.length] }, 'latest']);
-    const verify = (i: number): Promise<unknown> => client.verifyReport(issuer, hashes[i % hashes.length]!, POLICY);
+    const verify = (i: number): Promise<unknown> =>
+      client.verifyReport(issuer, StandardDocumentKind.PERSONAL_CREDIT_REPORT, hashes[i % hashes.length]!, POLICY);
     // Cold: each report verified once by a client whose caches are empty, as a worker verifies a
     // report it has never seen, anchored in a block it has never looked up.
     const coldClient = new LedgerClient(settings);
-    const verifyCold = (i: number): Promise<unknown> => coldClient.verifyReport(issuer, hashes[i]!, POLICY);
+    const verifyCold = (i: number): Promise<unknown> =>
+      coldClient.verifyReport(issuer, StandardDocumentKind.PERSONAL_CREDIT_REPORT, hashes[i]!, POLICY);
     // Ethers' default options batch requests and hold each one for batchStallTime (10 ms): the same
     // bare call through a default provider shows what the client's tuning saves.
     const untuned = new JsonRpcProvider(anvil.rpcUrl, network, { staticNetwork: network });

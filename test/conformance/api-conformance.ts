@@ -83,6 +83,7 @@ async function seedInReview(url: string, token: string, report: AnchoredReport):
     product: 'sme-credit-line',
     requestedLimit: { amount: '100000.00', currency: 'HKD' },
     applicantReference: 'pseudonym-CONF0001',
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
   });

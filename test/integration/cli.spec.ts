@@ -70,24 +70,35 @@ describe('issuer and admin command-line tools', () => {
 
   it('anchors a report file, prints the transaction, and shows it as verified', () => {
     const { path, sha256 } = report('alice.pdf', '%PDF-1.4 credit report of a pseudonymous applicant');
-    const anchored = run('issuer', ['anchor', path]);
+    const anchored = run('issuer', ['anchor', path, '--kind', 'personal-credit-report']);
     expect(anchored.code).toBe(0);
-    expect(anchored.stdout).toContain(`anchored ${sha256} (sha256-raw-v1)`);
+    expect(anchored.stdout).toContain(`anchored ${sha256} (sha256-raw-v1) from alice.pdf as personal-credit-report`);
     expect(anchored.stdout).toMatch(/tx\s+0x[0-9a-f]{64}\n\s+block\s+\d+\n\s+gas\s+\d+/);
 
     const status = run('issuer', ['status', path]);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`${sha256}: VERIFIED`);
     expect(status.stdout).toContain('Demo Credit Reference Agency (HK) (HK)');
+    expect(status.stdout).toContain('kind        personal-credit-report\n');
+    // Judged as another kind, the same anchor is from an issuer not trusted for it.
+    const asStatement = run('issuer', ['status', path, '--kind', 'bank-statement']);
+    expect(asStatement.stdout).toContain(`${sha256}: UNTRUSTED_ISSUER`);
+    expect(asStatement.stdout).toContain('kind        personal-credit-report, expected bank-statement');
+    expect(asStatement.stdout).toContain(
+      `why         anchored by ${HK} as personal-credit-report, not as the expected bank-statement`,
+    );
 
-    const again = run('issuer', ['anchor', path]);
+    const again = run('issuer', ['anchor', path, '--kind', 'personal-credit-report']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`already anchored by this issuer (${HK}), nothing sent`);
   });
 
   it("shows the status of the report as anchored by the issuer asked about, never another issuer's", () => {
     const { path, sha256 } = report('erin.pdf', '%PDF-1.4 anchored by the CN centre only');
-    expect(run('issuer', ['anchor', path], { LEDGER_SIGNER_KEY: DEV_KEYS.issuerCN }).code).toBe(0);
+    expect(
+      run('issuer', ['anchor', path, '--kind', 'personal-credit-report'], { LEDGER_SIGNER_KEY: DEV_KEYS.issuerCN })
+        .code,
+    ).toBe(0);
     const asHK = run('issuer', ['status', path]);
     expect(asHK.code).toBe(0);
     expect(asHK.stdout).toContain(`${sha256}: NOT_ANCHORED (nothing anchored by ${HK})`);
@@ -105,16 +116,29 @@ describe('issuer and admin command-line tools', () => {
     mkdirSync(dir);
     for (const name of ['a.json', 'b.json', 'c.json'])
       writeFileSync(join(dir, name), JSON.stringify({ report: name, score: 700 }));
-    const result = run('issuer', ['anchor-batch', dir, '--json-report', '--out', join(work, 'proofs')]);
+    const result = run('issuer', [
+      'anchor-batch',
+      dir,
+      '--kind',
+      'personal-credit-report',
+      '--json-report',
+      '--out',
+      join(work, 'proofs'),
+    ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/anchored batch 0x[0-9a-f]{64} of 3 reports/);
+    expect(result.stdout).toMatch(/anchored batch 0x[0-9a-f]{64} of 3 documents as personal-credit-report/);
     expect(readdirSync(join(work, 'proofs')).sort()).toEqual([
       'a.json.proof.json',
       'b.json.proof.json',
       'c.json.proof.json',
     ]);
     const proof = JSON.parse(readFileSync(join(work, 'proofs', 'b.json.proof.json'), 'utf8'));
-    expect(proof).toMatchObject({ scheme: 'sha256-jcs-v1', chainId: 31337, registry: ledger.registryAddress });
+    expect(proof).toMatchObject({
+      scheme: 'sha256-jcs-v1',
+      kind: 'personal-credit-report',
+      chainId: 31337,
+      registry: ledger.registryAddress,
+    });
 
     const status = run('issuer', [
       'status',
@@ -130,7 +154,7 @@ describe('issuer and admin command-line tools', () => {
 
   it('revokes with a reason and says what the chain holds for this issuer when asked again', () => {
     const { path, sha256 } = report('bob.pdf', '%PDF-1.4 another report');
-    expect(run('issuer', ['anchor', path]).code).toBe(0);
+    expect(run('issuer', ['anchor', path, '--kind', 'personal-credit-report']).code).toBe(0);
     const revoked = run('issuer', ['revoke', sha256, '--reason', '3']);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/revoked [0-9a-f]{64} with reason 3\n\s+tx\s+0x/);
@@ -144,7 +168,7 @@ describe('issuer and admin command-line tools', () => {
     expect(otherReason.code).toBe(1);
     expect(otherReason.stderr).toContain(`was revoked by this issuer (${HK}) with reason 3 at`);
     expect(otherReason.stderr).toContain('a revocation is never changed');
-    const reanchor = run('issuer', ['anchor', path]);
+    const reanchor = run('issuer', ['anchor', path, '--kind', 'personal-credit-report']);
     expect(reanchor.code).toBe(1);
     expect(reanchor.stderr).toContain('it was revoked already, with reason 3 (AlreadyRevoked)');
   });
@@ -154,7 +178,7 @@ describe('issuer and admin command-line tools', () => {
     mkdirSync(dir);
     for (const name of ['p.pdf', 'q.pdf']) writeFileSync(join(dir, name), `%PDF-1.4 withdrawn ${name}`);
     const proofs = join(work, 'proofs-to-withdraw');
-    expect(run('issuer', ['anchor-batch', dir, '--out', proofs]).code).toBe(0);
+    expect(run('issuer', ['anchor-batch', dir, '--kind', 'personal-credit-report', '--out', proofs]).code).toBe(0);
     const revoked = run('issuer', ['revoke-batch', join(proofs, 'p.pdf.proof.json'), '--reason', '5']);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/revoked batch 0x[0-9a-f]{64} with reason 5\n\s+tx/);
@@ -169,7 +193,9 @@ describe('issuer and admin command-line tools', () => {
     try {
       const files = Array.from({ length: parties }, (_, i) => report(`race-${i}.pdf`, `%PDF-1.4 race ${i}`));
       const results = await Promise.all(
-        files.map(({ path }) => start('issuer', ['anchor', path], { LEDGER_RPC_URL: proxy.url })),
+        files.map(({ path }) =>
+          start('issuer', ['anchor', path, '--kind', 'personal-credit-report'], { LEDGER_RPC_URL: proxy.url }),
+        ),
       );
       for (const [i, result] of results.entries()) {
         expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
@@ -188,7 +214,7 @@ describe('issuer and admin command-line tools', () => {
     mkdirSync(dir);
     for (const name of ['x.pdf', 'y.pdf']) writeFileSync(join(dir, name), `%PDF-1.4 ${name}`);
     const proofs = join(work, 'proofs-to-revoke');
-    expect(run('issuer', ['anchor-batch', dir, '--out', proofs]).code).toBe(0);
+    expect(run('issuer', ['anchor-batch', dir, '--kind', 'personal-credit-report', '--out', proofs]).code).toBe(0);
     const revoked = run('issuer', [
       'revoke',
       join(dir, 'x.pdf'),
@@ -207,7 +233,9 @@ describe('issuer and admin command-line tools', () => {
 
   it('says clearly when the signer is not an issuer, and when the node cannot be reached', async () => {
     const { path } = report('carol.pdf', '%PDF-1.4 yet another report');
-    const notIssuer = run('issuer', ['anchor', path], { LEDGER_SIGNER_KEY: STRANGER_KEY });
+    const notIssuer = run('issuer', ['anchor', path, '--kind', 'personal-credit-report'], {
+      LEDGER_SIGNER_KEY: STRANGER_KEY,
+    });
     expect(notIssuer.code).toBe(1);
     expect(notIssuer.stderr).toContain('operator action needed (signer-not-authorised)');
     expect(notIssuer.stderr).toContain(`${new Wallet(STRANGER_KEY).address} lacks ISSUER_ROLE`);
@@ -218,7 +246,7 @@ describe('issuer and admin command-line tools', () => {
 
   it('refuses an expiry the registry cannot store as bad input, not as an unreachable node', () => {
     const { path } = report('dave.pdf', '%PDF-1.4 a report for the far future');
-    const result = run('issuer', ['anchor', path, '--expires-in-days', '40000']);
+    const result = run('issuer', ['anchor', path, '--kind', 'personal-credit-report', '--expires-in-days', '40000']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('the expiry must be a date between 1970 and 2106');
     expect(result.stderr).not.toContain('RPC unreachable');
@@ -254,15 +282,77 @@ describe('issuer and admin command-line tools', () => {
     ).toBe(2);
   });
 
+  it('grants and withdraws document kinds as the admin; an issuer anchors only the kinds it is trusted for', () => {
+    const bank = new Wallet(DEV_KEYS.bankCN).address;
+    const asBank = { LEDGER_SIGNER_KEY: DEV_KEYS.bankCN };
+    // A bank anchors its monthly statements as one batch of bank statements.
+    const dir = join(work, 'statements');
+    mkdirSync(dir);
+    for (const month of ['2026-09', '2026-10', '2026-11'])
+      writeFileSync(join(dir, `${month}.pdf`), `%PDF statement ${month}`);
+    const proofs = join(work, 'statement-proofs');
+    const batch = run('issuer', ['anchor-batch', dir, '--kind', 'bank-statement', '--out', proofs], asBank);
+    expect(batch.code).toBe(0);
+    expect(batch.stdout).toContain('of 3 documents as bank-statement');
+    const proof = JSON.parse(readFileSync(join(proofs, '2026-10.pdf.proof.json'), 'utf8')) as { kind: string };
+    expect(proof.kind).toBe('bank-statement');
+    // Not trusted for credit reports: refused, naming the remedy.
+    const { path } = report('not-a-bank-product.pdf', '%PDF-1.4 a credit report a bank cannot issue');
+    const refused = run('issuer', ['anchor', path, '--kind', 'personal-credit-report'], asBank);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${bank} is not trusted for document kind`);
+    expect(refused.stderr).toContain('npm run admin -- grant-kind');
+    // Listed per kind.
+    const listed = run('issuer', ['list'], asBank);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('trusted now for: bank-statement');
+    expect(listed.stdout).toMatch(/bank-statement \(1\)\n {2}batch {2}0x[0-9a-f]{64} of 3/);
+    expect(run('issuer', ['list', '--kind', 'personal-credit-report', '--issuer', bank]).stdout).toContain(
+      `nothing anchored by ${bank} as personal-credit-report`,
+    );
+    // Withdrawn: the statements verify as UNTRUSTED_ISSUER, saying why.
+    expect(run('admin', ['withdraw-kind', bank, 'bank-statement']).code).toBe(0);
+    const again = run('admin', ['withdraw-kind', bank, 'bank-statement']);
+    expect(again.stdout).toContain('it was not');
+    const status = run('issuer', [
+      'status',
+      join(dir, '2026-10.pdf'),
+      '--proof',
+      join(proofs, '2026-10.pdf.proof.json'),
+      '--issuer',
+      bank,
+    ]);
+    expect(status.stdout).toContain(': UNTRUSTED_ISSUER');
+    expect(status.stdout).toContain('no longer trusted for bank-statement');
+    expect(run('admin', ['grant-kind', bank, 'bank-statement']).code).toBe(0);
+    expect(run('admin', ['list-issuers']).stdout).toContain(`${bank}  CN  Demo Bank (CN)  kinds: bank-statement`);
+    // Bad input: exit 2, changing nothing; only the admin may grant.
+    expect(run('issuer', ['anchor', path]).code).toBe(2); // no --kind
+    expect(run('issuer', ['anchor', path, '--kind', 'Credit Report']).code).toBe(2);
+    expect(run('admin', ['grant-kind', bank, 'Bank Statement']).code).toBe(2);
+    expect(run('admin', ['grant-kind', bank]).code).toBe(2);
+    const rogue = run('admin', ['grant-kind', bank, 'personal-credit-report'], { LEDGER_SIGNER_KEY: STRANGER_KEY });
+    expect(rogue.code).toBe(1);
+    expect(rogue.stderr).toContain('lacks DEFAULT_ADMIN_ROLE');
+  });
+
   it('adds, lists and removes issuers as the admin, and refuses anyone else', () => {
     const listed = run('admin', ['list-issuers']);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toContain('HK  Demo Credit Reference Agency (HK)');
-    expect(listed.stdout).toContain('CN  Demo Credit Reference Centre (CN)');
+    expect(listed.stdout).toContain(
+      'HK  Demo Credit Reference Agency (HK)  kinds: business-registration, corporate-credit-report, personal-credit-report',
+    );
+    expect(listed.stdout).toContain('CN  Demo Credit Reference Centre (CN)  kinds: business-registration,');
+    expect(listed.stdout).toContain(
+      `${new Wallet(DEV_KEYS.bankHK).address}  HK  Demo Bank (HK)  kinds: bank-statement\n`,
+    );
+    expect(listed.stdout).toContain(
+      `${new Wallet(DEV_KEYS.bankCN).address}  CN  Demo Bank (CN)  kinds: bank-statement\n`,
+    );
 
     const account = Wallet.createRandom().address;
     expect(run('admin', ['add-issuer', account, '--name', 'Macau Credit Bureau', '--jurisdiction', 'MO']).code).toBe(0);
-    expect(run('admin', ['list-issuers']).stdout).toContain(`${account}  MO  Macau Credit Bureau`);
+    expect(run('admin', ['list-issuers']).stdout).toContain(`${account}  MO  Macau Credit Bureau  kinds: none`);
     expect(run('admin', ['remove-issuer', account]).code).toBe(0);
     expect(run('admin', ['list-issuers']).stdout).not.toContain(account);
 

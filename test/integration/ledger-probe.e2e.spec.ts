@@ -67,7 +67,7 @@ describe('ledger probe, end to end', () => {
     expect(body.ledger).toMatchObject({
       chainId: '31337',
       registryAddress: ledger.registryAddress,
-      registryVersion: 'lendbridge-credit-report-registry/2',
+      registryVersion: 'lendbridge-credit-report-registry/3',
     });
     expect(body.temporalUiUrl).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${body.workflowId}`);
 

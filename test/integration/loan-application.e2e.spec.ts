@@ -44,6 +44,7 @@ function application(applicationId: string, overrides: Partial<ApplicationInput>
     product: 'sme-credit-line',
     requestedLimit: { amount: '120000.00', currency: 'HKD' },
     applicantReference: `pseudonym-${applicationId}`,
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
     submittedBy: 'maker-mary',
@@ -94,7 +95,11 @@ describe('loan application, end to end on the real dev server and anvil', () => 
   it('approves an application whose report the issuer anchored, with evidence on chain and the loan system told', async () => {
     const reportBytes = Buffer.from('%PDF-1.4 credit report issued by the HK agency');
     const { hash: reportHash } = hashReportBytes(reportBytes);
-    await testWriter(client, DEV_KEYS.issuerHK).anchorReport(reportHash, new Date(Date.now() + 30 * 86_400_000));
+    await testWriter(client, DEV_KEYS.issuerHK).anchorReport(
+      'personal-credit-report',
+      reportHash,
+      new Date(Date.now() + 30 * 86_400_000),
+    );
 
     const input = application('e2e-1');
     const workflowId = applicationWorkflowId(input.tenant, input.applicationId);
@@ -186,7 +191,11 @@ describe('loan application, end to end on the real dev server and anvil', () => 
 
   it('rides out a ledger outage during verification and carries on when the node is back', async () => {
     const { hash: reportHash } = hashReportBytes(Buffer.from('%PDF-1.4 a report verified across an outage'));
-    await testWriter(client, DEV_KEYS.issuerHK).anchorReport(reportHash, new Date(Date.now() + 30 * 86_400_000));
+    await testWriter(client, DEV_KEYS.issuerHK).anchorReport(
+      'personal-credit-report',
+      reportHash,
+      new Date(Date.now() + 30 * 86_400_000),
+    );
     const input = application('e2e-outage', {
       requestedLimit: { amount: '50000.00', currency: 'HKD' },
       policy: { ...DEFAULT_POLICY, manualReview: 'on-exception', trustedIssuers: 'any-member' },

@@ -157,6 +157,7 @@ describe('Temporal over mTLS: the API and the worker connect, strangers are refu
         product: 'sme-credit-line',
         requestedLimit: { amount: '120000.00', currency: 'HKD' },
         applicantReference: 'pseudonym-mtls-0001',
+        applicantType: 'person',
         direction: 'southbound',
         reviewJurisdiction: 'HK',
       })

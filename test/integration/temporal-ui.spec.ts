@@ -93,6 +93,7 @@ describe('the Temporal UI of npm run dev', () => {
       product: 'sme-credit-line',
       requestedLimit: { amount: '120000.00', currency: 'HKD' },
       applicantReference: REFERENCE,
+      applicantType: 'person',
       direction: 'southbound',
       reviewJurisdiction: 'HK',
     });

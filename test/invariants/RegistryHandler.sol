@@ -12,6 +12,11 @@ import {vm} from "./Vm.sol";
 /// issuer's own actions (or governance acting on its membership), so {checkAgainstModel} failing
 /// means one account's action reached another's anchors. A mismatch reverts, and the suite runs with
 /// fail_on_revert, so it fails the run with the message.
+///
+/// Document kinds: the model keeps which kinds the admin granted each issuer. An anchor is predicted
+/// accepted only when its issuer holds the kind at that moment (so the registry accepting any other
+/// is caught at the step), an anchor's kind is the one it was created with (so no later action can
+/// change it), and an issuer that stops being a member holds none.
 contract RegistryHandler {
     struct Entry {
         uint32 anchoredAt;
@@ -19,6 +24,7 @@ contract RegistryHandler {
         uint32 anchoredBlock;
         uint32 leafCount;
         uint16 reason;
+        bytes10 kind;
     }
 
     address public immutable registry;
@@ -29,6 +35,7 @@ contract RegistryHandler {
     mapping(address issuer => mapping(bytes32 root => Entry)) internal _batches;
     mapping(address issuer => mapping(bytes32 root => mapping(bytes32 reportHash => uint16))) internal _inBatch;
     mapping(address account => bool) public isIssuer;
+    mapping(address account => mapping(bytes10 kind => bool)) public granted;
 
     constructor(address registry_, address admin_, address[] memory actors_, address[] memory issuers) {
         registry = registry_;
@@ -39,29 +46,57 @@ contract RegistryHandler {
 
     // ---- actions ----
 
-    function anchor(uint256 actorSeed, uint256 keySeed, uint32 lifetime) external {
+    function anchor(uint256 actorSeed, uint256 keySeed, uint256 kindSeed, uint32 lifetime) external {
         address actor = _actor(actorSeed);
         bytes32 key = ReportPool.key(keySeed);
+        bytes10 kind = ReportPool.kind(kindSeed);
         uint32 expiresAt = uint32(block.timestamp) + lifetime % 60 days; // 0 s: not in the future
         Entry storage e = _reports[actor][key];
-        bool accepted = isIssuer[actor] && (e.anchoredAt != 0 || expiresAt > block.timestamp);
+        bool accepted = isIssuer[actor] && _mayAnchor(actor, kind) && _fresh(e, kind, expiresAt);
         vm.prank(actor);
-        (bool ok,) = registry.call(abi.encodeCall(ICreditReportRegistry.anchor, (key, expiresAt)));
+        bool ok = _sendAnchor(key, kind, expiresAt);
         _expect(ok, accepted, "anchor");
-        if (ok) _anchored(e, expiresAt, 0);
+        if (ok) _anchored(e, kind, expiresAt, 0);
     }
 
-    function anchorBatch(uint256 actorSeed, uint256 keySeed, uint32 lifetime, uint8 leafCount) external {
+    function anchorBatch(uint256 actorSeed, uint256 keySeed, uint256 kindSeed, uint32 lifetime, uint8 leafCount)
+        external
+    {
         address actor = _actor(actorSeed);
         bytes32 root = ReportPool.key(keySeed);
+        bytes10 kind = ReportPool.kind(kindSeed);
         uint32 expiresAt = uint32(block.timestamp) + lifetime % 60 days;
         uint32 leaves = leafCount % 3; // 0: an empty batch, refused
         Entry storage e = _batches[actor][root];
-        bool accepted = isIssuer[actor] && leaves > 0 && (e.anchoredAt != 0 || expiresAt > block.timestamp);
+        bool accepted = isIssuer[actor] && _mayAnchor(actor, kind) && leaves > 0 && _fresh(e, kind, expiresAt);
         vm.prank(actor);
-        (bool ok,) = registry.call(abi.encodeCall(ICreditReportRegistry.anchorBatch, (root, expiresAt, leaves)));
+        bool ok = _sendAnchorBatch(root, kind, expiresAt, leaves);
         _expect(ok, accepted, "anchorBatch");
-        if (ok) _anchored(e, expiresAt, leaves);
+        if (ok) _anchored(e, kind, expiresAt, leaves);
+    }
+
+    /// Governance: `callerSeed` tries to trust `targetSeed` for a kind; only the admin may, and only a member.
+    function grantKind(uint256 callerSeed, uint256 targetSeed, uint256 kindSeed) external {
+        if (!_kindsEnforced()) return;
+        address caller = callerSeed % 2 == 0 ? admin : _actor(callerSeed);
+        address target = _actor(targetSeed);
+        bytes10 kind = ReportPool.kind(kindSeed);
+        vm.prank(caller);
+        (bool ok,) = registry.call(abi.encodeCall(ICreditReportRegistry.grantKind, (target, kind)));
+        _expect(ok, caller == admin && isIssuer[target], "grantKind");
+        if (ok) granted[target][kind] = true;
+    }
+
+    /// Governance: `callerSeed` tries to stop trusting `targetSeed` for a kind; only the admin may.
+    function withdrawKind(uint256 callerSeed, uint256 targetSeed, uint256 kindSeed) external {
+        if (!_kindsEnforced()) return;
+        address caller = callerSeed % 2 == 0 ? admin : _actor(callerSeed);
+        address target = _actor(targetSeed);
+        bytes10 kind = ReportPool.kind(kindSeed);
+        vm.prank(caller);
+        (bool ok,) = registry.call(abi.encodeCall(ICreditReportRegistry.withdrawKind, (target, kind)));
+        _expect(ok, caller == admin, "withdrawKind");
+        if (ok) granted[target][kind] = false;
     }
 
     function revoke(uint256 actorSeed, uint256 keySeed, uint16 reasonSeed) external {
@@ -112,6 +147,7 @@ contract RegistryHandler {
             : registry.call(abi.encodeWithSignature("addMember(address,string,bytes2)", target, "Member", bytes2("HK")));
         _expect(ok, caller == admin, "addMember/removeMember");
         if (ok) isIssuer[target] = !wasIssuer;
+        if (ok && wasIssuer) _clearKinds(target);
     }
 
     /// An issuer leaving on its own: its membership, its choice.
@@ -122,6 +158,7 @@ contract RegistryHandler {
         (bool ok,) = registry.call(abi.encodeWithSignature("renounceRole(bytes32,address)", role, actor));
         _expect(ok, true, "renounceRole");
         isIssuer[actor] = false;
+        _clearKinds(actor);
     }
 
     function passTime(uint32 seconds_) external {
@@ -157,9 +194,47 @@ contract RegistryHandler {
             }
         }
         _checkStorage();
+        _checkKinds();
     }
 
     // ---- what differs between the registry under test and its predecessor (see negative-control/) ----
+
+    /// Whether the registry has document kinds (v1 has none: every issuer anchors anything).
+    function _kindsEnforced() internal pure virtual returns (bool) {
+        return true;
+    }
+
+    function _sendAnchor(bytes32 key, bytes10 kind, uint32 expiresAt) internal virtual returns (bool ok) {
+        (ok,) = registry.call(abi.encodeCall(ICreditReportRegistry.anchor, (key, kind, expiresAt)));
+    }
+
+    function _sendAnchorBatch(bytes32 root, bytes10 kind, uint32 expiresAt, uint32 leaves)
+        internal
+        virtual
+        returns (bool ok)
+    {
+        (ok,) = registry.call(abi.encodeCall(ICreditReportRegistry.anchorBatch, (root, kind, expiresAt, leaves)));
+    }
+
+    /// Every account holds exactly the kinds the model granted it (isTrustedFor, kindsOf).
+    function _checkKinds() internal view virtual {
+        ICreditReportRegistry r = ICreditReportRegistry(registry);
+        for (uint256 a = 0; a < actors.length; a++) {
+            address account = actors[a];
+            uint256 held = 0;
+            for (uint256 k = 0; k < ReportPool.KINDS; k++) {
+                bytes10 kind = ReportPool.kind(k);
+                require(r.isTrustedFor(account, kind) == granted[account][kind], "isTrustedFor differs from the model");
+                if (granted[account][kind]) held++;
+            }
+            bytes10[] memory listed = r.kindsOf(account);
+            require(listed.length == held, "kindsOf differs from the model");
+            for (uint256 i = 0; i < listed.length; i++) {
+                require(granted[account][listed[i]], "kindsOf lists a kind the model does not grant");
+            }
+            if (!isIssuer[account]) require(held == 0, "a non-member holds a kind");
+        }
+    }
 
     function _sendRevokeBatch(bytes32 root, uint16 reason) internal virtual returns (bool ok) {
         (ok,) = registry.call(abi.encodeCall(ICreditReportRegistry.revokeBatch, (root, reason)));
@@ -210,8 +285,24 @@ contract RegistryHandler {
         return actors[seed % actors.length];
     }
 
-    function _anchored(Entry storage e, uint32 expiresAt, uint32 leafCount) private {
+    /// An issuer anchors a kind only while granted it (any kind on a registry without kinds).
+    function _mayAnchor(address actor, bytes10 kind) private view returns (bool) {
+        return !_kindsEnforced() || granted[actor][kind];
+    }
+
+    /// A new anchor needs a future expiry; a repeat is accepted only as the kind first anchored.
+    function _fresh(Entry storage e, bytes10 kind, uint32 expiresAt) private view returns (bool) {
+        if (e.anchoredAt == 0) return expiresAt > block.timestamp;
+        return !_kindsEnforced() || e.kind == kind;
+    }
+
+    function _clearKinds(address account) private {
+        for (uint256 k = 0; k < ReportPool.KINDS; k++) granted[account][ReportPool.kind(k)] = false;
+    }
+
+    function _anchored(Entry storage e, bytes10 kind, uint32 expiresAt, uint32 leafCount) private {
         if (e.anchoredAt != 0) return; // a repeat changes nothing
+        e.kind = kind;
         e.anchoredAt = uint32(block.timestamp);
         e.expiresAt = expiresAt;
         e.anchoredBlock = uint32(block.number);
@@ -245,6 +336,13 @@ contract RegistryHandler {
         require(v.status == status, string.concat(view_, ": status differs from the model"));
         require(v.issuer == issuer && v.issuerActive == isIssuer[issuer], string.concat(view_, ": issuer differs"));
         require(v.revocationReason == reason, string.concat(view_, ": revocation reason differs"));
+        if (_kindsEnforced()) {
+            require(v.kind == e.kind, string.concat(view_, ": kind differs from the one first anchored"));
+            require(
+                v.issuerTrustedForKind == granted[issuer][e.kind],
+                string.concat(view_, ": trust for the kind differs from the model")
+            );
+        }
         require(
             v.anchoredAt == e.anchoredAt && v.expiresAt == e.expiresAt && v.anchoredBlock == e.anchoredBlock,
             string.concat(view_, ": anchor times differ")
@@ -258,7 +356,8 @@ contract RegistryHandler {
         require(
             stored.anchoredAt == e.anchoredAt && stored.expiresAt == e.expiresAt
                 && stored.anchoredBlock == e.anchoredBlock && stored.leafCount == e.leafCount
-                && stored.revocationReason == e.reason && (stored.revokedAt != 0) == (e.reason != 0),
+                && stored.revocationReason == e.reason && (stored.revokedAt != 0) == (e.reason != 0)
+                && stored.kind == e.kind,
             string.concat(view_, " differs from the model")
         );
     }

@@ -50,6 +50,16 @@ library ReportPool {
         return k < REPORTS ? reportHash(k) : root(k - REPORTS);
     }
 
+    /// Document kinds the actions draw from: three, so an issuer is often granted some and not others.
+    uint256 internal constant KINDS = 3;
+
+    function kind(uint256 k) internal pure returns (bytes10) {
+        k %= KINDS;
+        if (k == 0) return bytes10(keccak256("personal-credit-report"));
+        if (k == 1) return bytes10(keccak256("bank-statement"));
+        return bytes10(keccak256("corporate-credit-report"));
+    }
+
     function hashPair(bytes32 a, bytes32 b) private pure returns (bytes32) {
         return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
     }

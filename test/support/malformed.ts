@@ -173,6 +173,7 @@ export function isDateTime(value: string): boolean {
 
 export const CURRENCIES = ['HKD', 'CNY', 'USD', 'MOP'] as const;
 export const DIRECTIONS = ['northbound', 'southbound'] as const;
+export const APPLICANT_TYPES = ['person', 'company'] as const;
 export const WITHDRAWAL_REASONS = [
   'applicant-request',
   'consent-withdrawn',
@@ -591,6 +592,12 @@ export const MONEY: Rules = {
   currency: { valid: 'HKD', invalid: badCurrency, required: true },
 };
 
+/** Not an applicant type: the generic neighbours, and the capitalised and synonymous ones a client might send. */
+const notApplicantType = fc.oneof(
+  notOneOf(APPLICANT_TYPES),
+  fc.constantFrom('Person', 'Company', 'individual', 'corporate', 'sme', 'person,company'),
+);
+
 export const CREATE: Rules = {
   applicationId: text('FZ-placeholder', badId),
   loanSystemReference: text('LOS-FUZZ', badId),
@@ -600,6 +607,7 @@ export const CREATE: Rules = {
     'pseudonym-FUZZ0001',
     badString(RULES.applicant, fc.stringMatching(/^[A-Za-z0-9]{1,7}$/), fc.constantFrom('Jane Doe', 'A123456(7)')),
   ),
+  applicantType: text('person', notApplicantType),
   direction: oneOf('southbound', DIRECTIONS),
   reviewJurisdiction: text(
     'HK',
@@ -672,6 +680,7 @@ export function decisionRules(outcome: (typeof OUTCOMES)[number]): Rules {
 export const LIST_QUERY: Readonly<Record<string, { valid: string; invalid: fc.Arbitrary<string> }>> = {
   stage: { valid: 'AWAITING_REPORT', invalid: notOneOf(STAGES) },
   outcome: { valid: 'APPROVED', invalid: notOneOf(FINAL_OUTCOMES) },
+  applicantType: { valid: 'company', invalid: notApplicantType },
   queue: {
     valid: 'HK-standard',
     invalid: badString(RULES.queue, fc.constantFrom('hk-standard', 'HK-junior', 'HK_standard', 'HKSAR-senior')),

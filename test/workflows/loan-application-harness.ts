@@ -19,11 +19,14 @@ import {
   releaseReview,
   revokeConsent,
   submitCreditReport,
+  submitDocumentUpdate,
   Verdict,
   type Actor,
   type ApplicationInput,
   type ApplicationState,
   type ConsentGrant,
+  type DocumentConsentGrant,
+  type DocumentSubmission,
   type LoanApplicationActivities,
   type ReportSubmission,
   type ReviewOutcome,
@@ -55,6 +58,8 @@ export interface ActivityCalls {
   webhooks: WebhookEvent[];
   notified: string[];
   verifications: { issuer: string }[];
+  /** Document verifications, in the order the workflow started them. */
+  documentVerifications: { documentKey: string; version: number; kind: string; issuer: string }[];
 }
 
 /**
@@ -62,8 +67,18 @@ export interface ActivityCalls {
  * verification, so a test (or the model) can change what the ledger says between two of them.
  */
 export function fakeActivities(verdicts: VerificationReceipt['verdict'][] = [Verdict.VERIFIED]) {
-  const calls: ActivityCalls = { evidence: [], webhooks: [], notified: [], verifications: [] };
-  const ledger = { verdict: undefined as VerificationReceipt['verdict'] | undefined };
+  const calls: ActivityCalls = {
+    evidence: [],
+    webhooks: [],
+    notified: [],
+    verifications: [],
+    documentVerifications: [],
+  };
+  const ledger = {
+    verdict: undefined as VerificationReceipt['verdict'] | undefined,
+    /** What the ledger says of a document's hash (VERIFIED when not named). */
+    documents: {} as Record<string, VerificationReceipt['verdict']>,
+  };
   const activities: LoanApplicationActivities = {
     recordEvidence: ({ kind }) => {
       calls.evidence.push(kind);
@@ -73,6 +88,25 @@ export function fakeActivities(verdicts: VerificationReceipt['verdict'][] = [Ver
       const verdict = ledger.verdict ?? verdicts[Math.min(calls.verifications.length, verdicts.length - 1)]!;
       calls.verifications.push({ issuer });
       return Promise.resolve(receipt(verdict));
+    },
+    verifyDocument: ({ documentKey, version, kind, documentHash, issuer }) => {
+      calls.documentVerifications.push({ documentKey, version, kind, issuer });
+      const verdict = ledger.documents[documentHash] ?? Verdict.VERIFIED;
+      return Promise.resolve({
+        ...receipt(verdict),
+        reportHash: documentHash,
+        anchor: {
+          issuer,
+          issuerName: 'HK agency',
+          issuerJurisdiction: 'HK',
+          issuerActive: true,
+          blockNumber: 5,
+          blockHash: `0x${'b'.repeat(64)}`,
+          anchoredAt: '2026-11-01T00:00:00.000Z',
+          expiresAt: '2027-11-01T00:00:00.000Z',
+          ...(verdict === Verdict.REVOKED && { revocationReason: 1 }),
+        },
+      });
     },
     notifyReviewers: ({ queue }) => {
       calls.notified.push(queue);
@@ -98,6 +132,7 @@ export function applicationInput(overrides: Partial<ApplicationInput> = {}): App
     product: 'sme-credit-line',
     requestedLimit: { amount: '100000.00', currency: 'HKD' },
     applicantReference: `pseudonym-${seq}`,
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
     submittedBy: 'maker-mary',
@@ -120,6 +155,11 @@ export function actionsOn(env: TestWorkflowEnvironment, handle: WorkflowHandle) 
       act(handle, grantConsent, { actor, consent }, options(updateId)),
     report: (submission: ReportSubmission = report, actor: Actor = loanSystem) =>
       act(handle, submitCreditReport, { actor, report: submission }, options()),
+    /** A document-set application's consent (credit-policy-v2). */
+    documentConsent: (consent: DocumentConsentGrant, actor: Actor = loanSystem) =>
+      act(handle, grantConsent, { actor, consent }, options()),
+    document: (document: DocumentSubmission, actor: Actor = loanSystem) =>
+      act(handle, submitDocumentUpdate, { actor, document }, options()),
     withdraw: (reason: string, actor: Actor = loanSystem) => act(handle, revokeConsent, { actor, reason }, options()),
     claim: (actor: Actor) => act(handle, claimReview, { actor }, options()),
     release: (actor: Actor) => act(handle, releaseReview, { actor }, options()),

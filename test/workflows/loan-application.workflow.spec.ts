@@ -443,6 +443,38 @@ describe('loanApplicationWorkflow', () => {
     expect(calls.evidence).toEqual([]);
   });
 
+  it('fails at once when the input states no applicant type it knows, naming the allowed ones, never the value', async () => {
+    const { activities, calls } = fakeActivities();
+    // Started by a client other than the API, which refuses such input with a 400 before anything starts.
+    const bad = input({ applicantType: 'Person <b>' as ApplicationInput['applicantType'] });
+    const state = await run(activities, bad, async (handle) => {
+      expect((await handle.query(getState)).stage).toBe('FAILED');
+      const attributes = (await handle.describe()).typedSearchAttributes;
+      expect(attributes.get(SearchAttributeKeys.ApplicantType)).toBeUndefined();
+      expect(attributes.get(SearchAttributeKeys.Tenant)).toBe('bank-a');
+    });
+    expect(state.stage).toBe('FAILED');
+    expect(state.ending?.reason).toBe('applicantType: must be one of person, company');
+    expect(calls.webhooks.map((w) => [w.type, w.data.reason])).toEqual([
+      ['application.failed', 'applicantType: must be one of person, company'],
+    ]);
+    expect(JSON.stringify(calls.webhooks)).not.toContain('<b>');
+    expect(calls.evidence).toEqual([]);
+  });
+
+  it("keeps a company applicant's type in its state and search attributes from the start", async () => {
+    const { activities } = fakeActivities();
+    const company = input({ applicantType: 'company' });
+    const state = await run(activities, company, async (handle, a) => {
+      await until(handle, stageIs('AWAITING_CONSENT'), 'AWAITING_CONSENT');
+      expect((await handle.describe()).typedSearchAttributes.get(SearchAttributeKeys.ApplicantType)).toBe('company');
+      expect((await handle.query(getState)).input.applicantType).toBe('company');
+      await a.withdraw('withdrawn by the loan system (applicant-request)');
+    });
+    expect(state.stage).toBe('WITHDRAWN');
+    expect(state.input.applicantType).toBe('company');
+  });
+
   it('sends a four-eyes amount to review even when policy reviews only exceptions', async () => {
     const { activities } = fakeActivities();
     const big = input({

@@ -1,12 +1,14 @@
 /**
  * `npm run admin -- <command>`: consortium governance and lenders' signing keys. The consortium
- * admin adds and removes trusted issuers (credit reference agencies) and evidence recorders
- * (lenders running lendbridge), and lists them. A lender (recorder member) proposes the keys its
+ * admin adds and removes trusted issuers (credit reference agencies, banks) and evidence recorders
+ * (lenders running lendbridge), grants and withdraws the document kinds each issuer is trusted
+ * for, and lists them. A lender (recorder member) proposes the keys its
  * worker replicas sign evidence with, each key accepts with a transaction of its own, and the lender
  * withdraws a proposal or revokes a key.
  */
 import { parseArgs } from 'node:util';
 import { isAddress } from 'ethers';
+import { isDocumentKindName } from '#domain';
 import { DEV_KEYS } from '#stack/dev-ledger';
 import { printOutcome, runCli, UsageError, type CliContext } from './cli-context.js';
 
@@ -14,8 +16,13 @@ const USAGE = `usage: npm run admin -- <command> [options]
 
 consortium governance (signed by the contracts' admin):
   add-issuer <address> --name <display name> --jurisdiction <XX>
-  remove-issuer <address>
-  list-issuers
+  remove-issuer <address>           its document kinds are cleared with it
+  grant-kind <issuer> <kind>        trust the issuer to anchor documents of this kind, e.g.
+                                    personal-credit-report, corporate-credit-report,
+                                    bank-statement, business-registration
+  withdraw-kind <issuer> <kind>     stop trusting it for the kind: it can anchor no more of it, and
+                                    what it anchored as that kind verifies as UNTRUSTED_ISSUER
+  list-issuers                      with the kinds each is trusted for
   add-recorder <address> --name <organisation> --jurisdiction <XX>
   remove-recorder <address>
   list-recorders
@@ -73,7 +80,34 @@ async function add(ctx: CliContext, values: Values, of: 'issuer' | 'recorder', a
 async function list(ctx: CliContext, of: 'issuer' | 'recorder'): Promise<void> {
   const members = await ctx.client.listMembers(of);
   if (members.length === 0) console.log(`no ${of}s`);
-  for (const m of members) console.log(`${m.address}  ${m.jurisdiction}  ${m.displayName}`);
+  const kinds =
+    of === 'issuer' ? await Promise.all(members.map((m) => ctx.client.kindsOf(m.address))) : members.map(() => []);
+  members.forEach((m, i) => {
+    const held = kinds[i]!.map((k) => k.name).sort();
+    const trusted = of === 'issuer' ? `  kinds: ${held.length > 0 ? held.join(', ') : 'none'}` : '';
+    console.log(`${m.address}  ${m.jurisdiction}  ${m.displayName}${trusted}`);
+  });
+}
+
+function kindArgument(value: string | undefined): string {
+  if (!value) throw new UsageError('a document kind is required, e.g. bank-statement');
+  const given: string = value; // not narrowed by the guard below
+  if (!isDocumentKindName(value)) {
+    throw new UsageError(
+      `"${given}" is not a document kind name: lowercase words joined by hyphens, e.g. bank-statement`,
+    );
+  }
+  return value;
+}
+
+async function kindChange(ctx: CliContext, grant: boolean, issuer: string, kind: string): Promise<void> {
+  const writer = await ctx.writer();
+  const outcome = grant ? await writer.grantKind(issuer, kind) : await writer.withdrawKind(issuer, kind);
+  printOutcome(
+    grant ? `issuer ${issuer} is trusted for ${kind}` : `issuer ${issuer} is no longer trusted for ${kind}`,
+    outcome,
+    grant ? 'it was already' : 'it was not',
+  );
 }
 
 async function proposeKey(ctx: CliContext, key: string): Promise<void> {
@@ -145,7 +179,7 @@ await runCli({
   parse,
   devKey: ({ positionals: [command = ''] }) =>
     KEY_SIGNED_COMMANDS.has(command) ? undefined : LENDER_COMMANDS.has(command) ? DEV_KEYS.recorder : DEV_KEYS.admin,
-  run: async (ctx, { positionals: [command, argument], values }) => {
+  run: async (ctx, { positionals: [command, argument, extra], values }) => {
     switch (command) {
       case 'add-issuer':
         return await add(ctx, values, 'issuer', address(argument));
@@ -157,6 +191,9 @@ await runCli({
         const account = address(argument);
         return printOutcome(`removed ${of} ${account}`, await (await ctx.writer()).removeMember(of, account));
       }
+      case 'grant-kind':
+      case 'withdraw-kind':
+        return await kindChange(ctx, command === 'grant-kind', address(argument), kindArgument(extra));
       case 'list-issuers':
         return await list(ctx, 'issuer');
       case 'list-recorders':

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
 import { type LedgerConfig } from '#config';
-import { type DecisionFields } from '#domain';
+import { type DecisionFields, StandardDocumentKind } from '#domain';
 import { hashReportBytes } from '#hashing';
 import { LedgerClient, LedgerWriter, type WriteOutcome } from '#ledger';
 import { DEV_KEYS, DEV_MEMBERS } from '#stack/dev-ledger';
@@ -60,7 +60,11 @@ export class CreditAgency {
 
   /** Anchors the report's hash; an anchor the ledger holds already is not sent again. */
   async anchor(report: CreditReport): Promise<WriteOutcome> {
-    return await this.writer.anchorReport(report.reportHash, new Date(Date.now() + ANCHOR_VALIDITY_DAYS * 86_400_000));
+    return await this.writer.anchorReport(
+      StandardDocumentKind.PERSONAL_CREDIT_REPORT,
+      report.reportHash,
+      new Date(Date.now() + ANCHOR_VALIDITY_DAYS * 86_400_000),
+    );
   }
 
   close(): void {

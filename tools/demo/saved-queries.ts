@@ -31,6 +31,7 @@ export function savedQueries({ now, tenant, loanSystemReference }: QueryValues):
     { name: 'failed', query: `LoanOutcome = 'FAILED'` },
     { name: 'expired', query: `LoanOutcome = 'EXPIRED'` },
     { name: 'one tenant', query: `Tenant = '${tenant}'` },
+    { name: 'company applicants', query: `ApplicantType = 'company'` },
     { name: "the demo's applications", query: `WorkflowId STARTS_WITH 'loan/${tenant}/DEMO-'` },
     { name: 'by loan system reference', query: `LoanSystemReference = '${loanSystemReference}'` },
     { name: 'large amounts (over 500,000.00)', query: `RequestedAmountMinor > 50000000` },

@@ -161,6 +161,7 @@ export function journeyFor(ctx: DemoContext, scenario: Scenario): LoanJourney {
     product: 'sme-credit-line',
     requestedLimit: { amount: scenario.amount, currency: 'HKD' },
     applicantReference: `pseudonym-${randomBytes(6).toString('hex')}`,
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
   };

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
+import { StandardDocumentKind } from '#domain';
 import { hashReportBytes } from '#hashing';
 import { buildReportBatch, LedgerClient, LedgerWriter } from '#ledger';
 import { DEV_KEYS } from './dev-ledger.js';
@@ -34,7 +35,12 @@ export async function anchorReports(ledger: LedgerLocation, count: number, label
   const issuer = new Wallet(DEV_KEYS.issuerHK, client.provider);
   try {
     const writer = new LedgerWriter(client, issuer, { gasPricing: 'auto', txTimeoutMs: 30_000, confirmations: 0 });
-    await writer.anchorBatch(batch.merkleRoot, new Date(Date.now() + 30 * 86_400_000), batch.leafCount);
+    await writer.anchorBatch(
+      StandardDocumentKind.PERSONAL_CREDIT_REPORT,
+      batch.merkleRoot,
+      new Date(Date.now() + 30 * 86_400_000),
+      batch.leafCount,
+    );
   } finally {
     client.close();
   }

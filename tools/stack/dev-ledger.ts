@@ -1,10 +1,13 @@
 /**
  * The ledger of the local stack and of the tests: both registries deployed, two credit reference
- * agencies (HK and CN) as issuers, lendbridge's own lender as recorder member, and one signing key
+ * agencies (HK and CN) as issuers trusted for credit reports and business registrations, two banks
+ * (HK and CN) as issuers trusted for bank statements only, lendbridge's own lender as recorder
+ * member, and one signing key
  * per worker replica, proposed by that member and accepted by the key, so replicas never race one
  * another for nonces.
  */
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers';
+import { StandardDocumentKind } from '#domain';
 import { LedgerClient, LedgerWriter } from '#ledger';
 import { DEV_DEPLOYER_KEY } from './anvil.js';
 import { compileContracts, deployContracts, type DeploymentRecord } from './contracts.js';
@@ -15,12 +18,38 @@ export const DEV_KEYS = {
   issuerHK: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
   issuerCN: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
   recorder: '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+  // Anvil's accounts 5 and 6 (account 4 is the tests' stranger, test/support/chain.ts).
+  bankHK: '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba',
+  bankCN: '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e',
 } as const;
 
+/** What a credit reference agency anchors on the development ledger. */
+const AGENCY_KINDS = [
+  StandardDocumentKind.PERSONAL_CREDIT_REPORT,
+  StandardDocumentKind.CORPORATE_CREDIT_REPORT,
+  StandardDocumentKind.BUSINESS_REGISTRATION,
+] as const;
+/** What a bank anchors: its statements, and nothing else. */
+const BANK_KINDS = [StandardDocumentKind.BANK_STATEMENT] as const;
+
 export const DEV_MEMBERS = [
-  { of: 'issuer', key: DEV_KEYS.issuerHK, name: 'Demo Credit Reference Agency (HK)', jurisdiction: 'HK' },
-  { of: 'issuer', key: DEV_KEYS.issuerCN, name: 'Demo Credit Reference Centre (CN)', jurisdiction: 'CN' },
-  { of: 'recorder', key: DEV_KEYS.recorder, name: 'lendbridge (development)', jurisdiction: 'HK' },
+  {
+    of: 'issuer',
+    key: DEV_KEYS.issuerHK,
+    name: 'Demo Credit Reference Agency (HK)',
+    jurisdiction: 'HK',
+    kinds: AGENCY_KINDS,
+  },
+  {
+    of: 'issuer',
+    key: DEV_KEYS.issuerCN,
+    name: 'Demo Credit Reference Centre (CN)',
+    jurisdiction: 'CN',
+    kinds: AGENCY_KINDS,
+  },
+  { of: 'issuer', key: DEV_KEYS.bankHK, name: 'Demo Bank (HK)', jurisdiction: 'HK', kinds: BANK_KINDS },
+  { of: 'issuer', key: DEV_KEYS.bankCN, name: 'Demo Bank (CN)', jurisdiction: 'CN', kinds: BANK_KINDS },
+  { of: 'recorder', key: DEV_KEYS.recorder, name: 'lendbridge (development)', jurisdiction: 'HK', kinds: [] },
 ] as const;
 
 /** Worker replicas the development ledger prepares a key for (the stacks run at most two today). */
@@ -54,7 +83,8 @@ export function devLedgerAddresses(record: DeploymentRecord): DevLedgerAddresses
 const WORKER_KEY_FUNDS = 10n ** 20n;
 
 /**
- * Deploys both registries with the development admin, adds the development members, funds the
+ * Deploys both registries with the development admin, adds the development members, grants each
+ * issuer its document kinds, funds the
  * worker replicas' keys, and binds each to the development recorder: the recorder proposes it, the
  * key accepts.
  */
@@ -75,7 +105,9 @@ export async function deployDevLedger(rpcUrl: string, chainId: number): Promise<
   try {
     const asAdmin = new LedgerWriter(client, new Wallet(DEV_KEYS.admin, client.provider), settings);
     for (const member of DEV_MEMBERS) {
-      await asAdmin.addMember(member.of, new Wallet(member.key).address, member.name, member.jurisdiction);
+      const address = new Wallet(member.key).address;
+      await asAdmin.addMember(member.of, address, member.name, member.jurisdiction);
+      for (const kind of member.kinds) await asAdmin.grantKind(address, kind);
     }
     const asRecorder = new LedgerWriter(client, new Wallet(DEV_KEYS.recorder, client.provider), settings);
     const funder = new Wallet(DEV_KEYS.admin, client.provider);

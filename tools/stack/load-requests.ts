@@ -24,6 +24,7 @@ export function createBody(applicationId: string): Schemas['CreateApplicationDto
     product: 'sme-credit-line',
     requestedLimit: REQUESTED_LIMIT,
     applicantReference: `pseudonym-${applicationId}`,
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
   };

@@ -13,15 +13,22 @@ import {
   actionDigest,
   claimReview,
   completeReview,
+  documentConsentRefusal,
+  documentSetContext,
+  documentSubmissionRefusal,
   getState,
   grantConsent,
   REFUSAL_FAILURE_TYPES,
   releaseReview,
+  requestNewVersion,
   revokeConsent,
   submitCreditReport,
+  submitDocument,
+  submitDocumentUpdate,
   undeliveredEvents,
   type ActionRequest,
   type ApplicationState,
+  type ConsentGrant,
   actorRefusal,
   approvalsRequired,
   claimRefusal,
@@ -35,6 +42,7 @@ import {
 } from '#domain';
 import { actionVerifyKeys } from './action-keys.js';
 import { type ApplicationRecord } from './application-record.js';
+import { verifyDocumentInBackground } from './document-collection.js';
 
 /** The refusal's kind is the failure type, so the API answers 403, 409 or 422 without parsing messages. */
 function refuse(refusal: Refusal): void {
@@ -111,9 +119,15 @@ export function registerActionHandlers(record: ApplicationRecord, withdraw: () =
   action(
     record,
     grantConsent,
-    ({ actor, consent }) => loanSystemRefusal(actor) ?? consentRefusal(state, consent, new Date()),
+    ({ actor, consent }) =>
+      loanSystemRefusal(actor) ??
+      // A document set's consent is per document (document-consent.ts); a report's names its issuer.
+      (state.documents
+        ? documentConsentRefusal(state, consent, new Date()).refusal
+        : consentRefusal(state, consent as ConsentGrant, new Date())),
     ({ consent }) => {
-      state.consent = { grant: consent };
+      if (state.documents) state.documentConsent = { grant: documentConsentRefusal(state, consent, new Date()).grant! };
+      else state.consent = { grant: consent as ConsentGrant };
       return 'consent granted';
     },
   );
@@ -135,6 +149,24 @@ export function registerActionHandlers(record: ApplicationRecord, withdraw: () =
       state.report = report;
       state.verification = undefined;
       return `credit report submitted (${report.scheme})`;
+    },
+  );
+  action(
+    record,
+    submitDocumentUpdate,
+    ({ actor, document }) => loanSystemRefusal(actor) ?? documentSubmissionRefusal(state, document, new Date()),
+    ({ document }) => {
+      // The validator accepted it just now, against this very state.
+      const change = submitDocument(state.documents!, document, documentSetContext(state, new Date().toISOString()));
+      if (!change.ok) return 'document not taken';
+      const before = state.documents!.documents.find((d) => d.key === document.documentKey)!.versions;
+      state.documents = change.set;
+      const entry = change.set.documents.find((d) => d.key === document.documentKey)!;
+      if (entry.versions === before)
+        return `document ${entry.key} submitted again: version ${entry.versions} unchanged`;
+      // Verified at once, in parallel with the other documents; the flow waits for the set.
+      verifyDocumentInBackground(record, entry.key);
+      return `document ${entry.key} version ${entry.versions} submitted`;
     },
   );
   action(
@@ -165,6 +197,11 @@ export function registerActionHandlers(record: ApplicationRecord, withdraw: () =
       review.decisions.push(decision);
       record.setReviewer(undefined);
       if (outcome.kind === 'approve') review.approvals.push(decision);
+      if (outcome.kind === 'request-new-version') {
+        // That document alone goes back to awaiting (the validator accepted the request).
+        const change = requestNewVersion(state.documents!, outcome.documentKey, outcome.reason, decision.at);
+        if (change.ok) state.documents = change.set;
+      }
       if (outcome.kind !== 'approve' || review.approvals.length >= approvalsRequired(state)) {
         book.roundOutcome = outcome;
       }

@@ -4,8 +4,9 @@
  * (events not yet delivered, recent action ids, idempotency keys). Every stage change goes through
  * `enter`, so the state and the search attributes never disagree.
  */
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo, type CancellationScope } from '@temporalio/workflow';
 import {
+  isApplicantType,
   isTerminal,
   LoanStage,
   receivedState,
@@ -52,6 +53,12 @@ export class ApplicationRecord {
   /** Background work (consent evidence, reviewer notices) the workflow sees finished before it ends. */
   private readonly background: Promise<unknown>[] = [];
   private running = 0;
+  /** The scope the flow runs in: work started by a handler for the flow (a document's verification) runs in it too. */
+  flow?: CancellationScope;
+  /** Document versions (`key@version`) whose verification this run has started: one activity each. */
+  readonly verifying = new Set<string>();
+  /** A document verification that failed for good: the flow fails the application with it. */
+  documentFailure?: Error;
 
   constructor(
     readonly input: ApplicationInput,
@@ -100,6 +107,10 @@ export class ApplicationRecord {
       { key: SearchAttributeKeys.Tenant, value: input.tenant },
       { key: SearchAttributeKeys.LoanSystemReference, value: input.loanSystemReference },
       { key: SearchAttributeKeys.Jurisdiction, value: input.reviewJurisdiction },
+      // Input started from outside the API may state anything: only a known type is indexed.
+      ...(isApplicantType(input.applicantType)
+        ? [{ key: SearchAttributeKeys.ApplicantType, value: input.applicantType }]
+        : []),
       ...(withAmount
         ? [{ key: SearchAttributeKeys.RequestedAmountMinor, value: Number(toMinorUnits(input.requestedLimit)) }]
         : []),

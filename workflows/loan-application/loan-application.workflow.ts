@@ -14,9 +14,18 @@ import {
   makeContinueAsNewFunc,
   workflowInfo,
 } from '@temporalio/workflow';
-import { applicationInputProblem, isTerminal, LoanStage, type ApplicationInput, type ApplicationState } from '#domain';
+import {
+  applicationDocumentSet,
+  applicationInputProblem,
+  isTerminal,
+  LoanStage,
+  usesDocumentSet,
+  type ApplicationInput,
+  type ApplicationState,
+} from '#domain';
 import { registerActionHandlers } from './action-handlers.js';
 import { ApplicationRecord, type CarriedApplication } from './application-record.js';
+import { awaitDocuments, resumeDocumentVerifications } from './document-collection.js';
 import { reviewRound } from './review-round.js';
 import { anchorConsentEvidence, decide, isRoutine, verifyReport } from './verification-and-decision.js';
 import {
@@ -36,6 +45,7 @@ export async function loanApplicationWorkflow(
 ): Promise<ApplicationState> {
   const record = new ApplicationRecord(input, carried);
   const flow = new CancellationScope();
+  record.flow = flow;
   // Everything up to the handlers is synchronous: an update that arrives with the first workflow
   // task finds the application already in its stage, and getState always has an answer.
   if (carried) {
@@ -79,7 +89,7 @@ export async function loanApplicationWorkflow(
 
 function start(record: ApplicationRecord): void {
   record.record('application received');
-  const problem = applicationInputProblem(record.input);
+  const problem = applicationInputProblem(record.input) ?? documentSetProblem(record);
   record.indexApplication(problem === undefined);
   if (problem) {
     // Input no policy can process fails at once, before anything is anchored or anyone waits.
@@ -91,17 +101,43 @@ function start(record: ApplicationRecord): void {
   record.enter(LoanStage.AWAITING_CONSENT);
 }
 
+/**
+ * A document-set application's documents, required by its product, applicant type and direction,
+ * with monthly documents counted back from the workflow's start (the same on every replay and run).
+ */
+function documentSetProblem(record: ApplicationRecord): string | undefined {
+  if (!usesDocumentSet(record.input)) return undefined;
+  const created = applicationDocumentSet(record.input, workflowInfo().startTime.toISOString());
+  if (!created.ok) return `${created.problem.field}: ${created.problem.message}`;
+  record.state.documents = created.set;
+  return undefined;
+}
+
 /** Moves the application on from whatever stage it is in (a continued run resumes mid-way). */
 async function proceed(record: ApplicationRecord): Promise<void> {
   const { state, input } = record;
   requireNotWithdrawn(record);
   if (state.stage === LoanStage.AWAITING_CONSENT) {
-    await waitFor(record, () => state.consent !== undefined, state.deadlines!.consentBy!);
+    await waitFor(
+      record,
+      () => state.consent !== undefined || state.documentConsent !== undefined,
+      state.deadlines!.consentBy!,
+    );
     state.deadlines = { reportBy: fromNow(input.policy.reportDeadline) };
     record.enter(LoanStage.AWAITING_REPORT);
   }
   // The report is welcome as soon as consent is given; the consent evidence is anchored meanwhile.
   const consentEvidence = anchorConsentEvidence(record);
+  if (state.documents) await collectAndReview(record, consentEvidence);
+  else await verifyAndReview(record, consentEvidence);
+  // A withdrawal accepted together with the last review decision still wins: nothing is decided.
+  requireNotWithdrawn(record);
+  await decide(record);
+}
+
+/** One report (credit-policy-v1): verified once submitted, reviewed; a new report per request. */
+async function verifyAndReview(record: ApplicationRecord, consentEvidence: Promise<void>): Promise<void> {
+  const { state, input } = record;
   for (;;) {
     if (state.stage === LoanStage.AWAITING_REPORT) {
       await waitFor(record, () => state.report !== undefined, state.deadlines!.reportBy!);
@@ -119,9 +155,28 @@ async function proceed(record: ApplicationRecord): Promise<void> {
     record.enter(LoanStage.AWAITING_REPORT);
     record.emit('application.report-requested', { round: state.review!.round });
   }
-  // A withdrawal accepted together with the last review decision still wins: nothing is decided.
-  requireNotWithdrawn(record);
-  await decide(record);
+}
+
+/**
+ * A document set (credit-policy-v2): documents verified as they come, review once the set is ready
+ * or the deadline passes; a reviewer's request for a new version of one document sends the
+ * application back to await that one document (the others stay verified), then to a new round.
+ */
+async function collectAndReview(record: ApplicationRecord, consentEvidence: Promise<void>): Promise<void> {
+  const { state, input } = record;
+  resumeDocumentVerifications(record);
+  for (;;) {
+    if (state.stage === LoanStage.AWAITING_REPORT) {
+      await awaitDocuments(record);
+      await Promise.race([consentEvidence, CancellationScope.current().cancelRequested]);
+    }
+    const outcome = await reviewRound(record);
+    if (outcome.kind !== 'request-new-version') break;
+    state.missingDocuments = undefined;
+    state.deadlines = { reportBy: fromNow(input.policy.reportDeadline) };
+    record.enter(LoanStage.AWAITING_REPORT);
+    record.emit('application.report-requested', { round: state.review!.round, documentKey: outcome.documentKey });
+  }
 }
 
 /** Every way the flow can stop short gives a terminal stage, a reason, and one terminal event. */

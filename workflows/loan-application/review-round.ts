@@ -27,6 +27,10 @@ export async function reviewRound(record: ApplicationRecord): Promise<ReviewOutc
       round: state.review.round,
       queue: state.review.queue,
       dueAt: state.review.dueAt,
+      // A document-set application names what was missing when its wait for documents ended.
+      ...(state.missingDocuments && {
+        missing: state.missingDocuments.map((d) => ({ key: d.key, status: d.status, reason: d.reason })),
+      }),
     });
     notifyReviewers(record);
   }

@@ -15,6 +15,7 @@ import {
 } from '#domain';
 import { ledger } from './activities.js';
 import { type ApplicationRecord } from './application-record.js';
+import { decideOnDocuments } from './document-collection.js';
 import { requireNotWithdrawn, requireValidConsent } from './waits.js';
 
 /** A fresh salt seed; the activity keys it with the lender's secret (workflow randomness is replayable). */
@@ -28,7 +29,8 @@ function saltSeed(): string {
  */
 export function anchorConsentEvidence(record: ApplicationRecord): Promise<void> {
   const { state, book, workflowId } = record;
-  const consent = state.consent;
+  // One consent or the other: a report's (v1) or a document set's (v2); the same evidence either way.
+  const consent = state.consent ?? state.documentConsent;
   if (!consent || consent.evidenceHash) return Promise.resolve();
   book.consentSaltSeed ??= saltSeed();
   const seed = book.consentSaltSeed;
@@ -105,6 +107,8 @@ export async function decide(record: ApplicationRecord): Promise<void> {
   let decision: CreditDecision;
   if (outcome?.kind === 'decline') {
     decision = { outcome: 'DECLINED', reasonCodes: outcome.reasonCodes, policyVersion: input.policy.version };
+  } else if (state.documents) {
+    decision = await decideOnDocuments(record);
   } else {
     state.decisionVerification = await verifyOnLedger(record);
     // Withdrawal stays possible until the decision is fixed, right below.

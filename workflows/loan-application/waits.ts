@@ -5,7 +5,7 @@
  * waits for exactly the time that was left.
  */
 import { condition, workflowInfo } from '@temporalio/workflow';
-import { durationMs, type ApplicationInput } from '#domain';
+import { consentValidUntilMs, durationMs, type ApplicationInput } from '#domain';
 import { type ApplicationRecord } from './application-record.js';
 
 /** A wait's deadline passed: the application ends EXPIRED. */
@@ -42,8 +42,8 @@ export function fromNow(duration: ApplicationInput['policy']['reviewSla']): stri
 
 /** Throws ConsentLapsed unless the consent given is valid now. */
 export function requireValidConsent(record: ApplicationRecord): void {
-  const consent = record.state.consent;
-  if (consent && Date.parse(consent.grant.validUntil) <= Date.now()) throw new ConsentLapsed();
+  const until = consentValidUntilMs(record.state);
+  if (until !== undefined && until <= Date.now()) throw new ConsentLapsed();
 }
 
 /**
@@ -54,7 +54,7 @@ export async function waitFor(record: ApplicationRecord, done: () => boolean, de
   for (;;) {
     requireValidConsent(record);
     if (done()) return;
-    const consentUntil = record.state.consent ? Date.parse(record.state.consent.grant.validUntil) : Infinity;
+    const consentUntil = consentValidUntilMs(record.state) ?? Infinity;
     const until = Math.min(Date.parse(deadline), consentUntil);
     const left = until - Date.now();
     if (left <= 0) throw consentUntil <= Date.parse(deadline) ? new ConsentLapsed() : new DeadlinePassed();

@@ -339,6 +339,11 @@ export interface components {
       temporalUi: string;
     };
     ApplicationViewDto: {
+      /**
+       * @description person or company, as stated at creation; absent only for an application another client started with input the API refuses (it failed at once)
+       * @enum {string}
+       */
+      applicantType?: 'person' | 'company';
       /** @example APP-2026-0001 */
       applicationId: string;
       consent?: {
@@ -455,6 +460,11 @@ export interface components {
     CreateApplicationDto: {
       /** @description the loan system's pseudonymous applicant reference; never a name or id number */
       applicantReference: string;
+      /**
+       * @description whether the applicant is a person or a company; still only the pseudonymous reference says which
+       * @enum {string}
+       */
+      applicantType: 'person' | 'company';
       /** @example APP-2026-0001 */
       applicationId: string;
       /** @enum {string} */
@@ -488,6 +498,11 @@ export interface components {
       message: string;
     };
     InboxItemDto: {
+      /**
+       * @description person or company, as stated at creation
+       * @enum {string}
+       */
+      applicantType?: 'person' | 'company';
       /** @example APP-1 */
       applicationId: string;
       /**
@@ -613,6 +628,11 @@ export interface components {
         }
     );
     ReviewTaskViewDto: {
+      /**
+       * @description person or company, as stated at creation; absent only for an application another client started with input the API refuses (it failed at once)
+       * @enum {string}
+       */
+      applicantType?: 'person' | 'company';
       /** @example APP-2026-0001 */
       applicationId: string;
       /** @description what the applicant consented to */
@@ -836,6 +856,8 @@ export interface operations {
   listApplications: {
     parameters: {
       query?: {
+        /** @description only applications of this applicant type */
+        applicantType?: 'person' | 'company';
         /** @description created at or after (ISO 8601) */
         createdFrom?: string;
         /** @description created before (ISO 8601) */

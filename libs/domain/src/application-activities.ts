@@ -56,6 +56,20 @@ export interface LoanApplicationActivities {
     issuer: string;
     policy: VerificationPolicy;
   }): Promise<VerificationReceipt>;
+  /**
+   * Verifies one version of one document of a document set against the ledger, counting only
+   * anchors by `issuer` (the one submitted, which the consent covers). `kind` is the document's
+   * kind, for the issuer registry's per-kind trust (not read by the ledger client yet);
+   * `documentKey` and `version` name what the result is for.
+   */
+  verifyDocument(input: {
+    documentKey: string;
+    version: number;
+    kind: string;
+    documentHash: string;
+    issuer: string;
+    policy: VerificationPolicy;
+  }): Promise<VerificationReceipt>;
   notifyReviewers(input: { workflowId: string; queue: string; escalated: boolean; dueAt: string }): Promise<void>;
   deliverWebhook(event: WebhookEvent): Promise<void>;
 }

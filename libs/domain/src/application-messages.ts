@@ -9,6 +9,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { type Actor, type ApplicationState, type ConsentGrant, type ReportSubmission } from './application.js';
 import { type ReviewOutcome } from './decision.js';
+import { type DocumentConsentGrant } from './document-consent.js';
+import { type DocumentSubmission } from './document-set.js';
 
 export interface ActionRequest {
   actor: Actor;
@@ -22,11 +24,25 @@ export interface ActionRequest {
   assertion: string;
 }
 
-export const grantConsent = defineUpdate<ApplicationState, [ActionRequest & { consent: ConsentGrant }]>('grantConsent');
+/**
+ * The applicant's consent: a ConsentGrant for a one-report application (credit-policy-v1), a
+ * DocumentConsentGrant (per document, see document-consent.ts) for a document-set one (v2).
+ */
+export const grantConsent = defineUpdate<
+  ApplicationState,
+  [ActionRequest & { consent: ConsentGrant | DocumentConsentGrant }]
+>('grantConsent');
 /** The applicant revoked consent, or the loan system withdrew the application: it ends WITHDRAWN. */
 export const revokeConsent = defineUpdate<ApplicationState, [ActionRequest & { reason: string }]>('revokeConsent');
 export const submitCreditReport = defineUpdate<ApplicationState, [ActionRequest & { report: ReportSubmission }]>(
   'submitCreditReport',
+);
+/**
+ * One version of one document of a document-set application (credit-policy-v2). Named apart from
+ * document-set.ts's pure `submitDocument`, which its validator applies.
+ */
+export const submitDocumentUpdate = defineUpdate<ApplicationState, [ActionRequest & { document: DocumentSubmission }]>(
+  'submitDocument',
 );
 export const claimReview = defineUpdate<ApplicationState, [ActionRequest]>('claimReview');
 export const releaseReview = defineUpdate<ApplicationState, [ActionRequest]>('releaseReview');

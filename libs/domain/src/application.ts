@@ -3,8 +3,13 @@
  * report submission and review decisions. Pure data; deterministic helpers only.
  */
 import { type Duration } from '@temporalio/common';
+import { CREDIT_POLICY_V2 } from './credit-policy-v2.js';
 import { CREDIT_POLICIES } from './credit-policy.js';
 import { type CreditDecision, type DecisionFields, type ReviewDecision } from './decision.js';
+import { type DocumentConsentGrant } from './document-consent.js';
+import { APPLICANT_TYPES, isApplicantType, type ApplicantType } from './document-kinds.js';
+import { DEFAULT_DOCUMENT_REQUIREMENTS, requirementFor } from './document-requirements.js';
+import { type DocumentSet, type MissingDocument } from './document-set.js';
 import { durationMs } from './duration.js';
 import { moneyProblem, type Money } from './money.js';
 import { type VerificationReceipt } from './verification.js';
@@ -34,8 +39,7 @@ export function isTerminal(stage: LoanStage): boolean {
 export type Direction = 'northbound' | 'southbound';
 
 /** The purpose and data category a consent must name for lendbridge to process the report. */
-export const REQUIRED_PURPOSE = 'credit-assessment';
-export const REQUIRED_DATA_CATEGORY = 'credit-report';
+export { REQUIRED_DATA_CATEGORY, REQUIRED_PURPOSE } from './consent-terms.js';
 
 /** Policy knobs for one tenant and product, fixed when the application starts. */
 export interface ApplicationPolicy {
@@ -76,6 +80,8 @@ export interface ApplicationInput {
   requestedLimit: Money;
   /** The loan system's pseudonymous reference for the applicant: never a name or id number. */
   applicantReference: string;
+  /** Whether the applicant is a person or a company, stated at creation; still no name or number. */
+  applicantType: ApplicantType;
   direction: Direction;
   /** Jurisdiction of the lender's reviewers, e.g. HK or CN: chooses the review queue. */
   reviewJurisdiction: string;
@@ -143,6 +149,14 @@ export interface ApplicationState {
   deadlines?: { consentBy?: string; reportBy?: string };
   report?: ReportSubmission;
   verification?: VerificationReceipt;
+  /**
+   * credit-policy-v2 only: the per-document consent (instead of `consent`), the document set the
+   * application collects, and what was missing when the last wait for documents ended (empty when
+   * the set was complete).
+   */
+  documentConsent?: { grant: DocumentConsentGrant; evidenceHash?: string };
+  documents?: DocumentSet;
+  missingDocuments?: MissingDocument[];
   review?: {
     /** 1 for the first review, +1 after each request for a new report. */
     round: number;
@@ -192,6 +206,8 @@ export function fourEyesThreshold(input: Pick<ApplicationInput, 'policy' | 'requ
  * 422 before anything starts, and the workflow checks again before anything is anchored.
  */
 export function applicationInputProblem(input: ApplicationInput): string | undefined {
+  // Checked first and never echoed: input started from outside the API may carry anything here.
+  if (!isApplicantType(input.applicantType)) return `applicantType: must be one of ${APPLICANT_TYPES.join(', ')}`;
   const limit = moneyProblem(input.requestedLimit);
   if (limit) return `requestedLimit: ${limit}`;
   const threshold = fourEyesThreshold(input);
@@ -199,8 +215,13 @@ export function applicationInputProblem(input: ApplicationInput): string | undef
     return `requestedLimit.currency: the policy has no four-eyes threshold for ${input.requestedLimit.currency}`;
   const thresholdProblem = moneyProblem(threshold);
   if (thresholdProblem) return `policy.fourEyesThresholds.${threshold.currency}: ${thresholdProblem}`;
-  if (!(input.policy.version in CREDIT_POLICIES))
+  if (!Object.hasOwn(CREDIT_POLICIES, input.policy.version))
     return `policy.version: unknown credit policy ${input.policy.version}`;
+  // v2 decides on a document set: the combination must have a requirement (the defaults, for now).
+  if (input.policy.version === CREDIT_POLICY_V2) {
+    const found = requirementFor(DEFAULT_DOCUMENT_REQUIREMENTS, input);
+    if (!found.ok) return `${found.problem.field}: ${found.problem.message}`;
+  }
   for (const knob of ['consentDeadline', 'reportDeadline', 'reviewSla'] as const) {
     if (durationMs(input.policy[knob]) === undefined) return `policy.${knob}: not a duration`;
   }

@@ -3,12 +3,21 @@
  * fields and the reviewers' recommendations. Pure so the workflow can run it deterministically and
  * it can be tested exhaustively; versioned so a decision can be reproduced by the rules of its day.
  */
+import { CREDIT_POLICY_V2, creditPolicyV2, type CreditPolicyV2Input } from './credit-policy-v2.js';
 import { type CreditDecision, type DecisionFields, type ReviewDecision } from './decision.js';
+import { type DocumentSet } from './document-set.js';
 import { fromMinorUnits, toMinorUnits, type Money } from './money.js';
 
 export interface CreditPolicyInput {
   requested: Money;
-  fields: DecisionFields;
+  /** The one report's fields (v1). */
+  fields?: DecisionFields;
+  /** The application's document set (v2; see document-set.ts). */
+  documents?: DocumentSet;
+  /** The consent at the decision (v2 reads no document outside it). */
+  consent?: CreditPolicyV2Input['consent'];
+  /** v2's knobs (per tenant and product); its defaults when absent. */
+  knobs?: CreditPolicyV2Input['knobs'];
   /** The approving reviews; their recommended limits cap the line. */
   approvals: readonly ReviewDecision[];
   /** ISO time the decision is taken (workflow time), for the offer's expiry. */
@@ -21,6 +30,8 @@ export const DeclineReason = {
   CURRENCY: 'RECOMMENDATION_CURRENCY_MISMATCH',
   /** Verified once, the report no longer verified when the decision was taken (revoked, expired, aged). */
   REPORT_NO_LONGER_VALID: 'REPORT_NO_LONGER_VALID',
+  /** v1 was asked to decide without a report's fields. */
+  REPORT_MISSING: 'REPORT_MISSING',
 } as const;
 
 /** Share of the requested limit each score band may receive, in percent; bands not listed decline. */
@@ -29,8 +40,10 @@ const OFFER_VALIDITY_DAYS_V1 = 30;
 
 function creditPolicyV1(input: CreditPolicyInput): CreditDecision {
   const policyVersion = 'credit-policy-v1';
+  if (!input.fields) return { outcome: 'DECLINED', reasonCodes: [DeclineReason.REPORT_MISSING], policyVersion };
   const reasons: string[] = [];
-  const share = BAND_SHARE_V1[input.fields.scoreBand];
+  const band = input.fields.scoreBand;
+  const share = Object.hasOwn(BAND_SHARE_V1, band) ? BAND_SHARE_V1[band] : undefined;
   if (share === undefined) reasons.push(DeclineReason.SCORE_BAND);
   if (input.fields.delinquencyFlags.length > 0) reasons.push(DeclineReason.DELINQUENCY);
   const recommendations = input.approvals.flatMap((a) =>
@@ -48,10 +61,12 @@ function creditPolicyV1(input: CreditPolicyInput): CreditDecision {
 
 export const CREDIT_POLICIES: Record<string, (input: CreditPolicyInput) => CreditDecision> = {
   'credit-policy-v1': creditPolicyV1,
+  [CREDIT_POLICY_V2]: creditPolicyV2,
 };
 
 export function decideCreditLine(version: string, input: CreditPolicyInput): CreditDecision {
-  const policy = CREDIT_POLICIES[version];
+  // Own keys only: a version named like an Object member ("constructor") is no policy.
+  const policy = Object.hasOwn(CREDIT_POLICIES, version) ? CREDIT_POLICIES[version] : undefined;
   if (!policy) throw new Error(`unknown credit policy version ${version}`);
   return policy(input);
 }

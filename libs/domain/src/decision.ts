@@ -13,7 +13,9 @@ export interface DecisionFields {
 export type ReviewOutcome =
   | { kind: 'approve'; recommendedLimit: Money; notes?: string }
   | { kind: 'decline'; reasonCodes: string[]; notes?: string }
-  | { kind: 'request-new-report'; notes?: string };
+  | { kind: 'request-new-report'; notes?: string }
+  /** A document-set application (credit-policy-v2): one document back to awaiting, the others kept. */
+  | { kind: 'request-new-version'; documentKey: string; reason: string; notes?: string };
 
 export interface ReviewDecision {
   reviewer: string;

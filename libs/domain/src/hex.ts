@@ -38,3 +38,18 @@ export const BYTES32_ANY_CASE_PATTERN = /^0x[0-9a-fA-F]{64}$/;
 export function isBytes32AnyCase(value: unknown): value is string {
   return typeof value === 'string' && BYTES32_ANY_CASE_PATTERN.test(value);
 }
+
+/**
+ * An EVM address (an issuer, a contract) as input may write it: `0x` and 40 hex digits of either
+ * case (EIP-55 checksums mix cases). Compare with sameAddress; store lowercased.
+ */
+export const ADDRESS_ANY_CASE_PATTERN = /^0x[0-9a-fA-F]{40}$/;
+
+export function isAddressAnyCase(value: unknown): value is string {
+  return typeof value === 'string' && ADDRESS_ANY_CASE_PATTERN.test(value);
+}
+
+/** Whether two values are the same EVM address, whatever the case of their hex digits; false unless both are addresses. */
+export function sameAddress(a: unknown, b: unknown): boolean {
+  return isAddressAnyCase(a) && isAddressAnyCase(b) && a.toLowerCase() === b.toLowerCase();
+}

@@ -23,6 +23,11 @@ function exponentOf(currency: string): number | undefined {
 
 /** Why a money value is unacceptable, or undefined when it is fine. */
 export function moneyProblem(money: Money): string | undefined {
+  // Input from outside may be anything: checked before any property is read or coerced (a number
+  // amount would pass the regex, then break toMinorUnits' split; an array currency ['HKD'] is a key).
+  if (typeof money !== 'object' || money === null) return 'must be an object with amount and currency';
+  if (typeof money.currency !== 'string') return 'currency is not supported';
+  if (typeof money.amount !== 'string') return 'amount is not a positive decimal string';
   const exponent = exponentOf(money.currency);
   // Refusals name the rule, never the value: they reach API answers, and values are the caller's data.
   if (exponent === undefined) return 'currency is not supported';

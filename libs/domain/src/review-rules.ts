@@ -17,6 +17,7 @@ import {
   type ReportSubmission,
 } from './application.js';
 import { type ReviewOutcome } from './decision.js';
+import { isComplete, requestNewVersion } from './document-set.js';
 import { isBytes32, isSha256Hex } from './hex.js';
 import { canonicalIdentity, samePerson } from './identity.js';
 import { moneyProblem, toMinorUnits } from './money.js';
@@ -195,7 +196,13 @@ export function completeRefusal(
     return conflict(`the task is claimed by ${claimedBy}: only they may decide it`);
   switch (outcome?.kind) {
     case 'approve': {
-      if (state.verification?.verdict !== Verdict.VERIFIED) {
+      if (state.documents) {
+        // A document-set application: every document verified, or nothing to approve.
+        if (!isComplete(state.documents)) {
+          const missing = state.documents.documents.filter((d) => d.status !== 'VERIFIED').map((d) => d.key);
+          return conflict(`not every document is verified (${missing.join(', ')}): decline or request a new version`);
+        }
+      } else if (state.verification?.verdict !== Verdict.VERIFIED) {
         return conflict(
           `the report is not verified (${state.verification?.verdict ?? 'no verdict'}): decline or request a new report`,
         );
@@ -212,9 +219,20 @@ export function completeRefusal(
         ? undefined
         : invalid('reasonCodes: a decline needs at least one reason code');
     case 'request-new-report':
-      return undefined;
+      return state.documents
+        ? invalid('outcome: a document-set application asks for a new version of one document')
+        : undefined;
+    case 'request-new-version': {
+      if (!state.documents) return invalid('outcome: this application has one report: request a new report');
+      const change = requestNewVersion(state.documents, outcome.documentKey, outcome.reason, new Date().toISOString());
+      return change.ok ? undefined : invalid(change.problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+    }
     default:
       // Anything else would fall through to a decision with no approver: refuse it outright.
-      return invalid('outcome: must be approve, decline or request-new-report');
+      return invalid(
+        state.documents
+          ? 'outcome: must be approve, decline or request-new-version'
+          : 'outcome: must be approve, decline or request-new-report',
+      );
   }
 }

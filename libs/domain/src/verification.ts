@@ -28,6 +28,8 @@ export interface VerificationReceipt {
   /** Which condition decided a verdict other than VERIFIED, in words a reviewer can act on. */
   detail?: string;
   reportHash: string;
+  /** The document kind the verification expected (a kind name, e.g. personal-credit-report). */
+  documentKind?: string;
   chainId: string;
   contract: string;
   /** Block the view call was answered at. */
@@ -38,6 +40,8 @@ export interface VerificationReceipt {
     issuerName: string;
     issuerJurisdiction: string;
     issuerActive: boolean;
+    /** The kind the document was anchored as: its name for a standard kind, else its ledger id. */
+    documentKind?: string;
     blockNumber: number;
     blockHash: string;
     anchoredAt: string;

@@ -16,7 +16,7 @@ import {
   reportHashToBytes32,
   toLedgerError,
 } from './ledger-errors.js';
-import { AnchorStatus, decideVerdict, type RegistryView } from './verdict.js';
+import { AnchorStatus, decideVerdict, documentKindName, expectedKind, type RegistryView } from './verdict.js';
 
 export type LedgerClientSettings = Pick<
   LedgerConfig,
@@ -40,11 +40,34 @@ export interface AnchorRecord {
   anchoredBlock: number;
   /** Reports in the batch; 0 for a report anchored on its own. */
   leafCount: number;
+  /** The document kind's id (bytes10 hex) it was anchored as, and its name when it is a standard kind. */
+  kindId: string;
+  kind: string;
   /** Set once revoked. */
   revoked?: { at: string; reason: number };
 }
 
 export type MemberRole = 'issuer' | 'recorder';
+
+/** A document kind an issuer is granted: its id on the ledger and, for a standard kind, its name. */
+export interface GrantedKind {
+  id: string;
+  /** The kind's name when it is a standard kind; else the id again. */
+  name: string;
+}
+
+/** One anchor or batch an issuer made, as its ReportAnchored / BatchAnchored event tells it. */
+export interface AnchorEvent {
+  type: 'report' | 'batch';
+  /** The report hash (64 hex) for a report; the Merkle root (bytes32 hex) for a batch. */
+  key: string;
+  kindId: string;
+  kind: string;
+  expiresAt: string;
+  leafCount: number;
+  blockNumber: number;
+  transactionHash: string;
+}
 
 export const EvidenceKind = { Consent: 1, Decision: 2 } as const;
 export type EvidenceKind = (typeof EvidenceKind)[keyof typeof EvidenceKind];
@@ -133,26 +156,38 @@ export class LedgerClient {
 
   /**
    * Verifies a report `issuer` anchored on its own: a hash anchored by anyone else is NOT_ANCHORED.
-   * `issuer` is the address the caller expects (the one the applicant's consent names);
-   * `reportHash` is 64 lowercase hex.
+   * `issuer` is the address the caller expects (the one the applicant's consent names); `kind` the
+   * document kind's name the caller expects (anchored as another kind, or by an issuer not trusted
+   * for it now: UNTRUSTED_ISSUER, with a detail saying which); `reportHash` is 64 lowercase hex.
    */
-  async verifyReport(issuer: string, reportHash: string, policy: VerificationPolicy): Promise<VerificationReceipt> {
+  async verifyReport(
+    issuer: string,
+    kind: string,
+    reportHash: string,
+    policy: VerificationPolicy,
+  ): Promise<VerificationReceipt> {
+    const expected = expectedKind(kind);
     // verify(address,bytes32) encoded by hand: two static words after the selector. ethers' encoder
     // checksums the address on the way, which costs as much as the rest of the call's encoding.
     const word = (hex: string): string => hex.slice(2).padStart(64, '0');
     const data = `${this.viewFragments.verify.selector}${word(checkAddress(issuer, 'the issuer'))}${word(reportHashToBytes32(reportHash))}`;
     const view = await this.view('verify', data);
-    return await this.toReceipt(reportHash, view, policy);
+    return await this.toReceipt(reportHash, view, policy, expected);
   }
 
-  /** Verifies a report in a Merkle batch `issuer` anchored, given its proof and the batch root (bytes32 hex). */
+  /**
+   * Verifies a report in a Merkle batch `issuer` anchored as document kind `kind`, given its proof
+   * and the batch root (bytes32 hex). The batch's kind is every one of its reports' kind.
+   */
   async verifyReportInBatch(
     issuer: string,
+    kind: string,
     reportHash: string,
     proof: readonly string[],
     merkleRoot: string,
     policy: VerificationPolicy,
   ): Promise<VerificationReceipt> {
+    const expected = expectedKind(kind);
     const view = await this.view(
       'verifyInBatch',
       this.registry.interface.encodeFunctionData(this.viewFragments.verifyInBatch, [
@@ -162,7 +197,7 @@ export class LedgerClient {
         checkBytes32(merkleRoot, 'the batch root'),
       ]),
     );
-    return await this.toReceipt(reportHash, view, policy, merkleRoot);
+    return await this.toReceipt(reportHash, view, policy, expected, merkleRoot);
   }
 
   /** What `member`'s namespace holds for a salted evidence hash (64 hex), or undefined. */
@@ -258,6 +293,56 @@ export class LedgerClient {
       : { at: isoSeconds(Number(revocation[0])), reason: Number(revocation[1]) };
   }
 
+  /** The document kinds `issuer` is granted now (CreditReportRegistry.kindsOf); none for a non-member. */
+  async kindsOf(issuer: string): Promise<GrantedKind[]> {
+    const kinds = await this.guard(
+      () => this.registry.getFunction('kindsOf').staticCall(checkAddress(issuer, 'the issuer')) as Promise<Result>,
+    );
+    return [...kinds].map((id) => ({ id: String(id), name: documentKindName(String(id)) }));
+  }
+
+  /** Whether `issuer` is granted the document kind named `kind` now. */
+  async isTrustedFor(issuer: string, kind: string): Promise<boolean> {
+    return await this.guard(
+      () =>
+        this.registry
+          .getFunction('isTrustedFor')
+          .staticCall(checkAddress(issuer, 'the issuer'), expectedKind(kind).id) as Promise<boolean>,
+    );
+  }
+
+  /**
+   * What `issuer` anchored, report by report and batch by batch, from its ReportAnchored and
+   * BatchAnchored events (a repeat emits none); only the kind named `kind` when given.
+   */
+  async anchorsBy(issuer: string, kind?: string): Promise<AnchorEvent[]> {
+    const account = checkAddress(issuer, 'the issuer');
+    const kindId = kind === undefined ? null : expectedKind(kind).id;
+    const [reports, batches] = await Promise.all([
+      this.guard(() => this.registry.queryFilter(this.registry.filters.ReportAnchored!(account, null, kindId), 0)),
+      this.guard(() => this.registry.queryFilter(this.registry.filters.BatchAnchored!(account, null, kindId), 0)),
+    ]);
+    return [...reports, ...batches]
+      .flatMap((event): AnchorEvent[] => {
+        if (!(event instanceof EventLog)) return [];
+        const batch = event.eventName === 'BatchAnchored';
+        const id = String(event.args[2]);
+        return [
+          {
+            type: batch ? 'batch' : 'report',
+            key: batch ? String(event.args[1]) : String(event.args[1]).slice(2),
+            kindId: id,
+            kind: documentKindName(id),
+            expiresAt: isoSeconds(Number(event.args[3])),
+            leafCount: batch ? Number(event.args[4]) : 0,
+            blockNumber: event.blockNumber,
+            transactionHash: event.transactionHash,
+          },
+        ];
+      })
+      .sort((a, b) => a.blockNumber - b.blockNumber);
+  }
+
   /** The contract whose members have this role: issuers on the registry, recorders on the evidence registry. */
   memberContract(of: MemberRole): Contract {
     return of === 'issuer' ? this.registry : this.evidence;
@@ -309,6 +394,8 @@ export class LedgerClient {
       expiresAt: isoSeconds(Number(a[1])),
       anchoredBlock: Number(a[2]),
       leafCount: Number(a[3]),
+      kindId: String(a[6]),
+      kind: documentKindName(String(a[6])),
       ...(Number(a[4]) !== 0 ? { revoked: { at: isoSeconds(Number(a[4])), reason: Number(a[5]) } } : {}),
     };
   }
@@ -317,6 +404,7 @@ export class LedgerClient {
     reportHash: string,
     v: Result,
     policy: VerificationPolicy,
+    expected: { name: string; id: string },
     batchRoot?: string,
   ): Promise<VerificationReceipt> {
     const view: RegistryView & {
@@ -334,15 +422,18 @@ export class LedgerClient {
       revocationReason: Number(v[6]),
       currentBlock: Number(v[7]),
       currentTime: Number(v[8]),
+      kind: String(v[9]),
+      issuerTrustedForKind: Boolean(v[10]),
     };
     const base = {
       reportHash,
+      documentKind: expected.name,
       chainId: String(this.settings.chainId),
       contract: this.settings.registryAddress,
       checkedAtBlock: view.currentBlock,
     };
     // Expiry and age are judged by the chain's clock, the one the registry itself uses.
-    const verdict = decideVerdict(view, policy, view.currentTime);
+    const { verdict, detail } = decideVerdict(view, policy, view.currentTime, expected);
     if (view.status === AnchorStatus.Unknown) return { ...base, verdict };
     const confirmations = view.currentBlock - view.anchoredBlock;
     if (confirmations < this.settings.confirmations) {
@@ -354,11 +445,13 @@ export class LedgerClient {
     return {
       ...base,
       verdict,
+      ...(detail ? { detail } : {}),
       anchor: {
         issuer: view.issuer,
         issuerName: issuer.displayName,
         issuerJurisdiction: issuer.jurisdiction,
         issuerActive: view.issuerActive,
+        documentKind: documentKindName(view.kind),
         blockNumber: view.anchoredBlock,
         blockHash,
         anchoredAt: isoSeconds(view.anchoredAt),

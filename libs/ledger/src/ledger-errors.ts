@@ -149,6 +149,8 @@ const REVERT_HINTS: Record<string, string> = {
   KeyNotAuthorized: 'the key does not record for the signer',
   KeyNotProposed: 'the member has not proposed this key (or withdrew the proposal)',
   ZeroAddress: 'the zero address is not allowed',
+  AnchoredAsOtherKind: 'the issuer anchored this hash or root already, as the other document kind shown',
+  TooManyKinds: 'the issuer holds the most document kinds an issuer may hold (16)',
 };
 
 /** Roles by their keccak256 id, to name them in operator messages. */
@@ -167,6 +169,14 @@ function operatorActionFor(revert: { name: string; args: unknown[] }): LedgerOpe
       OperatorAction.SIGNER_NOT_AUTHORISED,
       `the signing account ${account} lacks ${roleName}; ask the consortium admin to grant it, ` +
         'or configure the right key (the write is retried)',
+    );
+  }
+  if (revert.name === 'KindNotTrusted') {
+    const [account, kind] = revert.args.map(String);
+    return new LedgerOperatorActionError(
+      OperatorAction.SIGNER_NOT_AUTHORISED,
+      `the signing account ${account} is not trusted for document kind ${kind}; ask the consortium admin to ` +
+        `grant it (npm run admin -- grant-kind ${account} <kind name>), or configure the right key (the write is retried)`,
     );
   }
   if (revert.name === 'UnauthorizedRecorder') {

@@ -32,6 +32,7 @@ import {
   reportHashToBytes32,
   toLedgerError,
 } from './ledger-errors.js';
+import { expectedKind } from './verdict.js';
 
 export interface SentTransaction {
   transactionHash: string;
@@ -68,12 +69,22 @@ export class LedgerWriter {
     return this.signer.address;
   }
 
-  /** Anchors one report hash (64 hex) under the signer until `expiresAt`. */
-  async anchorReport(reportHash: string, expiresAt: Date): Promise<WriteOutcome> {
+  /**
+   * Anchors one report hash (64 hex) under the signer, as a document of the kind named `kind`, until
+   * `expiresAt`. The signer must be granted the kind (else the contract's KindNotTrusted); a hash the
+   * signer anchored as another kind is refused (AnchoredAsOtherKind), never re-kinded.
+   */
+  async anchorReport(kind: string, reportHash: string, expiresAt: Date): Promise<WriteOutcome> {
+    const kindId = kindIdOf(kind);
     const key = reportHashToBytes32(reportHash);
     const expiry = toSeconds(expiresAt);
     const done: DoneCheck = async () => {
       const existing = await this.client.anchorOf(this.address, reportHash);
+      // Sent, for the contract to refuse it with AnchoredAsOtherKind and the kind it holds.
+      if (existing && existing.kindId !== kindId) return undefined;
+      // Done only while the signer is still trusted for the kind: otherwise sent, for the contract to
+      // refuse it with KindNotTrusted, so a withdrawn kind is never reported as a successful anchor.
+      if (existing && !existing.revoked && !(await this.client.isTrustedFor(this.address, kind))) return undefined;
       // The contract would accept this silently; a revoked report must not look freshly anchored.
       if (existing?.revoked) {
         throw new LedgerRevertError(
@@ -84,15 +95,39 @@ export class LedgerWriter {
       }
       return existing ? ALREADY : undefined;
     };
-    return await this.write(done, this.client.registry, 'anchor', [key, expiry]);
+    return await this.write(done, this.client.registry, 'anchor', [key, kindId, expiry]);
   }
 
-  /** Anchors a Merkle root (bytes32 hex) of `leafCount` report hashes under the signer until `expiresAt`. */
-  async anchorBatch(merkleRoot: string, expiresAt: Date, leafCount: number): Promise<WriteOutcome> {
+  /**
+   * Anchors a Merkle root (bytes32 hex) of `leafCount` report hashes under the signer until
+   * `expiresAt`, every report in it a document of the kind named `kind` (one kind per batch).
+   */
+  async anchorBatch(kind: string, merkleRoot: string, expiresAt: Date, leafCount: number): Promise<WriteOutcome> {
+    const kindId = kindIdOf(kind);
     const root = checkBytes32(merkleRoot, 'the batch root');
     const expiry = toSeconds(expiresAt);
-    const done: DoneCheck = async () => ((await this.client.batchOf(this.address, root)) ? ALREADY : undefined);
-    return await this.write(done, this.client.registry, 'anchorBatch', [root, expiry, leafCount]);
+    const done: DoneCheck = async () => {
+      const existing = await this.client.batchOf(this.address, root);
+      if (!existing || existing.kindId !== kindId) return undefined; // the contract says what is wrong
+      return (await this.client.isTrustedFor(this.address, kind)) ? ALREADY : undefined;
+    };
+    return await this.write(done, this.client.registry, 'anchorBatch', [root, kindId, expiry, leafCount]);
+  }
+
+  /** Trusts `issuer` for the document kind named `kind`; the signer must be the registry's admin. */
+  async grantKind(issuer: string, kind: string): Promise<WriteOutcome> {
+    const account = checkAddress(issuer, 'the issuer');
+    const kindId = kindIdOf(kind);
+    const done: DoneCheck = async () => ((await this.client.isTrustedFor(account, kind)) ? ALREADY : undefined);
+    return await this.write(done, this.client.registry, 'grantKind', [account, kindId]);
+  }
+
+  /** Stops trusting `issuer` for the document kind named `kind`; the signer must be the registry's admin. */
+  async withdrawKind(issuer: string, kind: string): Promise<WriteOutcome> {
+    const account = checkAddress(issuer, 'the issuer');
+    const kindId = kindIdOf(kind);
+    const done: DoneCheck = async () => ((await this.client.isTrustedFor(account, kind)) ? undefined : ALREADY);
+    return await this.write(done, this.client.registry, 'withdrawKind', [account, kindId]);
   }
 
   /** Revokes a report (64 hex) the signer anchored on its own, with a reason code (1-65535). */
@@ -296,6 +331,11 @@ export class LedgerWriter {
 
 function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The ledger id of a kind name; a name that is not one is bad input (LedgerInputError), not a node failure. */
+function kindIdOf(kind: string): string {
+  return expectedKind(kind).id;
 }
 
 function toSeconds(date: Date): number {

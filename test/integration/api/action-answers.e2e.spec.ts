@@ -36,6 +36,7 @@ describe('what an action answers, and how errors read', () => {
     // Below the four-eyes threshold: one approval decides.
     requestedLimit: { amount: '100000.00', currency: 'HKD' },
     applicantReference: 'pseudonym-AA11BB22',
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
   });
@@ -45,6 +46,7 @@ describe('what an action answers, and how errors read', () => {
   it('answers each action with the stage it moved the application to', async () => {
     const { hash: reportHash } = hashReportBytes(REPORT);
     await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(
+      'personal-credit-report',
       reportHash,
       new Date(Date.now() + 30 * 86_400_000),
     );

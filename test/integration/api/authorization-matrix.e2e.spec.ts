@@ -96,6 +96,7 @@ const createBody = (applicationId: string, reviewJurisdiction = 'HK'): Record<st
   product: 'sme-credit-line',
   requestedLimit: { amount: '120000.00', currency: 'HKD' },
   applicantReference: 'pseudonym-AUTHZ0001',
+  applicantType: 'person',
   direction: 'southbound',
   reviewJurisdiction,
 });

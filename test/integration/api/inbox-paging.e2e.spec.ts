@@ -100,6 +100,7 @@ describe('the reviewer inbox, a page at a time', () => {
           product: 'sme-credit-line',
           requestedLimit: { amount: '120000.00', currency: 'HKD' },
           applicantReference: 'pseudonym-PAGING01',
+          applicantType: 'person',
           direction: 'southbound',
           reviewJurisdiction: 'HK',
         },

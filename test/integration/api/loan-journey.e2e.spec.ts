@@ -54,6 +54,7 @@ describe('the API, end to end: a loan system and two reviewers', () => {
     // Above the four-eyes threshold (500,000.00): two approvers are needed.
     requestedLimit: { amount: '600000.00', currency: 'HKD' },
     applicantReference: APPLICANT,
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
   });
@@ -72,6 +73,7 @@ describe('the API, end to end: a loan system and two reviewers', () => {
   it('creates idempotently, reviews with four eyes, decides, tells the loan system and keeps history encrypted', async () => {
     const { hash: reportHash } = hashReportBytes(REPORT_BYTES);
     await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(
+      'personal-credit-report',
       reportHash,
       new Date(Date.now() + 30 * 86_400_000),
     );
@@ -432,6 +434,7 @@ describe('lendbridge as a plugin in a host application', () => {
         product: 'sme-credit-line',
         requestedLimit: { amount: '5000.00', currency: 'HKD' },
         applicantReference: APPLICANT,
+        applicantType: 'person',
         direction: 'southbound',
         reviewJurisdiction: 'HK',
       })

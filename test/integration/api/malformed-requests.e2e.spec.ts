@@ -237,7 +237,11 @@ describe('malformed requests, generated: every one a 4xx problem, none starting 
 
     // The report REVIEW's applicant brings, anchored by the HK agency: verified, so it goes to review.
     const { hash } = hashReportBytes(REPORT);
-    await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(hash, new Date(Date.now() + 30 * 86_400_000));
+    await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(
+      'personal-credit-report',
+      hash,
+      new Date(Date.now() + 30 * 86_400_000),
+    );
     for (const id of [TARGET, REVIEW, CLOSED]) {
       await api().post('/v1/applications').set('Authorization', bankA).send(createBody(id)).expect(201);
     }

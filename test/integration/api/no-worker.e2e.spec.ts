@@ -47,6 +47,7 @@ describe('the API while no worker is polling', () => {
       product: 'sme-credit-line',
       requestedLimit: { amount: '1000.00', currency: 'HKD' },
       applicantReference: 'pseudonym-nw-0001',
+      applicantType: 'person',
       direction: 'southbound',
       reviewJurisdiction: 'HK',
     };
@@ -86,6 +87,7 @@ describe('the API while no worker is polling', () => {
         product: 'sme-credit-line',
         requestedLimit: { amount: '1000.00', currency: 'HKD' },
         applicantReference: 'pseudonym-nw-0002',
+        applicantType: 'person',
         direction: 'southbound',
         reviewJurisdiction: 'HK',
       })

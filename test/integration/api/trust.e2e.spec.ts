@@ -47,6 +47,7 @@ describe('trust under adversarial use, over HTTP and straight at Temporal', () =
     product: 'sme-credit-line',
     requestedLimit: { amount, currency: 'HKD' },
     applicantReference: 'pseudonym-TRUST0001',
+    applicantType: 'person' as const,
     direction: 'southbound',
     reviewJurisdiction: 'HK',
   });
@@ -58,7 +59,11 @@ describe('trust under adversarial use, over HTTP and straight at Temporal', () =
   async function inReview(id: string, options: { amount?: string; token?: string } = {}): Promise<void> {
     const token = options.token ?? tokens.bankA;
     const { hash } = hashReportBytes(Buffer.from(`%PDF-1.7 report for ${id} ${Date.now()}`));
-    await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(hash, new Date(Date.now() + 30 * 86_400_000));
+    await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(
+      'personal-credit-report',
+      hash,
+      new Date(Date.now() + 30 * 86_400_000),
+    );
     await api().post('/v1/applications').set('Authorization', token).send(createBody(id, options.amount)).expect(201);
     await api().post(`/v1/applications/${id}/consent`).set('Authorization', token).send(CONSENT).expect(200);
     await api()
@@ -328,7 +333,11 @@ describe('trust under adversarial use, over HTTP and straight at Temporal', () =
 
   it('verifies a report only against the issuer the applicant consented to, and says so', async () => {
     const { hash } = hashReportBytes(Buffer.from(`%PDF-1.7 a report the CN centre anchored ${Date.now()}`));
-    await testWriter(stack.ledgerClient, DEV_KEYS.issuerCN).anchorReport(hash, new Date(Date.now() + 30 * 86_400_000));
+    await testWriter(stack.ledgerClient, DEV_KEYS.issuerCN).anchorReport(
+      'personal-credit-report',
+      hash,
+      new Date(Date.now() + 30 * 86_400_000),
+    );
     await api().post('/v1/applications').set('Authorization', tokens.bankA).send(createBody('T-SCOPE')).expect(201);
     await api().post('/v1/applications/T-SCOPE/consent').set('Authorization', tokens.bankA).send(CONSENT).expect(200);
     await api()

@@ -74,6 +74,7 @@ describe('npm run stack:cluster', () => {
         product: 'sme-credit-line',
         requestedLimit: { amount: '1000.00', currency: 'HKD' },
         applicantReference: 'pseudonym-cluster-0001',
+        applicantType: 'person',
         direction: 'southbound',
         reviewJurisdiction: 'HK',
       }),

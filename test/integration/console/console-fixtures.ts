@@ -70,6 +70,7 @@ export async function prepareTask(
   const submitter = options.submitter ?? LOAN_SYSTEM;
   const reportHash = randomBytes(32).toString('hex');
   await testWriter(stack.ledgerClient, DEV_KEYS.issuerHK).anchorReport(
+    'personal-credit-report',
     reportHash,
     new Date(Date.now() + 30 * 86_400_000),
   );
@@ -79,6 +80,7 @@ export async function prepareTask(
     product: 'sme-credit-line',
     requestedLimit: { amount: options.amount ?? '600000.00', currency: 'HKD' },
     applicantReference: `pseudonym-${applicationId}`,
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
   });

@@ -133,6 +133,10 @@ describe('the reviewer console, in a browser, on the real stack', () => {
     await inboxRow(page, 'C-1').getByRole('link', { name: 'C-1', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Application C-1' }).waitFor();
     expect(page.url()).toMatch(/\/console#\/tasks\/bank-a\/C-1$/);
+    // The application's particulars under the heading, the applicant's type among them.
+    await expect(page.locator('p.lede').textContent()).resolves.toBe(
+      'bank-a · person · sme-credit-line · 600,000.00 HKD requested · southbound · HK',
+    );
 
     const verification = page.getByRole('region', { name: 'Verification' });
     await verification.getByText('VERIFIED', { exact: true }).waitFor();

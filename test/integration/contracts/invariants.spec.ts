@@ -62,6 +62,8 @@ describe('contract invariants (forge)', () => {
       expect(output).toContain('[PASS] test_catchesARevocationOfAnotherIssuersBatchThroughItsRootAnchoredAsAReport()');
       expect(output).toContain('[PASS] test_catchesSquattingOnAHashAnotherIssuerAnchored()');
       expect(output).toContain('[PASS] test_catchesTheAdminRevokingAnIssuersAnchor()');
+      // The document kind rules, step by step: granted by the admin only, held by members only, never re-kinded.
+      expect(output).toContain('[PASS] test_kindsAreGrantedByTheAdminOnlyHeldByMembersAndNeverChangeAnAnchor()');
       // The capture of another lender's key is refused step by step; the model check catches it on registry /2.
       expect(output).toContain('[PASS] test_aLenderCannotCaptureAnotherLendersKeyNorItsRecordsNorRevokeIt()');
       expect(output).toContain('[PASS] test_catchesALenderBindingAnotherLendersKeyWithoutTheKeysConsent()');
@@ -79,6 +81,26 @@ describe('contract invariants (forge)', () => {
       });
       expect(status).not.toBe(0);
       expect(output).toMatch(/\[FAIL: (anchor(Batch)?|revoke(Batch|InBatch)?|verify(InBatch)?): [^\]]+\]/);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'fail on a registry that lets any issuer anchor any document kind, the fuzzer finding it unaided (negative control)',
+    () => {
+      // The mutant checks membership where it should check the kind.
+      const root = mutantProject(
+        'CreditReportRegistry.sol',
+        'if (!isTrustedFor(msg.sender, kind)) {',
+        'if (!hasRole(ISSUER_ROLE, msg.sender)) {',
+      );
+      try {
+        const { status, output } = forge(root, ['--match-contract', '^CreditReportRegistryInvariants$']);
+        expect(status).not.toBe(0);
+        expect(output).toMatch(/\[FAIL: anchor(Batch)?: accepted, but the model refuses it\]/);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
     },
     TIMEOUT_MS,
   );

@@ -1,5 +1,6 @@
 import { Contract, hexlify, randomBytes, Wallet } from 'ethers';
 import { Verdict, type VerificationPolicy } from '#domain';
+import { documentKindId } from '#hashing';
 import {
   buildReportBatch,
   CREDIT_REPORT_REGISTRY_ABI,
@@ -50,10 +51,12 @@ describe('LedgerWriter', () => {
   it('anchors once; a retry finds the anchor on chain and sends nothing', async () => {
     const writer = testWriter(client);
     const hash = newHash();
-    const first = await writer.anchorReport(hash, in30Days());
+    const first = await writer.anchorReport('personal-credit-report', hash, in30Days());
     expect(first.outcome).toBe('sent');
     const nonceAfterFirst = await client.provider.getTransactionCount(writer.address);
-    await expect(writer.anchorReport(hash, in30Days())).resolves.toEqual({ outcome: 'already-recorded' });
+    await expect(writer.anchorReport('personal-credit-report', hash, in30Days())).resolves.toEqual({
+      outcome: 'already-recorded',
+    });
     expect(await client.provider.getTransactionCount(writer.address)).toBe(nonceAfterFirst);
   });
 
@@ -64,9 +67,11 @@ describe('LedgerWriter', () => {
     await client.provider.send('evm_setAutomine', [false]);
     try {
       const crashed = registry.connect(new Wallet(DEV_KEYS.issuerHK, client.provider)) as Contract;
-      await crashed.getFunction('anchor').send(`0x${hash}`, Math.floor(in30Days().getTime() / 1000));
+      await crashed
+        .getFunction('anchor')
+        .send(`0x${hash}`, documentKindId('personal-credit-report'), Math.floor(in30Days().getTime() / 1000));
       // The retried activity, in a fresh process (a fresh writer), sees no anchor yet and sends again.
-      const retry = testWriter(client).anchorReport(hash, in30Days());
+      const retry = testWriter(client).anchorReport('personal-credit-report', hash, in30Days());
       const pending = async (): Promise<number> =>
         (await client.provider.getTransactionCount(hk, 'pending')) -
         (await client.provider.getTransactionCount(hk, 'latest'));
@@ -78,19 +83,21 @@ describe('LedgerWriter', () => {
     // Both transactions succeeded; exactly one anchored, the other was the contract's no-op.
     const anchoredEvents = await registry.queryFilter(registry.filters.ReportAnchored!(hk, `0x${hash}`));
     expect(anchoredEvents).toHaveLength(1);
-    expect((await client.verifyReport(hk, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    expect((await client.verifyReport(hk, 'personal-credit-report', hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
   });
 
   it('treats every write already done as done: batches, revocations and members', async () => {
     const issuer = testWriter(client);
     const batch = buildReportBatch([newHash(), newHash()]);
-    expect((await issuer.anchorBatch(batch.merkleRoot, in30Days(), batch.leafCount)).outcome).toBe('sent');
-    expect(await issuer.anchorBatch(batch.merkleRoot, in30Days(), batch.leafCount)).toEqual({
+    expect(
+      (await issuer.anchorBatch('personal-credit-report', batch.merkleRoot, in30Days(), batch.leafCount)).outcome,
+    ).toBe('sent');
+    expect(await issuer.anchorBatch('personal-credit-report', batch.merkleRoot, in30Days(), batch.leafCount)).toEqual({
       outcome: 'already-recorded',
     });
 
     const hash = newHash();
-    await issuer.anchorReport(hash, in30Days());
+    await issuer.anchorReport('personal-credit-report', hash, in30Days());
     expect((await issuer.revoke(hash, 2)).outcome).toBe('sent');
     expect(await issuer.revoke(hash, 2)).toEqual({ outcome: 'already-recorded' });
     const otherReason = await issuer.revoke(hash, 3).catch((error: unknown) => error);
@@ -108,6 +115,10 @@ describe('LedgerWriter', () => {
     const account = Wallet.createRandom().address;
     expect((await admin.addMember('issuer', account, 'Retry CRA', 'HK')).outcome).toBe('sent');
     expect(await admin.addMember('issuer', account, 'Retry CRA', 'HK')).toEqual({ outcome: 'already-recorded' });
+    expect((await admin.grantKind(account, 'bank-statement')).outcome).toBe('sent');
+    expect(await admin.grantKind(account, 'bank-statement')).toEqual({ outcome: 'already-recorded' });
+    expect((await admin.withdrawKind(account, 'bank-statement')).outcome).toBe('sent');
+    expect(await admin.withdrawKind(account, 'bank-statement')).toEqual({ outcome: 'already-recorded' });
     expect((await admin.removeMember('issuer', account)).outcome).toBe('sent');
     expect(await admin.removeMember('issuer', account)).toEqual({ outcome: 'already-recorded' });
   });
@@ -115,29 +126,46 @@ describe('LedgerWriter', () => {
   it('refuses to present a revoked report as anchored again', async () => {
     const writer = testWriter(client);
     const hash = newHash();
-    await writer.anchorReport(hash, in30Days());
+    await writer.anchorReport('personal-credit-report', hash, in30Days());
     await writer.revoke(hash, 1);
-    const refusal = await writer.anchorReport(hash, in30Days()).catch((error: unknown) => error);
+    const refusal = await writer
+      .anchorReport('personal-credit-report', hash, in30Days())
+      .catch((error: unknown) => error);
     expect((refusal as LedgerRevertError).errorName).toBe('AlreadyRevoked');
   });
 
   it('refuses malformed input as final, before anything is sent', async () => {
     const writer = testWriter(client);
     const nonce = await client.provider.getTransactionCount(writer.address);
-    await expect(writer.anchorReport('ABC', in30Days())).rejects.toThrow(LedgerInputError);
-    await expect(writer.anchorReport(newHash(), new Date('2200-01-01'))).rejects.toThrow(/between 1970 and 2106/);
-    await expect(writer.anchorBatch('0x1234', in30Days(), 2)).rejects.toThrow(LedgerInputError);
-    await expect(client.verifyReport(hk, newHash().toUpperCase(), ANY_ISSUER)).rejects.toThrow(LedgerInputError);
+    await expect(writer.anchorReport('personal-credit-report', 'ABC', in30Days())).rejects.toThrow(LedgerInputError);
+    await expect(writer.anchorReport('personal-credit-report', newHash(), new Date('2200-01-01'))).rejects.toThrow(
+      /between 1970 and 2106/,
+    );
+    await expect(writer.anchorBatch('personal-credit-report', '0x1234', in30Days(), 2)).rejects.toThrow(
+      LedgerInputError,
+    );
+    await expect(
+      client.verifyReport(hk, 'personal-credit-report', newHash().toUpperCase(), ANY_ISSUER),
+    ).rejects.toThrow(LedgerInputError);
+    await expect(writer.anchorReport('Credit Report', newHash(), in30Days())).rejects.toThrow(
+      /not a document kind name/,
+    );
+    await expect(client.verifyReport(hk, 'credit report', newHash(), ANY_ISSUER)).rejects.toThrow(LedgerInputError);
     expect(await client.provider.getTransactionCount(writer.address)).toBe(nonce);
   });
 
   it('sends many concurrent writes from one signer without a nonce failure', async () => {
     const writer = testWriter(client, DEV_KEYS.issuerCN);
     const hashes = Array.from({ length: 12 }, newHash);
-    const outcomes = await Promise.all(hashes.map((hash) => writer.anchorReport(hash, in30Days())));
+    const outcomes = await Promise.all(
+      hashes.map((hash) => writer.anchorReport('personal-credit-report', hash, in30Days())),
+    );
     expect(outcomes.every((o) => o.outcome === 'sent')).toBe(true);
     const cn = writer.address;
-    for (const hash of hashes) expect((await client.verifyReport(cn, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    for (const hash of hashes)
+      expect((await client.verifyReport(cn, 'personal-credit-report', hash, ANY_ISSUER)).verdict).toBe(
+        Verdict.VERIFIED,
+      );
   });
 
   it('wins nonce races against other processes sharing its key: checks the chain again and resends', async () => {
@@ -145,21 +173,28 @@ describe('LedgerWriter', () => {
     // they pick the same one and all but one lose. Before, the loser failed as "RPC unreachable".
     const key = (await account(10n ** 18n)).privateKey;
     await testWriter(client, DEV_KEYS.admin).addMember('issuer', new Wallet(key).address, 'Busy CRA', 'HK');
+    await testWriter(client, DEV_KEYS.admin).grantKind(new Wallet(key).address, 'personal-credit-report');
     const writers = [1, 2, 3, 4].map(() => testWriter(client, key));
     const hashes = writers.map(() => [newHash(), newHash(), newHash()]);
     const outcomes = await Promise.all(
-      writers.flatMap((writer, i) => hashes[i]!.map((hash) => writer.anchorReport(hash, in30Days()))),
+      writers.flatMap((writer, i) =>
+        hashes[i]!.map((hash) => writer.anchorReport('personal-credit-report', hash, in30Days())),
+      ),
     );
     expect(outcomes.every((o) => o.outcome === 'sent')).toBe(true);
     for (const hash of hashes.flat()) {
-      expect((await client.verifyReport(new Wallet(key).address, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+      expect(
+        (await client.verifyReport(new Wallet(key).address, 'personal-credit-report', hash, ANY_ISSUER)).verdict,
+      ).toBe(Verdict.VERIFIED);
     }
   });
 
   it('treats a write another process with the same key made while it retried as done', async () => {
     const key = DEV_KEYS.issuerCN;
     const hash = newHash();
-    const outcomes = await Promise.all([1, 2, 3].map(() => testWriter(client, key).anchorReport(hash, in30Days())));
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() => testWriter(client, key).anchorReport('personal-credit-report', hash, in30Days())),
+    );
     // Whoever lost the nonce found the anchor on its next check, or sent a contract no-op: never a failure.
     expect(outcomes.filter((o) => o.outcome === 'sent').length).toBeGreaterThanOrEqual(1);
     const registry = new Contract(ledger.registryAddress, CREDIT_REPORT_REGISTRY_ABI, client.provider);
@@ -169,7 +204,7 @@ describe('LedgerWriter', () => {
 
   it('refuses with a decoded, final error what the contract refuses', async () => {
     const hash = newHash();
-    await testWriter(client, DEV_KEYS.issuerHK).anchorReport(hash, in30Days());
+    await testWriter(client, DEV_KEYS.issuerHK).anchorReport('personal-credit-report', hash, in30Days());
     // Another issuer has nothing under this hash in its own namespace: there is nothing it can revoke.
     const refusal = await testWriter(client, DEV_KEYS.issuerCN)
       .revoke(hash, 1)
@@ -182,28 +217,44 @@ describe('LedgerWriter', () => {
     const newcomer = await account(10n ** 18n);
     const writer = testWriter(client, newcomer.privateKey);
     const hash = newHash();
-    const refusal = await writer.anchorReport(hash, in30Days()).catch((error: unknown) => error);
+    const refusal = await writer
+      .anchorReport('personal-credit-report', hash, in30Days())
+      .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
     expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
     expect((refusal as Error).message).toContain(`${newcomer.address} lacks ISSUER_ROLE`);
     expect((refusal as Error).message).toContain('npm run admin -- add-issuer');
     expect(FINAL_LEDGER_ERRORS).not.toContain((refusal as Error).name);
     await testWriter(client, DEV_KEYS.admin).addMember('issuer', newcomer.address, 'Late CRA', 'HK');
-    expect((await writer.anchorReport(hash, in30Days())).outcome).toBe('sent');
+    // A member not (yet) trusted for the kind: the same retryable operator action, naming the kind.
+    const untrusted = await writer
+      .anchorReport('personal-credit-report', hash, in30Days())
+      .catch((error: unknown) => error);
+    expect(untrusted).toBeInstanceOf(LedgerOperatorActionError);
+    expect((untrusted as LedgerOperatorActionError).reason).toBe(OperatorAction.SIGNER_NOT_AUTHORISED);
+    expect((untrusted as Error).message).toContain(
+      `${newcomer.address} is not trusted for document kind ${documentKindId('personal-credit-report')}`,
+    );
+    expect((untrusted as Error).message).toContain('npm run admin -- grant-kind');
+    await testWriter(client, DEV_KEYS.admin).grantKind(newcomer.address, 'personal-credit-report');
+    expect((await writer.anchorReport('personal-credit-report', hash, in30Days())).outcome).toBe('sent');
   });
 
   it('asks an operator to fund a signer without ether, retryably: the same write succeeds once funded', async () => {
     const broke = await account();
     await testWriter(client, DEV_KEYS.admin).addMember('issuer', broke.address, 'Broke CRA', 'HK');
+    await testWriter(client, DEV_KEYS.admin).grantKind(broke.address, 'personal-credit-report');
     const writer = testWriter(client, broke.privateKey);
     const hash = newHash();
-    const refusal = await writer.anchorReport(hash, in30Days()).catch((error: unknown) => error);
+    const refusal = await writer
+      .anchorReport('personal-credit-report', hash, in30Days())
+      .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(LedgerOperatorActionError);
     expect((refusal as LedgerOperatorActionError).reason).toBe(OperatorAction.INSUFFICIENT_FUNDS);
     expect((refusal as Error).message).toContain(`${broke.address} has too little ether`);
     const funder = new Wallet(DEV_KEYS.admin, client.provider);
     await (await funder.sendTransaction({ to: broke.address, value: 10n ** 18n })).wait();
-    expect((await writer.anchorReport(hash, in30Days())).outcome).toBe('sent');
+    expect((await writer.anchorReport('personal-credit-report', hash, in30Days())).outcome).toBe('sent');
   });
 
   it('records evidence once and treats the same evidence again as done', async () => {
@@ -386,11 +437,13 @@ describe('LedgerWriter on a FISCO BCOS-like chain (london, legacy gas pricing)',
       confirmations: 0,
     });
     const hash = newHash();
-    const outcome = await writer.anchorReport(hash, in30Days());
+    const outcome = await writer.anchorReport('personal-credit-report', hash, in30Days());
     if (outcome.outcome !== 'sent') throw new Error('expected a transaction');
     const tx = await client.provider.getTransaction(outcome.transaction.transactionHash);
     expect(tx?.type).toBe(0);
-    expect((await client.verifyReport(writer.address, hash, ANY_ISSUER)).verdict).toBe(Verdict.VERIFIED);
+    expect((await client.verifyReport(writer.address, 'personal-credit-report', hash, ANY_ISSUER)).verdict).toBe(
+      Verdict.VERIFIED,
+    );
   });
 });
 

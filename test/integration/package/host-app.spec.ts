@@ -262,7 +262,11 @@ describe('a new Nest application that installs the package', () => {
     const { hash: reportHash } = hashReportBytes(report);
     const ledgerClient = new LedgerClient({ ...stack!.ledger, timeoutMs: 5_000, confirmations: 0 });
     try {
-      await testWriter(ledgerClient, DEV_KEYS.issuerHK).anchorReport(reportHash, new Date(Date.now() + 86_400_000));
+      await testWriter(ledgerClient, DEV_KEYS.issuerHK).anchorReport(
+        'personal-credit-report',
+        reportHash,
+        new Date(Date.now() + 86_400_000),
+      );
     } finally {
       ledgerClient.close();
     }
@@ -274,6 +278,7 @@ describe('a new Nest application that installs the package', () => {
       // Below the four-eyes threshold: one approval decides.
       requestedLimit: { amount: '120000.00', currency: 'HKD' },
       applicantReference: 'pseudonym-host-app',
+      applicantType: 'person',
       direction: 'southbound',
       reviewJurisdiction: 'HK',
     });

@@ -36,10 +36,11 @@ contract ModelCheckCatchesRegistryV1Defects is RegistryV1Consortium {
     // Not the ones the former issuer anchored in setUp (key 0 and root key 4): v1 would refuse those.
     uint256 constant REPORT = 1;
     uint256 constant ROOT = 5; // ReportPool.key(5) is the root of batch 1
+    uint256 constant KIND = 0; // v1 has no kinds: the handler ignores it
 
     function test_catchesARevocationOfAnotherIssuersBatchThroughItsRootAnchoredAsAReport() public {
-        handler.anchorBatch(ISSUER_A, ROOT, 30 days, 2);
-        handler.anchor(ISSUER_B, ROOT, 30 days); // v1: a separate map, so B may
+        handler.anchorBatch(ISSUER_A, ROOT, KIND, 30 days, 2);
+        handler.anchor(ISSUER_B, ROOT, KIND, 30 days); // v1: a separate map, so B may
         handler.revoke(ISSUER_B, ROOT, 1); // v1: the shared revocation map now says "revoked"
         try handler.checkAgainstModel() {
             revert("the model check missed that B's revocation revoked A's batch");
@@ -49,8 +50,8 @@ contract ModelCheckCatchesRegistryV1Defects is RegistryV1Consortium {
     }
 
     function test_catchesSquattingOnAHashAnotherIssuerAnchored() public {
-        handler.anchor(ISSUER_A, REPORT, 30 days);
-        try handler.anchor(ISSUER_B, REPORT, 30 days) {
+        handler.anchor(ISSUER_A, REPORT, KIND, 30 days);
+        try handler.anchor(ISSUER_B, REPORT, KIND, 30 days) {
             revert("the handler missed that v1 refused B its own anchor of the hash");
         } catch Error(string memory reason) {
             _expectReason(reason, "anchor: refused, but the model accepts it");
@@ -58,7 +59,7 @@ contract ModelCheckCatchesRegistryV1Defects is RegistryV1Consortium {
     }
 
     function test_catchesTheAdminRevokingAnIssuersAnchor() public {
-        handler.anchor(ISSUER_A, REPORT, 30 days);
+        handler.anchor(ISSUER_A, REPORT, KIND, 30 days);
         try handler.revoke(ADMIN, REPORT, 1) {
             revert("the handler missed that v1 let the admin revoke A's anchor");
         } catch Error(string memory reason) {

@@ -4,7 +4,14 @@
  * Nested records the view takes from the domain (verification, decision) are described as objects.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { type CreditDecision, LoanStage, type TimelineEntry, type VerificationReceipt } from '#domain';
+import {
+  APPLICANT_TYPES,
+  type ApplicantType,
+  type CreditDecision,
+  LoanStage,
+  type TimelineEntry,
+  type VerificationReceipt,
+} from '#domain';
 import { type ApplicationLinks, type ApplicationView, type ReviewTaskView } from './application-view.js';
 
 const STAGES = Object.values(LoanStage);
@@ -43,6 +50,13 @@ export class ApplicationViewDto implements ApplicationView {
 
   @ApiProperty({ enum: STAGES, description: 'where the application is: after an action, where it took it' })
   stage!: LoanStage;
+
+  @ApiPropertyOptional({
+    enum: APPLICANT_TYPES,
+    description:
+      'person or company, as stated at creation; absent only for an application another client started with input the API refuses (it failed at once)',
+  })
+  applicantType?: ApplicantType;
 
   @ApiProperty({ example: 'LOS-778812' })
   loanSystemReference!: string;
@@ -140,6 +154,13 @@ export class ReviewTaskViewDto implements ReviewTaskView {
 
   @ApiProperty({ enum: STAGES })
   stage!: LoanStage;
+
+  @ApiPropertyOptional({
+    enum: APPLICANT_TYPES,
+    description:
+      'person or company, as stated at creation; absent only for an application another client started with input the API refuses (it failed at once)',
+  })
+  applicantType?: ApplicantType;
 
   @ApiProperty({ example: 'sme-credit-line' })
   product!: string;

@@ -3,13 +3,14 @@
  * any one caller needs; each view picks what its reader acts on and leaves the rest out.
  */
 import {
+  type ApplicantType,
   type ApplicationState,
   type CreditDecision,
   type ReviewOutcome,
   type TimelineEntry,
   type VerificationReceipt,
 } from '#domain';
-import { approvalsRequired } from '#domain';
+import { approvalsRequired, isApplicantType } from '#domain';
 
 export interface ApplicationLinks {
   self: string;
@@ -22,6 +23,8 @@ export interface ApplicationView {
   applicationId: string;
   workflowId: string;
   stage: ApplicationState['stage'];
+  /** Absent only for input another client started with a type the API refuses (it FAILED at once). */
+  applicantType?: ApplicantType;
   loanSystemReference: string;
   product: string;
   requestedLimit: { amount: string; currency: string };
@@ -47,6 +50,7 @@ export interface ReviewTaskView {
   applicationId: string;
   workflowId: string;
   stage: ApplicationState['stage'];
+  applicantType?: ApplicantType;
   product: string;
   requestedLimit: { amount: string; currency: string };
   direction: string;
@@ -85,6 +89,7 @@ export function applicationView(state: ApplicationState, links: ApplicationLinks
     applicationId: input.applicationId,
     workflowId: state.workflowId,
     stage: state.stage,
+    ...applicantTypeOf(input),
     loanSystemReference: input.loanSystemReference,
     product: input.product,
     requestedLimit: input.requestedLimit,
@@ -132,6 +137,7 @@ export function reviewTaskView(state: ApplicationState, links: ApplicationLinks,
     applicationId: input.applicationId,
     workflowId: state.workflowId,
     stage: state.stage,
+    ...applicantTypeOf(input),
     product: input.product,
     requestedLimit: input.requestedLimit,
     direction: input.direction,
@@ -156,4 +162,12 @@ export function reviewTaskView(state: ApplicationState, links: ApplicationLinks,
     timeline: state.timeline,
     links,
   };
+}
+
+/**
+ * The type as stated at creation. Input started straight through Temporal may hold anything there
+ * (it failed at once); such a value is never shown back.
+ */
+function applicantTypeOf(input: ApplicationState['input']): { applicantType?: ApplicantType } {
+  return isApplicantType(input.applicantType) ? { applicantType: input.applicantType } : {};
 }

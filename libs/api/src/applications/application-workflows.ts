@@ -17,6 +17,7 @@ import { ConfigurationError, LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#c
 import {
   applicationWorkflowId,
   getState,
+  isApplicantType,
   isTerminal,
   LOAN_APPLICATION_WORKFLOW,
   LoanStage,
@@ -24,6 +25,7 @@ import {
   REFUSAL_FAILURE_TYPES,
   SearchAttributeKeys,
   type ActionRequest,
+  type ApplicantType,
   type ActionSigningKey,
   type ApplicationInput,
   type ApplicationState,
@@ -56,6 +58,7 @@ export interface ApplicationSummary {
   executionStatus: string;
   tenant: string;
   applicationId: string;
+  applicantType?: ApplicantType;
   stage?: string;
   outcome?: string;
   queue?: string;
@@ -445,6 +448,7 @@ function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): 
     return typeof value === 'string' ? value : undefined;
   };
   const amount = read('RequestedAmountMinor');
+  const applicantType = read('ApplicantType');
   // Ended from outside before a terminal stage: FAILED, as GET says; nothing is in review any more.
   const endedOutside = ENDED_FROM_OUTSIDE[executionStatus] !== undefined && !isTerminal(text('LoanStage') as LoanStage);
   return {
@@ -453,6 +457,7 @@ function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): 
     executionStatus,
     tenant,
     applicationId,
+    applicantType: isApplicantType(applicantType) ? applicantType : undefined,
     stage: endedOutside ? LoanStage.FAILED : text('LoanStage'),
     outcome: endedOutside ? LoanStage.FAILED : text('LoanOutcome'),
     queue: endedOutside ? undefined : text('ReviewQueue'),

@@ -20,7 +20,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { BYTES32_PATTERN, CURRENCY_EXPONENTS, ID_PATTERN, LoanStage, SHA256_HEX_PATTERN } from '#domain';
+import {
+  APPLICANT_TYPES,
+  BYTES32_PATTERN,
+  CURRENCY_EXPONENTS,
+  ID_PATTERN,
+  LoanStage,
+  SHA256_HEX_PATTERN,
+  type ApplicantType,
+} from '#domain';
 import { SchemaFromValidators, validatedProperties } from '../openapi/schema-from-validators.js';
 import { IsRealDateTime } from './date-time.validator.js';
 
@@ -29,6 +37,8 @@ const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 const AMOUNT_PATTERN = /^(?!0+(\.0+)?$)(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
 const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);
+/** Names the allowed values, never the value sent (lowercase only: `Person` is refused). */
+const APPLICANT_TYPE_MESSAGE = `applicantType must be one of ${APPLICANT_TYPES.join(', ')}`;
 
 @SchemaFromValidators()
 export class MoneyDto {
@@ -72,6 +82,13 @@ export class CreateApplicationDto {
     message: 'applicantReference must be 8-128 characters of A-Z a-z 0-9 _ . : - (a pseudonym, not a name)',
   })
   applicantReference!: string;
+
+  @ApiProperty({
+    enum: APPLICANT_TYPES,
+    description: 'whether the applicant is a person or a company; still only the pseudonymous reference says which',
+  })
+  @IsIn(APPLICANT_TYPES, { message: APPLICANT_TYPE_MESSAGE })
+  applicantType!: ApplicantType;
 
   @ApiProperty({ enum: ['northbound', 'southbound'] })
   @IsIn(['northbound', 'southbound'])
@@ -282,6 +299,11 @@ export class ListApplicationsQuery {
   @IsOptional()
   @IsIn(['APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'FAILED'])
   outcome?: string;
+
+  @ApiPropertyOptional({ enum: APPLICANT_TYPES, description: 'only applications of this applicant type' })
+  @IsOptional()
+  @IsIn(APPLICANT_TYPES, { message: APPLICANT_TYPE_MESSAGE })
+  applicantType?: ApplicantType;
 
   @ApiPropertyOptional({ example: 'HK-standard' })
   @IsOptional()

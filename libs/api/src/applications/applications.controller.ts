@@ -159,6 +159,7 @@ export class ApplicationsController {
     const clauses = [`Tenant = ${quoted(tenantOf(principal))}`];
     if (query.stage) clauses.push(stageClause('LoanStage', query.stage));
     if (query.outcome) clauses.push(stageClause('LoanOutcome', query.outcome));
+    if (query.applicantType) clauses.push(`ApplicantType = ${quoted(query.applicantType)}`);
     if (query.queue) clauses.push(`ReviewQueue = ${quoted(query.queue)}`, `ExecutionStatus = 'Running'`);
     if (query.createdFrom) clauses.push(`StartTime >= ${quoted(new Date(query.createdFrom).toISOString())}`);
     if (query.createdTo) clauses.push(`StartTime < ${quoted(new Date(query.createdTo).toISOString())}`);

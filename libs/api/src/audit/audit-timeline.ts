@@ -26,6 +26,7 @@ import {
   completeReview,
   grantConsent,
   ID_PATTERN,
+  isApplicantType,
   LoanStage,
   releaseReview,
   revokeConsent,
@@ -164,11 +165,13 @@ class TimelineRenderer {
         const attributes = event.workflowExecutionStartedEventAttributes!;
         const input = asObject(await decode(attributes.input?.payloads));
         const who = subject(input?.submittedBy) ?? subject(attributes.identity) ?? AuditActor.UNKNOWN;
-        const { tenant, applicationId } = input ?? {};
+        const { tenant, applicationId, applicantType } = input ?? {};
         const named = isId(tenant) && isId(applicationId);
+        // Only a known type is named: input started from outside the API may carry anything.
+        const applicant = isApplicantType(applicantType) ? ` (applicant: ${applicantType})` : '';
         add(
           who,
-          named ? `application ${applicationId} received for tenant ${tenant}` : 'application received',
+          named ? `application ${applicationId} received for tenant ${tenant}${applicant}` : 'application received',
           'application',
         );
         return;
@@ -226,7 +229,10 @@ class TimelineRenderer {
         const attributes = event.activityTaskCompletedEventAttributes!;
         const activity = this.activityOf(attributes.scheduledEventId);
         let what = `${activity.label} completed`;
-        if (activity.name === ('verifyCreditReport' satisfies ActivityName)) {
+        if (
+          activity.name === ('verifyCreditReport' satisfies ActivityName) ||
+          activity.name === ('verifyDocument' satisfies ActivityName)
+        ) {
           const verdict = asObject(await decode(attributes.result?.payloads, activity.context))?.verdict;
           if (typeof verdict === 'string' && VERDICTS.has(verdict)) what = `${activity.label} completed: ${verdict}`;
         } else if (activity.name === ('deliverWebhook' satisfies ActivityName)) {
@@ -392,6 +398,7 @@ class TimelineRenderer {
         return `${name} (${queue}${input?.escalated === true ? ', escalated' : ''})`;
       }
       case 'verifyCreditReport':
+      case 'verifyDocument':
         return name;
       default:
         return clip(name);

@@ -1,5 +1,5 @@
+import { fieldSegment, isReservedKey } from '#domain';
 import { invalidRequest } from './problem.js';
-import { fieldSegment } from './validation-problems.js';
 
 const MAX_DEPTH = 16;
 
@@ -14,7 +14,7 @@ export function refuseReservedKeys(value: unknown, path: string, depth = 0): voi
   if (depth > MAX_DEPTH) throw invalidRequest([{ field: path, message: `nests deeper than ${MAX_DEPTH} levels` }]);
   for (const key of Object.keys(value)) {
     const field = `${path}.${fieldSegment(key)}`;
-    if (key in Object.prototype || key === 'prototype') {
+    if (isReservedKey(key)) {
       throw invalidRequest([{ field, message: 'this key is not allowed' }]);
     }
     refuseReservedKeys((value as Record<string, unknown>)[key], field, depth + 1);

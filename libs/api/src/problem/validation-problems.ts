@@ -1,15 +1,9 @@
 import { type ValidationError } from 'class-validator';
+import { fieldSegment } from '#domain';
 import { type FieldProblem } from './problem.js';
 
-const PLAIN_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
-/**
- * How an error names a property: a key is the caller's input too, so it is named only when it is a
- * plain name, never echoed with markup, control or bidi characters, or at any length.
- */
-export function fieldSegment(key: string): string {
-  return PLAIN_NAME.test(key) ? key : '(unnamed)';
-}
+/** How an error names a property: the domain's one rule (see #domain's field-names). */
+export { fieldSegment };
 
 /**
  * Flattens class-validator's nested errors into one entry per failing field and rule, with dotted

@@ -15,7 +15,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN } from '#domain';
+import { APPLICANT_TYPES, ID_PATTERN, type ApplicantType } from '#domain';
 import { MoneyDto } from '../applications/application.dto.js';
 import { FieldsPerValue, SchemaFromValidators } from '../openapi/schema-from-validators.js';
 import { CURSOR_SHAPE } from './inbox-cursor.js';
@@ -132,6 +132,9 @@ export class InboxItemDto {
 
   @ApiProperty({ example: 'APP-1' })
   applicationId!: string;
+
+  @ApiPropertyOptional({ enum: APPLICANT_TYPES, description: 'person or company, as stated at creation' })
+  applicantType?: ApplicantType;
 
   @ApiPropertyOptional({ example: 'IN_REVIEW' })
   stage?: string;

@@ -4,7 +4,9 @@ import {
   HEX32_PATTERN,
   isBytes32,
   isBytes32AnyCase,
+  isAddressAnyCase,
   isHex32,
+  sameAddress,
   SHA256_HEX_PATTERN,
 } from '#domain';
 
@@ -35,5 +37,16 @@ describe('32-byte hex values', () => {
     for (const bad of [`0X${lower}`, lower, `0x${lower}0`, {}]) {
       expect(isBytes32AnyCase(bad)).toBe(false);
     }
+  });
+});
+
+describe('sameAddress', () => {
+  it('compares EVM addresses whatever the case of their digits, and nothing else', () => {
+    const lower = '0x' + 'ab'.repeat(20);
+    expect(sameAddress(lower, '0x' + 'AB'.repeat(20))).toBe(true);
+    expect(sameAddress(lower, '0x' + 'cd'.repeat(20))).toBe(false);
+    for (const other of [undefined, null, 'ab'.repeat(20), '0X' + 'ab'.repeat(20), lower + '0', 42])
+      expect(sameAddress(lower, other)).toBe(false);
+    expect(isAddressAnyCase('0x' + 'aB'.repeat(20))).toBe(true);
   });
 });

@@ -34,3 +34,22 @@ describe('a currency named like one of Object’s members', () => {
     expect(moneyProblem({ amount: '1.00', currency })).toBe('currency is not supported');
   });
 });
+
+describe('moneyProblem on input of the wrong shape', () => {
+  // Found in review: a number amount passed the regex (coerced) and then broke toMinorUnits' split.
+  it('names the problem instead of throwing or coercing', () => {
+    expect(moneyProblem({ amount: 100, currency: 'HKD' } as never)).toBe('amount is not a positive decimal string');
+    expect(moneyProblem({ amount: '100', currency: ['HKD'] } as never)).toBe('currency is not supported');
+    for (const money of [null, undefined, '100 HKD', 100])
+      expect(moneyProblem(money as never)).toBe('must be an object with amount and currency');
+  });
+
+  it('never throws, and never passes a value toMinorUnits cannot read (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.record({ amount: fc.anything(), currency: fc.anything() })), (money) => {
+        const problem = moneyProblem(money as never);
+        if (problem === undefined) expect(toMinorUnits(money as never) > 0n).toBe(true);
+      }),
+    );
+  });
+});

@@ -25,6 +25,7 @@ function application(
     product: 'sme-credit-line',
     requestedLimit: { amount, currency },
     applicantReference: 'pseudonym-1',
+    applicantType: 'person',
     direction: 'southbound',
     reviewJurisdiction: 'HK',
     submittedBy: 'maker-mary',

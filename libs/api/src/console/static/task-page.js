@@ -39,11 +39,14 @@ function showTask(session, task, message) {
       { class: 'lede' },
       [
         task.tenant,
+        task.applicantType,
         task.product,
         `${money(task.requestedLimit)} requested`,
         task.direction,
         task.reviewJurisdiction,
-      ].join(' · '),
+      ]
+        .filter(Boolean)
+        .join(' · '),
     ),
     h(
       'div',

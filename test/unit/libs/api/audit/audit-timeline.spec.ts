@@ -71,7 +71,7 @@ const entryAt = (entries: AuditEntry[], line: string): AuditEntry => {
 describe('renderAuditTimeline on recorded histories', () => {
   it('tells a four-eyes approval: who acted, what the workers did, every stage, the outcome', async () => {
     expect(lines(await render(FOUR_EYES))).toEqual([
-      expect.stringMatching(/^maker-mary \| application app-\d+-\d+ received for tenant bank-a$/),
+      expect.stringMatching(/^maker-mary \| application app-\d+-\d+ received for tenant bank-a \(applicant: person\)$/),
       'lendbridge | stage → AWAITING_CONSENT',
       'lendbridge | consent deadline timer started: 7 days',
       'los-bank-a | grantConsent accepted',
@@ -112,7 +112,7 @@ describe('renderAuditTimeline on recorded histories', () => {
       eventId: 1,
       at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       who: 'maker-mary',
-      what: expect.stringMatching(/^application app-\d+-\d+ received for tenant bank-a$/),
+      what: expect.stringMatching(/^application app-\d+-\d+ received for tenant bank-a \(applicant: person\)$/),
       category: 'application',
     });
     const id = (line: string): number => entryAt(entries, line).eventId;
@@ -143,7 +143,7 @@ describe('renderAuditTimeline on recorded histories', () => {
   it('tells an expiry: the consent deadline fired a week after it was set', async () => {
     const entries = await render(NO_CONSENT);
     expect(lines(entries)).toEqual([
-      expect.stringMatching(/^maker-mary \| application app-\d+-\d+ received for tenant bank-a$/),
+      expect.stringMatching(/^maker-mary \| application app-\d+-\d+ received for tenant bank-a \(applicant: person\)$/),
       'lendbridge | stage → AWAITING_CONSENT',
       'lendbridge | consent deadline timer started: 7 days',
       'temporal | consent deadline timer fired',
@@ -377,6 +377,7 @@ describe('renderAuditTimeline on endings the recorded paths do not reach', () =>
             tenant: 'bank-b',
             applicationId: 'app-42',
             applicantReference: 'pseudonym-42',
+            applicantType: 'person',
             submittedBy: 'maker-max',
           }),
           identity: 'api@host',
@@ -458,7 +459,7 @@ describe('renderAuditTimeline on endings the recorded paths do not reach', () =>
   type Ending = (failure: (error: Error) => Promise<temporal.api.failure.v1.IFailure>) => Promise<Event[]>;
 
   const storyLines = [
-    'maker-max | application app-42 received for tenant bank-b',
+    'maker-max | application app-42 received for tenant bank-b (applicant: person)',
     'lendbridge | verifyCreditReport scheduled',
     'worker | verifyCreditReport failed on attempt 9: ledger node unreachable (LedgerUnavailableError); out of retry time',
     'lendbridge | deliverWebhook application.failed scheduled',
@@ -562,7 +563,7 @@ describe('renderAuditTimeline on endings the recorded paths do not reach', () =>
       },
       converter,
     );
-    expect(lines(entries)).toEqual(['maker-max | application app-42 received for tenant bank-b']);
+    expect(lines(entries)).toEqual(['maker-max | application app-42 received for tenant bank-b (applicant: person)']);
   });
 
   it('shows a workflow task that failed on a non-deterministic change', async () => {

@@ -118,6 +118,15 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['applicationId', 'requestedLimit', 'applicantReference', 'reviewJurisdiction']),
     );
     expect(create.properties.applicantReference.pattern).toBe('^[A-Za-z0-9_.:-]{8,128}$');
+    // Issue 15: a person or a company, stated at creation, and the list filters by it.
+    expect(create.required).toContain('applicantType');
+    expect(create.properties.applicantType).toMatchObject({ type: 'string', enum: ['person', 'company'] });
+    expect(schema('ApplicationViewDto').properties.applicantType).toMatchObject({ enum: ['person', 'company'] });
+    expect((operation('listApplications').parameters as Json[]).find((p) => p.name === 'applicantType')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { type: 'string', enum: ['person', 'company'] },
+    });
     // The deployment's reviewers decide which jurisdictions an application may name; the schema
     // stays the same for every deployment (a generated client must fit them all).
     expect(create.properties.reviewJurisdiction).toMatchObject({ pattern: '^[A-Z]{2,3}$' });
