@@ -217,6 +217,35 @@ export async function runApplication(
   });
 }
 
+/**
+ * `runApplication` with the actions at hand, recording the history (RECORD_HISTORIES=1) under the
+ * running test's name without the describe's `prefix`, and `recordPrefix` in front of it.
+ */
+export function recordingRunner(
+  env: () => TestWorkflowEnvironment,
+  bundle: () => { code: string },
+  names: { describe: string; recordPrefix?: string },
+) {
+  return (
+    activities: LoanApplicationActivities,
+    application: ApplicationInput,
+    drive: (handle: WorkflowHandle, actions: ReturnType<typeof actionsOn>) => Promise<void>,
+  ): Promise<ApplicationState> => {
+    const test = expect.getState().currentTestName!;
+    const name = test.startsWith(`${names.describe} `) ? test.slice(names.describe.length + 1) : test;
+    return runApplication(
+      env(),
+      bundle(),
+      activities,
+      application,
+      (handle) => drive(handle, actionsOn(env(), handle)),
+      {
+        recordAs: `${names.recordPrefix ?? ''}${name}`,
+      },
+    );
+  };
+}
+
 /** Saves a history where the replay test finds it (`npm run test:record-histories`). */
 async function recordHistory(env: TestWorkflowEnvironment, handle: WorkflowHandle, name: string): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;

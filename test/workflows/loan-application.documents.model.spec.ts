@@ -9,7 +9,6 @@
  * LENDBRIDGE_DOCUMENT_MODEL_RUNS sets the number of sequences.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { type WorkflowHandle } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -17,7 +16,6 @@ import fc from 'fast-check';
 import {
   applicationWorkflowId,
   DEFAULT_POLICY,
-  getState,
   isTerminal,
   LOAN_APPLICATION_WORKFLOW,
   Verdict,
@@ -31,6 +29,7 @@ import {
 import { alice, carol, HK_ISSUER, loanSystem } from '#test-support/loan-parties';
 import { startTimeSkippingServer } from '#test-support/temporal';
 import { actionsOn, applicationInput, fakeActivities, testWorkflowBundle } from './loan-application-harness.js';
+import { answerOf, closeQuietly, sleepThroughStalls, stateWithin, traceLine, type Answer } from './model-steps.js';
 
 const RUNS = Number(process.env.LENDBRIDGE_DOCUMENT_MODEL_RUNS ?? 20);
 const HOUR = 3_600_000;
@@ -78,8 +77,6 @@ interface Real {
   actions: ReturnType<typeof actionsOn>;
   ledger: { documents: Record<string, Verdict> };
 }
-
-type Answer = 'accepted' | 'forbidden' | 'conflict' | 'invalid' | 'duplicate';
 
 const hashOf = (key: string, n: number): string => createHash('sha256').update(`${key}#${n}`).digest('hex');
 const hkd = (minorUnits: string) => ({ minorUnits, currency: 'HKD' });
@@ -332,44 +329,7 @@ class Wait extends Step {
   }
 }
 
-/**
- * The time-skipping server sometimes keeps a time lock it no longer tracks (temporalio/sdk-java#1138)
- * and skips no more time: a sleep without progress for ten seconds gets one compensating unlock (as
- * in loan-application.model.spec.ts).
- */
-async function sleepThroughStalls(env: TestWorkflowEnvironment, ms: number): Promise<void> {
-  const sleeping = env.sleep(ms);
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = await Promise.race([
-    sleeping.then(() => false),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 10_000))),
-  ]);
-  clearTimeout(timer);
-  if (stalled) {
-    await env.connection.testService!.unlockTimeSkipping({});
-    await sleeping;
-  }
-}
-
 // ---- comparing ----
-
-async function answerOf(action: Promise<unknown>): Promise<Answer> {
-  try {
-    await action;
-    return 'accepted';
-  } catch (error) {
-    const type = (error as { cause?: { type?: string } }).cause?.type;
-    const kinds: Record<string, Answer> = {
-      UpdateForbidden: 'forbidden',
-      UpdateConflict: 'conflict',
-      UpdateInvalid: 'invalid',
-      UpdateDuplicate: 'duplicate',
-    };
-    if (type && kinds[type]) return kinds[type];
-    if (String(error).includes('already completed') || String(error).includes('not found')) return 'conflict';
-    throw error;
-  }
-}
 
 function viewOf(state: ApplicationState) {
   const inReview = state.stage === 'IN_REVIEW';
@@ -388,50 +348,18 @@ function expectedView(m: Model) {
   };
 }
 
-/**
- * The state, or undefined if the query is not answered in time: the time-skipping server sometimes
- * drops a query that arrives while a continued run's first task is in flight (as in
- * loan-application.model.spec.ts); asking again is answered at once.
- */
-async function stateWithin(r: Real, ms: number): Promise<ApplicationState | undefined> {
-  try {
-    return await r.env.connection.withDeadline(Date.now() + ms, () => r.handle.query(getState));
-  } catch (error) {
-    if (/deadline/i.test(String(error)) || /deadline/i.test(String((error as Error).cause))) return undefined;
-    throw error;
-  }
-}
-
-/** With LENDBRIDGE_MODEL_TRACE=<file>, every step is appended there as it happens. */
-function traceLine(line: string): void {
-  if (process.env.LENDBRIDGE_MODEL_TRACE) appendFileSync(process.env.LENDBRIDGE_MODEL_TRACE, `${line}\n`);
-}
-
 async function compare(m: Model, r: Real, step: string): Promise<void> {
   traceLine(`${r.handle.workflowId}: ${step} → ${m.stage}`);
   const expected = JSON.stringify(expectedView(m));
   let actual = '';
   for (let attempt = 0; attempt < 120; attempt++) {
-    const state = await stateWithin(r, 5_000);
+    const state = await stateWithin(r.env, r.handle, 5_000);
     if (!state) continue;
     actual = JSON.stringify(viewOf(state));
     if (actual === expected) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`after ${step}: the model says ${expected}, the workflow ${actual}`);
-}
-
-async function closeQuietly(handle: WorkflowHandle): Promise<void> {
-  await handle.cancel().catch(() => undefined);
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const status = await handle.describe().then(
-      (d) => d.status.name,
-      () => 'UNKNOWN',
-    );
-    if (status !== 'RUNNING') return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await handle.terminate('sequence done').catch(() => undefined);
 }
 
 // ---- the property ----

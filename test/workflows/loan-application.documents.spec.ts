@@ -10,17 +10,16 @@ import {
   type DocumentConsentGrant,
   type DocumentEntry,
   type DocumentSubmission,
-  type LoanApplicationActivities,
   type ReviewOutcome,
 } from '#domain';
 import { alice, HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
 import { startTimeSkippingServer } from '#test-support/temporal';
 import {
-  actionsOn,
+  type actionsOn,
   applicationInput,
   fakeActivities,
   refusal,
-  runApplication,
+  recordingRunner,
   stageIs,
   testWorkflowBundle,
   until,
@@ -97,19 +96,12 @@ describe('loanApplicationWorkflow: a document set (credit-policy-v2)', () => {
     await env?.teardown();
   });
 
-  function run(
-    activities: LoanApplicationActivities,
-    application: ApplicationInput,
-    drive: (handle: WorkflowHandle, actions: ReturnType<typeof actionsOn>) => Promise<void>,
-  ): Promise<ApplicationState> {
-    // Recorded (RECORD_HISTORIES=1) beside v1's paths, so the replay test guards the v2 path too.
-    const name = expect
-      .getState()
-      .currentTestName!.replace(/^loanApplicationWorkflow: a document set \(credit-policy-v2\) /, '');
-    return runApplication(env, bundle, activities, application, (handle) => drive(handle, actionsOn(env, handle)), {
-      recordAs: `document set ${name}`,
-    });
-  }
+  // Recorded (RECORD_HISTORIES=1) beside v1's paths, so the replay test guards the v2 path too.
+  const run = recordingRunner(
+    () => env,
+    () => bundle,
+    { describe: 'loanApplicationWorkflow: a document set (credit-policy-v2)', recordPrefix: 'document set ' },
+  );
 
   /** Consent, then every document (in a shuffled order), then review. */
   async function completeSet(handle: WorkflowHandle, a: ReturnType<typeof actionsOn>): Promise<ApplicationState> {

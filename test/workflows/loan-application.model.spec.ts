@@ -8,7 +8,6 @@
  *
  * LENDBRIDGE_MODEL_RUNS sets the number of sequences (CI runs the default; raise it to explore).
  */
-import { appendFileSync } from 'node:fs';
 import { type WorkflowHandle } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -17,7 +16,6 @@ import {
   applicationWorkflowId,
   claimReview,
   DEFAULT_POLICY,
-  getState,
   isTerminal,
   LOAN_APPLICATION_WORKFLOW,
   newActionSigningKey,
@@ -32,6 +30,7 @@ import { sendAction } from '#temporal';
 import { alice, bob, carol, loanSystem, southboundConsent } from '#test-support/loan-parties';
 import { startTimeSkippingServer } from '#test-support/temporal';
 import { actionsOn, applicationInput, fakeActivities, testWorkflowBundle } from './loan-application-harness.js';
+import { answerOf, closeQuietly, sleepThroughStalls, stateWithin, traceLine, type Answer } from './model-steps.js';
 
 const RUNS = Number(process.env.LENDBRIDGE_MODEL_RUNS ?? 200);
 const HOUR = 3_600_000;
@@ -85,8 +84,6 @@ interface Real {
   actions: ReturnType<typeof actionsOn>;
   ledger: { verdict?: Verdict };
 }
-
-type Answer = 'accepted' | 'forbidden' | 'conflict' | 'invalid' | 'duplicate';
 
 // ---- the rules, from the product brief ----
 
@@ -378,74 +375,10 @@ class OperatorCancels extends Step {
   }
 }
 
-/**
- * The time-skipping test server sometimes keeps a time lock for work it no longer tracks (an
- * activity task or workflow task of a run that has just closed: temporalio/sdk-java#1138), and
- * then skips no more time: a sleep of days would take days. A sleep that has made no progress for
- * ten seconds gets one compensating unlock; nothing is asserted differently.
- */
-async function sleepThroughStalls(env: TestWorkflowEnvironment, ms: number): Promise<void> {
-  const sleeping = env.sleep(ms);
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = await Promise.race([
-    sleeping.then(() => false),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 10_000))),
-  ]);
-  clearTimeout(timer);
-  if (stalled) {
-    console.warn('the time-skipping server stalled with a leaked time lock; unlocking it once');
-    await env.connection.testService!.unlockTimeSkipping({});
-    await sleeping;
-  }
-}
-
 // ---- comparing ----
-
-/**
- * Ends a sequence's application: cancelled rather than terminated (a terminate while the worker
- * runs one of its activities leaves the test server's time lock held), waited for in real time,
- * and terminated only if it does not close.
- */
-async function closeQuietly(handle: WorkflowHandle): Promise<void> {
-  await handle.cancel().catch(() => undefined);
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const status = await handle.describe().then(
-      (d) => d.status.name,
-      () => 'UNKNOWN',
-    );
-    if (status !== 'RUNNING') return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  traceLine(`${handle.workflowId}: did not close after cancel; terminating`);
-  await handle.terminate('sequence done').catch(() => undefined);
-}
-
-/** With LENDBRIDGE_MODEL_TRACE=<file>, every step is appended there as it happens. */
-function traceLine(line: string): void {
-  if (process.env.LENDBRIDGE_MODEL_TRACE) appendFileSync(process.env.LENDBRIDGE_MODEL_TRACE, `${line}\n`);
-}
 
 function trace(r: Real, step: { toString(): string }): void {
   traceLine(`${r.handle.workflowId}: running ${step.toString()}`);
-}
-
-async function answerOf(action: Promise<unknown>): Promise<Answer> {
-  try {
-    await action;
-    return 'accepted';
-  } catch (error) {
-    const type = (error as { cause?: { type?: string } }).cause?.type;
-    const kinds: Record<string, Answer> = {
-      UpdateForbidden: 'forbidden',
-      UpdateConflict: 'conflict',
-      UpdateInvalid: 'invalid',
-      UpdateDuplicate: 'duplicate',
-    };
-    if (type && kinds[type]) return kinds[type];
-    // An update to a workflow that has closed (it ended a moment ago) is a conflict too.
-    if (String(error).includes('already completed') || String(error).includes('not found')) return 'conflict';
-    throw error;
-  }
 }
 
 function view(state: Pick<ApplicationState, 'stage' | 'review'>, m?: Model) {
@@ -461,23 +394,6 @@ function view(state: Pick<ApplicationState, 'stage' | 'review'>, m?: Model) {
   };
 }
 
-/**
- * The workflow's state, or undefined if the query is not answered in time. The time-skipping server
- * sometimes drops a query that arrives while a continued-as-new run's first task is in flight, and
- * the client, with no deadline, would wait for it for good; asking again is answered at once.
- */
-async function stateWithin(r: Real, ms: number): Promise<ApplicationState | undefined> {
-  try {
-    return await r.env.connection.withDeadline(Date.now() + ms, () => r.handle.query(getState));
-  } catch (error) {
-    if (/DEADLINE_EXCEEDED|deadline/i.test(String(error)) || /deadline/i.test(String((error as Error).cause))) {
-      traceLine(`${r.handle.workflowId}: getState not answered within ${ms} ms; asking again`);
-      return undefined;
-    }
-    throw error;
-  }
-}
-
 /** Waits for the workflow to settle where the model says it is; fails with both views if it does not. */
 async function compare(m: Model, r: Real, step: string): Promise<void> {
   traceLine(`${r.handle.workflowId}: ${step} → ${m.stage}`);
@@ -491,7 +407,7 @@ async function compare(m: Model, r: Real, step: string): Promise<void> {
   }
   let actual: ReturnType<typeof view> | undefined;
   for (let attempt = 0; attempt < 120; attempt++) {
-    const state = await stateWithin(r, 5_000);
+    const state = await stateWithin(r.env, r.handle, 5_000);
     if (!state) continue;
     actual = view(state);
     // A terminal application has also closed (its events delivered) before the next step.

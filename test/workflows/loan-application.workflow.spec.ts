@@ -13,7 +13,6 @@ import {
   Verdict,
   type Actor,
   type ApplicationInput,
-  type ApplicationState,
   type LoanApplicationActivities,
   type ReviewOutcome,
 } from '#domain';
@@ -23,12 +22,12 @@ import { act, TEST_ACTION_KEY } from '#test-support/actions';
 import { alice, bob, carol, HK_ISSUER, loanSystem, southboundConsent as consent } from '#test-support/loan-parties';
 import { startTimeSkippingServer } from '#test-support/temporal';
 import {
-  actionsOn,
+  type actionsOn,
   applicationInput as input,
   fakeActivities,
   refusal,
   report,
-  runApplication,
+  recordingRunner,
   stageIs,
   testWorkflowBundle,
   until,
@@ -54,16 +53,11 @@ describe('loanApplicationWorkflow', () => {
   });
 
   /** Runs an application and records its history under the test's name (RECORD_HISTORIES=1). */
-  function run(
-    activities: LoanApplicationActivities,
-    application: ApplicationInput,
-    drive: (handle: WorkflowHandle, actions: ReturnType<typeof actionsOn>) => Promise<void>,
-  ): Promise<ApplicationState> {
-    const name = expect.getState().currentTestName!.replace(/^loanApplicationWorkflow /, '');
-    return runApplication(env, bundle, activities, application, (handle) => drive(handle, actionsOn(env, handle)), {
-      recordAs: name,
-    });
-  }
+  const run = recordingRunner(
+    () => env,
+    () => bundle,
+    { describe: 'loanApplicationWorkflow' },
+  );
 
   const toReview = async (handle: WorkflowHandle, a: ReturnType<typeof actionsOn>): Promise<void> => {
     await a.consent();
