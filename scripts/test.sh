@@ -25,11 +25,29 @@ if [[ $# -gt 0 ]]; then
   exit
 fi
 
+# Each jest run also writes its results as JSON, so the last lines of the log say what ran.
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+counted() {
+  node -e 'const r = require(process.argv[1]);
+    console.log(`${process.argv[2]}: ${r.numPassedTestSuites}/${r.numTotalTestSuites} suites, ` +
+      `Tests: ${r.numPassedTests} passed, ${r.numTotalTests} total`)' "$1" "$2"
+}
+
 echo "== jest: unit, workflows, integration"
-jest
+jest --json --outputFile="$results/all.json"
 echo "== the API suites on the production topology (PostgreSQL + Temporal server)"
-LENDBRIDGE_TEST_TEMPORAL=cluster jest test/integration/api
+LENDBRIDGE_TEST_TEMPORAL=cluster jest test/integration/api --json --outputFile="$results/cluster.json"
 echo "== OpenAPI conformance (Schemathesis)"
 bash scripts/api-conformance.sh
 echo "== fault injection (npm run test:chaos)"
 node_modules/.bin/tsx test/chaos/chaos.ts
+
+echo "== npm test passed"
+counted "$results/all.json" "jest (unit, workflows, integration)"
+counted "$results/cluster.json" "jest (API suites on the production topology)"
+echo "OpenAPI conformance (Schemathesis): passed"
+node -e 'const { scenarios } = require(process.argv[1]);
+  for (const s of scenarios) console.log(`fault injection (${s.topology}) ${s.name}: ` +
+    `${s.terminal}/${s.applications} terminal, ${s.lost} lost, ${s.duplicates} duplicated, ${s.wrongOutcome} wrong`)' \
+  "$PWD/bench/results/chaos.json"
