@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import type {
+  DocumentBatchProof,
   LoanApplicationActivities,
   ReportSubmission,
   VerificationPolicy,
@@ -88,9 +89,10 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
     kind: string;
     documentHash: string;
     issuer: string;
+    batch?: DocumentBatchProof;
     policy: VerificationPolicy;
   }): Promise<VerificationReceipt> {
-    const { documentHash, issuer, kind, policy } = input;
+    const { documentHash, issuer, kind, batch, policy } = input;
     if (!isReportHashHex(documentHash)) {
       throw ApplicationFailure.nonRetryable(
         'the document hash is not 64 lowercase hex characters',
@@ -98,7 +100,11 @@ export class LoanApplicationActivitiesService implements LoanApplicationActiviti
       );
     }
     return await countingFailures('verifyDocument', () =>
-      whileHeartbeating(() => this.ledger.verifyReport(issuer, kind, documentHash, policy)),
+      whileHeartbeating(() =>
+        batch
+          ? this.ledger.verifyReportInBatch(issuer, kind, documentHash, batch.proof, batch.merkleRoot, policy)
+          : this.ledger.verifyReport(issuer, kind, documentHash, policy),
+      ),
     );
   }
 

@@ -42,6 +42,9 @@ const consent: DocumentConsentGrant = {
   purposes: ['credit-assessment'],
   direction: 'southbound',
   validUntil: '9999-12-31T23:59:59.000Z',
+  consentTextHash: 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',
+  channel: 'mobile-app',
+  capturedAt: '2026-01-01T00:00:00Z',
   kinds: {
     'corporate-credit-report': { dataCategories: ['corporate-credit-report'], issuers: [HK_ISSUER] },
     'bank-statement': { dataCategories: ['bank-statement'], issuers: [BANK] },

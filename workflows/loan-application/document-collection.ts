@@ -9,6 +9,8 @@ import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import {
   DocumentStatus,
   decideCreditLine,
+  DEFAULT_DOCUMENT_CATALOGUE,
+  documentKindSpec,
   documentSetContext,
   isReadyForReview,
   missingAt,
@@ -27,11 +29,10 @@ import { DeadlinePassed, requireNotWithdrawn, requireValidConsent, waitFor } fro
 /** A current document that no longer verifies at the decision, other than by revocation (expired, aged, …). */
 export const DOCUMENT_NO_LONGER_VALID = 'DOCUMENT_NO_LONGER_VALID';
 
-function verificationPolicy(input: ApplicationInput): VerificationPolicy {
-  return {
-    trustedIssuers: input.policy.trustedIssuers,
-    maxReportAgeSeconds: input.policy.maxReportAgeDays * 86_400,
-  };
+/** The policy's trusted issuers, and the age limit of the document's kind (the policy's by default). */
+function verificationPolicy(input: ApplicationInput, kind: string): VerificationPolicy {
+  const maxAgeDays = documentKindSpec(DEFAULT_DOCUMENT_CATALOGUE, kind)?.maxAgeDays ?? input.policy.maxReportAgeDays;
+  return { trustedIssuers: input.policy.trustedIssuers, maxReportAgeSeconds: maxAgeDays * 86_400 };
 }
 
 function verifyOnLedger(record: ApplicationRecord, entry: DocumentEntry) {
@@ -39,11 +40,12 @@ function verifyOnLedger(record: ApplicationRecord, entry: DocumentEntry) {
   return ledger.verifyDocument({
     documentKey: entry.key,
     version: current.version,
-    // For the registry's per-kind trust, once the ledger client takes it (issue 15, ledger side).
+    // Only as the document's kind counts: the registry's per-kind trust.
     kind: entry.kind,
     documentHash: current.documentHash,
     issuer: current.issuer,
-    policy: verificationPolicy(record.input),
+    ...(current.batch && { batch: current.batch }),
+    policy: verificationPolicy(record.input, entry.kind),
   });
 }
 

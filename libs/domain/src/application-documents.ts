@@ -84,6 +84,9 @@ export function documentConsentRefusal(
     return { refusal: invalid(`consent.purposes: must include ${REQUIRED_PURPOSE}`) };
   if (!(Date.parse(grant.validUntil) > now.getTime()))
     return { refusal: invalid('consent.validUntil: must lie in the future') };
+  // Captured no later than now (a minute's clock difference forgiven), as a report's consent.
+  if (!(Date.parse(grant.capturedAt) <= now.getTime() + 60_000))
+    return { refusal: invalid('consent.capturedAt: must not lie in the future') };
   const trusted = input.policy.trustedIssuers;
   if (trusted !== 'any-member') {
     const trustedLower = trusted.map((issuer) => issuer.toLowerCase());

@@ -62,7 +62,16 @@ export interface DocumentKindSpec {
   /** What a consent must name for this kind to be processed, e.g. `credit-report`. */
   dataCategory: string;
   fields: Readonly<Record<string, DocumentFieldSpec>>;
+  /**
+   * How old (days since its issuer anchored it) a document of this kind may be when verified; the
+   * policy's maxReportAgeDays when absent. A statement for a month six months back was anchored
+   * about six months ago, which a credit report's 30 days would always refuse.
+   */
+  maxAgeDays?: number;
 }
+
+/** Bound on a kind's maxAgeDays: about three years. */
+export const MAX_DOCUMENT_AGE_DAYS = 1100;
 
 export interface DocumentCatalogue {
   kinds: Readonly<Record<string, DocumentKindSpec>>;
@@ -107,6 +116,8 @@ export const DEFAULT_DOCUMENT_CATALOGUE: DocumentCatalogue = {
     },
     [StandardDocumentKind.BANK_STATEMENT]: {
       dataCategory: StandardDataCategory.BANK_STATEMENT,
+      // The oldest of six required months, anchored after the month ended, plus a month's slack.
+      maxAgeDays: 215,
       fields: {
         month: { type: 'month' },
         averageBalance: { type: 'money' },
@@ -350,7 +361,16 @@ export function catalogueFromConfiguration(json: unknown): CatalogueFromConfigur
       problems.push({ field: path, message: 'must be an object' });
       continue;
     }
-    const kindProblems = unknownKeys(entry, ['dataCategory', 'fields'], path);
+    const kindProblems = unknownKeys(entry, ['dataCategory', 'fields', 'maxAgeDays'], path);
+    const { maxAgeDays } = entry;
+    if (
+      maxAgeDays !== undefined &&
+      !(Number.isInteger(maxAgeDays) && (maxAgeDays as number) >= 1 && (maxAgeDays as number) <= MAX_DOCUMENT_AGE_DAYS)
+    )
+      kindProblems.push({
+        field: `${path}.maxAgeDays`,
+        message: `must be a whole number of days from 1 to ${MAX_DOCUMENT_AGE_DAYS}`,
+      });
     if (!isDocumentKindName(entry.dataCategory))
       kindProblems.push({
         field: `${path}.dataCategory`,
@@ -381,7 +401,12 @@ export function catalogueFromConfiguration(json: unknown): CatalogueFromConfigur
       }
     }
     problems.push(...kindProblems);
-    if (kindProblems.length === 0) configured[kind] = { dataCategory: entry.dataCategory as string, fields };
+    if (kindProblems.length === 0)
+      configured[kind] = {
+        dataCategory: entry.dataCategory as string,
+        fields,
+        ...(maxAgeDays !== undefined && { maxAgeDays: maxAgeDays as number }),
+      };
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, catalogue: { kinds: { ...DEFAULT_DOCUMENT_CATALOGUE.kinds, ...configured } } };

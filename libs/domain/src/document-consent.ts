@@ -13,6 +13,7 @@ import { DEFAULT_DOCUMENT_CATALOGUE, documentKindSpec, type DocumentCatalogue } 
 import { isDocumentKindName, StandardDocumentKind } from './document-kinds.js';
 import { type DocumentSubject } from './document-requirements.js';
 import { fieldSegment, isPlainRecord, isReservedKey, type InputProblem } from './field-names.js';
+import { isSha256Hex } from './hex.js';
 
 /** What the applicant allows for one document key or one kind. */
 export interface DocumentConsentScope {
@@ -32,6 +33,12 @@ export interface DocumentConsentGrant {
   documents?: Readonly<Record<string, DocumentConsentScope>>;
   /** Scopes by kind (e.g. `bank-statement`), for every document of the kind without a scope of its own. */
   kinds?: Readonly<Record<string, DocumentConsentScope>>;
+  /** SHA-256 (64 lowercase hex) of the consent text version shown to the applicant. */
+  consentTextHash: string;
+  /** Where the applicant consented, a code (e.g. `mobile-app`). */
+  channel: string;
+  /** When the applicant consented (ISO 8601, the loan system's clock). */
+  capturedAt: string;
 }
 
 export interface DocumentConsentContext {
@@ -118,6 +125,9 @@ export function documentGrantFromConsent(consent: ConsentGrant): DocumentConsent
     purposes: [...consent.purposes],
     direction: consent.direction,
     validUntil: consent.validUntil,
+    consentTextHash: consent.consentTextHash,
+    channel: consent.channel,
+    capturedAt: consent.capturedAt,
     kinds: {
       [StandardDocumentKind.PERSONAL_CREDIT_REPORT]: {
         dataCategories: [...consent.dataCategories],
@@ -228,10 +238,20 @@ export function parseDocumentConsentGrant(
   if (!isPlainRecord(json)) return { ok: false, problems: [{ field: 'consent', message: 'must be an object' }] };
   const problems = knownKeys(
     json,
-    ['purposes', 'direction', 'validFrom', 'validUntil', 'documents', 'kinds'],
+    [
+      'purposes',
+      'direction',
+      'validFrom',
+      'validUntil',
+      'documents',
+      'kinds',
+      'consentTextHash',
+      'channel',
+      'capturedAt',
+    ],
     'consent',
   );
-  const { purposes, direction, validFrom, validUntil } = json;
+  const { purposes, direction, validFrom, validUntil, consentTextHash, channel, capturedAt } = json;
   if (
     !Array.isArray(purposes) ||
     purposes.length === 0 ||
@@ -261,6 +281,20 @@ export function parseDocumentConsentGrant(
     });
   else if (isTime(validFrom) && isTime(validUntil) && Date.parse(validFrom) >= Date.parse(validUntil))
     problems.push({ field: 'consent.validUntil', message: 'must be later than validFrom' });
+  if (!isSha256Hex(consentTextHash))
+    problems.push({
+      field: 'consent.consentTextHash',
+      message: 'must be a SHA-256 digest, 64 lowercase hex characters',
+    });
+  if (typeof channel !== 'string' || channel.length > 48 || !PURPOSE.test(channel))
+    problems.push({ field: 'consent.channel', message: 'must be a code of lowercase words joined by hyphens' });
+  if (!isTime(capturedAt))
+    problems.push({
+      field: 'consent.capturedAt',
+      message: 'must be an RFC 3339 date-time of a real day, e.g. 2026-11-20T09:00:00Z',
+    });
+  else if (isTime(validUntil) && Date.parse(capturedAt) >= Date.parse(validUntil))
+    problems.push({ field: 'consent.capturedAt', message: 'must come before validUntil' });
   const documents = scopesFrom(
     json.documents,
     'consent.documents',
@@ -287,6 +321,9 @@ export function parseDocumentConsentGrant(
       validUntil: validUntil as string,
       ...(documents && { documents }),
       ...(kinds && { kinds }),
+      consentTextHash: consentTextHash as string,
+      channel: channel as string,
+      capturedAt: capturedAt as string,
     },
   };
 }

@@ -27,8 +27,8 @@ import {
   type DocumentSubject,
   type RequiredDocument,
 } from './document-requirements.js';
-import { type InputProblem } from './field-names.js';
-import { isAddressAnyCase, isSha256Hex, sameAddress } from './hex.js';
+import { isPlainRecord, type InputProblem } from './field-names.js';
+import { isAddressAnyCase, isBytes32, isSha256Hex, sameAddress } from './hex.js';
 import { Verdict, type VerificationReceipt } from './verification.js';
 
 export const DocumentStatus = {
@@ -52,6 +52,8 @@ export interface DocumentVersion {
   /** The issuer the loan system names (lowercase 0x address); the ledger must agree. */
   issuer: string;
   fields: DocumentFields;
+  /** Set when the issuer anchored the document in a Merkle batch (a bank's month of statements). */
+  batch?: DocumentBatchProof;
   submittedAt: string;
   verification?: { verdict: Verdict; at: string; detail?: string; receipt?: VerificationReceipt };
   revocation?: { at: string; detail?: string };
@@ -158,6 +160,15 @@ const refused = (field: string, message: string): DocumentSetChange => ({
   problems: [{ field, message }],
 });
 
+/** Where a document sits in the Merkle batch its issuer anchored: the root and the proof (bytes32 hex). */
+export interface DocumentBatchProof {
+  merkleRoot: string;
+  proof: string[];
+}
+
+/** Bound on a proof's length: 64 levels is more documents than any batch holds. */
+export const MAX_BATCH_PROOF_LENGTH = 64;
+
 /** What the loan system submits for one document: its hash, its issuer and its decision fields. */
 export interface DocumentSubmission {
   documentKey: string;
@@ -166,6 +177,25 @@ export interface DocumentSubmission {
   documentHash: string;
   issuer: string;
   fields: unknown;
+  /** When the issuer anchored the document in a batch. */
+  batch?: DocumentBatchProof;
+}
+
+function batchProblem(batch: unknown): DocumentSetChange | undefined {
+  if (batch === undefined) return undefined;
+  if (!isPlainRecord(batch) || Object.keys(batch).some((k) => k !== 'merkleRoot' && k !== 'proof'))
+    return refused('batch', 'must be an object with merkleRoot and proof');
+  if (!isBytes32(batch.merkleRoot)) return refused('batch.merkleRoot', 'must be 0x and 64 lowercase hex characters');
+  if (
+    !Array.isArray(batch.proof) ||
+    batch.proof.length > MAX_BATCH_PROOF_LENGTH ||
+    !batch.proof.every((element) => isBytes32(element))
+  )
+    return refused(
+      'batch.proof',
+      `must be a list of at most ${MAX_BATCH_PROOF_LENGTH} elements, each 0x and 64 lowercase hex characters`,
+    );
+  return undefined;
 }
 
 /**
@@ -191,6 +221,9 @@ export function submitDocument(
   if (!isSha256Hex(s.documentHash))
     return refused('documentHash', 'must be a SHA-256 digest, 64 lowercase hex characters');
   if (!isAddressAnyCase(s.issuer)) return refused('issuer', 'must be a 0x-prefixed 20-byte address');
+  const badBatch = batchProblem(s.batch);
+  if (badBatch) return badBatch;
+  const batch = s.batch as DocumentBatchProof | undefined;
   const issuer = s.issuer.toLowerCase();
   const catalogue = context.catalogue ?? DEFAULT_DOCUMENT_CATALOGUE;
   const parsed = parseDocumentFields(catalogue, entry.kind, s.fields);
@@ -205,7 +238,8 @@ export function submitDocument(
     (entry.status === DocumentStatus.SUBMITTED || entry.status === DocumentStatus.VERIFIED) &&
     current.documentHash === s.documentHash &&
     current.issuer === issuer &&
-    JSON.stringify(current.fields) === JSON.stringify(parsed.fields)
+    JSON.stringify(current.fields) === JSON.stringify(parsed.fields) &&
+    JSON.stringify(current.batch) === JSON.stringify(batch && { merkleRoot: batch.merkleRoot, proof: batch.proof })
   )
     return { ok: true, set };
   if (entry.status === DocumentStatus.VERIFIED)
@@ -236,6 +270,7 @@ export function submitDocument(
     documentHash: s.documentHash,
     issuer,
     fields: parsed.fields,
+    ...(batch && { batch: { merkleRoot: batch.merkleRoot, proof: [...batch.proof] } }),
     submittedAt: context.at,
   };
   const { newVersionRequested: _closed, ...rest } = entry;

@@ -36,6 +36,9 @@ const grant: DocumentConsentGrant = {
   purposes: ['credit-assessment'],
   direction: 'southbound',
   validUntil: '2027-12-31T00:00:00.000Z',
+  consentTextHash: 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',
+  channel: 'mobile-app',
+  capturedAt: '2026-01-01T00:00:00Z',
   kinds: { 'personal-credit-report': { dataCategories: ['credit-report'], issuers: [ISSUER] } },
 };
 
@@ -50,7 +53,7 @@ const report = {
   documentKey: 'credit-report',
   documentHash: 'a'.repeat(64),
   issuer: ISSUER,
-  fields: { score: 700, scoreBand: 'A' },
+  fields: { score: 700, scoreBand: 'A', delinquencies: 0 },
 };
 
 describe('application documents (credit-policy-v2 in the workflow)', () => {
@@ -89,7 +92,7 @@ describe('application documents (credit-policy-v2 in the workflow)', () => {
       ],
       [
         'an ended validity',
-        { ...grant, validUntil: '2026-01-01T00:00:00.000Z' },
+        { ...grant, capturedAt: '2025-06-01T00:00:00.000Z', validUntil: '2026-01-01T00:00:00.000Z' },
         'consent.validUntil: must lie in the future',
       ],
       ["a report's consent", { issuer: ISSUER, purposes: ['credit-assessment'] }, expect.stringContaining('consent.')],

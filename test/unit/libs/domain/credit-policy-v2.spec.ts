@@ -27,6 +27,9 @@ const grant = (direction: 'northbound' | 'southbound'): DocumentConsentGrant => 
   purposes: ['credit-assessment'],
   direction,
   validUntil: '2027-01-01T00:00:00Z',
+  consentTextHash: 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',
+  channel: 'mobile-app',
+  capturedAt: '2026-01-01T00:00:00Z',
   kinds: Object.fromEntries(STANDARD_DOCUMENT_KINDS.map((kind) => [kind, everything])),
   documents: { 'owner-credit-report': everything },
 });

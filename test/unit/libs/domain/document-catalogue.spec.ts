@@ -196,6 +196,20 @@ describe('catalogueFromConfiguration', () => {
     ).toEqual([]);
   });
 
+  it("takes a kind's age limit in whole days, and a bank statement's is longer than a report's", () => {
+    expect(DEFAULT_DOCUMENT_CATALOGUE.kinds['bank-statement']?.maxAgeDays).toBeGreaterThan(6 * 31);
+    const ok = catalogueFromConfiguration({ kinds: { payslip: { ...payslip, maxAgeDays: 45 } } });
+    expect(ok.ok && ok.catalogue.kinds.payslip?.maxAgeDays).toBe(45);
+    for (const maxAgeDays of [0, 1.5, '30', 5000]) {
+      expect(catalogueFromConfiguration({ kinds: { payslip: { ...payslip, maxAgeDays } } })).toEqual({
+        ok: false,
+        problems: [
+          { field: 'catalogue.kinds.payslip.maxAgeDays', message: 'must be a whole number of days from 1 to 1100' },
+        ],
+      });
+    }
+  });
+
   it('lists every problem, naming the field, never the value', () => {
     const result = catalogueFromConfiguration(
       JSON.parse(

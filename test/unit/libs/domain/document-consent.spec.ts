@@ -16,6 +16,9 @@ const grant: DocumentConsentGrant = {
   direction: 'southbound',
   validFrom: '2026-12-01T00:00:00Z',
   validUntil: '2027-01-01T00:00:00Z',
+  consentTextHash: 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',
+  channel: 'mobile-app',
+  capturedAt: '2026-01-01T00:00:00Z',
   kinds: {
     'bank-statement': { dataCategories: ['bank-statement'], issuers: [bank] },
     'personal-credit-report': { dataCategories: ['credit-report'], issuers: [bureau] },
@@ -210,7 +213,9 @@ describe("another person's document", () => {
 });
 
 describe('parseDocumentConsentGrant', () => {
+  const record = { consentTextHash: 'c'.repeat(64), channel: 'mobile-app', capturedAt: '2026-01-01T00:00:00Z' };
   const json = {
+    ...record,
     purposes: ['credit-assessment'],
     direction: 'southbound',
     validFrom: '2026-12-01T00:00:00Z',
@@ -234,6 +239,7 @@ describe('parseDocumentConsentGrant', () => {
     const parsed = parseDocumentConsentGrant(
       JSON.parse(
         JSON.stringify({
+          ...record,
           purposes: ['Credit Assessment<script>'],
           direction: 'eastbound',
           validFrom: '2027-02-01T00:00:00Z',
@@ -262,11 +268,42 @@ describe('parseDocumentConsentGrant', () => {
     expect(JSON.stringify(parsed)).not.toMatch(/script|img|<b>|eastbound/);
   });
 
+  it('requires what the consent evidence records: the consent text hash, the channel and a capture time before the end', () => {
+    const { consentTextHash: _hash, channel: _channel, capturedAt: _at, ...bare } = json;
+    expect(parseDocumentConsentGrant(bare)).toEqual({
+      ok: false,
+      problems: [
+        { field: 'consent.consentTextHash', message: 'must be a SHA-256 digest, 64 lowercase hex characters' },
+        { field: 'consent.channel', message: 'must be a code of lowercase words joined by hyphens' },
+        {
+          field: 'consent.capturedAt',
+          message: 'must be an RFC 3339 date-time of a real day, e.g. 2026-11-20T09:00:00Z',
+        },
+      ],
+    });
+    expect(
+      parseDocumentConsentGrant({
+        ...json,
+        consentTextHash: 'C'.repeat(64),
+        channel: 'Mobile App',
+        capturedAt: '2027-02-01T00:00:00Z',
+      }),
+    ).toEqual({
+      ok: false,
+      problems: [
+        { field: 'consent.consentTextHash', message: 'must be a SHA-256 digest, 64 lowercase hex characters' },
+        { field: 'consent.channel', message: 'must be a code of lowercase words joined by hyphens' },
+        { field: 'consent.capturedAt', message: 'must come before validUntil' },
+      ],
+    });
+  });
+
   // Found in review: the pattern alone let unreal times through, which Date reads as another day.
   it.each(['2026-02-30T00:00:00Z', '2026-06-01T24:00:00Z', '2026-06-01T00:00Z', '2026-12-31T23:59:60Z', '2026-06-01'])(
     'refuses the unreal or incomplete time %s, as the API does',
     (time) => {
       const json = {
+        ...record,
         purposes: ['credit-assessment'],
         direction: 'northbound',
         validFrom: '2026-01-01T00:00:00Z',
@@ -289,6 +326,7 @@ describe('parseDocumentConsentGrant', () => {
   // Found in review: a grant covering nothing, or without the purpose every use needs, parsed as ok.
   it('refuses a grant that covers nothing or lacks the credit-assessment purpose', () => {
     const json = {
+      ...record,
       purposes: ['credit-assessment'],
       direction: 'northbound',
       validUntil: '2027-01-01T00:00:00Z',
@@ -313,7 +351,7 @@ describe('parseDocumentConsentGrant', () => {
     expect(
       parseDocumentConsentGrant(
         JSON.parse(
-          '{"purposes":["credit-assessment"],"direction":"northbound","validUntil":"2027-01-01T00:00:00Z","kinds":{"__proto__":{"dataCategories":["credit-report"],"issuers":[]}}}',
+          `{"purposes":["credit-assessment"],"direction":"northbound","validUntil":"2027-01-01T00:00:00Z","kinds":{"__proto__":{"dataCategories":["credit-report"],"issuers":[]}},"consentTextHash":"${'c'.repeat(64)}","channel":"mobile-app","capturedAt":"2026-01-01T00:00:00Z"}`,
         ),
       ),
     ).toEqual({ ok: false, problems: [{ field: 'consent.kinds.__proto__', message: 'this key is not allowed' }] });

@@ -28,6 +28,9 @@ const grant: DocumentConsentGrant = {
   purposes: ['credit-assessment'],
   direction: 'southbound',
   validUntil: '2027-06-01T00:00:00Z',
+  consentTextHash: 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',
+  channel: 'mobile-app',
+  capturedAt: '2026-01-01T00:00:00Z',
   kinds: {
     'corporate-credit-report': { dataCategories: ['corporate-credit-report'], issuers: [bureau] },
     'personal-credit-report': { dataCategories: ['credit-report'], issuers: [bureau] },
@@ -372,6 +375,28 @@ describe('submitDocument', () => {
       ok: true,
       set: verified,
     });
+  });
+
+  it("keeps a batch-anchored document's proof, refuses a malformed one, and counts a changed proof as a new version", () => {
+    const key = 'bank-statement/2026-06';
+    const batch = { merkleRoot: `0x${'ab'.repeat(32)}`, proof: [`0x${'cd'.repeat(32)}`] };
+    const once = submit(emptySet(), { ...submissionFor(key), batch });
+    const entry = once.documents.find((d) => d.key === key)!;
+    expect(entry.current?.batch).toEqual(batch);
+    expect(entry.current?.batch).not.toBe(batch);
+    expect(submitDocument(once, { ...submissionFor(key), batch }, context)).toEqual({ ok: true, set: once });
+    const moved = submit(once, { ...submissionFor(key), batch: { ...batch, proof: [] } });
+    expect(moved.documents.find((d) => d.key === key)?.current?.version).toBe(2);
+    for (const [bad, field] of [
+      ['root', 'batch'],
+      [{ merkleRoot: 'ab', proof: [] }, 'batch.merkleRoot'],
+      [{ merkleRoot: batch.merkleRoot, proof: ['0x12'] }, 'batch.proof'],
+      [{ merkleRoot: batch.merkleRoot, proof: Array(65).fill(batch.merkleRoot) }, 'batch.proof'],
+      [{ merkleRoot: batch.merkleRoot, proof: [], extra: 1 }, 'batch'],
+    ] as const) {
+      const result = submitDocument(emptySet(), { ...submissionFor(key), batch: bad as never }, context);
+      expect(result.ok ? [] : result.problems.map((p) => p.field)).toEqual([field]);
+    }
   });
 
   it('lets a version awaiting verification, or not verified, be replaced by the next version', () => {
