@@ -74,6 +74,12 @@ export function consentRefusal(state: ApplicationState, consent: ConsentGrant, n
       ? conflict('consent was granted already')
       : conflict(`the application is ${state.stage}, not ${LoanStage.AWAITING_CONSENT}`);
   }
+  // A document set's per-document consent sent to a one-report application, or junk from a client
+  // of the workflow's own: refused with the reason, never a TypeError in the validator.
+  if (!isReportConsentShape(consent))
+    return invalid(
+      'consent: this application verifies one credit report; its consent names purposes, dataCategories, one issuer, validUntil, capturedAt and consentTextHash',
+    );
   const { input } = state;
   if (consent.direction !== input.direction) return invalid(`consent.direction: the application is ${input.direction}`);
   if (!consent.purposes.includes(REQUIRED_PURPOSE))
@@ -93,6 +99,17 @@ export function consentRefusal(state: ApplicationState, consent: ConsentGrant, n
   if (!(captured < Date.parse(consent.validUntil))) return invalid('consent.capturedAt: must come before validUntil');
   if (!isSha256Hex(consent.consentTextHash)) return invalid('consent.consentTextHash: 64 lowercase hex characters');
   return undefined;
+}
+
+function isReportConsentShape(consent: unknown): consent is ConsentGrant {
+  if (typeof consent !== 'object' || consent === null) return false;
+  const c = consent as Record<string, unknown>;
+  const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
+  return (
+    strings(c.purposes) &&
+    strings(c.dataCategories) &&
+    ['issuer', 'validUntil', 'capturedAt', 'consentTextHash', 'direction'].every((k) => typeof c[k] === 'string')
+  );
 }
 
 /** A report is taken once per round, with a well-formed hash, and only from the issuer consented to. */

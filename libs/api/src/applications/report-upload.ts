@@ -35,11 +35,15 @@ export interface ReportUpload {
 
 export interface ReportUploadLimits {
   maxReportBytes: number;
+  /**
+   * The file part's name, which the messages call it by too: `report` (a credit report, the
+   * default) or `document` (one document of a set).
+   */
+  filePart?: 'report' | 'document';
   /** Per text field, in bytes; 16 KiB when absent. */
   maxFieldBytes?: number;
 }
 
-const REPORT_PART = 'report';
 const SCHEME_FIELD = 'scheme';
 const DEFAULT_MAX_FIELD_BYTES = 16 * 1024;
 /** Text fields per upload, `scheme` included: the DTO needs a handful, so more is a client bug or abuse. */
@@ -81,14 +85,14 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
   const maxReportBytes = positiveInteger(limits.maxReportBytes, 'maxReportBytes');
   const maxFieldBytes = positiveInteger(limits.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES, 'maxFieldBytes');
   const maxBodyBytes = maxReportBytes + MAX_TEXT_FIELDS * maxFieldBytes + (MAX_TEXT_FIELDS + 2) * PART_OVERHEAD_BYTES;
+  const filePart = limits.filePart ?? 'report';
+  const noun = filePart === 'report' ? 'report' : 'document';
+  const upload = filePart === 'report' ? 'a credit report upload' : 'a document upload';
 
   // Checked before anything is read: a JSON body may already have been consumed by a body parser,
   // and it should be told apart from a wiring mistake below.
   if (!isMultipartFormData(request.headers['content-type'])) {
-    throw refuse(
-      request,
-      new UnsupportedMediaTypeException('a credit report upload must be sent as multipart/form-data'),
-    );
+    throw refuse(request, new UnsupportedMediaTypeException(`${upload} must be sent as multipart/form-data`));
   }
   if (request.readableEnded) {
     // Piping an ended stream would wait forever for an end that was already emitted.
@@ -174,8 +178,8 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
       const nameProblem = fieldNameProblem(name);
       if (nameProblem) return fail(new BadRequestException(nameProblem));
       const fieldName = name as string;
-      if (fieldName === REPORT_PART) {
-        return fail(new BadRequestException('send the report as a file part (with a filename), not as a text field'));
+      if (fieldName === filePart) {
+        return fail(new BadRequestException(`send the ${noun} as a file part (with a filename), not as a text field`));
       }
       if (info.valueTruncated) {
         return fail(new PayloadTooLargeException(`field "${fieldName}" is longer than ${maxFieldBytes} bytes`));
@@ -209,23 +213,23 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
         file.resume();
         return;
       }
-      if (name !== REPORT_PART) {
+      if (name !== filePart) {
         file.resume();
         const which = name !== undefined && FIELD_NAME.test(name) ? ` "${name}"` : '';
         return fail(
-          new BadRequestException(`unexpected file part${which}: only one file, named "report", is accepted`),
+          new BadRequestException(`unexpected file part${which}: only one file, named "${filePart}", is accepted`),
         );
       }
       if (reportSeen) {
         file.resume();
-        return fail(new BadRequestException('only one report file is accepted per upload'));
+        return fail(new BadRequestException(`only one ${noun} file is accepted per upload`));
       }
       reportSeen = true;
       if (!IDENTITY_TRANSFER_ENCODINGS.has(info.encoding.toLowerCase())) {
         file.resume();
         return fail(
           new BadRequestException(
-            'the report part may not declare a Content-Transfer-Encoding: send the file bytes as they are',
+            `the ${noun} part may not declare a Content-Transfer-Encoding: send the file bytes as they are`,
           ),
         );
       }
@@ -242,12 +246,12 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
         sizeBytes += chunk.length;
         rawHasher?.update(chunk);
         if ((!schemeKnown || scheme === 'sha256-jcs-v1') && !held.append(chunk)) {
-          fail(new PayloadTooLargeException(`the report is larger than ${maxReportBytes} bytes`));
+          fail(new PayloadTooLargeException(`the ${noun} is larger than ${maxReportBytes} bytes`));
         }
       });
       // Fires when the file reaches maxReportBytes + 1 bytes. busboy would then quietly skip the rest
       // of the part and carry on, so the refusal is made here, while the client is still sending.
-      file.on('limit', () => fail(new PayloadTooLargeException(`the report is larger than ${maxReportBytes} bytes`)));
+      file.on('limit', () => fail(new PayloadTooLargeException(`the ${noun} is larger than ${maxReportBytes} bytes`)));
     });
 
     // 'close' follows the end of every file stream, so all report bytes have been seen by now; after an
@@ -256,7 +260,7 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
       if (settled) return;
       if (parser.errored) return fail(new BadRequestException('the multipart/form-data body could not be parsed'));
       if (!reportSeen) {
-        return fail(new BadRequestException('the upload has no report: send it as a file part named "report"'));
+        return fail(new BadRequestException(`the upload has no ${noun}: send it as a file part named "${filePart}"`));
       }
       if (scheme === undefined) {
         return fail(
@@ -265,7 +269,7 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
           ),
         );
       }
-      if (sizeBytes === 0) return fail(new BadRequestException('the report file is empty'));
+      if (sizeBytes === 0) return fail(new BadRequestException(`the ${noun} file is empty`));
       const hashed = scheme === 'sha256-raw-v1' ? rawHasher!.digest() : hashJcs(held.bytes());
       held.clear();
       // The upload is well formed; its file is not what the scheme reads (a JSON document for JCS).

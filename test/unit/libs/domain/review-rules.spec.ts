@@ -86,6 +86,25 @@ describe('review rules', () => {
     ])('refuses a consent whose %s does not cover the application', (_name, change, field) => {
       expect(consentRefusal(waiting, { ...southboundConsent, ...change }, NOW)?.message).toContain(field);
     });
+    it("refuses a document set's consent, or any other shape, as invalid with the reason, never throwing", () => {
+      const perDocument = {
+        purposes: ['credit-assessment'],
+        direction: 'southbound',
+        validUntil: '2027-12-31T00:00:00Z',
+        kinds: { 'bank-statement': { dataCategories: ['bank-statement'], issuers: ['0x' + '1'.repeat(40)] } },
+      };
+      for (const consent of [
+        perDocument,
+        {},
+        null,
+        'consent',
+        { ...southboundConsent, dataCategories: 'credit-report' },
+      ])
+        expect(consentRefusal(waiting, consent as never, NOW)).toEqual({
+          kind: 'invalid',
+          message: expect.stringContaining('this application verifies one credit report') as string,
+        });
+    });
     it('refuses an issuer the policy does not trust', () => {
       const strict = application({ stage: 'AWAITING_CONSENT' });
       strict.input.policy = { ...DEFAULT_POLICY, trustedIssuers: ['0x' + '1'.repeat(40)] };
