@@ -71,6 +71,12 @@ export const DEFAULT_POLICY: ApplicationPolicy = {
   trustedIssuers: 'any-member',
 };
 
+/**
+ * The policy of a document-set application (credit-policy-v2): DEFAULT_POLICY's deadlines and
+ * thresholds, with the decision taken on the set of documents the requirement names.
+ */
+export const DOCUMENT_SET_POLICY: ApplicationPolicy = { ...DEFAULT_POLICY, version: CREDIT_POLICY_V2 };
+
 export interface ApplicationInput {
   tenant: string;
   /** The loan system's own id for the application; with the tenant it names the workflow. */

@@ -8,11 +8,19 @@ import {
   APPLICANT_TYPES,
   type ApplicantType,
   type CreditDecision,
+  type DocumentEntry,
+  DocumentStatus,
   LoanStage,
+  type MissingDocument,
   type TimelineEntry,
   type VerificationReceipt,
 } from '#domain';
-import { type ApplicationLinks, type ApplicationView, type ReviewTaskView } from './application-view.js';
+import {
+  type ApplicationLinks,
+  type ApplicationView,
+  type DocumentView,
+  type ReviewTaskView,
+} from './application-view.js';
 
 const STAGES = Object.values(LoanStage);
 
@@ -37,6 +45,71 @@ export class TimelineEntryDto implements TimelineEntry {
   @ApiPropertyOptional({ example: 'los-bank-a' })
   actor?: string;
 }
+
+const DOCUMENT_STATUSES = Object.values(DocumentStatus);
+
+export class DocumentViewDto implements DocumentView {
+  @ApiProperty({ example: 'bank-statement/2026-09' })
+  key!: string;
+
+  @ApiProperty({ example: 'bank-statement' })
+  kind!: string;
+
+  @ApiProperty({
+    example: 'applicant',
+    description: "applicant, or principal-owner for a company owner's own document",
+  })
+  subject!: string;
+
+  @ApiPropertyOptional({ example: '2026-09', description: "a monthly document's month" })
+  month?: string;
+
+  @ApiProperty({ enum: DOCUMENT_STATUSES })
+  status!: DocumentStatus;
+
+  @ApiProperty({ description: 'versions submitted so far' })
+  versions!: number;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: {
+      version: { type: 'integer' },
+      documentHash: { type: 'string' },
+      issuer: { type: 'string' },
+      submittedAt: { type: 'string' },
+      batchRoot: { type: 'string' },
+      verdict: { type: 'string' },
+      verifiedAt: { type: 'string' },
+      detail: { type: 'string' },
+    },
+    required: ['version', 'documentHash', 'issuer', 'submittedAt'],
+    description: 'the current version, and its verdict once verified',
+  })
+  current?: DocumentView['current'];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { reason: { type: 'string' }, at: { type: 'string' } },
+    required: ['reason', 'at'],
+    description: 'a reviewer asked for a new version of this document',
+  })
+  newVersionRequested?: { reason: string; at: string };
+}
+
+const MISSING_DOCUMENTS = {
+  type: 'array' as const,
+  items: {
+    type: 'object' as const,
+    properties: {
+      key: { type: 'string' },
+      kind: { type: 'string' },
+      status: { type: 'string', enum: DOCUMENT_STATUSES },
+      reason: { type: 'string' },
+    },
+    required: ['key', 'kind', 'status', 'reason'],
+  },
+  description: 'what was missing when review started at the deadline',
+};
 
 export class ApplicationViewDto implements ApplicationView {
   @ApiProperty({ example: 'bank-a' })
@@ -89,6 +162,20 @@ export class ApplicationViewDto implements ApplicationView {
     required: ['issuer', 'validUntil'],
   })
   consent?: { issuer: string; validUntil: string; evidenceHash?: string };
+
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { validUntil: { type: 'string' }, evidenceHash: { type: 'string' } },
+    required: ['validUntil'],
+    description: "a document set's consent (credit-policy-v2)",
+  })
+  documentConsent?: { validUntil: string; evidenceHash?: string };
+
+  @ApiPropertyOptional({ type: [DocumentViewDto], description: "a document set's documents (credit-policy-v2)" })
+  documents?: DocumentViewDto[];
+
+  @ApiPropertyOptional(MISSING_DOCUMENTS)
+  missingDocuments?: MissingDocument[];
 
   @ApiPropertyOptional({
     type: 'object',
@@ -187,6 +274,23 @@ export class ReviewTaskViewDto implements ReviewTaskView {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
+    description: "what the applicant consented to, document by document (a document set's)",
+  })
+  documentConsent?: ReviewTaskView['documentConsent'];
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'every document: its status, current version with decision fields, verdict and ledger receipt',
+  })
+  documents?: DocumentEntry[];
+
+  @ApiPropertyOptional(MISSING_DOCUMENTS)
+  missingDocuments?: MissingDocument[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: 'the report hash and decision fields',
   })
   report?: ReviewTaskView['report'];
@@ -220,4 +324,13 @@ export class ReviewTaskViewDto implements ReviewTaskView {
 
   @ApiProperty({ type: ApplicationLinksDto })
   links!: ApplicationLinksDto;
+}
+
+/** GET …/documents: the set, and what was missing when review started at the deadline. */
+export class DocumentListDto {
+  @ApiProperty({ type: [DocumentViewDto] })
+  documents!: DocumentViewDto[];
+
+  @ApiPropertyOptional(MISSING_DOCUMENTS)
+  missingDocuments?: MissingDocument[];
 }

@@ -6,6 +6,11 @@ import {
   type ApplicantType,
   type ApplicationState,
   type CreditDecision,
+  type DocumentConsentGrant,
+  type DocumentEntry,
+  type DocumentStatus,
+  type MissingDocument,
+  type Verdict,
   type ReviewOutcome,
   type TimelineEntry,
   type VerificationReceipt,
@@ -15,6 +20,30 @@ import { approvalsRequired, isApplicantType } from '#domain';
 export interface ApplicationLinks {
   self: string;
   temporalUi: string;
+}
+
+/** One document of a set as the loan system sees it: where it stands, not the reviewers' evidence. */
+export interface DocumentView {
+  key: string;
+  kind: string;
+  /** `applicant`, or `principal-owner` for a company owner's own document. */
+  subject: string;
+  month?: string;
+  status: DocumentStatus;
+  versions: number;
+  current?: {
+    version: number;
+    documentHash: string;
+    issuer: string;
+    submittedAt: string;
+    batchRoot?: string;
+    verdict?: Verdict;
+    verifiedAt?: string;
+    /** Why it did not verify, in words the loan system can act on. */
+    detail?: string;
+  };
+  /** A reviewer asked for a new version of this document, and why. */
+  newVersionRequested?: { reason: string; at: string };
 }
 
 /** For the loan system that owns the application. */
@@ -33,8 +62,14 @@ export interface ApplicationView {
   submittedBy: string;
   policyVersion: string;
   consent?: { issuer: string; validUntil: string; evidenceHash?: string };
+  /** A document set's consent (credit-policy-v2) instead of `consent`. */
+  documentConsent?: { validUntil: string; evidenceHash?: string };
   report?: { reportHash: string; scheme: string; claimedIssuer?: string };
   verification?: VerificationReceipt;
+  /** A document set's documents (credit-policy-v2), in the order the requirement names them. */
+  documents?: DocumentView[];
+  /** What was missing when review started at the deadline. */
+  missingDocuments?: MissingDocument[];
   review?: { queue: string; escalated: boolean; dueAt: string; approvals: number; approvalsRequired: number };
   decision?: CreditDecision;
   decisionEvidenceHash?: string;
@@ -65,8 +100,12 @@ export interface ReviewTaskView {
     channel: string;
     evidenceHash?: string;
   };
+  documentConsent?: DocumentConsentGrant & { evidenceHash?: string };
   report?: ApplicationState['report'];
   verification?: VerificationReceipt;
+  /** Every document with its current version's fields, verdict and ledger receipt. */
+  documents?: DocumentEntry[];
+  missingDocuments?: MissingDocument[];
   review?: {
     queue: string;
     escalated: boolean;
@@ -104,6 +143,14 @@ export function applicationView(state: ApplicationState, links: ApplicationLinks
         ...(state.consent.evidenceHash && { evidenceHash: state.consent.evidenceHash }),
       },
     }),
+    ...(state.documentConsent && {
+      documentConsent: {
+        validUntil: state.documentConsent.grant.validUntil,
+        ...(state.documentConsent.evidenceHash && { evidenceHash: state.documentConsent.evidenceHash }),
+      },
+    }),
+    ...(state.documents && { documents: documentViews(state.documents.documents) }),
+    ...(state.missingDocuments && { missingDocuments: state.missingDocuments }),
     ...(state.report && {
       report: {
         reportHash: state.report.reportHash,
@@ -144,6 +191,11 @@ export function reviewTaskView(state: ApplicationState, links: ApplicationLinks,
     reviewJurisdiction: input.reviewJurisdiction,
     submittedBy: input.submittedBy,
     ...(state.consent && { consent: { ...state.consent.grant, evidenceHash: state.consent.evidenceHash } }),
+    ...(state.documentConsent && {
+      documentConsent: { ...state.documentConsent.grant, evidenceHash: state.documentConsent.evidenceHash },
+    }),
+    ...(state.documents && { documents: state.documents.documents }),
+    ...(state.missingDocuments && { missingDocuments: state.missingDocuments }),
     ...(state.report && { report: state.report }),
     ...(state.verification && { verification: state.verification }),
     ...(state.review && {
@@ -170,4 +222,33 @@ export function reviewTaskView(state: ApplicationState, links: ApplicationLinks,
  */
 function applicantTypeOf(input: ApplicationState['input']): { applicantType?: ApplicantType } {
   return isApplicantType(input.applicantType) ? { applicantType: input.applicantType } : {};
+}
+
+/** The loan system's view of each document: status and verdict, not the fields or the receipt. */
+export function documentViews(documents: readonly DocumentEntry[]): DocumentView[] {
+  return documents.map((d) => ({
+    key: d.key,
+    kind: d.kind,
+    subject: d.subject,
+    ...(d.month !== undefined && { month: d.month }),
+    status: d.status,
+    versions: d.versions,
+    ...(d.current && {
+      current: {
+        version: d.current.version,
+        documentHash: d.current.documentHash,
+        issuer: d.current.issuer,
+        submittedAt: d.current.submittedAt,
+        ...(d.current.batch && { batchRoot: d.current.batch.merkleRoot }),
+        ...(d.current.verification && {
+          verdict: d.current.verification.verdict,
+          verifiedAt: d.current.verification.at,
+          ...(d.current.verification.detail !== undefined && { detail: d.current.verification.detail }),
+        }),
+      },
+    }),
+    ...(d.newVersionRequested && {
+      newVersionRequested: { reason: d.newVersionRequested.reason, at: d.newVersionRequested.at },
+    }),
+  }));
 }

@@ -32,10 +32,10 @@ import {
 import { SchemaFromValidators, validatedProperties } from '../openapi/schema-from-validators.js';
 import { IsRealDateTime } from './date-time.validator.js';
 
-const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
+export const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 /** Positive decimal string; at most 13 integer and 2 fraction digits (see libs/domain/src/money.ts). */
 const AMOUNT_PATTERN = /^(?!0+(\.0+)?$)(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
-const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+export const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);
 /** Names the allowed values, never the value sent (lowercase only: `Person` is refused). */
 const APPLICANT_TYPE_MESSAGE = `applicantType must be one of ${APPLICANT_TYPES.join(', ')}`;
@@ -251,42 +251,42 @@ export class ReportUploadFieldsDto {
 }
 
 /**
- * The multipart upload as a form: its text fields (read from ReportUploadFieldsDto's validators),
- * `decisionFields` and `batch` as JSON parts, and the file, in any order; `scheme` before the file
- * lets a raw report stream into its hash instead of being held until the scheme is named.
+ * A multipart upload as a form: its text fields (read from the fields DTO's validators), the JSON
+ * parts described by `jsonParts`, and one file part, in any order; `scheme` before the file lets a
+ * raw file stream into its hash instead of being held until the scheme is named.
  */
-export const REPORT_UPLOAD_FORM = (() => {
-  const fields = validatedProperties(ReportUploadFieldsDto);
+export function multipartForm(
+  fieldsDto: abstract new (...args: never[]) => unknown,
+  jsonParts: Record<string, object>,
+  file: { part: string; description: string },
+): { schema: Record<string, unknown>; encoding: Record<string, { contentType: string }> } {
+  const fields = validatedProperties(fieldsDto);
   const properties: Record<string, object> = {};
-  for (const [name, { schema }] of fields) {
-    properties[name] =
-      name === 'decisionFields'
-        ? { $ref: getSchemaPath(DecisionFieldsDto) }
-        : name === 'batch'
-          ? { $ref: getSchemaPath(BatchProofDto) }
-          : schema;
-  }
-  properties.report = {
-    type: 'string',
-    format: 'binary',
-    minLength: 1,
-    description:
-      'the report file (not empty); parts may come in any order, but with `scheme` first a raw report is hashed as it streams',
-  };
+  for (const [name, { schema }] of fields) properties[name] = jsonParts[name] ?? schema;
+  properties[file.part] = { type: 'string', format: 'binary', minLength: 1, description: file.description };
   return {
     schema: {
       type: 'object',
       properties,
-      required: [...[...fields].filter(([, { required }]) => required).map(([name]) => name), 'report'],
+      required: [...[...fields].filter(([, { required }]) => required).map(([name]) => name), file.part],
       additionalProperties: false,
     },
     encoding: {
-      decisionFields: { contentType: 'application/json' },
-      batch: { contentType: 'application/json' },
-      report: { contentType: 'application/octet-stream' },
+      ...Object.fromEntries(Object.keys(jsonParts).map((name) => [name, { contentType: 'application/json' }])),
+      [file.part]: { contentType: 'application/octet-stream' },
     },
   };
-})();
+}
+
+export const REPORT_UPLOAD_FORM = multipartForm(
+  ReportUploadFieldsDto,
+  { decisionFields: { $ref: getSchemaPath(DecisionFieldsDto) }, batch: { $ref: getSchemaPath(BatchProofDto) } },
+  {
+    part: 'report',
+    description:
+      'the report file (not empty); parts may come in any order, but with `scheme` first a raw report is hashed as it streams',
+  },
+);
 
 @SchemaFromValidators()
 export class ListApplicationsQuery {

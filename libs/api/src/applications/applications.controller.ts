@@ -16,16 +16,31 @@ import {
   Res,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtension, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiExtension,
+  ApiExtraModels,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import {
   applicationInputProblem,
   applicationWorkflowId,
   grantConsent,
+  parseDocumentConsentGrant,
   revokeConsent,
   submitCreditReport,
+  submitDocumentUpdate,
   type ApplicationInput,
+  type ConsentGrant,
+  type DocumentConsentGrant,
+  type DocumentSubmission,
   type ReportSubmission,
 } from '#domain';
 import { ApiPaths } from '../api-paths.js';
@@ -38,8 +53,8 @@ import { ApiProblems, AUTHENTICATED, WITH_BODY, WORKFLOW_ACTION } from '../opena
 import { invalidRequest, ProblemException } from '../problem/problem.js';
 import { validateDto } from '../problem/validate-dto.js';
 import { APPLICATION_POLICY, type ApplicationPolicySource } from './application-policy.js';
-import { ApplicationViewDto } from './application-view.dto.js';
-import { applicationView, type ApplicationView } from './application-view.js';
+import { ApplicationViewDto, DocumentListDto } from './application-view.dto.js';
+import { applicationView, documentViews, type ApplicationView } from './application-view.js';
 import {
   ApplicationWorkflows,
   quoted,
@@ -57,6 +72,13 @@ import {
   ReportUploadFieldsDto,
   WithdrawalDto,
 } from './application.dto.js';
+import {
+  DocumentConsentDto,
+  DocumentConsentScopeDto,
+  DocumentSubmissionDto,
+  DOCUMENT_UPLOAD_FORM,
+  DocumentUploadFieldsDto,
+} from './document.dto.js';
 import { idempotencyKeyOf, idempotentRequest } from './idempotency-key.js';
 import { readReportUpload } from './report-upload.js';
 
@@ -102,7 +124,12 @@ export class ApplicationsController {
       tenant,
       ...request_,
       submittedBy: principal.subject,
-      policy: this.policies.policyFor({ tenant, product: body.product, direction: body.direction }),
+      policy: this.policies.policyFor({
+        tenant,
+        product: body.product,
+        direction: body.direction,
+        applicantType: body.applicantType,
+      }),
       eventsPerRun: this.config.workflow.eventsPerRun,
     };
     this.refuseUnprocessable(input);
@@ -185,17 +212,26 @@ export class ApplicationsController {
 
   @Post(':applicationId/consent')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ operationId: 'grantConsent', summary: "Record the applicant's consent" })
+  @ApiOperation({
+    operationId: 'grantConsent',
+    summary: "Record the applicant's consent",
+    description:
+      "A credit report's consent (credit-policy-v1) names its data categories and one issuer; a document set's " +
+      '(credit-policy-v2, see policyVersion) names, per document key or kind, the data categories and issuers. ' +
+      "A document set's consent is checked by the same rules the workflow applies: a problem with it is a 422 " +
+      'naming every field at fault.',
+  })
+  @ApiExtraModels(ConsentDto, DocumentConsentDto, DocumentConsentScopeDto)
+  @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(ConsentDto) }, { $ref: getSchemaPath(DocumentConsentDto) }] } })
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
   @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async grantConsent(
     @CurrentPrincipal() principal: Principal,
     @Param() { applicationId }: ApplicationIdParam,
-    @Body() consent: ConsentDto,
     @Req() request: Request,
   ): Promise<ApplicationView> {
     const workflowId = this.workflowId(principal, applicationId, request);
-    const grant = { ...consent };
+    const grant = await consentFrom(request.body);
     return this.view(
       await this.workflows.act(
         workflowId,
@@ -295,6 +331,93 @@ export class ApplicationsController {
     );
   }
 
+  @Get(':applicationId/documents')
+  @ApiProblems(404, 409, 503)
+  @ApiOperation({
+    operationId: 'listDocuments',
+    summary: "A document set's documents: each one's status, current version and verdict",
+  })
+  @ApiResponse({
+    status: 200,
+    type: DocumentListDto,
+    description: 'the documents, in the order the requirement names them',
+  })
+  async listDocuments(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Req() request: Request,
+  ): Promise<DocumentListDto> {
+    const state = await this.workflows.state(this.workflowId(principal, applicationId, request));
+    if (!state.documents) {
+      throw new ProblemException(
+        HttpStatus.CONFLICT,
+        'conflict',
+        'Not possible in the current state',
+        `this application verifies one credit report (${state.input.policy.version}), not a document set`,
+      );
+    }
+    return {
+      documents: documentViews(state.documents.documents),
+      ...(state.missingDocuments && { missingDocuments: state.missingDocuments }),
+    };
+  }
+
+  @Post(':applicationId/documents')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'submitDocument',
+    summary:
+      'Submit one document of the set: the file (multipart, hashed as it streams, never stored) or its hash (JSON)',
+    description:
+      'One version of one document, named by its key (GET …/documents lists them); in any order, while the ' +
+      'application awaits its documents, and in review only for a document a reviewer asked a new version of. ' +
+      'Each is verified on the ledger as soon as it arrives. Either JSON with the hash, or multipart/form-data: ' +
+      'text fields (`fields` and `batch` as JSON documents) and one file part named `document`.',
+  })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ type: DocumentSubmissionDto })
+  @ApiExtension(MULTIPART_FORM_EXTENSION, DOCUMENT_UPLOAD_FORM)
+  @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
+  @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
+  async submitDocument(
+    @CurrentPrincipal() principal: Principal,
+    @Param() { applicationId }: ApplicationIdParam,
+    @Req() request: Request,
+  ): Promise<ApplicationView> {
+    const workflowId = this.workflowId(principal, applicationId, request);
+    const dto = request.is('multipart/form-data')
+      ? await this.readDocumentUpload(request)
+      : request.is('application/json')
+        ? await validateDto(DocumentSubmissionDto, request.body)
+        : (() => {
+            throw new UnsupportedMediaTypeException(
+              'send application/json (the hash) or multipart/form-data (the file)',
+            );
+          })();
+    const document = toDocumentSubmission(dto);
+    return this.view(
+      await this.workflows.act(
+        workflowId,
+        submitDocumentUpdate,
+        { actor: actorOf(principal), document },
+        idempotentRequest(request, document),
+      ),
+    );
+  }
+
+  private async readDocumentUpload(request: Request): Promise<DocumentSubmissionDto> {
+    const upload = await readReportUpload(request, {
+      maxReportBytes: this.config.api.reportMaxBytes,
+      filePart: 'document',
+    });
+    const fields: Record<string, unknown> = { scheme: upload.scheme };
+    for (const [name, value] of Object.entries(upload.fields)) {
+      fields[name] = name === 'fields' || name === 'batch' ? parseJsonField(name, value) : value;
+    }
+    const { scheme: _scheme, ...dto } = await validateDto(DocumentUploadFieldsDto, fields);
+    return { ...dto, documentHash: upload.reportHash };
+  }
+
   private async readUpload(request: Request): Promise<ReportSubmission> {
     const upload = await readReportUpload(request, { maxReportBytes: this.config.api.reportMaxBytes });
     const fields: Record<string, unknown> = { scheme: upload.scheme };
@@ -345,5 +468,40 @@ function toSubmission(dto: Omit<ReportHashDto, never>): ReportSubmission {
       scoreBand: dto.decisionFields.scoreBand,
       delinquencyFlags: [...dto.decisionFields.delinquencyFlags],
     },
+  };
+}
+
+/**
+ * The consent as the workflow takes it: a credit report's (it names `issuer` or `dataCategories`)
+ * validated like every DTO (400); a document set's checked by the domain's parser, the workflow's
+ * own rule, every problem answered at once (422), so the two can never disagree.
+ */
+async function consentFrom(body: unknown): Promise<ConsentGrant | DocumentConsentGrant> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalidRequest([{ field: 'body', message: 'must be a JSON object' }]);
+  }
+  if ('issuer' in body || 'dataCategories' in body) return { ...(await validateDto(ConsentDto, body)) };
+  const parsed = parseDocumentConsentGrant(body);
+  if (!parsed.ok) {
+    const problems = parsed.problems.map((p) => ({ ...p, field: p.field.replace(/^consent\.?/, '') || 'body' }));
+    throw new ProblemException(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'unprocessable',
+      'The consent cannot be recorded',
+      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+      problems,
+    );
+  }
+  return parsed.grant;
+}
+
+/** Plain data for the workflow, as toSubmission does for a report. */
+function toDocumentSubmission(dto: Omit<DocumentSubmissionDto, never>): DocumentSubmission {
+  return {
+    documentKey: dto.documentKey,
+    documentHash: dto.documentHash,
+    issuer: dto.issuer,
+    fields: JSON.parse(JSON.stringify(dto.fields)) as unknown,
+    ...(dto.batch && { batch: { merkleRoot: dto.batch.merkleRoot, proof: [...dto.batch.proof] } }),
   };
 }

@@ -32,6 +32,8 @@ import {
   revokeConsent,
   SearchAttributeKeys,
   submitCreditReport,
+  submitDocumentUpdate,
+  DOCUMENT_KEY_PATTERN,
   Verdict,
   type LoanApplicationActivities,
 } from '#domain';
@@ -118,7 +120,7 @@ interface ScheduledActivity {
 const MAX_TEXT = 200;
 const QUEUE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 const WEBHOOK_TYPE_PATTERN = /^application\.[a-z-]{1,40}$/;
-const REVIEW_OUTCOMES = new Set(['approve', 'decline', 'request-new-report']);
+const REVIEW_OUTCOMES = new Set(['approve', 'decline', 'request-new-report', 'request-new-version']);
 const STAGES = new Set<string>(Object.values(LoanStage));
 const VERDICTS = new Set<string>(Object.values(Verdict));
 /** The workflow's timers are all deadlines; which one follows from the stage it is set in. */
@@ -459,9 +461,13 @@ function describeUpdate(name: string, argument: Record<string, unknown> | undefi
     case revokeConsent.name:
       return 'consent revoked';
     case completeReview.name: {
-      const kind = asObject(argument?.outcome)?.kind;
-      return typeof kind === 'string' && REVIEW_OUTCOMES.has(kind) ? `${name}: ${kind}` : `${name} accepted`;
+      const outcome = asObject(argument?.outcome);
+      const kind = outcome?.kind;
+      if (typeof kind !== 'string' || !REVIEW_OUTCOMES.has(kind)) return `${name} accepted`;
+      return kind === 'request-new-version' ? `${name}: ${kind}${documentKeyOf(outcome)}` : `${name}: ${kind}`;
     }
+    case submitDocumentUpdate.name:
+      return `${name} accepted${documentKeyOf(asObject(argument?.document))}`;
     case grantConsent.name:
     case submitCreditReport.name:
     case claimReview.name:
@@ -470,6 +476,12 @@ function describeUpdate(name: string, argument: Record<string, unknown> | undefi
     default:
       return `${clip(name || 'update')} accepted`;
   }
+}
+
+/** ` (key)` when the value names a well-formed document key; nothing otherwise (never free text). */
+function documentKeyOf(value: Record<string, unknown> | undefined): string {
+  const key = value?.documentKey;
+  return typeof key === 'string' && key.length <= 56 && DOCUMENT_KEY_PATTERN.test(key) ? ` (${key})` : '';
 }
 
 function attemptOf(activity: ScheduledActivity): string {

@@ -11,17 +11,24 @@ import {
   IsString,
   Matches,
   MaxLength,
+  MinLength,
   ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { APPLICANT_TYPES, ID_PATTERN, type ApplicantType } from '#domain';
+import {
+  APPLICANT_TYPES,
+  DOCUMENT_KEY_PATTERN,
+  ID_PATTERN,
+  NEW_VERSION_REASON_MAX_LENGTH,
+  type ApplicantType,
+} from '#domain';
 import { MoneyDto } from '../applications/application.dto.js';
 import { FieldsPerValue, SchemaFromValidators } from '../openapi/schema-from-validators.js';
 import { CURSOR_SHAPE } from './inbox-cursor.js';
 import { DEFAULT_INBOX_LIMIT, MAX_INBOX_LIMIT } from './inbox.js';
 
-export const REVIEW_OUTCOMES = ['approve', 'decline', 'request-new-report'] as const;
+export const REVIEW_OUTCOMES = ['approve', 'decline', 'request-new-report', 'request-new-version'] as const;
 
 /**
  * The fields of each outcome: required with it, refused with any other (the reviewer meant something
@@ -31,6 +38,7 @@ export const OUTCOME_FIELDS: Record<(typeof REVIEW_OUTCOMES)[number], readonly (
   approve: ['recommendedLimit'],
   decline: ['reasonCodes'],
   'request-new-report': [],
+  'request-new-version': ['documentKey', 'reason'],
 };
 
 const checked =
@@ -64,6 +72,28 @@ export class ReviewDecisionDto {
   @ArrayMaxSize(10)
   @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { each: true, message: 'each reason code must be a code of a-z 0-9 -' })
   reasonCodes?: string[];
+
+  @ApiPropertyOptional({
+    example: 'bank-statement/2026-09',
+    description: "required to request a new version: the document of the set (a document set's application only)",
+  })
+  @ValidateIf(checked('documentKey'))
+  @IsDefined({ message: 'documentKey is required to request a new version' })
+  @IsString()
+  @MaxLength(56)
+  @Matches(DOCUMENT_KEY_PATTERN, { message: 'documentKey must be a document key: a slot name, or slot/YYYY-MM' })
+  documentKey?: string;
+
+  @ApiPropertyOptional({
+    example: 'the statement is for another account',
+    description: 'required to request a new version: why, in words the loan system can pass to the applicant',
+  })
+  @ValidateIf(checked('reason'))
+  @IsDefined({ message: 'reason is required to request a new version' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(NEW_VERSION_REASON_MAX_LENGTH)
+  reason?: string;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'kept with the application, encrypted in its history' })
   @IsOptional()

@@ -261,5 +261,7 @@ function toOutcome(body: ReviewDecisionDto): ReviewOutcome {
       return { kind: 'decline', reasonCodes: [...body.reasonCodes!], ...notes };
     case 'request-new-report':
       return { kind: 'request-new-report', ...notes };
+    case 'request-new-version':
+      return { kind: 'request-new-version', documentKey: body.documentKey!, reason: body.reason!, ...notes };
   }
 }
