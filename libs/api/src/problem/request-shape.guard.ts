@@ -15,7 +15,7 @@ export class RequestShapeGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     refuseReservedKeys(request.query, 'query');
     if (hasBody(request)) {
-      const multipartAllowed = /\/credit-report\/?$/.test(request.path);
+      const multipartAllowed = /\/(credit-report|documents)\/?$/.test(request.path);
       if (!request.is('application/json') && !(multipartAllowed && request.is('multipart/form-data'))) {
         throw new ProblemException(
           HttpStatus.UNSUPPORTED_MEDIA_TYPE,
