@@ -106,7 +106,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record the applicant's consent */
+    /**
+     * Record the applicant's consent
+     * @description A credit report's consent (credit-policy-v1) names its data categories and one issuer; a document set's (credit-policy-v2, see policyVersion) names, per document key or kind, the data categories and issuers. A document set's consent is checked by the same rules the workflow applies: a problem with it is a 422 naming every field at fault.
+     */
     post: operations['grantConsent'];
     delete?: never;
     options?: never;
@@ -149,6 +152,29 @@ export interface paths {
      * @description Either the hash as JSON, or the file as multipart/form-data: text fields (`decisionFields` and `batch` as JSON documents) and one file part named `report`. The file is hashed under the scheme named and never stored; with `scheme` sent before the file, a sha256-raw-v1 report is hashed as it streams, never held whole.
      */
     post: operations['submitReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/applications/{applicationId}/documents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        applicationId: string;
+      };
+      cookie?: never;
+    };
+    /** A document set's documents: each one's status, current version and verdict */
+    get: operations['listDocuments'];
+    put?: never;
+    /**
+     * Submit one document of the set: the file (multipart, hashed as it streams, never stored) or its hash (JSON)
+     * @description One version of one document, named by its key (GET …/documents lists them); in any order, while the application awaits its documents, and in review only for a document a reviewer asked a new version of. Each is verified on the ledger as soon as it arrives. Either JSON with the hash, or multipart/form-data: text fields (`fields` and `batch` as JSON documents) and one file part named `document`.
+     */
+    post: operations['submitDocument'];
     delete?: never;
     options?: never;
     head?: never;
@@ -359,6 +385,13 @@ export interface components {
       decisionEvidenceHash?: string;
       /** @example southbound */
       direction: string;
+      /** @description a document set's consent (credit-policy-v2) */
+      documentConsent?: {
+        evidenceHash?: string;
+        validUntil?: string;
+      };
+      /** @description a document set's documents (credit-policy-v2) */
+      documents?: components['schemas']['DocumentViewDto'][];
       ending?: {
         at?: string;
         reason?: string;
@@ -366,6 +399,14 @@ export interface components {
       links: components['schemas']['ApplicationLinksDto'];
       /** @example LOS-778812 */
       loanSystemReference: string;
+      /** @description what was missing when review started at the deadline */
+      missingDocuments?: {
+        key: string;
+        kind: string;
+        reason: string;
+        /** @enum {string} */
+        status: 'AWAITING' | 'SUBMITTED' | 'VERIFIED' | 'NOT_VERIFIED' | 'REVOKED';
+      }[];
       /** @example credit-policy-v1 */
       policyVersion: string;
       /** @example sme-credit-line */
@@ -488,6 +529,145 @@ export interface components {
       /** @enum {string} */
       scoreBand: 'A' | 'B' | 'C' | 'D' | 'E';
     };
+    DocumentConsentDto: {
+      /**
+       * Format: date-time
+       * @example 2026-11-20T09:00:00Z
+       */
+      capturedAt: string;
+      /** @example mobile-app */
+      channel: string;
+      /** @description SHA-256 of the consent text shown to the applicant */
+      consentTextHash: string;
+      /** @enum {string} */
+      direction: 'northbound' | 'southbound';
+      /** @description scopes by document key (a slot name, or slot/YYYY-MM); a key that is not the applicant's own (owner-credit-report) needs one */
+      documents?: {
+        [key: string]: components['schemas']['DocumentConsentScopeDto'];
+      };
+      /**
+       * @description scopes by document kind, for the applicant's own documents of that kind without a scope of their own
+       * @example {
+       *       "bank-statement": {
+       *         "dataCategories": [
+       *           "bank-statement"
+       *         ],
+       *         "issuers": [
+       *           "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"
+       *         ]
+       *       }
+       *     }
+       */
+      kinds?: {
+        [key: string]: components['schemas']['DocumentConsentScopeDto'];
+      };
+      /**
+       * @description must include credit-assessment
+       * @example [
+       *       "credit-assessment"
+       *     ]
+       */
+      purposes: string[];
+      /**
+       * Format: date-time
+       * @description start of validity; from capture when absent
+       */
+      validFrom?: string;
+      /**
+       * Format: date-time
+       * @description end of validity (exclusive)
+       * @example 2027-11-20T00:00:00Z
+       */
+      validUntil: string;
+    };
+    DocumentConsentScopeDto: {
+      /**
+       * @description the data categories the applicant allows, e.g. credit-report for a personal credit report's
+       * @example [
+       *       "bank-statement"
+       *     ]
+       */
+      dataCategories: string[];
+      /** @description the issuers (0x addresses) whose documents may be used */
+      issuers: string[];
+    };
+    DocumentListDto: {
+      documents: components['schemas']['DocumentViewDto'][];
+      /** @description what was missing when review started at the deadline */
+      missingDocuments?: {
+        key: string;
+        kind: string;
+        reason: string;
+        /** @enum {string} */
+        status: 'AWAITING' | 'SUBMITTED' | 'VERIFIED' | 'NOT_VERIFIED' | 'REVOKED';
+      }[];
+    };
+    DocumentSubmissionDto: {
+      /** @description when the issuer anchored the document in a Merkle batch (a proof of at most 64 elements) */
+      batch?: components['schemas']['BatchProofDto'];
+      /** @description SHA-256 of the document (64 lowercase hex), as its issuer anchored it */
+      documentHash: string;
+      /**
+       * @description the document's key, as the application's documents list it
+       * @example bank-statement/2026-09
+       */
+      documentKey: string;
+      /**
+       * @description the decision fields of the document's kind (see docs/documents.md)
+       * @example {
+       *       "month": "2026-09",
+       *       "averageBalance": {
+       *         "minorUnits": "5000000",
+       *         "currency": "HKD"
+       *       },
+       *       "totalInflows": {
+       *         "minorUnits": "12000000",
+       *         "currency": "HKD"
+       *       }
+       *     }
+       */
+      fields: {
+        [key: string]: unknown;
+      };
+      /** @description address of the issuer that anchored the document; the consent must name it */
+      issuer: string;
+    };
+    DocumentViewDto: {
+      /** @description the current version, and its verdict once verified */
+      current?: {
+        batchRoot?: string;
+        detail?: string;
+        documentHash?: string;
+        issuer?: string;
+        submittedAt?: string;
+        verdict?: string;
+        verifiedAt?: string;
+        version?: number;
+      };
+      /** @example bank-statement/2026-09 */
+      key: string;
+      /** @example bank-statement */
+      kind: string;
+      /**
+       * @description a monthly document's month
+       * @example 2026-09
+       */
+      month?: string;
+      /** @description a reviewer asked for a new version of this document */
+      newVersionRequested?: {
+        at?: string;
+        reason?: string;
+      };
+      /** @enum {string} */
+      status: 'AWAITING' | 'SUBMITTED' | 'VERIFIED' | 'NOT_VERIFIED' | 'REVOKED';
+      /**
+       * @description applicant, or principal-owner for a company owner's own document
+       * @example applicant
+       */
+      subject: string;
+      /** @description versions submitted so far */
+      versions: number;
+    };
     FieldProblemDto: {
       /**
        * @description the field at fault, by its path in the request
@@ -600,10 +780,20 @@ export interface components {
       scheme: 'sha256-raw-v1' | 'sha256-jcs-v1';
     };
     ReviewDecisionDto: {
+      /**
+       * @description required to request a new version: the document of the set (a document set's application only)
+       * @example bank-statement/2026-09
+       */
+      documentKey?: string;
       /** @description kept with the application, encrypted in its history */
       notes?: string;
       /** @enum {string} */
-      outcome: 'approve' | 'decline' | 'request-new-report';
+      outcome: 'approve' | 'decline' | 'request-new-report' | 'request-new-version';
+      /**
+       * @description required to request a new version: why, in words the loan system can pass to the applicant
+       * @example the statement is for another account
+       */
+      reason?: string;
       /**
        * @description required to decline
        * @example [
@@ -626,6 +816,10 @@ export interface components {
           /** @enum {unknown} */
           outcome?: 'request-new-report';
         }
+      | {
+          /** @enum {unknown} */
+          outcome?: 'request-new-version';
+        }
     );
     ReviewTaskViewDto: {
       /**
@@ -644,11 +838,27 @@ export interface components {
       };
       /** @example southbound */
       direction: string;
+      /** @description what the applicant consented to, document by document (a document set's) */
+      documentConsent?: {
+        [key: string]: unknown;
+      };
+      /** @description every document: its status, current version with decision fields, verdict and ledger receipt */
+      documents?: {
+        [key: string]: unknown;
+      }[];
       ending?: {
         at?: string;
         reason?: string;
       };
       links: components['schemas']['ApplicationLinksDto'];
+      /** @description what was missing when review started at the deadline */
+      missingDocuments?: {
+        key: string;
+        kind: string;
+        reason: string;
+        /** @enum {string} */
+        status: 'AWAITING' | 'SUBMITTED' | 'VERIFIED' | 'NOT_VERIFIED' | 'REVOKED';
+      }[];
       /** @example sme-credit-line */
       product: string;
       /** @description the report hash and decision fields */
@@ -1162,7 +1372,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['ConsentDto'];
+        'application/json': components['schemas']['ConsentDto'] | components['schemas']['DocumentConsentDto'];
       };
     };
     responses: {
@@ -1412,6 +1622,231 @@ export interface operations {
            * @description the report file (not empty); parts may come in any order, but with `scheme` first a raw report is hashed as it streams
            */
           report: string;
+          /** @enum {unknown} */
+          scheme: 'sha256-raw-v1' | 'sha256-jcs-v1';
+        };
+      };
+    };
+    responses: {
+      /** @description the application */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationViewDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the body (or the uploaded report) is larger than this API accepts */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description a body of a media type this operation does not read */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listDocuments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        applicationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the documents, in the order the requirement names them */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DocumentListDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no such resource for this caller (another tenant's ids do not exist for you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description not possible in the current state (the application moved on, or an Idempotency-Key was reused) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  submitDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        applicationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DocumentSubmissionDto'];
+        'multipart/form-data': {
+          batch?: components['schemas']['BatchProofDto'];
+          /**
+           * Format: binary
+           * @description the document file (not empty), hashed under `scheme` and never stored; with `scheme` first a raw file is hashed as it streams
+           */
+          document: string;
+          documentKey: string;
+          /** @description the decision fields of the document's kind */
+          fields: {
+            [key: string]: unknown;
+          };
+          issuer: string;
           /** @enum {unknown} */
           scheme: 'sha256-raw-v1' | 'sha256-jcs-v1';
         };
