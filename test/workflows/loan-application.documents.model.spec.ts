@@ -88,7 +88,7 @@ function submission(doc: Doc, n: number, issuerOverride?: string): DocumentSubmi
   const documentHash = hashOf(doc.key, n);
   switch (doc.kind) {
     case 'corporate-credit-report':
-      return { documentKey: doc.key, documentHash, issuer: issuerOverride ?? HK_ISSUER, fields: { rating: 'A' } };
+      return { documentKey: doc.key, documentHash, issuer: issuerOverride ?? HK_ISSUER, fields: { rating: 'A', score: 700 } };
     case 'bank-statement':
       return {
         documentKey: doc.key,
@@ -101,7 +101,7 @@ function submission(doc: Doc, n: number, issuerOverride?: string): DocumentSubmi
         documentKey: doc.key,
         documentHash,
         issuer: issuerOverride ?? HK_ISSUER,
-        fields: { score: 720, scoreBand: 'A' },
+        fields: { score: 720, scoreBand: 'A', delinquencies: 0 },
       };
   }
 }

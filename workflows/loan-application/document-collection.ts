@@ -37,16 +37,20 @@ function verificationPolicy(input: ApplicationInput, kind: string): Verification
 
 function verifyOnLedger(record: ApplicationRecord, entry: DocumentEntry) {
   const current = entry.current!;
-  return ledger.verifyDocument({
-    documentKey: entry.key,
-    version: current.version,
-    // Only as the document's kind counts: the registry's per-kind trust.
-    kind: entry.kind,
-    documentHash: current.documentHash,
-    issuer: current.issuer,
-    ...(current.batch && { batch: current.batch }),
-    policy: verificationPolicy(record.input, entry.kind),
-  });
+  // The summary names the document in the Temporal UI, so ops see which of the set each activity is.
+  const summary = `${entry.key} v${current.version} (${entry.kind})`;
+  return ledger.verifyDocument.executeWithOptions({ summary }, [
+    {
+      documentKey: entry.key,
+      version: current.version,
+      // Only as the document's kind counts: the registry's per-kind trust.
+      kind: entry.kind,
+      documentHash: current.documentHash,
+      issuer: current.issuer,
+      ...(current.batch && { batch: current.batch }),
+      policy: verificationPolicy(record.input, entry.kind),
+    },
+  ]);
 }
 
 /**

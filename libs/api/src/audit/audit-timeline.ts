@@ -399,8 +399,11 @@ class TimelineRenderer {
         if (typeof queue !== 'string' || !QUEUE_PATTERN.test(queue)) return name;
         return `${name} (${queue}${input?.escalated === true ? ', escalated' : ''})`;
       }
+      case 'verifyDocument': {
+        // Which document of the set: its key (never its hash or fields).
+        return `${name}${documentKeyOf(asObject(await decode(payloads)))}`;
+      }
       case 'verifyCreditReport':
-      case 'verifyDocument':
         return name;
       default:
         return clip(name);

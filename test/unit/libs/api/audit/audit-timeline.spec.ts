@@ -69,6 +69,21 @@ const entryAt = (entries: AuditEntry[], line: string): AuditEntry => {
 };
 
 describe('renderAuditTimeline on recorded histories', () => {
+  it('names each document of a set where it is submitted, verified and sent back, never its hash or fields', async () => {
+    const replaced = lines(
+      await render('document-set-replaces-one-document-at-a-reviewer-s-request-while-the-others-stay'),
+    );
+    expect(replaced).toContain('los-bank-a | submitDocument accepted (owner-credit-report)');
+    expect(replaced).toContain('lendbridge | verifyDocument (owner-credit-report) scheduled');
+    expect(replaced).toContain('worker | verifyDocument (owner-credit-report) completed: VERIFIED');
+    expect(replaced).toContain('alice | completeReview: request-new-version (owner-credit-report)');
+    expect(
+      replaced.filter((line) => /verifyDocument \(bank-statement\/\d{4}-\d{2}\) scheduled/.test(line)),
+    ).toHaveLength(
+      12, // six statements as they arrive, and again at the decision
+    );
+  });
+
   it('tells a four-eyes approval: who acted, what the workers did, every stage, the outcome', async () => {
     expect(lines(await render(FOUR_EYES))).toEqual([
       expect.stringMatching(/^maker-mary \| application app-\d+-\d+ received for tenant bank-a \(applicant: person\)$/),
@@ -239,7 +254,10 @@ describe('renderAuditTimeline and personal data', () => {
     const tokens = new Set<string>();
     const collect = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(collect);
-      else if (typeof value === 'object' && value !== null) Object.values(value).forEach(collect);
+      else if (typeof value === 'object' && value !== null)
+        // A consent's data categories (`bank-statement`) and a statement's month name what every
+        // application of the product requires, as its document keys do: nothing about the applicant.
+        Object.entries(value).forEach(([key, child]) => key !== 'dataCategories' && key !== 'month' && collect(child));
       else if (typeof value === 'string' && value.length >= 3) texts.add(value);
       else if (typeof value === 'string' || typeof value === 'number') tokens.add(String(value));
     };
@@ -247,7 +265,8 @@ describe('renderAuditTimeline and personal data', () => {
       if (Array.isArray(value)) return value.forEach((item) => visit(item, path));
       if (typeof value !== 'object' || value === null) return;
       for (const [key, child] of Object.entries(value)) {
-        if (['applicantReference', 'decisionFields', 'consent', 'grant', 'notes'].includes(key)) collect(child);
+        if (['applicantReference', 'decisionFields', 'fields', 'consent', 'grant', 'notes'].includes(key))
+          collect(child);
         // A revocation's reason is the loan system's free text (it travels on in the withdrawn webhook).
         else if (key === 'reason' && path.includes('revokeConsent')) collect(child);
         else visit(child, [...path, key]);

@@ -57,10 +57,12 @@ describe('the OpenAPI document', () => {
         'getReviewTask',
         'grantConsent',
         'listApplications',
+        'listDocuments',
         'listReviewTasks',
         'releaseReviewTask',
         'revokeConsent',
         'runLedgerProbe',
+        'submitDocument',
         'submitReport',
         'withdrawApplication',
       ].sort(),
@@ -147,11 +149,24 @@ describe('the OpenAPI document', () => {
   it('says which decision fields each outcome needs, and refuses those of another', () => {
     const refuses = (...fields: string[]) => ({ not: { anyOf: fields.map((field) => ({ required: [field] })) } });
     expect(schema('ReviewDecisionDto').oneOf).toEqual([
-      { properties: { outcome: { enum: ['approve'] } }, required: ['recommendedLimit'], ...refuses('reasonCodes') },
-      { properties: { outcome: { enum: ['decline'] } }, required: ['reasonCodes'], ...refuses('recommendedLimit') },
+      {
+        properties: { outcome: { enum: ['approve'] } },
+        required: ['recommendedLimit'],
+        ...refuses('reasonCodes', 'documentKey', 'reason'),
+      },
+      {
+        properties: { outcome: { enum: ['decline'] } },
+        required: ['reasonCodes'],
+        ...refuses('recommendedLimit', 'documentKey', 'reason'),
+      },
       {
         properties: { outcome: { enum: ['request-new-report'] } },
         required: [],
+        ...refuses('recommendedLimit', 'reasonCodes', 'documentKey', 'reason'),
+      },
+      {
+        properties: { outcome: { enum: ['request-new-version'] } },
+        required: ['documentKey', 'reason'],
         ...refuses('recommendedLimit', 'reasonCodes'),
       },
     ]);
@@ -165,6 +180,23 @@ describe('the OpenAPI document', () => {
     expect(form.schema.properties).not.toHaveProperty('reportHash');
     expect(form.schema.properties.report).toMatchObject({ type: 'string', format: 'binary' });
     expect(form.encoding.decisionFields.contentType).toBe('application/json');
+  });
+
+  it('describes a document upload as its form, and a consent as either kind of consent', () => {
+    const { content } = operation('submitDocument').requestBody;
+    expect(content['application/json'].schema.$ref).toBe('#/components/schemas/DocumentSubmissionDto');
+    const form = content['multipart/form-data'];
+    expect(form.schema.required).toEqual(['scheme', 'documentKey', 'issuer', 'fields', 'document']);
+    expect(form.schema.properties).not.toHaveProperty('documentHash');
+    expect(form.encoding.fields.contentType).toBe('application/json');
+    expect(operation('grantConsent').requestBody.content['application/json'].schema.oneOf).toEqual([
+      { $ref: '#/components/schemas/ConsentDto' },
+      { $ref: '#/components/schemas/DocumentConsentDto' },
+    ]);
+    expect(schema('DocumentConsentDto').additionalProperties).toBe(false);
+    expect(schema('DocumentConsentDto').required).toEqual(
+      expect.arrayContaining(['purposes', 'direction', 'validUntil', 'consentTextHash', 'channel', 'capturedAt']),
+    );
   });
 
   it('answers a documented path asked with another method 405 with Allow', async () => {
