@@ -43,6 +43,8 @@ const RUNS: { role: string; claims: DevTokenClaims; operations: string[] }[] = [
       'revokeConsent',
       'withdrawApplication',
       'submitReport',
+      'listDocuments',
+      'submitDocument',
       'getMe',
     ],
   },
