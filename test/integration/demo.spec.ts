@@ -146,7 +146,7 @@ describe('npm run demo', () => {
       // Five in review: plain, four eyes half done, claimed, unanchored, and the one about to escalate
       // (on a slow machine that one may have expired already).
       [{ stage: 'IN_REVIEW' }, 4],
-      [{ stage: 'APPROVED' }, 2],
+      [{ stage: 'APPROVED' }, 4],
       [{ stage: 'DECLINED' }, 1],
       [{ stage: 'WITHDRAWN' }, 1],
     ];
@@ -210,7 +210,8 @@ describe('npm run demo', () => {
       'the escalated application in the senior queue',
     );
     expect(senior).toContain(`loan/bank-a/${run}-08`);
-    expect(await listed(run, { stage: 'APPROVED' })).toHaveLength(2);
+    // One approver, four eyes, the northbound person in CNY, the southbound SME on its documents.
+    expect(await listed(run, { stage: 'APPROVED' })).toHaveLength(4);
   }, 180_000);
 
   it("runs every saved query the README documents against the stack's visibility", async () => {

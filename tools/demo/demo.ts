@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: fills the stack `npm run dev` started with a dozen loan applications in every
+ * `npm run demo`: fills the stack `npm run dev` started with fourteen loan applications in every
  * stage, so a newcomer has something to look at in the reviewer console and the Temporal UI. The
  * HK agency anchors the reports on the ledger, bank-a's loan system creates and drives the
  * applications through the API, and reviewers alice, bob and carol act on them. Ids are unique per
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { type Client } from '@temporalio/client';
 import { LendbridgeError } from '#client';
 import { LedgerUnavailableError } from '#ledger';
+import { DEV_KEYS } from '#stack/dev-ledger';
 import { CreditAgency } from './credit-agency.js';
 import { awaitEscalation, connectTemporal, DEMO_REVIEW_SLA, startWithShortSla } from './escalation.js';
 import { ApiUnreachableError, checkHealth, LendbridgeApi } from './lendbridge-api.js';
@@ -20,7 +21,7 @@ import { renderSummary, type SummaryRow } from './summary.js';
 
 const USAGE = `usage: npm run demo [-- --quick]
 
-Creates a dozen loan applications on the stack npm run dev runs, in every stage: waiting for
+Creates fourteen loan applications on the stack npm run dev runs, in every stage: waiting for
 consent or a report, in review (open, four eyes half done, claimed, an unanchored report,
 escalated to the senior queue), approved, declined and withdrawn; then prints where to look.
 
@@ -55,6 +56,7 @@ interface Stack {
   settings: StackSettings;
   api: Record<Party, LendbridgeApi>;
   agency: CreditAgency;
+  bank: CreditAgency;
   temporal: Client;
   close(): Promise<void>;
 }
@@ -83,8 +85,10 @@ async function connect(): Promise<Stack> {
   await api.loanSystem.listApplications({ pageSize: 1 });
   const temporal = await connectTemporal(config);
   const agency = new CreditAgency(config.ledger);
+  const bank = new CreditAgency(config.ledger, DEV_KEYS.bankHK);
   const close = async (): Promise<void> => {
     agency.close();
+    bank.close();
     await temporal.connection.close();
   };
   try {
@@ -93,7 +97,7 @@ async function connect(): Promise<Stack> {
     await close();
     throw error;
   }
-  return { settings, api, agency, temporal, close };
+  return { settings, api, agency, bank, temporal, close };
 }
 
 /** Drives every scenario; the escalation first, so its review SLA runs while the others are driven. */
@@ -103,6 +107,7 @@ async function runScenarios(stack: Stack, run: string, quick: boolean): Promise<
     run,
     api: stack.api,
     agency: stack.agency,
+    bank: stack.bank,
     log: (id, actor, message) => console.log(`${id.padEnd(idWidth)}  ${actor.padEnd(11)}  ${message}`),
   };
   const journeys = SCENARIOS.map((scenario) => ({ scenario, journey: journeyFor(ctx, scenario) }));

@@ -28,6 +28,7 @@ export interface Application {
   consent?: { issuer: string; evidenceHash?: string };
   report?: { reportHash: string; scheme: string };
   verification?: { verdict: string };
+  documents?: { key: string; status: string; current?: { verdict?: string } }[];
   review?: { queue: string; escalated: boolean; dueAt: string; approvals: number; approvalsRequired: number };
   decision?: { outcome: string; limit?: Money; reasonCodes?: string[]; policyVersion: string };
   timeline: { at: string; stage: string; event: string }[];
@@ -98,7 +99,11 @@ export class LendbridgeApi {
     return this.call<{ items: ApplicationSummary[] }>(this.client.GET('/v1/applications', { params: { query } }));
   }
 
-  grantConsent(applicationId: string, consent: Schemas['ConsentDto']): Promise<Application> {
+  /** Either consent: a credit report's (ConsentDto) or a document set's (DocumentConsentDto). */
+  grantConsent(
+    applicationId: string,
+    consent: Schemas['ConsentDto'] | Schemas['DocumentConsentDto'],
+  ): Promise<Application> {
     return this.call<Application>(
       this.client.POST('/v1/applications/{applicationId}/consent', {
         params: { path: { applicationId } },
@@ -120,6 +125,21 @@ export class LendbridgeApi {
   uploadCreditReport(applicationId: string, report: Uint8Array, decisionFields: DecisionFields): Promise<Application> {
     const file = new Blob([report], { type: 'application/pdf' });
     return this.call<Application>(uploadCreditReport(this.client, applicationId, { report: file, decisionFields }));
+  }
+
+  listDocuments(applicationId: string): Promise<Schemas['DocumentListDto']> {
+    return this.call<Schemas['DocumentListDto']>(
+      this.client.GET('/v1/applications/{applicationId}/documents', { params: { path: { applicationId } } }),
+    );
+  }
+
+  submitDocument(applicationId: string, document: Schemas['DocumentSubmissionDto']): Promise<Application> {
+    return this.call<Application>(
+      this.client.POST('/v1/applications/{applicationId}/documents', {
+        params: { path: { applicationId } },
+        body: document,
+      }),
+    );
   }
 
   getTask(tenant: string, applicationId: string): Promise<ReviewTask> {

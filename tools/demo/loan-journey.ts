@@ -3,7 +3,7 @@
  * real life (the loan system, the agency, a reviewer) through the API, and each printed as one line.
  */
 import { type Schemas } from '#client';
-import { type ConsentGrant, type DecisionFields, type LoanStage } from '#domain';
+import { StandardDocumentKind, type ConsentGrant, type DecisionFields, type LoanStage } from '#domain';
 import { hashReportBytes } from '#hashing';
 import { type CreditAgency, type CreditReport } from './credit-agency.js';
 import { type Application, type LendbridgeApi, type NewApplication, type ReviewTask } from './lendbridge-api.js';
@@ -14,11 +14,13 @@ export interface DemoContext {
   run: string;
   api: Record<Party, LendbridgeApi>;
   agency: CreditAgency;
+  /** The HK bank that anchors its customers' statements. */
+  bank: CreditAgency;
   log(applicationId: string, actor: string, message: string): void;
 }
 
 /** The version of the consent text the applicant agreed to, hashed like any document. */
-const CONSENT_TEXT = 'lendbridge demo consent v1: credit assessment using your credit report (southbound)';
+const CONSENT_TEXT = 'lendbridge demo consent v1: credit assessment using your credit report';
 /** How long a step may take to show in the application's stage: verification and anchoring are quick. */
 const STAGE_TIMEOUT_MS = 60_000;
 
@@ -95,6 +97,77 @@ export class LoanJourney {
       'lendbridge',
       `verified on the ledger: ${inReview.verification?.verdict}; in review, queue ${inReview.review?.queue}` +
         (inReview.review && inReview.review.approvalsRequired > 1 ? ', four eyes (2 approvals)' : ''),
+    );
+  }
+
+  /**
+   * A company's set, the way a southbound SME brings it: the agency issues its corporate report and
+   * its owner's report, the bank anchors the six months of statements as one batch; the loan system
+   * records the consent per document and submits each one, in any order; each is verified as it
+   * arrives, and review starts once the set is verified.
+   */
+  async bringCompanyDocuments(monthlyInflowsMinor: string): Promise<void> {
+    const { documents } = await this.ctx.api.loanSystem.listDocuments(this.id);
+    const months = documents.filter((d) => d.kind === StandardDocumentKind.BANK_STATEMENT);
+    const subject = `subject ${this.application.applicantReference}`;
+    const [company, owner, statements] = await Promise.all([
+      this.ctx.agency.issueDocument(StandardDocumentKind.CORPORATE_CREDIT_REPORT, subject),
+      this.ctx.agency.issueDocument(StandardDocumentKind.PERSONAL_CREDIT_REPORT, `${subject}, principal owner`),
+      this.ctx.bank.issueBatch(
+        StandardDocumentKind.BANK_STATEMENT,
+        months.map((d) => `${subject}, statement ${d.month}`),
+      ),
+    ]);
+    this.log('HK agency', `issued and anchored the corporate report and the owner's report`);
+    this.log(
+      this.ctx.bank.name,
+      `anchored ${months.length} monthly statements in one batch (${short(statements[0]!.batch!.merkleRoot)})`,
+    );
+    const scope = (dataCategory: string, issuer: string) => ({ dataCategories: [dataCategory], issuers: [issuer] });
+    await this.ctx.api.loanSystem.grantConsent(this.id, {
+      purposes: ['credit-assessment'],
+      direction: this.application.direction,
+      validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+      consentTextHash: hashReportBytes(new TextEncoder().encode(`${CONSENT_TEXT} (company documents)`)).hash,
+      channel: 'mobile-app',
+      capturedAt: new Date().toISOString(),
+      kinds: {
+        [StandardDocumentKind.CORPORATE_CREDIT_REPORT]: scope('corporate-credit-report', this.ctx.agency.address),
+        [StandardDocumentKind.BANK_STATEMENT]: scope('bank-statement', this.ctx.bank.address),
+      },
+      // The owner's report is another person's data: only a scope naming its key covers it.
+      documents: { 'owner-credit-report': scope('credit-report', this.ctx.agency.address) },
+    });
+    this.log('loan system', 'consent granted per document: which data, from which issuer');
+    const currency = this.application.requestedLimit.currency;
+    const money = (minorUnits: string) => ({ minorUnits, currency });
+    for (const [i, d] of months.entries()) {
+      await this.ctx.api.loanSystem.submitDocument(this.id, {
+        documentKey: d.key,
+        documentHash: statements[i]!.documentHash,
+        issuer: this.ctx.bank.address,
+        fields: { month: d.month, averageBalance: money('5000000'), totalInflows: money(monthlyInflowsMinor) },
+        batch: statements[i]!.batch!,
+      });
+    }
+    await this.ctx.api.loanSystem.submitDocument(this.id, {
+      documentKey: 'owner-credit-report',
+      documentHash: owner.documentHash,
+      issuer: this.ctx.agency.address,
+      fields: { score: 712, scoreBand: 'A', delinquencies: 0 },
+    });
+    await this.ctx.api.loanSystem.submitDocument(this.id, {
+      documentKey: 'company-credit-report',
+      documentHash: company.documentHash,
+      issuer: this.ctx.agency.address,
+      fields: { rating: 'A', score: 690 },
+    });
+    this.log('loan system', `submitted ${documents.length} documents; each is verified on the ledger as it arrives`);
+    const inReview = await this.waitForStage('IN_REVIEW');
+    const verified = (inReview.documents ?? []).filter((d) => d.current?.verdict === 'VERIFIED').length;
+    this.log(
+      'lendbridge',
+      `${verified} of ${documents.length} documents verified; in review, queue ${inReview.review?.queue}`,
     );
   }
 

@@ -17,6 +17,10 @@ export interface Scenario {
   stage: LoanStage;
   /** Started straight through Temporal with a review SLA of seconds (see escalation.ts). */
   escalates?: boolean;
+  /** Who applies, where to, in what currency, when not a southbound person in HKD. */
+  applicant?: Pick<NewApplication, 'applicantType' | 'direction'> & {
+    currency?: NewApplication['requestedLimit']['currency'];
+  };
   drive(journey: LoanJourney): Promise<void>;
 }
 
@@ -129,6 +133,32 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    title: 'northbound: a Hong Kong resident borrowing in Shenzhen on an HK bureau report, approved in CNY',
+    amount: '200000.00',
+    stage: 'APPROVED',
+    applicant: { applicantType: 'person', direction: 'northbound', currency: 'CNY' },
+    drive: async (j: LoanJourney): Promise<void> => {
+      await j.create();
+      await toReview(j, GOOD);
+      await j.claim('alice');
+      await j.approve('alice', { amount: '180000.00', currency: 'CNY' });
+      await j.awaitDecision();
+    },
+  },
+  {
+    title: 'southbound SME: corporate report, six statements (one bank batch), owner report; line capped at 3x inflows',
+    amount: '450000.00',
+    stage: 'APPROVED',
+    applicant: { applicantType: 'company', direction: 'southbound' },
+    drive: async (j: LoanJourney): Promise<void> => {
+      await j.create();
+      await j.bringCompanyDocuments('12000000'); // HKD 120,000 a month: the cap is HKD 360,000
+      await j.claim('bob');
+      await j.approve('bob', hkd('400000.00'));
+      await j.awaitDecision();
+    },
+  },
+  {
     title: 'declined by a reviewer',
     amount: '480000.00',
     stage: 'DECLINED',
@@ -159,10 +189,10 @@ export function journeyFor(ctx: DemoContext, scenario: Scenario): LoanJourney {
     applicationId: `${ctx.run}-${number}`,
     loanSystemReference: `LOS-${ctx.run.slice('DEMO-'.length)}-${number}`,
     product: 'sme-credit-line',
-    requestedLimit: { amount: scenario.amount, currency: 'HKD' },
+    requestedLimit: { amount: scenario.amount, currency: scenario.applicant?.currency ?? 'HKD' },
     applicantReference: `pseudonym-${randomBytes(6).toString('hex')}`,
-    applicantType: 'person',
-    direction: 'southbound',
+    applicantType: scenario.applicant?.applicantType ?? 'person',
+    direction: scenario.applicant?.direction ?? 'southbound',
     reviewJurisdiction: 'HK',
   };
   return new LoanJourney(ctx, application);
