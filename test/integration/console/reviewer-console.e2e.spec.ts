@@ -8,7 +8,16 @@ import { type Browser, type BrowserContext, type Page, type Request as BrowserRe
 import { CONSOLE_CSP } from '#api/console/console.controller';
 import { startApiStack, type ApiStack } from '#test-support/api-stack';
 import { captureScreenshot, consoleArtifact, launchBrowser, newContext, signInToConsole } from '#test-support/browser';
-import { callApi, eventually, LOAN_SYSTEM, prepareTask, rawToken, REVIEWER, stageOf } from './console-fixtures.js';
+import {
+  callApi,
+  eventually,
+  LOAN_SYSTEM,
+  prepareCompanyTask,
+  prepareTask,
+  rawToken,
+  REVIEWER,
+  stageOf,
+} from './console-fixtures.js';
 
 const MARY_LOAN_OFFICER = { sub: 'mary', roles: ['loan-system'], tenant: 'bank-a' } as const;
 
@@ -28,6 +37,8 @@ describe('the reviewer console, in a browser, on the real stack', () => {
     await prepareTask(stack, 'C-MARY', { submitter: MARY_LOAN_OFFICER });
     // Below the four-eyes threshold: one approver, for the reviewer whose subject has capitals.
     await prepareTask(stack, 'C-CASE', { amount: '100000.00' });
+    // A company on its document set: eight documents from three issuers' anchors.
+    await prepareCompanyTask(stack, 'C-SME');
   }, 240_000);
 
   afterAll(async () => {
@@ -222,6 +233,34 @@ describe('the reviewer console, in a browser, on the real stack', () => {
         },
       }),
     ]);
+  });
+
+  it("shows a company's document set: every document's verdict, issuer and fields, and the consent per document", async () => {
+    const page = await pageAs('alice');
+    await page.goto(`${stack.url}/console#/tasks/bank-a/C-SME`);
+    await page.getByRole('heading', { level: 1, name: 'Application C-SME' }).waitFor();
+    await expect(page.locator('p.lede').textContent()).resolves.toBe(
+      'bank-a · company · sme-credit-line · 300,000.00 HKD requested · southbound · HK',
+    );
+    const documents = page.getByRole('region', { name: 'Documents' });
+    await documents.getByText('8 of 8 verified on the ledger.').waitFor();
+    const statement = documents
+      .getByRole('listitem')
+      .filter({ hasText: /^bank-statement\/\d{4}-\d{2}/ })
+      .first();
+    const text = (await statement.textContent()) ?? '';
+    expect(text).toContain('verified');
+    expect(text).toContain('Demo Bank (HK)');
+    expect(text).toContain('Merkle batch root');
+    expect(text).toContain('totalInflows80,000.00 HKD');
+    const owner = documents.getByRole('listitem').filter({ hasText: /^owner-credit-report/ });
+    await expect(owner.textContent()).resolves.toContain('the principal owner’s');
+    // No single-report sections for a set.
+    await expect(page.getByRole('region', { name: 'Verification' }).count()).resolves.toBe(0);
+    const consent = (await page.getByRole('region', { name: 'Consent' }).textContent()) ?? '';
+    expect(consent).toContain('bank-statement: bank-statement from');
+    expect(consent).toContain('owner-credit-report: credit-report from');
+    await captureScreenshot(page, consoleArtifact('task-document-set'), { viewport: 'desktop' });
   });
 
   it("alice cannot be the second approver: the workflow's refusal is shown", async () => {

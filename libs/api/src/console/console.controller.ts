@@ -49,6 +49,7 @@ const ASSET_TYPES: ReadonlyMap<string, string> = new Map([
     'api.js',
     'decision-form.js',
     'dom.js',
+    'documents.js',
     'evidence.js',
     'format.js',
     'inbox.js',

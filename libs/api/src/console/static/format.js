@@ -77,6 +77,8 @@ export function outcomeText(outcome) {
       return `Declined: ${list(outcome.reasonCodes)}`;
     case 'request-new-report':
       return 'Requested a new report';
+    case 'request-new-version':
+      return `Requested a new version of ${outcome.documentKey}: ${outcome.reason}`;
     default:
       return String(outcome?.kind ?? 'unknown');
   }

@@ -2,6 +2,7 @@
 
 import { api, endSessionIfRefused, errorMessage, taskPath } from './api.js';
 import { decisionForm } from './decision-form.js';
+import { documentConsentSection, documentsSection } from './documents.js';
 import { append, details, h, main, show } from './dom.js';
 import { consentSection, decisionSection, fieldsSection, timelineSection, verificationSection } from './evidence.js';
 import { approvalsText, claimedByText, dueAt, money, outcomeText, time } from './format.js';
@@ -55,9 +56,9 @@ function showTask(session, task, message) {
       h(
         'div',
         { class: 'evidence' },
-        verificationSection(task),
-        fieldsSection(task),
-        consentSection(task),
+        // A document set's evidence is per document; a report's is one verification.
+        task.documents ? documentsSection(task) : [verificationSection(task), fieldsSection(task)],
+        task.documents ? documentConsentSection(task) : consentSection(task),
         decisionSection(task),
         timelineSection(task),
       ),
