@@ -88,7 +88,12 @@ function submission(doc: Doc, n: number, issuerOverride?: string): DocumentSubmi
   const documentHash = hashOf(doc.key, n);
   switch (doc.kind) {
     case 'corporate-credit-report':
-      return { documentKey: doc.key, documentHash, issuer: issuerOverride ?? HK_ISSUER, fields: { rating: 'A', score: 700 } };
+      return {
+        documentKey: doc.key,
+        documentHash,
+        issuer: issuerOverride ?? HK_ISSUER,
+        fields: { rating: 'A', score: 700 },
+      };
     case 'bank-statement':
       return {
         documentKey: doc.key,

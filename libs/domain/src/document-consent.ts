@@ -142,7 +142,10 @@ export function documentGrantFromConsent(consent: ConsentGrant): DocumentConsent
 
 /** A document key: a slot name, or a monthly slot's `slot/YYYY-MM`. */
 export const DOCUMENT_KEY_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\/\d{4}-(?:0[1-9]|1[0-2]))?$/;
-const PURPOSE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+/** A purpose or a channel: lowercase words joined by hyphens, at most CONSENT_CODE_MAX_LENGTH characters. */
+export const CONSENT_CODE_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+export const CONSENT_CODE_MAX_LENGTH = 48;
+const PURPOSE = CONSENT_CODE_PATTERN;
 const ISSUER_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 export const CONSENT_GRANT_LIMITS = { purposes: 8, scopes: 64, dataCategories: 8, issuers: 16 } as const;
 
@@ -256,7 +259,7 @@ export function parseDocumentConsentGrant(
     !Array.isArray(purposes) ||
     purposes.length === 0 ||
     purposes.length > CONSENT_GRANT_LIMITS.purposes ||
-    !purposes.every((p) => typeof p === 'string' && p.length <= 48 && PURPOSE.test(p))
+    !purposes.every((p) => typeof p === 'string' && p.length <= CONSENT_CODE_MAX_LENGTH && PURPOSE.test(p))
   )
     problems.push({
       field: 'consent.purposes',
@@ -286,7 +289,7 @@ export function parseDocumentConsentGrant(
       field: 'consent.consentTextHash',
       message: 'must be a SHA-256 digest, 64 lowercase hex characters',
     });
-  if (typeof channel !== 'string' || channel.length > 48 || !PURPOSE.test(channel))
+  if (typeof channel !== 'string' || channel.length > CONSENT_CODE_MAX_LENGTH || !PURPOSE.test(channel))
     problems.push({ field: 'consent.channel', message: 'must be a code of lowercase words joined by hyphens' });
   if (!isTime(capturedAt))
     problems.push({

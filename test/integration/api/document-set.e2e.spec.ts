@@ -280,6 +280,33 @@ describe('a company application decided on its document set, over HTTP', () => {
       })
       .expect(422);
     expect(outside.body.detail).toContain("consent: the consent does not name the document's issuer");
+    // Malformed input: a clear 400 naming the field, never a server error, never an echo.
+    const good = {
+      documentKey: statement.key,
+      documentHash: 'ab'.repeat(32),
+      issuer: BANK_HK,
+      fields: { month: statement.month, averageBalance: hkd('1'), totalInflows: hkd('1') },
+    };
+    const malformed: [string, string | object, string][] = [
+      [
+        'a lone surrogate in a field',
+        JSON.stringify({ ...good, fields: { ...good.fields, note: 'LONE' } }).replace('"LONE"', '"\\ud800"'),
+        'body.fields.note',
+      ],
+      ['a null batch', { ...good, batch: null }, 'batch'],
+      ['a fields array', { ...good, fields: [1] }, 'fields'],
+      ['a key that is not a key', { ...good, documentKey: 'Bank Statement<b>' }, 'documentKey'],
+    ];
+    for (const [what, body, field] of malformed) {
+      const answer = await api()
+        .post('/v1/applications/DS-SME-3/documents')
+        .set('Authorization', tokens.bankA)
+        .set('Content-Type', 'application/json')
+        .send(typeof body === 'string' ? body : JSON.stringify(body));
+      expect({ what, status: answer.status }).toEqual({ what, status: 400 });
+      expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(JSON.stringify(answer.body)).not.toContain('<b>');
+    }
     const unchanged = await view('DS-SME-3');
     expect((unchanged.documents as DocumentView[]).find((d) => d.key === statement.key)?.versions).toBe(0);
   }, 180_000);

@@ -35,7 +35,7 @@ import { IsRealDateTime } from './date-time.validator.js';
 export const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 /** Positive decimal string; at most 13 integer and 2 fraction digits (see libs/domain/src/money.ts). */
 const AMOUNT_PATTERN = /^(?!0+(\.0+)?$)(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
-export const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);
 /** Names the allowed values, never the value sent (lowercase only: `Person` is refused). */
 const APPLICANT_TYPE_MESSAGE = `applicantType must be one of ${APPLICANT_TYPES.join(', ')}`;

@@ -6,8 +6,10 @@
  */
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsObject, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import {
+  CONSENT_CODE_MAX_LENGTH,
+  CONSENT_CODE_PATTERN,
   CONSENT_GRANT_LIMITS,
   DOCUMENT_KEY_PATTERN,
   MAX_BATCH_PROOF_LENGTH,
@@ -15,11 +17,11 @@ import {
   StandardDocumentKind,
 } from '#domain';
 import { SchemaFromValidators } from '../openapi/schema-from-validators.js';
-import { ADDRESS_PATTERN, BatchProofDto, CODE_PATTERN, multipartForm, REPORT_SCHEMES } from './application.dto.js';
+import { ADDRESS_PATTERN, BatchProofDto, multipartForm, REPORT_SCHEMES } from './application.dto.js';
 
 /** A document key is at most a 48-character slot name and `/YYYY-MM`. */
 export const DOCUMENT_KEY_MAX_LENGTH = 56;
-const NAME_PATTERN = '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$';
+const NAME_PATTERN = CONSENT_CODE_PATTERN.source;
 const DATE_TIME = { type: 'string', format: 'date-time' } as const;
 
 /** The schema of one scope of a per-document consent (described only: the domain parses it). */
@@ -27,7 +29,8 @@ const DATE_TIME = { type: 'string', format: 'date-time' } as const;
 export class DocumentConsentScopeDto {
   @ApiProperty({
     type: 'array',
-    items: { type: 'string', pattern: NAME_PATTERN, maxLength: 48 },
+    // A data category is named like a document kind: 3 to 48 characters.
+    items: { type: 'string', pattern: NAME_PATTERN, minLength: 3, maxLength: 48 },
     minItems: 1,
     maxItems: CONSENT_GRANT_LIMITS.dataCategories,
     example: ['bank-statement'],
@@ -62,7 +65,7 @@ const scopes = (what: string) => ({
 export class DocumentConsentDto {
   @ApiProperty({
     type: 'array',
-    items: { type: 'string', pattern: NAME_PATTERN, maxLength: 48 },
+    items: { type: 'string', pattern: NAME_PATTERN, maxLength: CONSENT_CODE_MAX_LENGTH },
     minItems: 1,
     maxItems: CONSENT_GRANT_LIMITS.purposes,
     example: ['credit-assessment'],
@@ -103,7 +106,7 @@ export class DocumentConsentDto {
   })
   consentTextHash!: string;
 
-  @ApiProperty({ pattern: CODE_PATTERN.source, example: 'mobile-app' })
+  @ApiProperty({ pattern: NAME_PATTERN, maxLength: CONSENT_CODE_MAX_LENGTH, example: 'mobile-app' })
   channel!: string;
 
   @ApiProperty({ ...DATE_TIME, example: '2026-11-20T09:00:00Z' })
@@ -150,7 +153,8 @@ export class DocumentSubmissionDto {
     type: BatchProofDto,
     description: `when the issuer anchored the document in a Merkle batch (a proof of at most ${MAX_BATCH_PROOF_LENGTH} elements)`,
   })
-  @IsOptional()
+  // Absent is fine; null is not an object, and is refused rather than read as "no batch".
+  @ValidateIf((dto: DocumentSubmissionDto) => dto.batch !== undefined)
   @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => BatchProofDto)
@@ -175,7 +179,7 @@ export class DocumentUploadFieldsDto {
   @IsObject({ message: '$property must be an object' })
   fields!: Record<string, unknown>;
 
-  @IsOptional()
+  @ValidateIf((dto: DocumentUploadFieldsDto) => dto.batch !== undefined)
   @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => BatchProofDto)

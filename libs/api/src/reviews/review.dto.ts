@@ -93,6 +93,7 @@ export class ReviewDecisionDto {
   @IsString()
   @MinLength(1)
   @MaxLength(NEW_VERSION_REASON_MAX_LENGTH)
+  @Matches(/\S/, { message: 'reason must say something: not only spaces' })
   reason?: string;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'kept with the application, encrypted in its history' })
