@@ -44,7 +44,7 @@ export async function buildOpenApiDocument(): Promise<OpenAPI3> {
 export async function generateClientFiles(root: string): Promise<Record<string, string>> {
   const document = await buildOpenApiDocument();
   const types = astToString(
-    await openapiTS(document, {
+    await openapiTS(withoutRequiredOnlyAlternatives(document), {
       // The document names path segments like {applicationId} without declaring them as parameters
       // yet; the types then take them from the path, as strings.
       generatePathParams: true,
@@ -58,4 +58,22 @@ export async function generateClientFiles(root: string): Promise<Record<string, 
     [OPENAPI_FILE]: await format(OPENAPI_FILE, JSON.stringify(document)),
     [TYPES_FILE]: await format(TYPES_FILE, HEADER + types),
   };
+}
+
+/**
+ * The document for typing: an `anyOf` whose alternatives only say which properties are required
+ * (a document set's consent names `kinds` or `documents`) constrains values, not their type, and
+ * openapi-typescript would turn it into `unknown`, which swallows the whole schema. The document
+ * the API serves keeps it; only the types are read from a copy without it.
+ */
+function withoutRequiredOnlyAlternatives(document: OpenAPI3): OpenAPI3 {
+  const copy = structuredClone(document);
+  for (const schema of Object.values(copy.components?.schemas ?? {})) {
+    if (!('anyOf' in schema) || !Array.isArray(schema.anyOf)) continue;
+    const requiredOnly = schema.anyOf.every(
+      (alternative) => Object.keys(alternative).length === 1 && 'required' in alternative,
+    );
+    if (requiredOnly) delete schema.anyOf;
+  }
+  return copy;
 }

@@ -472,15 +472,17 @@ function toSubmission(dto: Omit<ReportHashDto, never>): ReportSubmission {
 }
 
 /**
- * The consent as the workflow takes it: a credit report's (it names `issuer` or `dataCategories`)
- * validated like every DTO (400); a document set's checked by the domain's parser, the workflow's
- * own rule, every problem answered at once (422), so the two can never disagree.
+ * The consent as the workflow takes it: a document set's (it names `documents` or `kinds`) checked
+ * by the domain's parser, the workflow's own rule, every problem answered at once (422), so the two
+ * can never disagree; anything else validated as a credit report's, like every DTO (400).
  */
 async function consentFrom(body: unknown): Promise<ConsentGrant | DocumentConsentGrant> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest([{ field: 'body', message: 'must be a JSON object' }]);
   }
-  if ('issuer' in body || 'dataCategories' in body) return { ...(await validateDto(ConsentDto, body)) };
+  // Only a document set's consent names documents or kinds; anything else is read as a report's,
+  // so a body that is neither (an empty object, a report's consent gone wrong) is a 400.
+  if (!('kinds' in body) && !('documents' in body)) return { ...(await validateDto(ConsentDto, body)) };
   const parsed = parseDocumentConsentGrant(body);
   if (!parsed.ok) {
     const problems = parsed.problems.map((p) => ({ ...p, field: p.field.replace(/^consent\.?/, '') || 'body' }));

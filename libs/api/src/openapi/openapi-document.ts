@@ -64,6 +64,12 @@ export function createOpenApiDocument(app: INestApplication, config: LendbridgeC
       }
     }
   }
+  // A document set's consent names the documents or the kinds it covers, at least one of them (the
+  // API reads a body with neither as a credit report's consent).
+  const documentConsent = document.components?.schemas?.DocumentConsentDto;
+  if (documentConsent && !('$ref' in documentConsent)) {
+    documentConsent.anyOf = [{ required: ['kinds'] }, { required: ['documents'] }];
+  }
   // A jurisdiction no reviewer here serves is refused (422). Said in words, not as an enum: the list
   // is this deployment's, and a client generated from the document must fit every deployment.
   const jurisdiction = document.components?.schemas?.CreateApplicationDto as

@@ -194,6 +194,7 @@ describe('the OpenAPI document', () => {
       { $ref: '#/components/schemas/DocumentConsentDto' },
     ]);
     expect(schema('DocumentConsentDto').additionalProperties).toBe(false);
+    expect(schema('DocumentConsentDto').anyOf).toEqual([{ required: ['kinds'] }, { required: ['documents'] }]);
     expect(schema('DocumentConsentDto').required).toEqual(
       expect.arrayContaining(['purposes', 'direction', 'validUntil', 'consentTextHash', 'channel', 'capturedAt']),
     );
