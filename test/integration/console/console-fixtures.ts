@@ -189,3 +189,19 @@ export async function prepareCompanyTask(stack: ApiStack, applicationId: string)
     `${applicationId} in the inbox`,
   );
 }
+
+/** The loan system sends a new version of the owner's report, anchored anew by the HK agency. */
+export async function resubmitOwnerReport(stack: ApiStack, applicationId: string): Promise<void> {
+  const owner = await anchorOneOf(
+    stack.ledger,
+    DEV_KEYS.issuerHK,
+    'personal-credit-report',
+    Buffer.from(`%PDF-1.7 owner report, second version ${randomBytes(12).toString('hex')}`),
+  );
+  await callApi(stack, LOAN_SYSTEM, 'POST', `/v1/applications/${applicationId}/documents`, {
+    documentKey: 'owner-credit-report',
+    documentHash: owner.documentHash,
+    issuer: owner.issuer,
+    fields: { score: 705, scoreBand: 'A', delinquencies: 0 },
+  });
+}

@@ -15,6 +15,7 @@ import {
   prepareCompanyTask,
   prepareTask,
   rawToken,
+  resubmitOwnerReport,
   REVIEWER,
   stageOf,
 } from './console-fixtures.js';
@@ -261,6 +262,62 @@ describe('the reviewer console, in a browser, on the real stack', () => {
     expect(consent).toContain('bank-statement: bank-statement from');
     expect(consent).toContain('owner-credit-report: credit-report from');
     await captureScreenshot(page, consoleArtifact('task-document-set'), { viewport: 'desktop' });
+  });
+
+  it('alice asks for a new version of the owner report alone, then approves the set once it is verified again', async () => {
+    const page = await pageAs('alice');
+    await page.goto(`${stack.url}/console#/tasks/bank-a/C-SME`);
+    const review = page.getByRole('region', { name: 'Review' });
+    await review.getByRole('button', { name: 'Claim' }).click();
+    await review.getByRole('status').filter({ hasText: 'You hold this task now' }).waitFor();
+    // A set offers a new version of one document, not a new report.
+    await expect(page.getByLabel('Request a new report').count()).resolves.toBe(0);
+    await page.getByLabel('Request a new version of one document').check();
+    await page.getByLabel('Document', { exact: true }).selectOption('owner-credit-report');
+    await page.getByRole('button', { name: 'Continue to confirm' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Why: say what is wrong with this version' }).waitFor();
+    await page.getByLabel('Why (shown to the loan system)').fill('the report is for another person');
+    await page.getByRole('button', { name: 'Continue to confirm' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm your decision' });
+    await expect(dialog.textContent()).resolves.toContain('owner-credit-report');
+    await dialog.getByRole('button', { name: 'Confirm request' }).click();
+    await review
+      .getByRole('status')
+      .filter({ hasText: 'Your request for a new version is recorded. The application is AWAITING_REPORT.' })
+      .waitFor();
+    const waiting = await callApi<{ documents: { key: string; status: string; newVersionRequested?: object }[] }>(
+      stack,
+      LOAN_SYSTEM,
+      'GET',
+      '/v1/applications/C-SME/documents',
+    );
+    expect(waiting.documents.filter((d) => d.status !== 'VERIFIED').map((d) => d.key)).toEqual(['owner-credit-report']);
+    expect(waiting.documents.find((d) => d.key === 'owner-credit-report')?.newVersionRequested).toMatchObject({
+      reason: 'the report is for another person',
+    });
+
+    await resubmitOwnerReport(stack, 'C-SME');
+    await eventually(
+      () => stageOf(stack, 'C-SME'),
+      (stage) => stage === 'IN_REVIEW',
+      'C-SME back in review',
+    );
+    await page.reload();
+    await review.getByRole('button', { name: 'Claim' }).click();
+    await review.getByRole('status').filter({ hasText: 'You hold this task now' }).waitFor();
+    await page.getByLabel('Approve').check();
+    await page.getByLabel('Amount').fill('300000.00');
+    await page.getByRole('button', { name: 'Continue to confirm' }).click();
+    await dialog.getByRole('button', { name: 'Confirm approval' }).click();
+    await review.getByRole('status').filter({ hasText: 'Your approval is recorded.' }).waitFor();
+    const decided = await eventually(
+      () =>
+        callApi<{ stage: string; decision?: { limit: object } }>(stack, LOAN_SYSTEM, 'GET', '/v1/applications/C-SME'),
+      (application) => application.stage === 'APPROVED',
+      'C-SME approved',
+    );
+    // Average monthly inflows of HKD 80,000: the line is capped at three times that.
+    expect(decided.decision?.limit).toEqual({ amount: '240000.00', currency: 'HKD' });
   });
 
   it("alice cannot be the second approver: the workflow's refusal is shown", async () => {

@@ -4,13 +4,14 @@
 
 import { append, h, uid } from './dom.js';
 import { money } from './format.js';
-import { confirmDecision, OUTCOMES } from './review-actions.js';
+import { confirmDecision, outcomesFor } from './review-actions.js';
 
 const CURRENCIES = ['HKD', 'CNY', 'USD', 'MOP'];
 const AMOUNT = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
 const REASON_CODE = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const MAX_REASON_CODES = 10;
 const MAX_NOTES = 2000;
+const MAX_NEW_VERSION_REASON = 500;
 
 /** The reasons a reviewer picks most; any other code may be typed in. */
 const REASONS = [
@@ -24,10 +25,14 @@ const REASONS = [
 
 export function decisionForm(context) {
   const { task } = context;
-  const verified = task.verification?.verdict === 'VERIFIED';
+  // A report must be VERIFIED to be approved; a document set, every one of its documents.
+  const documents = task.documents;
+  const verified = documents
+    ? documents.length > 0 && documents.every((d) => d.status === 'VERIFIED')
+    : task.verification?.verdict === 'VERIFIED';
   const form = h('form', { class: 'decision', novalidate: true, 'aria-labelledby': 'decision-heading' });
   const outcomeName = uid('outcome');
-  const radios = Object.entries(OUTCOMES).map(([value, { label }]) => {
+  const radios = outcomesFor(task).map(([value, { label }]) => {
     const id = uid('outcome');
     const disabled = value === 'approve' && !verified;
     return h(
@@ -105,6 +110,25 @@ export function decisionForm(context) {
     ),
   );
 
+  // A document set: which document to ask for again, and why (the loan system passes it on).
+  const documentId = uid('document');
+  const whyId = uid('why');
+  const documentChoice = h(
+    'select',
+    { id: documentId, name: 'documentKey' },
+    (documents ?? []).filter((d) => d.current).map((d) => h('option', { value: d.key }, `${d.key} (${d.status})`)),
+  );
+  const why = h('textarea', { id: whyId, name: 'why', rows: '2', maxlength: String(MAX_NEW_VERSION_REASON) });
+  const newVersionFields = documents
+    ? h(
+        'fieldset',
+        { class: 'sub', 'data-outcome': 'request-new-version' },
+        h('legend', {}, 'The document to ask for again'),
+        h('div', { class: 'field' }, h('label', { for: documentId }, 'Document'), documentChoice),
+        h('div', { class: 'field' }, h('label', { for: whyId }, 'Why (shown to the loan system)'), why),
+      )
+    : null;
+
   const notesId = uid('notes');
   const notes = h('textarea', { id: notesId, name: 'notes', rows: '3', maxlength: String(MAX_NOTES) });
   const errors = h('div', { class: 'form-errors' });
@@ -118,10 +142,13 @@ export function decisionForm(context) {
       : h(
           'p',
           { class: 'hint' },
-          `The report is not verified (${task.verification?.verdict ?? 'no verdict'}): it cannot be approved.`,
+          documents
+            ? 'Not every document is verified: the set cannot be approved.'
+            : `The report is not verified (${task.verification?.verdict ?? 'no verdict'}): it cannot be approved.`,
         ),
     approveFields,
     declineFields,
+    newVersionFields,
     h('div', { class: 'field' }, h('label', { for: notesId }, 'Notes (optional)'), notes),
     errors,
     h('div', { class: 'action-row' }, submit),
@@ -162,6 +189,14 @@ export function decisionForm(context) {
       else if (codes.length === 0) problems.push([other, 'Reason codes: choose or type at least one']);
       else if (codes.length > MAX_REASON_CODES) problems.push([other, `Reason codes: at most ${MAX_REASON_CODES}`]);
       else body.reasonCodes = codes;
+    } else if (chosen === 'request-new-version') {
+      const reason = why.value.trim();
+      if (!documentChoice.value) problems.push([documentChoice, 'Document: choose the document to ask for again']);
+      else body.documentKey = documentChoice.value;
+      if (!reason) problems.push([why, 'Why: say what is wrong with this version']);
+      else if (reason.length > MAX_NEW_VERSION_REASON)
+        problems.push([why, `Why: at most ${MAX_NEW_VERSION_REASON} characters`]);
+      else body.reason = reason;
     } else if (chosen !== 'request-new-report') {
       problems.push([form.querySelector(`input[name="${outcomeName}"]:not(:disabled)`), 'Outcome: choose one']);
     }

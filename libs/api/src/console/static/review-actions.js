@@ -14,7 +14,18 @@ export const OUTCOMES = {
     confirm: 'Confirm request',
     done: 'Your request for a new report is recorded.',
   },
+  'request-new-version': {
+    label: 'Request a new version of one document',
+    confirm: 'Confirm request',
+    done: 'Your request for a new version is recorded.',
+  },
 };
+
+/** The outcomes a task offers: a document set asks for one document again, a report for a new report. */
+export function outcomesFor(task) {
+  const skipped = task.documents ? 'request-new-report' : 'request-new-version';
+  return Object.entries(OUTCOMES).filter(([value]) => value !== skipped);
+}
 
 function statusMessage(text) {
   return h('div', { class: 'message message-ok', role: 'status', tabindex: '-1' }, h('p', {}, text));
@@ -59,6 +70,8 @@ export async function confirmDecision(context, body, trigger) {
     ['Decision', OUTCOMES[body.outcome].label],
     ['Recommended limit', body.recommendedLimit ? money(body.recommendedLimit) : undefined],
     ['Reason codes', body.reasonCodes ? body.reasonCodes.join(', ') : undefined],
+    ['Document', body.documentKey],
+    ['Why', body.reason],
     ['Notes', body.notes],
   ];
   const cancel = h('button', { type: 'button', class: 'secondary', value: 'cancel' }, 'Cancel');
