@@ -9,7 +9,9 @@
  * before the clock starts) by the HK agency, verification on anvil, a bot reviewer that claims and
  * approves through the API when the in-review webhook arrives, the decision, and the decided
  * webhook at a receiver that checks signatures. Each baseline application: `workflow.start`, the
- * same four updates through @temporalio/client, no-op activities, the workflow's result.
+ * same four updates through @temporalio/client, no-op activities, the workflow's result. Then a
+ * company journey on the same stack: a southbound SME's eight documents (issue 15), each submitted
+ * by its hash with its batch proof and verified on anvil, then the same review and decision.
  *
  * Writes bench/results/e2e.json, or e2e-quick.json with `--quick` (50 applications). `--cluster`
  * runs on the production topology instead (PostgreSQL + the Temporal server, tools/stack/
@@ -28,7 +30,18 @@ import { type ApplicationState } from '#domain';
 import { anchorReports, type AnchoredReport } from '#stack/anchored-reports';
 import { REPO_ROOT } from '#stack/contracts';
 import { baseEnv, pollerPresent } from '#stack/lendbridge-apps';
-import { consentBody, createBody, creditReportBody, RECOMMENDED_LIMIT, REQUESTED_LIMIT } from '#stack/load-requests';
+import {
+  anchorCompanyDocuments,
+  companyCreateBody,
+  consentBody,
+  createBody,
+  creditReportBody,
+  documentBodies,
+  documentConsentBody,
+  RECOMMENDED_LIMIT,
+  REQUESTED_LIMIT,
+  type CompanyDocuments,
+} from '#stack/load-requests';
 import { runningProcesses, runToCompletion, spawnManaged, waitUntil, type ManagedProcess } from '#stack/processes';
 import { Stack } from '#stack/stack';
 import { stopOnSignals } from '#stack/stop-signals';
@@ -262,6 +275,8 @@ function stepClock(t0: number): { lap(name: string, at?: number): number; steps:
 
 interface Drivers {
   lendbridge(id: string, report: AnchoredReport): Promise<Timing>;
+  /** A southbound company on its document set: 1 corporate report + 6 statements + 1 owner report. */
+  company(id: string, documents: CompanyDocuments): Promise<Timing>;
   bare(id: string, report: AnchoredReport): Promise<Timing>;
 }
 
@@ -280,34 +295,56 @@ function drivers(stack: BenchStack, tokens: { loanSystem: string; reviewer: stri
     return text ? (JSON.parse(text) as unknown) : undefined;
   };
 
+  /**
+   * One application over HTTP: create, consent, what the loan system sends for it (timed as it
+   * says), then the bot reviewer, who acts when lendbridge says the task is open (as a reviewer
+   * would on a notification), and the decided webhook.
+   */
+  const throughTheApi = async (
+    id: string,
+    create: object,
+    consent: object,
+    send: (clock: ReturnType<typeof stepClock>) => Promise<void>,
+  ): Promise<Timing> => {
+    const workflowId = `loan/${TENANT}/${id}`;
+    const clock = stepClock(performance.now());
+    await call('POST', '/v1/applications', tokens.loanSystem, create);
+    const startMs = clock.lap('create');
+    await call('POST', `/v1/applications/${id}/consent`, tokens.loanSystem, consent);
+    clock.lap('consent');
+    await send(clock);
+    await stack.inbox.next(workflowId, 'application.in-review', APP_TIMEOUT_MS);
+    clock.lap('untilInReviewWebhook');
+    const task = `/v1/review-tasks/${TENANT}/${id}`;
+    await call('POST', `${task}/claim`, tokens.reviewer);
+    clock.lap('claim');
+    await call('POST', `${task}/decision`, tokens.reviewer, {
+      outcome: 'approve',
+      recommendedLimit: RECOMMENDED_LIMIT,
+    });
+    clock.lap('approve');
+    const decided = await stack.inbox.next(workflowId, 'application.decided', APP_TIMEOUT_MS);
+    const outcome = (decided.data.decision as { outcome?: string } | undefined)?.outcome;
+    if (outcome !== 'APPROVED') throw new Error(`${workflowId} was decided ${String(outcome)}, not APPROVED`);
+    const endToEndMs = clock.lap('untilDecidedWebhook', decided.at);
+    return { startMs, endToEndMs, workflowId, steps: clock.steps };
+  };
+
   return {
-    async lendbridge(id, report) {
-      const workflowId = `loan/${TENANT}/${id}`;
-      const t0 = performance.now();
-      const clock = stepClock(t0);
-      await call('POST', '/v1/applications', tokens.loanSystem, createBody(id));
-      const startMs = clock.lap('create');
-      await call('POST', `/v1/applications/${id}/consent`, tokens.loanSystem, consentBody('bench consent text v1'));
-      clock.lap('consent');
-      await call('POST', `/v1/applications/${id}/credit-report`, tokens.loanSystem, creditReportBody(report));
-      clock.lap('report');
-      // The bot reviewer acts when lendbridge says the task is open, as a reviewer would on a notification.
-      await stack.inbox.next(workflowId, 'application.in-review', APP_TIMEOUT_MS);
-      clock.lap('untilInReviewWebhook');
-      const task = `/v1/review-tasks/${TENANT}/${id}`;
-      await call('POST', `${task}/claim`, tokens.reviewer);
-      clock.lap('claim');
-      await call('POST', `${task}/decision`, tokens.reviewer, {
-        outcome: 'approve',
-        recommendedLimit: RECOMMENDED_LIMIT,
-      });
-      clock.lap('approve');
-      const decided = await stack.inbox.next(workflowId, 'application.decided', APP_TIMEOUT_MS);
-      const outcome = (decided.data.decision as { outcome?: string } | undefined)?.outcome;
-      if (outcome !== 'APPROVED') throw new Error(`${workflowId} was decided ${String(outcome)}, not APPROVED`);
-      const endToEndMs = clock.lap('untilDecidedWebhook', decided.at);
-      return { startMs, endToEndMs, workflowId, steps: clock.steps };
-    },
+    lendbridge: (id, report) =>
+      throughTheApi(id, createBody(id), consentBody('bench consent text v1'), async (clock) => {
+        await call('POST', `/v1/applications/${id}/credit-report`, tokens.loanSystem, creditReportBody(report));
+        clock.lap('report');
+      }),
+
+    company: (id, documents) =>
+      throughTheApi(id, companyCreateBody(id), documentConsentBody('bench consent v2'), async (clock) => {
+        // One after the other, as a loan system forwards them: each is verified as it arrives.
+        for (const document of documentBodies(documents)) {
+          await call('POST', `/v1/applications/${id}/documents`, tokens.loanSystem, document);
+        }
+        clock.lap('documents');
+      }),
 
     async bare(id, report) {
       const workflowId = `bench-bare/${id}`;
@@ -473,6 +510,8 @@ async function main(): Promise<void> {
 
   log(`anchoring ${APPLICATIONS + WARMUP} report hashes in one Merkle batch (setup, not measured)`);
   const reports = await anchorReports(stack.config.ledger, APPLICATIONS + WARMUP, `bench ${RUN_ID}`);
+  log(`anchoring ${APPLICATIONS + WARMUP} companies' documents: two agency batches and one bank batch (setup)`);
+  const companies = await anchorCompanyDocuments(stack.config.ledger, APPLICATIONS + WARMUP, `bench ${RUN_ID}`);
   const secret = stack.config.auth.jwtSecret!;
   const tokens = {
     loanSystem: `Bearer ${await signDevToken(secret, { sub: 'los-bank-a', roles: ['loan-system'], tenant: TENANT }, { expiresIn: '12h' })}`,
@@ -488,7 +527,10 @@ async function main(): Promise<void> {
     const warmLendbridge = await runPhase(stack, 'warm-up lendbridge', WARMUP, (i) =>
       drive.lendbridge(`E2E-${RUN_ID}-W${i}`, reports[APPLICATIONS + i]!),
     );
-    const warmErrors = [...warmBare.errors, ...warmLendbridge.errors];
+    const warmCompany = await runPhase(stack, 'warm-up company', WARMUP, (i) =>
+      drive.company(`E2E-${RUN_ID}-CW${i}`, companies[APPLICATIONS + i]!),
+    );
+    const warmErrors = [...warmBare.errors, ...warmLendbridge.errors, ...warmCompany.errors];
     if (warmErrors.length > 0) throw new Error(`the warm-up failed:\n${warmErrors.slice(0, 5).join('\n')}`);
   }
 
@@ -499,8 +541,13 @@ async function main(): Promise<void> {
     drive.lendbridge(`E2E-${RUN_ID}-${i}`, reports[i]!),
   );
 
+  const company = await runPhase(stack, 'lendbridge company', APPLICATIONS, (i) =>
+    drive.company(`E2E-${RUN_ID}-C${i}`, companies[i]!),
+  );
+
   log(`counting history events of ${HISTORY_SAMPLE} workflows each way`);
   const lendbridgeEvents = await meanHistoryEvents(stack.codecClient, lendbridge.workflowIds, true);
+  const companyEvents = await meanHistoryEvents(stack.codecClient, company.workflowIds, true);
   const bareEvents = await meanHistoryEvents(stack.bareClient, bare.workflowIds, false);
 
   const startP99 = percentile(lendbridge.starts, 99);
@@ -535,6 +582,25 @@ async function main(): Promise<void> {
       endToEndP50Ms: round(percentile(bare.endToEnds, 50)),
       endToEndP99Ms: round(percentile(bare.endToEnds, 99)),
       stateTransitionsPerApp: round(bareEvents),
+    },
+    /**
+     * The company journey (issue 15): one company per application with 8 documents (a corporate
+     * report, 6 monthly statements from one bank batch, the owner's report), each verified on the
+     * ledger as it arrives and again at the decision. Same stack, same run, after the person one.
+     */
+    company: {
+      documentsPerApp: 8,
+      throughputPerSec: round(company.perSec, 2),
+      startP50Ms: round(percentile(company.starts, 50)),
+      startP99Ms: round(percentile(company.starts, 99)),
+      endToEndP50Ms: round(percentile(company.endToEnds, 50)),
+      endToEndP99Ms: round(percentile(company.endToEnds, 99)),
+      historyEventsPerApp: round(companyEvents),
+      stackCpuMsPerApp: cpuMsPerApp(company),
+      workerRssMb: company.usage.worker?.rssPeakMb ?? NaN,
+      phaseSeconds: round(company.seconds, 2),
+      failed: company.errors.length,
+      steps: company.steps,
     },
     /** Where the time goes: p50 and p99 of each step of one application (lendbridge over HTTP, baseline through the client). */
     steps: { lendbridge: lendbridge.steps, baseline: bare.steps },
@@ -581,7 +647,15 @@ async function main(): Promise<void> {
     `TARGET ${startMet ? 'MET   ' : 'MISSED'} start p99 ${result.startP99Ms} ms ` +
       `(target <= ${TARGET_START_P99_FACTOR} x baseline ${result.baselineStartP99Ms} ms = ${result.targets.startP99.limitMs} ms)`,
   );
-  const errors = [...bare.errors.map((e) => `baseline ${e}`), ...lendbridge.errors.map((e) => `lendbridge ${e}`)];
+  log(
+    `company (8 documents): ${result.company.throughputPerSec}/s, end to end p50 ${result.company.endToEndP50Ms} ms, ` +
+      `${result.company.historyEventsPerApp} history events and ${result.company.stackCpuMsPerApp} ms stack CPU per application`,
+  );
+  const errors = [
+    ...bare.errors.map((e) => `baseline ${e}`),
+    ...lendbridge.errors.map((e) => `lendbridge ${e}`),
+    ...company.errors.map((e) => `company ${e}`),
+  ];
   if (errors.length > 0) {
     log(`${errors.length} applications failed; the figures above leave them out:`);
     for (const error of errors.slice(0, 10)) log(`  ${error}`);
