@@ -60,9 +60,15 @@ export function spawnManaged(
     // stack in order, and stopping a process stops whatever it started.
     detached: true,
   });
+  // The first lines say why a process failed to start (a Go panic's message comes before its 40
+  // lines of stack); the last say what it did lately.
+  const first: string[] = [];
   const recent: string[] = [];
+  let lines = 0;
   const onLine = (line: string): void => {
-    recent.push(line);
+    lines += 1;
+    if (first.length < 10) first.push(line);
+    else recent.push(line);
     if (recent.length > 40) recent.shift();
     if (options.output !== 'silent') process.stdout.write(`[${name}] ${line}\n`);
   };
@@ -100,7 +106,7 @@ export function spawnManaged(
       killGroup(child, signal);
       await exited;
     },
-    recentOutput: () => recent.join('\n'),
+    recentOutput: () => [...first, ...(lines > first.length + recent.length ? ['…'] : []), ...recent].join('\n'),
   };
   running.push(managed);
   return managed;

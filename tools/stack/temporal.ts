@@ -56,7 +56,24 @@ export interface RunningDevServer extends ManagedProcess {
   readonly uiUrl: string;
 }
 
+/**
+ * Starts the dev server; a server that exits while starting is started once more. It picks some of
+ * its own ports (membership, HTTP) as it starts, and one taken by another process in between makes
+ * it exit at once; a second start picks others. A server that never answers is not retried.
+ */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningDevServer> {
+  try {
+    return await startDevServerOnce(options);
+  } catch (error) {
+    if (!(error instanceof ExitedWhileStarting)) throw error;
+    console.warn(`[lendbridge] the Temporal dev server exited while starting; starting it once more: ${error.message}`);
+    return await startDevServerOnce(options);
+  }
+}
+
+class ExitedWhileStarting extends Error {}
+
+async function startDevServerOnce(options: DevServerOptions): Promise<RunningDevServer> {
   const args = [
     'server',
     'start-dev',
@@ -92,8 +109,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       { timeoutMs: 60_000, intervalMs: 300, proc },
     );
   } catch (error) {
+    const exited = proc.child.exitCode !== null || proc.child.signalCode !== null;
     await proc.stop();
-    throw error;
+    throw exited ? new ExitedWhileStarting(error instanceof Error ? error.message : String(error)) : error;
   }
   return Object.assign(proc, { address, uiUrl: `http://127.0.0.1:${options.uiPort}` });
 }
