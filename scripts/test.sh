@@ -28,26 +28,33 @@ fi
 # Each jest run also writes its results as JSON, so the last lines of the log say what ran.
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
-counted() {
-  node -e 'const r = require(process.argv[1]);
-    console.log(`${process.argv[2]}: ${r.numPassedTestSuites}/${r.numTotalTestSuites} suites, ` +
-      `Tests: ${r.numPassedTests} passed, ${r.numTotalTests} total`)' "$1" "$2"
-}
 
 echo "== jest: unit, workflows, integration"
 jest --json --outputFile="$results/all.json"
 echo "== the API suites on the production topology (PostgreSQL + Temporal server)"
 LENDBRIDGE_TEST_TEMPORAL=cluster jest test/integration/api --json --outputFile="$results/cluster.json"
 echo "== OpenAPI conformance (Schemathesis)"
-bash scripts/api-conformance.sh
+bash scripts/api-conformance.sh --results "$results/conformance.json"
 echo "== fault injection (npm run test:chaos)"
 node_modules/.bin/tsx test/chaos/chaos.ts
 
 echo "== npm test passed"
-counted "$results/all.json" "jest (unit, workflows, integration)"
-counted "$results/cluster.json" "jest (API suites on the production topology)"
-echo "OpenAPI conformance (Schemathesis): passed"
-node -e 'const { scenarios } = require(process.argv[1]);
-  for (const s of scenarios) console.log(`fault injection (${s.topology}) ${s.name}: ` +
-    `${s.terminal}/${s.applications} terminal, ${s.lost} lost, ${s.duplicates} duplicated, ${s.wrongOutcome} wrong`)' \
-  "$PWD/bench/results/chaos.json"
+# What ran, and one closing line in the plain form CI reads ("N passed, N failed"): jest's tests,
+# Schemathesis's generated cases and the fault-injection scenarios, added up.
+node -e 'const [all, cluster, conformance, chaos] = process.argv.slice(1).map((f) => require(f));
+  const jest = [[all, "jest (unit, workflows, integration)"], [cluster, "jest (API suites on the production topology)"]];
+  for (const [r, name] of jest) console.log(`${name}: ${r.numPassedTestSuites}/${r.numTotalTestSuites} suites, ` +
+    `${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  console.log(`OpenAPI conformance (Schemathesis): ${conformance.passed} of ${conformance.generated} generated cases passed`);
+  let chaosPassed = 0;
+  for (const s of chaos.scenarios) {
+    const ok = s.terminal === s.applications && s.lost === 0 && s.duplicates === 0 && s.wrongOutcome === 0;
+    if (ok) chaosPassed += 1;
+    console.log(`fault injection (${s.topology}) ${s.name}: ` +
+      `${s.terminal}/${s.applications} terminal, ${s.lost} lost, ${s.duplicates} duplicated, ${s.wrongOutcome} wrong`);
+  }
+  const passed = all.numPassedTests + cluster.numPassedTests + conformance.passed + chaosPassed;
+  const failed = all.numFailedTests + cluster.numFailedTests + (conformance.generated - conformance.passed) +
+    (chaos.scenarios.length - chaosPassed);
+  console.log(`total: ${passed} passed, ${failed} failed`);' \
+  "$results/all.json" "$results/cluster.json" "$results/conformance.json" "$PWD/bench/results/chaos.json"

@@ -5,11 +5,14 @@
  * each role uses. Exits 1 when Schemathesis finds anything.
  *
  * Usage: tsx test/conformance/api-conformance.ts <schemathesis executable> [--no-build]
- *   [--max-examples <n>] (default 10 per operation and phase).
+ *   [--max-examples <n>] (default 10 per operation and phase) [--results <file>] (the test cases
+ *   counted, as JSON, for npm test's closing line).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
 import { Role } from '#domain';
@@ -24,6 +27,8 @@ if (!schemathesis)
   throw new Error('usage: api-conformance.ts <schemathesis executable> [--no-build] [--max-examples n]');
 const maxExamplesAt = argv.indexOf('--max-examples');
 const MAX_EXAMPLES = maxExamplesAt >= 0 ? Number(argv[maxExamplesAt + 1]) : 10;
+const resultsAt = argv.indexOf('--results');
+const RESULTS_FILE = resultsAt >= 0 ? argv[resultsAt + 1] : undefined;
 const CONFIG_FILE = join(dirname(fileURLToPath(import.meta.url)), 'schemathesis.toml');
 const TENANT = 'bank-a';
 /** An application the run leaves in review, so the reviewers' and ops' operations reach a real one. */
@@ -117,12 +122,34 @@ parameters = { tenant = "${TENANT}", applicationId = "${SEEDED}" }
   return file;
 }
 
+/** Test cases Schemathesis generated and passed, summed over the roles' runs. */
+const cases = { generated: 0, passed: 0 };
+
+/**
+ * Schemathesis's lines, relayed with its pytest-style banners ("==== No issues found in 9.4s ====")
+ * reworded: CI reads such a line as pytest's closing line, and one without a count as a run of no
+ * test. Its summary's case counts are added up on the way.
+ */
+function relay(stream: Readable, out: NodeJS.WriteStream): void {
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+    const counted = /(\d+) generated, (\d+) passed/.exec(line);
+    if (counted) {
+      cases.generated += Number(counted[1]);
+      cases.passed += Number(counted[2]);
+    }
+    out.write(`${line.replace(/^=+ (.*?) =+$/, '-- $1 --')}\n`);
+  });
+}
+
 function run(command: string, args: string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     schemathesisChild = child;
+    relay(child.stdout, process.stdout);
+    relay(child.stderr, process.stderr);
     child.on('error', reject);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    // 'close', not 'exit': the relayed lines are all read by then.
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
@@ -197,4 +224,5 @@ try {
   if (schemathesisChild?.exitCode === null) schemathesisChild.kill('SIGTERM');
   await stack.stop();
 }
+if (RESULTS_FILE) writeFileSync(RESULTS_FILE, JSON.stringify({ ...cases, failed }));
 process.exit(failed ? 1 : 0);
