@@ -1,5 +1,13 @@
 import { Wallet } from 'ethers';
-import type { Actor, ConsentGrant } from '#domain';
+import {
+  DEFAULT_DOCUMENT_CONFIGURATION,
+  documentRulesFor,
+  documentSetPolicy,
+  type Actor,
+  type ApplicationPolicy,
+  type ConsentGrant,
+  type DocumentConsentGrant,
+} from '#domain';
 import { DEV_KEYS } from '#stack/dev-ledger';
 
 /** Who acts on applications in the tests, as the API would authenticate them (canonical subjects). */
@@ -33,3 +41,38 @@ export const southboundConsent: ConsentGrant = {
   channel: 'mobile-app',
   capturedAt: '2026-11-20T09:00:00.000Z',
 };
+
+/** A bank that issues the company's statements (any well-formed address where the ledger is a stub). */
+export const STATEMENT_BANK = `0x${'1b'.repeat(20)}`;
+
+/**
+ * The policy the standalone API gives a southbound company's application: its set of documents as
+ * the default requirements name it (credit-policy-v2).
+ */
+export function companySetPolicy(): ApplicationPolicy {
+  const found = documentRulesFor(DEFAULT_DOCUMENT_CONFIGURATION, {
+    product: 'sme-credit-line',
+    applicantType: 'company',
+    direction: 'southbound',
+  });
+  if (!found.ok) throw new Error(`no default requirement for a southbound company: ${found.problem.message}`);
+  return documentSetPolicy(found.rules);
+}
+
+/** A southbound company's consent: its own reports and statements by kind, its owner's report by key. */
+export function companyConsent(overrides: Partial<DocumentConsentGrant> = {}): DocumentConsentGrant {
+  return {
+    purposes: ['credit-assessment'],
+    direction: 'southbound',
+    validUntil: '9999-12-31T23:59:59.000Z',
+    consentTextHash: 'c'.repeat(64),
+    channel: 'mobile-app',
+    capturedAt: '2026-01-01T00:00:00Z',
+    kinds: {
+      'corporate-credit-report': { dataCategories: ['corporate-credit-report'], issuers: [HK_ISSUER] },
+      'bank-statement': { dataCategories: ['bank-statement'], issuers: [STATEMENT_BANK] },
+    },
+    documents: { 'owner-credit-report': { dataCategories: ['credit-report'], issuers: [HK_ISSUER] } },
+    ...overrides,
+  };
+}

@@ -15,18 +15,24 @@ import { Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import {
   applicationWorkflowId,
-  DEFAULT_POLICY,
   isTerminal,
   LOAN_APPLICATION_WORKFLOW,
   Verdict,
   type Actor,
   type ApplicationState,
-  type DocumentConsentGrant,
   type DocumentSubmission,
   type LoanStage,
   type ReviewOutcome,
 } from '#domain';
-import { alice, carol, HK_ISSUER, loanSystem } from '#test-support/loan-parties';
+import {
+  alice,
+  carol,
+  companyConsent,
+  companySetPolicy,
+  HK_ISSUER,
+  loanSystem,
+  STATEMENT_BANK,
+} from '#test-support/loan-parties';
 import { startTimeSkippingServer } from '#test-support/temporal';
 import { actionsOn, applicationInput, fakeActivities, testWorkflowBundle } from './loan-application-harness.js';
 import { answerOf, closeQuietly, sleepThroughStalls, stateWithin, traceLine, type Answer } from './model-steps.js';
@@ -35,22 +41,10 @@ const RUNS = Number(process.env.LENDBRIDGE_DOCUMENT_MODEL_RUNS ?? 20);
 const HOUR = 3_600_000;
 const SLA = 48 * HOUR;
 const REPORT_DEADLINE = 14 * 24 * HOUR;
-const BANK = `0x${'1b'.repeat(20)}`;
+const BANK = STATEMENT_BANK;
 const STRANGER = `0x${'5e'.repeat(20)}`;
 
-const consent: DocumentConsentGrant = {
-  purposes: ['credit-assessment'],
-  direction: 'southbound',
-  validUntil: '9999-12-31T23:59:59.000Z',
-  consentTextHash: 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',
-  channel: 'mobile-app',
-  capturedAt: '2026-01-01T00:00:00Z',
-  kinds: {
-    'corporate-credit-report': { dataCategories: ['corporate-credit-report'], issuers: [HK_ISSUER] },
-    'bank-statement': { dataCategories: ['bank-statement'], issuers: [BANK] },
-  },
-  documents: { 'owner-credit-report': { dataCategories: ['credit-report'], issuers: [HK_ISSUER] } },
-};
+const consent = companyConsent();
 
 interface Doc {
   key: string;
@@ -431,7 +425,7 @@ describe('loanApplicationWorkflow: a document set against its reference model', 
           async (submitted, commands) => {
             const application = applicationInput({
               applicantType: 'company',
-              policy: { ...DEFAULT_POLICY, version: 'credit-policy-v2' },
+              policy: companySetPolicy(),
               // A short history per run, so sequences cross continue-as-new.
               eventsPerRun: 80,
             });

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { type WorkflowHandle } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import {
-  DEFAULT_POLICY,
   getState,
   Verdict,
   type ApplicationInput,
@@ -12,7 +11,14 @@ import {
   type DocumentSubmission,
   type ReviewOutcome,
 } from '#domain';
-import { alice, HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
+import {
+  alice,
+  companyConsent,
+  companySetPolicy,
+  HK_ISSUER,
+  southboundConsent,
+  STATEMENT_BANK,
+} from '#test-support/loan-parties';
 import { startTimeSkippingServer } from '#test-support/temporal';
 import {
   type actionsOn,
@@ -25,33 +31,14 @@ import {
   until,
 } from './loan-application-harness.js';
 
-/** A bank that issues the company's statements (any well-formed address: the ledger is a stub here). */
-const BANK = `0x${'1b'.repeat(20)}`;
+const BANK = STATEMENT_BANK;
 
 const companyApplication = (overrides: Partial<ApplicationInput> = {}): ApplicationInput =>
   applicationInput({
     applicantType: 'company',
-    policy: { ...DEFAULT_POLICY, version: 'credit-policy-v2' },
+    policy: companySetPolicy(),
     ...overrides,
   });
-
-/** The company's consent: its own reports and statements by kind, its owner's report by key. */
-function companyConsent(overrides: Partial<DocumentConsentGrant> = {}): DocumentConsentGrant {
-  return {
-    purposes: ['credit-assessment'],
-    direction: 'southbound',
-    validUntil: '9999-12-31T23:59:59.000Z',
-    consentTextHash: 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',
-    channel: 'mobile-app',
-    capturedAt: '2026-01-01T00:00:00Z',
-    kinds: {
-      'corporate-credit-report': { dataCategories: ['corporate-credit-report'], issuers: [HK_ISSUER] },
-      'bank-statement': { dataCategories: ['bank-statement'], issuers: [BANK] },
-    },
-    documents: { 'owner-credit-report': { dataCategories: ['credit-report'], issuers: [HK_ISSUER] } },
-    ...overrides,
-  };
-}
 
 const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
 const hkd = (minorUnits: string) => ({ minorUnits, currency: 'HKD' });

@@ -77,6 +77,11 @@ export async function anchorOneOf(
   return { issuer, documentHash };
 }
 
+/** Trusts `issuer` for `kind` as the development consortium's admin: a kind a deployment configured. */
+export async function grantKindAsAdmin(ledger: LedgerLocation, issuer: string, kind: string): Promise<void> {
+  await asIssuer(ledger, DEV_KEYS.admin, (writer) => writer.grantKind(issuer, kind));
+}
+
 /** `count` personal credit reports, anchored by the HK development agency in one batch. */
 export async function anchorReports(ledger: LedgerLocation, count: number, label: string): Promise<AnchoredReport[]> {
   const files = Array.from({ length: count }, (_, i) =>

@@ -9,7 +9,7 @@ import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import {
   DocumentStatus,
   decideCreditLine,
-  DEFAULT_DOCUMENT_CATALOGUE,
+  catalogueOfRules,
   documentKindSpec,
   documentSetContext,
   isReadyForReview,
@@ -31,7 +31,8 @@ export const DOCUMENT_NO_LONGER_VALID = 'DOCUMENT_NO_LONGER_VALID';
 
 /** The policy's trusted issuers, and the age limit of the document's kind (the policy's by default). */
 function verificationPolicy(input: ApplicationInput, kind: string): VerificationPolicy {
-  const maxAgeDays = documentKindSpec(DEFAULT_DOCUMENT_CATALOGUE, kind)?.maxAgeDays ?? input.policy.maxReportAgeDays;
+  const spec = documentKindSpec(catalogueOfRules(input.policy.documents), kind);
+  const maxAgeDays = spec?.maxAgeDays ?? input.policy.maxReportAgeDays;
   return { trustedIssuers: input.policy.trustedIssuers, maxReportAgeSeconds: maxAgeDays * 86_400 };
 }
 
@@ -164,7 +165,11 @@ export async function decideOnDocuments(record: ApplicationRecord): Promise<Cred
   const decision = decideCreditLine(input.policy.version, {
     requested: input.requestedLimit,
     documents: state.documents!,
-    consent: { grant: state.documentConsent?.grant, direction: input.direction },
+    consent: {
+      grant: state.documentConsent?.grant,
+      direction: input.direction,
+      catalogue: catalogueOfRules(input.policy.documents),
+    },
     approvals: state.review?.approvals ?? [],
     decidedAt: at,
   });

@@ -7,8 +7,9 @@ export { createApiApp } from './api-app.js';
 export { ApiModule } from './api.module.js';
 export {
   APPLICATION_POLICY,
-  defaultPolicySource,
+  standalonePolicySource,
   type ApplicationPolicySource,
+  type PolicyRefusal,
 } from './applications/application-policy.js';
 export {
   LendbridgeModule,

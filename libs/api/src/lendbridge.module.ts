@@ -19,7 +19,7 @@ import { TemporalClientModule } from '#temporal';
 import { ApiPaths } from './api-paths.js';
 import {
   APPLICATION_POLICY,
-  defaultPolicySource,
+  standalonePolicySource,
   type ApplicationPolicySource,
 } from './applications/application-policy.js';
 import { ApplicationWorkflows } from './applications/application-workflows.js';
@@ -95,7 +95,7 @@ export class LendbridgeModule {
         },
         {
           provide: APPLICATION_POLICY,
-          useFactory: (o: LendbridgeModuleOptions) => o.policy ?? defaultPolicySource,
+          useFactory: (o: LendbridgeModuleOptions) => o.policy ?? standalonePolicySource(o.config.documents),
           inject: [LENDBRIDGE_OPTIONS],
         },
         {

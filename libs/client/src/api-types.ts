@@ -502,7 +502,7 @@ export interface components {
       /** @description the loan system's pseudonymous applicant reference; never a name or id number */
       applicantReference: string;
       /**
-       * @description whether the applicant is a person or a company; still only the pseudonymous reference says which
+       * @description whether the applicant is a person or a company; still only the pseudonymous reference says which. A company is decided on a set of documents (credit-policy-v2), a person on one credit report (credit-policy-v1) unless the product names a set for persons
        * @enum {string}
        */
       applicantType: 'person' | 'company';
@@ -512,7 +512,10 @@ export interface components {
       direction: 'northbound' | 'southbound';
       /** @example LOS-778812 */
       loanSystemReference: string;
-      /** @example sme-credit-line */
+      /**
+       * @description the lender's product: with the applicant type and direction it picks the documents the application must bring (the deployment's requirements; a product that names requirements of its own takes only the applicant types they name, others are a 422)
+       * @example sme-credit-line
+       */
       product: string;
       requestedLimit: components['schemas']['MoneyDto'];
       /**

@@ -227,6 +227,11 @@ export const configSchema = ledgerSchema.extend({
       'per tenant, where its webhooks go: a JSON file `{"<tenant>": {"url": ..., "secrets": ["whsec_..."]}}` (docs/webhooks.md); a tenant not in it has its events retried until added; unset: events are only logged',
     readBy: WORKER,
   }),
+  DOCUMENT_POLICY_FILE: z.string().min(1).optional().meta({
+    description:
+      'document kinds and requirements: a JSON file `{"catalogue": {"kinds": {...}}, "requirements": [...]}` (docs/documents.md), checked at start-up; unset: the standard kinds and default requirements',
+    readBy: API,
+  }),
   ACTION_SIGNING_KEY: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_-]{43}$/, 'expected <key id>:<base64url of 32 bytes>')

@@ -2,6 +2,11 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseActionKeys, type ActionSigningKey } from '#domain/action-assertion';
+import {
+  DEFAULT_DOCUMENT_CONFIGURATION,
+  documentConfigurationFrom,
+  type DocumentConfiguration,
+} from '#domain/document-policy';
 import { HEX32_PATTERN, isHex32 } from '#domain/hex';
 import {
   configSchema,
@@ -102,6 +107,8 @@ export interface LendbridgeConfig {
    * sends no webhooks.
    */
   webhook: { endpoints?: WebhookEndpoints };
+  /** The document kinds and requirements (DOCUMENT_POLICY_FILE, read at start-up; the defaults without it). */
+  documents: DocumentConfiguration;
   evidence: { referenceKey?: Setting<'EVIDENCE_REFERENCE_KEY'> };
   /** Action assertions: the API signs with `signingKey`, workers accept `verifyKeys` (the text form). */
   actions: { signingKey?: ActionSigningKey; verifyKeys?: Setting<'ACTION_VERIFY_KEYS'> };
@@ -156,6 +163,9 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
       reconcileEveryMs: c.RECONCILE_EVERY_MS,
     },
     webhook: c.WEBHOOK_ENDPOINTS_FILE ? { endpoints: loadWebhookEndpoints(c.WEBHOOK_ENDPOINTS_FILE) } : {},
+    documents: c.DOCUMENT_POLICY_FILE
+      ? loadDocumentConfiguration(c.DOCUMENT_POLICY_FILE)
+      : DEFAULT_DOCUMENT_CONFIGURATION,
     evidence: { referenceKey: c.EVIDENCE_REFERENCE_KEY },
     actions: loadActionKeys(c.ACTION_SIGNING_KEY, c.ACTION_VERIFY_KEYS),
     review: { jurisdictions: [...new Set(c.REVIEW_JURISDICTIONS.split(','))] },
@@ -363,17 +373,22 @@ function readApiKeyFile(file: string, problems: string[]): string | undefined {
   return apiKey;
 }
 
+/**
+ * A configuration file's JSON. Not the parser's message on a syntax error: it quotes the start of
+ * the file, which may be a secret.
+ */
+function readJsonFile(variable: string, file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'not a JSON document' : (error as NodeJS.ErrnoException).code;
+    throw new ConfigurationError([`${variable}: cannot read ${file}: ${reason ?? 'unreadable'}`]);
+  }
+}
+
 /** WEBHOOK_ENDPOINTS_FILE's endpoints; a problem names the tenant and field, never a secret. */
 function loadWebhookEndpoints(file: string): WebhookEndpoints {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    // Not the parser's message: it quotes the start of the file, which may be a secret.
-    const reason = error instanceof SyntaxError ? 'not a JSON document' : (error as NodeJS.ErrnoException).code;
-    throw new ConfigurationError([`WEBHOOK_ENDPOINTS_FILE: cannot read ${file}: ${reason ?? 'unreadable'}`]);
-  }
-  const parsed = webhookEndpointsSchema.safeParse(raw);
+  const parsed = webhookEndpointsSchema.safeParse(readJsonFile('WEBHOOK_ENDPOINTS_FILE', file));
   if (!parsed.success) {
     throw new ConfigurationError(
       parsed.error.issues.map(
@@ -382,6 +397,14 @@ function loadWebhookEndpoints(file: string): WebhookEndpoints {
     );
   }
   return parsed.data;
+}
+
+/** DOCUMENT_POLICY_FILE's kinds and requirements, checked by the domain's own parser. */
+function loadDocumentConfiguration(file: string): DocumentConfiguration {
+  const parsed = documentConfigurationFrom(readJsonFile('DOCUMENT_POLICY_FILE', file));
+  if (!parsed.ok)
+    throw new ConfigurationError(parsed.problems.map((p) => `DOCUMENT_POLICY_FILE: ${p.field}: ${p.message}`));
+  return parsed.configuration;
 }
 
 const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -394,14 +417,7 @@ const codecFileSchema = z.object({
 function loadCodecKeys(inline: string | undefined, file: string | undefined): CodecKeys {
   if (inline && file) throw new ConfigurationError(['CODEC_KEYS and CODEC_KEYS_FILE are both set: choose one']);
   if (file) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      // Not the parser's message: it quotes the start of the file, which is key material.
-      const reason = error instanceof SyntaxError ? 'not a JSON document' : (error as NodeJS.ErrnoException).code;
-      throw new ConfigurationError([`CODEC_KEYS_FILE: cannot read ${file}: ${reason ?? 'unreadable'}`]);
-    }
+    const raw = readJsonFile('CODEC_KEYS_FILE', file);
     const parsed = codecFileSchema.safeParse(raw);
     if (!parsed.success) {
       throw new ConfigurationError(

@@ -1,6 +1,6 @@
 /**
  * How a document-set application (credit-policy-v2) uses the pure domain of document sets: its set
- * from the default requirements, its per-document consent, and the rules the workflow's validators
+ * from the rules in its policy, its per-document consent, and the rules the workflow's validators
  * apply to a consent and to one document's submission. Pure and deterministic (workflow-safe);
  * every time comes in from the caller.
  */
@@ -8,9 +8,10 @@ import { LoanStage, type ApplicationInput, type ApplicationState } from './appli
 import { REQUIRED_PURPOSE } from './consent-terms.js';
 import { CREDIT_POLICY_V2 } from './credit-policy-v2.js';
 import { parseDocumentConsentGrant, type DocumentConsentGrant } from './document-consent.js';
-import { DEFAULT_DOCUMENT_REQUIREMENTS } from './document-requirements.js';
+import { catalogueOfRules } from './document-policy.js';
+import { ANY_PRODUCT, resolveRequirement } from './document-requirements.js';
 import {
-  documentSetFor,
+  createDocumentSet,
   submitDocument,
   type DocumentSetContext,
   type DocumentSetCreation,
@@ -26,20 +27,28 @@ export function usesDocumentSet(input: Pick<ApplicationInput, 'policy'>): boolea
 
 /**
  * The empty document set of an application created at `createdAt` (ISO; the workflow's start
- * time): the default requirements for its product, applicant type and direction.
+ * time): the slots its policy names (policy.documents, fixed when it started).
  */
 export function applicationDocumentSet(input: ApplicationInput, createdAt: string): DocumentSetCreation {
-  return documentSetFor(DEFAULT_DOCUMENT_REQUIREMENTS, {
-    product: input.product,
-    applicantType: input.applicantType,
-    direction: input.direction,
+  const rules = input.policy.documents;
+  if (!rules)
+    return { ok: false, problem: { field: 'policy.documents', message: 'a document-set policy names its documents' } };
+  const { applicantType, direction } = input;
+  const resolved = resolveRequirement(
+    { product: ANY_PRODUCT, applicantType, direction, slots: rules.slots },
     createdAt,
-  });
+  );
+  return resolved.ok ? { ok: true, set: createDocumentSet(resolved.documents) } : resolved;
 }
 
 /** What the document set's transitions check against at `at` (ISO, workflow time). */
 export function documentSetContext(state: ApplicationState, at: string): DocumentSetContext {
-  return { at, direction: state.input.direction, consent: state.documentConsent?.grant };
+  return {
+    at,
+    direction: state.input.direction,
+    consent: state.documentConsent?.grant,
+    catalogue: catalogueOfRules(state.input.policy.documents),
+  };
 }
 
 /** The end of validity of whichever consent was given (ms), or undefined before any consent. */
@@ -74,10 +83,10 @@ export function documentConsentRefusal(
         : conflict(`the application is ${state.stage}, not ${LoanStage.AWAITING_CONSENT}`),
     };
   }
-  const parsed = parseDocumentConsentGrant(consent);
+  const { input } = state;
+  const parsed = parseDocumentConsentGrant(consent, catalogueOfRules(input.policy.documents));
   if (!parsed.ok) return { refusal: invalid(problemsMessage(parsed.problems)) };
   const { grant } = parsed;
-  const { input } = state;
   if (grant.direction !== input.direction)
     return { refusal: invalid(`consent.direction: the application is ${input.direction}`) };
   if (!grant.purposes.includes(REQUIRED_PURPOSE))

@@ -8,7 +8,7 @@ import { CREDIT_POLICIES } from './credit-policy.js';
 import { type CreditDecision, type DecisionFields, type ReviewDecision } from './decision.js';
 import { type DocumentConsentGrant } from './document-consent.js';
 import { APPLICANT_TYPES, isApplicantType, type ApplicantType } from './document-kinds.js';
-import { DEFAULT_DOCUMENT_REQUIREMENTS, requirementFor } from './document-requirements.js';
+import { documentRulesProblems, type DocumentRules } from './document-policy.js';
 import { type DocumentSet, type MissingDocument } from './document-set.js';
 import { durationMs } from './duration.js';
 import { moneyProblem, type Money } from './money.js';
@@ -57,6 +57,11 @@ export interface ApplicationPolicy {
   maxReportAgeDays: number;
   /** Issuer addresses trusted for this direction, or 'any-member' (see VerificationPolicy). */
   trustedIssuers: string[] | 'any-member';
+  /**
+   * A document-set policy's (credit-policy-v2) documents: the slots its requirement names and
+   * their kinds' catalogue entries (documentRulesFor). Absent from a v1 policy.
+   */
+  documents?: DocumentRules;
 }
 
 export const DEFAULT_POLICY: ApplicationPolicy = {
@@ -72,10 +77,12 @@ export const DEFAULT_POLICY: ApplicationPolicy = {
 };
 
 /**
- * The policy of a document-set application (credit-policy-v2): DEFAULT_POLICY's deadlines and
- * thresholds, with the decision taken on the set of documents the requirement names.
+ * DEFAULT_POLICY's deadlines and thresholds for a document-set application (credit-policy-v2),
+ * decided on the set of documents `documents` names (documentRulesFor).
  */
-export const DOCUMENT_SET_POLICY: ApplicationPolicy = { ...DEFAULT_POLICY, version: CREDIT_POLICY_V2 };
+export function documentSetPolicy(documents: DocumentRules): ApplicationPolicy {
+  return { ...DEFAULT_POLICY, version: CREDIT_POLICY_V2, documents };
+}
 
 export interface ApplicationInput {
   tenant: string;
@@ -223,10 +230,12 @@ export function applicationInputProblem(input: ApplicationInput): string | undef
   if (thresholdProblem) return `policy.fourEyesThresholds.${threshold.currency}: ${thresholdProblem}`;
   if (!Object.hasOwn(CREDIT_POLICIES, input.policy.version))
     return `policy.version: unknown credit policy ${input.policy.version}`;
-  // v2 decides on a document set: the combination must have a requirement (the defaults, for now).
+  // v2 decides on a document set: the policy names it, well formed (a host may start a workflow itself).
   if (input.policy.version === CREDIT_POLICY_V2) {
-    const found = requirementFor(DEFAULT_DOCUMENT_REQUIREMENTS, input);
-    if (!found.ok) return `${found.problem.field}: ${found.problem.message}`;
+    if (input.policy.documents === undefined)
+      return 'product: no document requirement is configured for this product, applicant type and direction';
+    const [problem] = documentRulesProblems(input.policy.documents, input);
+    if (problem) return `${problem.field}: ${problem.message}`;
   }
   for (const knob of ['consentDeadline', 'reportDeadline', 'reviewSla'] as const) {
     if (durationMs(input.policy[knob]) === undefined) return `policy.${knob}: not a duration`;

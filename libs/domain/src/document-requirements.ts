@@ -82,8 +82,11 @@ export const DEFAULT_DOCUMENT_REQUIREMENTS: readonly DocumentRequirement[] = [
 export type RequirementLookup = { ok: true; requirement: DocumentRequirement } | { ok: false; problem: InputProblem };
 
 /**
- * The requirement for an application: the product's own, else the any-product one. None is a
- * problem the API answers at creation (422), naming the combination's fields, not their values.
+ * The requirement for an application: the product's own for its applicant type and direction; for
+ * a product with no requirement of its own, the any-product one. A product that has requirements of
+ * its own takes only those, so naming a product's requirements for companies alone is how a
+ * deployment says the product is not for persons. None is a problem the API answers at creation
+ * (422), naming the combination's fields, not their values.
  */
 export function requirementFor(
   requirements: readonly DocumentRequirement[],
@@ -91,21 +94,27 @@ export function requirementFor(
 ): RequirementLookup {
   if (!(APPLICANT_TYPES as readonly string[]).includes(application.applicantType))
     return { ok: false, problem: { field: 'applicantType', message: `must be one of ${APPLICANT_TYPES.join(', ')}` } };
-  const matches = (product: string) =>
-    requirements.find(
-      (r) =>
-        r.product === product && r.applicantType === application.applicantType && r.direction === application.direction,
-    );
-  const requirement = matches(application.product) ?? matches(ANY_PRODUCT);
-  return requirement
-    ? { ok: true, requirement }
-    : {
-        ok: false,
-        problem: {
-          field: 'product',
-          message: 'no document requirement is configured for this product, applicant type and direction',
-        },
-      };
+  const ownProduct = requirements.some((r) => r.product === application.product) ? application.product : ANY_PRODUCT;
+  const requirement = requirements.find(
+    (r) =>
+      r.product === ownProduct &&
+      r.applicantType === application.applicantType &&
+      r.direction === application.direction,
+  );
+  if (requirement) return { ok: true, requirement };
+  return {
+    ok: false,
+    problem:
+      ownProduct === ANY_PRODUCT
+        ? {
+            field: 'product',
+            message: 'no document requirement is configured for this product, applicant type and direction',
+          }
+        : {
+            field: 'applicantType',
+            message: 'this product takes no application of this applicant type in this direction',
+          },
+  };
 }
 
 /** YYYY-MM of the month `offset` months from (year, month0), month0 zero-based. */

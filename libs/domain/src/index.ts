@@ -12,6 +12,7 @@ export * from './decision.js';
 export * from './document-catalogue.js';
 export * from './document-consent.js';
 export * from './document-kinds.js';
+export * from './document-policy.js';
 export * from './document-requirements.js';
 export * from './document-set.js';
 export * from './duration.js';

@@ -6,13 +6,17 @@
  * all its customers). Documents arrive in any order, one as a streamed file; each is verified on
  * the ledger as it arrives; review starts once the set is verified; the decision caps the line at
  * a multiple of the statements' inflows. A company whose statements an issuer not trusted for
- * statements anchored never reaches review, let alone approval.
+ * statements anchored never reaches review, let alone approval. The deployment's own configuration
+ * (DOCUMENT_POLICY_FILE) adds a kind and a product for companies only, decided on it.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import request from 'supertest';
-import { StandardDocumentKind } from '#domain';
-import { anchorBatchOf, anchorOneOf, type AnchoredReport } from '#stack/anchored-reports';
+import { DEFAULT_DOCUMENT_REQUIREMENTS, StandardDocumentKind } from '#domain';
+import { anchorBatchOf, anchorOneOf, grantKindAsAdmin, type AnchoredReport } from '#stack/anchored-reports';
 import { DEV_KEYS } from '#stack/dev-ledger';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
 import { eventually } from '#test-support/eventually';
@@ -31,6 +35,35 @@ const BANK_HK = new Wallet(DEV_KEYS.bankHK).address;
 const hkd = (minorUnits: string) => ({ minorUnits, currency: 'HKD' });
 const file = (what: string) => Buffer.from(`%PDF-1.7 ${what} ${randomBytes(12).toString('hex')}`);
 
+/**
+ * The deployment's document configuration: the defaults, plus a tax clearance certificate and a
+ * trade-finance product that takes southbound companies only, on their report and that certificate.
+ */
+const TAX_CLEARANCE = 'tax-clearance';
+const DOCUMENT_POLICY = {
+  catalogue: {
+    kinds: {
+      [TAX_CLEARANCE]: {
+        dataCategory: 'tax-record',
+        maxAgeDays: 90,
+        fields: { status: { type: 'enum', values: ['clear', 'arrears'] } },
+      },
+    },
+  },
+  requirements: [
+    ...DEFAULT_DOCUMENT_REQUIREMENTS,
+    {
+      product: 'trade-finance',
+      applicantType: 'company',
+      direction: 'southbound',
+      slots: [
+        { slot: 'company-credit-report', kind: StandardDocumentKind.CORPORATE_CREDIT_REPORT, subject: 'applicant' },
+        { slot: 'tax-clearance', kind: TAX_CLEARANCE, subject: 'applicant' },
+      ],
+    },
+  ],
+};
+
 describe('a company application decided on its document set, over HTTP', () => {
   let stack: ApiStack;
   let tokens: Record<Party, string>;
@@ -40,28 +73,32 @@ describe('a company application decided on its document set, over HTTP', () => {
     post: (path: string, body?: object) => api().post(path).set('Authorization', tokens[party]).send(body),
   });
 
+  const configDir = mkdtempSync(join(tmpdir(), 'lendbridge-documents-'));
   beforeAll(async () => {
-    stack = await startApiStack();
+    const policyFile = join(configDir, 'document-policy.json');
+    writeFileSync(policyFile, JSON.stringify(DOCUMENT_POLICY));
+    stack = await startApiStack({ DOCUMENT_POLICY_FILE: policyFile });
     tokens = await partyTokens();
   }, 180_000);
 
   afterAll(async () => {
     await stack?.stop();
+    rmSync(configDir, { recursive: true, force: true });
   });
 
-  async function createCompany(applicationId: string): Promise<DocumentView[]> {
-    const created = await as('bankA')
-      .post('/v1/applications', {
-        applicationId,
-        loanSystemReference: `LOS-${applicationId}`,
-        product: 'sme-credit-line',
-        requestedLimit: { amount: '300000.00', currency: 'HKD' },
-        applicantReference: `pseudonym-${applicationId}`,
-        applicantType: 'company',
-        direction: 'southbound',
-        reviewJurisdiction: 'HK',
-      })
-      .expect(201);
+  const application = (applicationId: string, product = 'sme-credit-line', applicantType = 'company') => ({
+    applicationId,
+    loanSystemReference: `LOS-${applicationId}`,
+    product,
+    requestedLimit: { amount: '300000.00', currency: 'HKD' },
+    applicantReference: `pseudonym-${applicationId}`,
+    applicantType,
+    direction: 'southbound',
+    reviewJurisdiction: 'HK',
+  });
+
+  async function createCompany(applicationId: string, product?: string): Promise<DocumentView[]> {
+    const created = await as('bankA').post('/v1/applications', application(applicationId, product)).expect(201);
     expect(created.body.policyVersion).toBe('credit-policy-v2');
     const listed = await eventually(
       async () => (await as('bankA').get(`/v1/applications/${applicationId}/documents`)).body,
@@ -309,5 +346,80 @@ describe('a company application decided on its document set, over HTTP', () => {
     }
     const unchanged = await view('DS-SME-3');
     expect((unchanged.documents as DocumentView[]).find((d) => d.key === statement.key)?.versions).toBe(0);
+  }, 180_000);
+  it('decides a company on a product and a kind the deployment configured, and refuses a person that product does not take', async () => {
+    // trade-finance names companies only: a person is refused with the reason, and nothing starts.
+    const person = await as('bankA').post('/v1/applications', application('DS-TF-P', 'trade-finance', 'person'));
+    expect(person.status).toBe(422);
+    expect(person.body.errors).toEqual([
+      { field: 'applicantType', message: 'this product takes no application of this applicant type in this direction' },
+    ]);
+    await as('bankA').get('/v1/applications/DS-TF-P').expect(404);
+    // A product without requirements of its own still takes a person, on one credit report.
+    const personal = await as('bankA').post('/v1/applications', application('DS-TF-Q', 'personal-loan', 'person'));
+    expect(personal.status).toBe(201);
+    expect(personal.body.policyVersion).toBe('credit-policy-v1');
+
+    const documents = await createCompany('DS-TF-1', 'trade-finance');
+    expect(documents.map((d) => [d.key, d.kind])).toEqual([
+      ['company-credit-report', StandardDocumentKind.CORPORATE_CREDIT_REPORT],
+      ['tax-clearance', TAX_CLEARANCE],
+    ]);
+    // The registry trusts the HK agency for the new kind too (the consortium's admin grants it).
+    await grantKindAsAdmin(stack.ledger, AGENCY_HK, TAX_CLEARANCE);
+    const [report, clearance] = await Promise.all([
+      anchorOneOf(stack.ledger, DEV_KEYS.issuerHK, StandardDocumentKind.CORPORATE_CREDIT_REPORT, file('report')),
+      anchorOneOf(stack.ledger, DEV_KEYS.issuerHK, TAX_CLEARANCE, file('tax clearance')),
+    ]);
+    const { kinds, documents: _owner, ...base } = consent(BANK_HK, AGENCY_HK);
+    await as('bankA')
+      .post('/v1/applications/DS-TF-1/consent', {
+        ...base,
+        kinds: {
+          'corporate-credit-report': kinds['corporate-credit-report'],
+          [TAX_CLEARANCE]: { dataCategories: ['tax-record'], issuers: [AGENCY_HK] },
+        },
+      })
+      .expect(200);
+    const submit = (documentKey: string, documentHash: string, fields: object) =>
+      as('bankA')
+        .post('/v1/applications/DS-TF-1/documents', { documentKey, documentHash, issuer: AGENCY_HK, fields })
+        .expect(200);
+    // The configured kind's fields are checked as configured: a status it does not list is a 422.
+    const wrong = await as('bankA').post('/v1/applications/DS-TF-1/documents', {
+      documentKey: 'tax-clearance',
+      documentHash: clearance.documentHash,
+      issuer: AGENCY_HK,
+      fields: { status: 'pending' },
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.detail).toContain('fields.status');
+    await submit('tax-clearance', clearance.documentHash, { status: 'clear' });
+    await submit('company-credit-report', report.documentHash, { rating: 'AA', score: 720 });
+    await eventually(
+      () => view('DS-TF-1'),
+      (v) => v.stage === 'IN_REVIEW',
+      'DS-TF-1 in review',
+      { attempts: 600 },
+    );
+    await as('alice').post('/v1/review-tasks/bank-a/DS-TF-1/claim').expect(200);
+    await as('alice')
+      .post('/v1/review-tasks/bank-a/DS-TF-1/decision', {
+        outcome: 'approve',
+        recommendedLimit: { amount: '200000.00', currency: 'HKD' },
+      })
+      .expect(200);
+    const decided = await eventually(
+      () => view('DS-TF-1'),
+      (v) => v.stage === 'APPROVED' || v.stage === 'DECLINED',
+      'DS-TF-1 decided',
+      { attempts: 600 },
+    );
+    // No statements in this product's set: the reviewer's recommendation is the cap.
+    expect(decided.decision).toMatchObject({
+      outcome: 'APPROVED',
+      limit: { amount: '200000.00', currency: 'HKD' },
+      policyVersion: 'credit-policy-v2',
+    });
   }, 180_000);
 });

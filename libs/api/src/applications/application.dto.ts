@@ -64,7 +64,11 @@ export class CreateApplicationDto {
   @Matches(ID_PATTERN, { message: 'loanSystemReference must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
   loanSystemReference!: string;
 
-  @ApiProperty({ example: 'sme-credit-line' })
+  @ApiProperty({
+    example: 'sme-credit-line',
+    description:
+      "the lender's product: with the applicant type and direction it picks the documents the application must bring (the deployment's requirements; a product that names requirements of its own takes only the applicant types they name, others are a 422)",
+  })
   @IsString()
   @Matches(CODE_PATTERN, { message: 'product must be 1-40 characters of a-z 0-9 -' })
   product!: string;
@@ -85,7 +89,8 @@ export class CreateApplicationDto {
 
   @ApiProperty({
     enum: APPLICANT_TYPES,
-    description: 'whether the applicant is a person or a company; still only the pseudonymous reference says which',
+    description:
+      'whether the applicant is a person or a company; still only the pseudonymous reference says which. A company is decided on a set of documents (credit-policy-v2), a person on one credit report (credit-policy-v1) unless the product names a set for persons',
   })
   @IsIn(APPLICANT_TYPES, { message: APPLICANT_TYPE_MESSAGE })
   applicantType!: ApplicantType;

@@ -39,6 +39,7 @@ import {
   submitDocumentUpdate,
   type ApplicationInput,
   type ConsentGrant,
+  type DocumentCatalogue,
   type DocumentConsentGrant,
   type DocumentSubmission,
   type ReportSubmission,
@@ -52,7 +53,7 @@ import { MULTIPART_FORM_EXTENSION } from '../openapi/openapi-document.js';
 import { ApiProblems, AUTHENTICATED, WITH_BODY, WORKFLOW_ACTION } from '../openapi/problem-responses.js';
 import { invalidRequest, ProblemException } from '../problem/problem.js';
 import { validateDto } from '../problem/validate-dto.js';
-import { APPLICATION_POLICY, type ApplicationPolicySource } from './application-policy.js';
+import { APPLICATION_POLICY, isPolicyRefusal, type ApplicationPolicySource } from './application-policy.js';
 import { ApplicationViewDto, DocumentListDto } from './application-view.dto.js';
 import { applicationView, documentViews, type ApplicationView } from './application-view.js';
 import {
@@ -120,16 +121,18 @@ export class ApplicationsController {
     const tenant = tenantOf(principal);
     annotateRequest(request, { workflowId: applicationWorkflowId(tenant, body.applicationId) });
     const request_ = { ...body, requestedLimit: { ...body.requestedLimit } };
+    const policy = this.policies.policyFor({
+      tenant,
+      product: body.product,
+      direction: body.direction,
+      applicantType: body.applicantType,
+    });
+    if (isPolicyRefusal(policy)) throw unprocessableApplication([policy.refused]);
     const input: ApplicationInput = {
       tenant,
       ...request_,
       submittedBy: principal.subject,
-      policy: this.policies.policyFor({
-        tenant,
-        product: body.product,
-        direction: body.direction,
-        applicantType: body.applicantType,
-      }),
+      policy,
       eventsPerRun: this.config.workflow.eventsPerRun,
     };
     this.refuseUnprocessable(input);
@@ -161,15 +164,7 @@ export class ApplicationsController {
       const [field = 'body', ...rest] = inputProblem.split(': ');
       problems.push({ field, message: rest.join(': ') || inputProblem });
     }
-    if (problems.length > 0) {
-      throw new ProblemException(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        'unprocessable',
-        'The application cannot be processed',
-        problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-        problems,
-      );
-    }
+    if (problems.length > 0) throw unprocessableApplication(problems);
   }
 
   @Get()
@@ -231,7 +226,7 @@ export class ApplicationsController {
     @Req() request: Request,
   ): Promise<ApplicationView> {
     const workflowId = this.workflowId(principal, applicationId, request);
-    const grant = await consentFrom(request.body);
+    const grant = await consentFrom(request.body, this.config.documents.catalogue);
     return this.view(
       await this.workflows.act(
         workflowId,
@@ -471,19 +466,30 @@ function toSubmission(dto: Omit<ReportHashDto, never>): ReportSubmission {
   };
 }
 
+/** 422: input that is well formed but could never be processed, every problem named. */
+function unprocessableApplication(problems: { field: string; message: string }[]): ProblemException {
+  return new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'unprocessable',
+    'The application cannot be processed',
+    problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+    problems,
+  );
+}
+
 /**
  * The consent as the workflow takes it: a document set's (it names `documents` or `kinds`) checked
  * by the domain's parser, the workflow's own rule, every problem answered at once (422), so the two
  * can never disagree; anything else validated as a credit report's, like every DTO (400).
  */
-async function consentFrom(body: unknown): Promise<ConsentGrant | DocumentConsentGrant> {
+async function consentFrom(body: unknown, catalogue: DocumentCatalogue): Promise<ConsentGrant | DocumentConsentGrant> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest([{ field: 'body', message: 'must be a JSON object' }]);
   }
   // Only a document set's consent names documents or kinds; anything else is read as a report's,
   // so a body that is neither (an empty object, a report's consent gone wrong) is a 400.
   if (!('kinds' in body) && !('documents' in body)) return { ...(await validateDto(ConsentDto, body)) };
-  const parsed = parseDocumentConsentGrant(body);
+  const parsed = parseDocumentConsentGrant(body, catalogue);
   if (!parsed.ok) {
     const problems = parsed.problems.map((p) => ({ ...p, field: p.field.replace(/^consent\.?/, '') || 'body' }));
     throw new ProblemException(

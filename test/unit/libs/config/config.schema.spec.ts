@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, environmentFor, loadConfig } from '#config';
+import { DEFAULT_DOCUMENT_CONFIGURATION } from '#domain';
 import { generateWebhookSecret } from '#webhooks';
 
 const REGISTRY = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
@@ -282,6 +283,56 @@ describe('loadConfig: webhook endpoints', () => {
   it('names a file it cannot read', () => {
     expect(() => loadConfig({ ...REQUIRED, WEBHOOK_ENDPOINTS_FILE: join(dir, 'missing.json') })).toThrow(
       /WEBHOOK_ENDPOINTS_FILE: cannot read .*missing\.json: ENOENT/,
+    );
+  });
+});
+
+describe('loadConfig: document kinds and requirements', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lendbridge-documents-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string): string => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+
+  it('is the standard kinds and default requirements without DOCUMENT_POLICY_FILE', () => {
+    expect(loadConfig(REQUIRED).documents).toBe(DEFAULT_DOCUMENT_CONFIGURATION);
+  });
+
+  it("reads the file's kinds and requirements with the domain's parser", () => {
+    const content = {
+      catalogue: {
+        kinds: {
+          'tax-clearance': { dataCategory: 'tax-record', fields: { year: { type: 'integer', min: 2000, max: 2100 } } },
+        },
+      },
+      requirements: [
+        {
+          product: 'trade-finance',
+          applicantType: 'company',
+          direction: 'southbound',
+          slots: [{ slot: 'tax', kind: 'tax-clearance', subject: 'applicant' }],
+        },
+      ],
+    };
+    const documents = loadConfig({
+      ...REQUIRED,
+      DOCUMENT_POLICY_FILE: file('ok.json', JSON.stringify(content)),
+    }).documents;
+    expect(documents.requirements).toEqual(content.requirements);
+    expect(documents.catalogue.kinds['tax-clearance']?.dataCategory).toBe('tax-record');
+  });
+
+  it('refuses to start on a bad file, naming each problem and not quoting the file', () => {
+    const bad = file(
+      'bad.json',
+      JSON.stringify({ requirements: [{ product: 'x', applicantType: 'robot', direction: 'up', slots: [] }] }),
+    );
+    expect(() => loadConfig({ ...REQUIRED, DOCUMENT_POLICY_FILE: bad })).toThrow(
+      /DOCUMENT_POLICY_FILE: requirements\.0\.applicantType: must be one of person, company[\s\S]*requirements\.0\.direction/,
+    );
+    expect(() => loadConfig({ ...REQUIRED, DOCUMENT_POLICY_FILE: file('text.json', 'secret-ish {') })).toThrow(
+      /DOCUMENT_POLICY_FILE: cannot read .*text\.json: not a JSON document$/,
     );
   });
 });

@@ -1,21 +1,40 @@
 import {
   applicationDocumentSet,
+  DEFAULT_DOCUMENT_CONFIGURATION,
   DEFAULT_POLICY,
   documentConsentRefusal,
+  documentRulesFor,
+  documentSetPolicy,
   documentSubmissionRefusal,
   receivedState,
   requestNewVersion,
   submitDocument,
   usesDocumentSet,
+  type ApplicantType,
   type ApplicationInput,
+  type ApplicationPolicy,
   type ApplicationState,
+  type Direction,
   type DocumentConsentGrant,
 } from '#domain';
 
 const ISSUER = `0x${'ab'.repeat(20)}`;
 const NOW = new Date('2026-12-03T04:00:00.000Z');
 
+/** The standalone API's v2 policy for the combination: the default requirement's documents. */
+function v2For(applicantType: ApplicantType, direction: Direction): ApplicationPolicy {
+  const found = documentRulesFor(DEFAULT_DOCUMENT_CONFIGURATION, {
+    product: 'sme-credit-line',
+    applicantType,
+    direction,
+  });
+  if (!found.ok) throw new Error(found.problem.message);
+  return documentSetPolicy(found.rules);
+}
+
 function input(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
+  const applicantType = overrides.applicantType ?? 'person';
+  const direction = overrides.direction ?? 'southbound';
   return {
     tenant: 'bank-a',
     applicationId: 'A-1',
@@ -27,7 +46,7 @@ function input(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
     direction: 'southbound',
     reviewJurisdiction: 'HK',
     submittedBy: 'maker-mary',
-    policy: { ...DEFAULT_POLICY, version: 'credit-policy-v2' },
+    policy: v2For(applicantType, direction),
     ...overrides,
   };
 }
@@ -105,7 +124,7 @@ describe('application documents (credit-policy-v2 in the workflow)', () => {
 
     it('refuses an issuer the policy does not trust, when it names whom it trusts', () => {
       const trusting = state('AWAITING_CONSENT', {
-        policy: { ...DEFAULT_POLICY, version: 'credit-policy-v2', trustedIssuers: [`0x${'cd'.repeat(20)}`] },
+        policy: { ...v2For('person', 'southbound'), trustedIssuers: [`0x${'cd'.repeat(20)}`] },
       });
       expect(documentConsentRefusal(trusting, grant, NOW).refusal).toEqual({
         kind: 'invalid',

@@ -1,4 +1,15 @@
-import { applicationInputProblem, DEFAULT_POLICY, receivedState, type ApplicationInput } from '#domain';
+import {
+  applicationInputProblem,
+  DEFAULT_DOCUMENT_CONFIGURATION,
+  DEFAULT_POLICY,
+  documentRulesFor,
+  documentSetPolicy,
+  receivedState,
+  type ApplicantType,
+  type ApplicationInput,
+  type ApplicationPolicy,
+  type Direction,
+} from '#domain';
 
 function input(overrides: Record<string, unknown> = {}): ApplicationInput {
   return {
@@ -50,22 +61,68 @@ describe('applicationInputProblem: the applicant type', () => {
 });
 
 describe('applicationInputProblem: the credit policy', () => {
-  const v2 = { ...DEFAULT_POLICY, version: 'credit-policy-v2' };
+  /** The default requirement's documents for the combination, as the standalone API gives them. */
+  function v2(applicantType: ApplicantType, direction: Direction): ApplicationPolicy {
+    const found = documentRulesFor(DEFAULT_DOCUMENT_CONFIGURATION, { product: 'p', applicantType, direction });
+    if (!found.ok) throw new Error(found.problem.message);
+    return documentSetPolicy(found.rules);
+  }
+  const company = v2('company', 'southbound');
 
   it.each([
     ['person', 'southbound'],
     ['person', 'northbound'],
     ['company', 'southbound'],
     ['company', 'northbound'],
-  ])('accepts credit-policy-v2 for a %s %s: the workflow collects its document set', (applicantType, direction) => {
-    expect(applicationInputProblem(input({ policy: v2, applicantType, direction }))).toBeUndefined();
-  });
+  ] as const)(
+    'accepts credit-policy-v2 for a %s %s: the workflow collects its document set',
+    (applicantType, direction) => {
+      expect(
+        applicationInputProblem(input({ policy: v2(applicantType, direction), applicantType, direction })),
+      ).toBeUndefined();
+    },
+  );
 
-  it('refuses credit-policy-v2 for a combination no document requirement covers, naming the field', () => {
-    const problem = applicationInputProblem(input({ policy: v2, direction: 'eastbound' }));
+  it('refuses credit-policy-v2 without its documents, naming the field', () => {
+    const problem = applicationInputProblem(input({ policy: { ...DEFAULT_POLICY, version: 'credit-policy-v2' } }));
     expect(problem).toBe(
       'product: no document requirement is configured for this product, applicant type and direction',
     );
+  });
+
+  // A host may start a workflow itself: the documents in its policy are checked as configuration is.
+  it.each([
+    ['no kinds', { slots: company.documents!.slots }, 'policy.documents: must name the slots and the kinds'],
+    [
+      'a slot whose kind the rules do not carry',
+      { ...company.documents!, kinds: { 'bank-statement': company.documents!.kinds['bank-statement'] } },
+      'policy.documents.slots.0.kind: is not one of the kinds the rules carry',
+    ],
+    [
+      'a standard kind redefined',
+      {
+        ...company.documents!,
+        kinds: { ...company.documents!.kinds, 'bank-statement': { dataCategory: 'bank-statement', fields: {} } },
+      },
+      'policy.documents.kinds: redefines a standard kind',
+    ],
+    [
+      'a month count out of range',
+      {
+        ...company.documents!,
+        slots: company.documents!.slots.map((s) => (s.count ? { ...s, count: { months: 1000 } } : s)),
+      },
+      'policy.documents.slots.1.count.months: must be an integer from 1 to 24',
+    ],
+    [
+      "a principal owner on a person's documents",
+      company.documents!,
+      "policy.documents.slots.2.subject: a person's requirement has no principal owner",
+    ],
+  ])('refuses documents with %s', (_, documents, expected) => {
+    const applicantType = expected.includes("person's") ? 'person' : 'company';
+    const problem = applicationInputProblem(input({ applicantType, policy: { ...company, documents } }));
+    expect(problem).toMatch(new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
   it.each(['constructor', 'toString', 'credit-policy-v3'])('refuses %s, which is no policy', (version) => {

@@ -91,6 +91,30 @@ describe('requirementFor', () => {
     ).toEqual({ ok: true, requirement: own });
   });
 
+  it('takes only its own requirements for a product that has some: another applicant type is refused', () => {
+    const lookup = (applicantType: 'person' | 'company', direction: 'northbound' | 'southbound') =>
+      requirementFor([...DEFAULT_DOCUMENT_REQUIREMENTS, own], { product: 'micro-loan', applicantType, direction });
+    expect(lookup('person', 'northbound')).toEqual({ ok: true, requirement: own });
+    // The defaults cover a company and a southbound person; micro-loan names neither.
+    const refused = {
+      ok: false,
+      problem: {
+        field: 'applicantType',
+        message: 'this product takes no application of this applicant type in this direction',
+      },
+    };
+    expect(lookup('company', 'northbound')).toEqual(refused);
+    expect(lookup('person', 'southbound')).toEqual(refused);
+    // Another product still has the defaults.
+    expect(
+      requirementFor([...DEFAULT_DOCUMENT_REQUIREMENTS, own], {
+        product: 'sme-credit-line',
+        applicantType: 'company',
+        direction: 'northbound',
+      }),
+    ).toMatchObject({ ok: true, requirement: { product: '*' } });
+  });
+
   it('names a combination without a requirement as a problem, not echoing the product', () => {
     expect(requirementFor([own], { product: '<b>x</b>', applicantType: 'company', direction: 'northbound' })).toEqual({
       ok: false,
