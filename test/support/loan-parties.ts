@@ -4,8 +4,10 @@ import {
   documentRulesFor,
   documentSetPolicy,
   type Actor,
+  type ApplicantType,
   type ApplicationPolicy,
   type ConsentGrant,
+  type Direction,
   type DocumentConsentGrant,
 } from '#domain';
 import { DEV_KEYS } from '#stack/dev-ledger';
@@ -46,16 +48,20 @@ export const southboundConsent: ConsentGrant = {
 export const STATEMENT_BANK = `0x${'1b'.repeat(20)}`;
 
 /**
- * The policy the standalone API gives a southbound company's application: its set of documents as
- * the default requirements name it (credit-policy-v2).
+ * The document-set policy (credit-policy-v2) of an applicant type and direction under the default
+ * requirements, as the standalone API gives it to a company: its slots and kinds in the policy.
  */
-export function companySetPolicy(): ApplicationPolicy {
+export function setPolicyFor(
+  applicantType: ApplicantType = 'company',
+  direction: Direction = 'southbound',
+): ApplicationPolicy {
   const found = documentRulesFor(DEFAULT_DOCUMENT_CONFIGURATION, {
     product: 'sme-credit-line',
-    applicantType: 'company',
-    direction: 'southbound',
+    applicantType,
+    direction,
   });
-  if (!found.ok) throw new Error(`no default requirement for a southbound company: ${found.problem.message}`);
+  if (!found.ok)
+    throw new Error(`no default requirement for a ${direction} ${applicantType}: ${found.problem.message}`);
   return documentSetPolicy(found.rules);
 }
 

@@ -28,7 +28,7 @@ import {
   alice,
   carol,
   companyConsent,
-  companySetPolicy,
+  setPolicyFor,
   HK_ISSUER,
   loanSystem,
   STATEMENT_BANK,
@@ -425,7 +425,7 @@ describe('loanApplicationWorkflow: a document set against its reference model', 
           async (submitted, commands) => {
             const application = applicationInput({
               applicantType: 'company',
-              policy: companySetPolicy(),
+              policy: setPolicyFor(),
               // A short history per run, so sequences cross continue-as-new.
               eventsPerRun: 80,
             });

@@ -14,7 +14,7 @@ import {
 import {
   alice,
   companyConsent,
-  companySetPolicy,
+  setPolicyFor,
   HK_ISSUER,
   southboundConsent,
   STATEMENT_BANK,
@@ -36,7 +36,7 @@ const BANK = STATEMENT_BANK;
 const companyApplication = (overrides: Partial<ApplicationInput> = {}): ApplicationInput =>
   applicationInput({
     applicantType: 'company',
-    policy: companySetPolicy(),
+    policy: setPolicyFor(),
     ...overrides,
   });
 

@@ -148,8 +148,14 @@ export function documentConsentBody(consentText: string): Schemas['DocumentConse
   };
 }
 
-/** The eight submissions, statements first; inflows of HKD 120,000 a month, well above the cap the limit needs. */
-export function documentBodies(documents: CompanyDocuments): Schemas['DocumentSubmissionDto'][] {
+/**
+ * The eight submissions, statements first. Inflows of HKD 120,000 a month by default, well above
+ * the cap REQUESTED_LIMIT needs; a test of the cap names its own.
+ */
+export function documentBodies(
+  documents: CompanyDocuments,
+  { monthlyInflowsMinor = '12000000' }: { monthlyInflowsMinor?: string } = {},
+): Schemas['DocumentSubmissionDto'][] {
   const hkd = (minorUnits: string) => ({ minorUnits, currency: 'HKD' });
   const { statements: months } = companyDocumentKeys();
   const byHash = (anchored: AnchoredReport) => ({
@@ -161,7 +167,7 @@ export function documentBodies(documents: CompanyDocuments): Schemas['DocumentSu
     ...months.map(({ key, month }, m) => ({
       documentKey: key,
       ...byHash(documents.statements[m]!),
-      fields: { month, averageBalance: hkd('5000000'), totalInflows: hkd('12000000') },
+      fields: { month, averageBalance: hkd('5000000'), totalInflows: hkd(monthlyInflowsMinor) },
     })),
     { documentKey: 'company-credit-report', ...byHash(documents.company), fields: { rating: 'A', score: 700 } },
     {

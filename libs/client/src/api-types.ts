@@ -502,7 +502,7 @@ export interface components {
       /** @description the loan system's pseudonymous applicant reference; never a name or id number */
       applicantReference: string;
       /**
-       * @description whether the applicant is a person or a company; still only the pseudonymous reference says which. A company is decided on a set of documents (credit-policy-v2), a person on one credit report (credit-policy-v1) unless the product names a set for persons
+       * @description whether the applicant is a person or a company; still only the pseudonymous reference says which. A company is decided on a set of documents (credit-policy-v2), a person on one credit report (credit-policy-v1) unless the requirement names a set for persons
        * @enum {string}
        */
       applicantType: 'person' | 'company';

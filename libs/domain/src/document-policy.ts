@@ -65,16 +65,14 @@ export function documentConfigurationFrom(json: unknown): DocumentConfigurationR
       ? { ok: true as const, catalogue: DEFAULT_DOCUMENT_CATALOGUE }
       : catalogueFromConfiguration(json.catalogue);
   if (!catalogue.ok) return { ok: false, problems: [...problems, ...catalogue.problems] };
-  const requirements = (json.requirements ?? DEFAULT_DOCUMENT_REQUIREMENTS) as readonly DocumentRequirement[];
+  // Absent: the defaults. Present, it is checked whatever it is (null included): never silently ignored.
+  const requirements = (
+    json.requirements === undefined ? DEFAULT_DOCUMENT_REQUIREMENTS : json.requirements
+  ) as readonly DocumentRequirement[];
   problems.push(...requirementsProblems(requirements, catalogue.catalogue));
   return problems.length > 0
     ? { ok: false, problems }
     : { ok: true, configuration: { catalogue: catalogue.catalogue, requirements } };
-}
-
-/** Whether the configuration names a requirement of this product's own (not only any product's). */
-export function hasRequirementsOfItsOwn(configuration: DocumentConfiguration, product: string): boolean {
-  return product !== ANY_PRODUCT && configuration.requirements.some((r) => r.product === product);
 }
 
 export type DocumentRulesLookup = { ok: true; rules: DocumentRules } | { ok: false; problem: InputProblem };
@@ -96,9 +94,13 @@ export function documentRulesFor(
   return { ok: true, rules: { slots: found.requirement.slots, kinds } };
 }
 
-/** The catalogue an application's documents and consent are read against. */
+/**
+ * The catalogue an application's documents and consent are read against: the standard kinds and
+ * the kinds its rules carry. A consent may name a standard kind the application does not require
+ * (it covers nothing there), as the API, which reads the deployment's catalogue, lets it.
+ */
 export function catalogueOfRules(rules: DocumentRules | undefined): DocumentCatalogue {
-  return rules ? { kinds: rules.kinds } : DEFAULT_DOCUMENT_CATALOGUE;
+  return rules ? { kinds: { ...DEFAULT_DOCUMENT_CATALOGUE.kinds, ...rules.kinds } } : DEFAULT_DOCUMENT_CATALOGUE;
 }
 
 /**
@@ -123,8 +125,13 @@ export function documentRulesProblems(
       problems.push({ field: `${field}.kinds`, message: 'redefines a standard kind' });
   }
   const catalogue = catalogueFromConfiguration({ kinds: configured });
-  if (!catalogue.ok) return [...problems, ...catalogue.problems.map((p) => ({ ...p, field: `${field}.${p.field}` }))];
-  const requirement = { product: ANY_PRODUCT, ...application, slots: rules.slots } as DocumentRequirement;
+  if (!catalogue.ok)
+    return [
+      ...problems,
+      ...catalogue.problems.map((p) => ({ ...p, field: `${field}.${p.field.replace(/^catalogue\./, '')}` })),
+    ];
+  const { applicantType, direction } = application;
+  const requirement = { product: ANY_PRODUCT, applicantType, direction, slots: rules.slots } as DocumentRequirement;
   problems.push(
     ...requirementsProblems([requirement], catalogue.catalogue).map((p) => ({
       ...p,

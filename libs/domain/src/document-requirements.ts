@@ -8,6 +8,7 @@ import { type Direction } from './application.js';
 import { documentKindSpec, type DocumentCatalogue } from './document-catalogue.js';
 import { APPLICANT_TYPES, StandardDocumentKind, type ApplicantType } from './document-kinds.js';
 import { isPlainRecord, type InputProblem } from './field-names.js';
+import { PRODUCT_PATTERN, PRODUCT_RULE } from './ids.js';
 
 /** Whose document a slot is: the applicant's own, or the principal owner's (a company's). */
 export type DocumentSubject = 'applicant' | 'principal-owner';
@@ -45,7 +46,13 @@ export const ANY_PRODUCT = '*';
 export const MAX_STATEMENT_MONTHS = 24;
 const SLOT_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const SLOT_NAME_MAX_LENGTH = 48;
-const PRODUCT_MAX_LENGTH = 128;
+/**
+ * Documents one application may require: as many as a consent can name by key (a principal owner's
+ * documents are consented one by one), and a bound on every workflow input and state.
+ */
+export const MAX_REQUIRED_DOCUMENTS = 64;
+/** Days a monthly document may be old per month counted back: a month, and its anchoring after it. */
+const DAYS_PER_MONTH = 31;
 
 const isMonthCount = (months: unknown): months is number =>
   Number.isInteger(months) && (months as number) >= 1 && (months as number) <= MAX_STATEMENT_MONTHS;
@@ -102,18 +109,21 @@ export function requirementFor(
       r.direction === application.direction,
   );
   if (requirement) return { ok: true, requirement };
+  if (ownProduct === ANY_PRODUCT)
+    return {
+      ok: false,
+      problem: {
+        field: 'product',
+        message: 'no document requirement is configured for this product, applicant type and direction',
+      },
+    };
+  // The field at fault: the direction when the product takes this applicant type the other way.
+  const takesType = requirements.some((r) => r.product === ownProduct && r.applicantType === application.applicantType);
   return {
     ok: false,
-    problem:
-      ownProduct === ANY_PRODUCT
-        ? {
-            field: 'product',
-            message: 'no document requirement is configured for this product, applicant type and direction',
-          }
-        : {
-            field: 'applicantType',
-            message: 'this product takes no application of this applicant type in this direction',
-          },
+    problem: takesType
+      ? { field: 'direction', message: 'this product takes no application of this applicant type in this direction' }
+      : { field: 'applicantType', message: 'this product takes no application of this applicant type' },
   };
 }
 
@@ -159,11 +169,20 @@ export function resolveRequirement(requirement: DocumentRequirement, createdAt: 
   return { ok: true, documents };
 }
 
+/** Problems for keys of `value` outside `allowed`: a typo (`cout` for `count`) is never ignored. */
+function unknownKeyProblems(value: Record<string, unknown>, allowed: readonly string[], path: string): InputProblem[] {
+  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+  return unknown.length === 0
+    ? []
+    : [{ field: path, message: `has a property it does not know; it has only ${allowed.join(', ')}` }];
+}
+
 /**
- * Problems with configured requirements against a catalogue: a product named (1 to 128 characters,
- * or `*`), slot names plain and unique within a requirement, kinds known, no principal owner on a
- * person's requirement, month counts 1 to MAX_STATEMENT_MONTHS, one requirement per combination.
- * Never throws, whatever JSON it is given.
+ * Problems with configured requirements against a catalogue: a product named as applications name
+ * it (PRODUCT_PATTERN) or `*`; slot names plain and unique within a requirement; kinds known; no
+ * principal owner on a person's requirement; month counts 1 to MAX_STATEMENT_MONTHS, each month
+ * within its kind's age limit (a monthly kind must state one); at most MAX_REQUIRED_DOCUMENTS
+ * documents; no property it does not know; one requirement per combination. Never throws.
  */
 export function requirementsProblems(
   requirements: readonly DocumentRequirement[],
@@ -182,6 +201,7 @@ export function requirementsProblems(
       problems.push({ field: path, message: 'must be an object with product, applicantType, direction and slots' });
       return;
     }
+    problems.push(...unknownKeyProblems(requirement, ['product', 'applicantType', 'direction', 'slots'], path));
     const { product, applicantType, direction, slots } = requirement;
     if (typeof product === 'string' && typeof applicantType === 'string' && typeof direction === 'string') {
       const combination = `${product}\u0000${applicantType}\u0000${direction}`;
@@ -189,10 +209,10 @@ export function requirementsProblems(
         problems.push({ field: path, message: 'repeats a product, applicant type and direction' });
       combinations.add(combination);
     }
-    if (typeof product !== 'string' || product.trim().length === 0 || product.length > PRODUCT_MAX_LENGTH)
+    if (product !== ANY_PRODUCT && !(typeof product === 'string' && PRODUCT_PATTERN.test(product)))
       problems.push({
         field: `${path}.product`,
-        message: `must be a product name of 1 to ${PRODUCT_MAX_LENGTH} characters, or ${ANY_PRODUCT} for any product`,
+        message: `must be a product as applications name it (${PRODUCT_RULE}), or ${ANY_PRODUCT} for any product`,
       });
     if (!(APPLICANT_TYPES as readonly unknown[]).includes(applicantType))
       problems.push({ field: `${path}.applicantType`, message: `must be one of ${APPLICANT_TYPES.join(', ')}` });
@@ -204,12 +224,14 @@ export function requirementsProblems(
     }
     if (slots.length === 0) problems.push({ field: `${path}.slots`, message: 'must name at least one document' });
     const seen = new Set<string>();
+    let documents = 0;
     slots.forEach((slot: unknown, j) => {
       const slotPath = `${path}.slots.${j}`;
       if (!isPlainRecord(slot)) {
         problems.push({ field: slotPath, message: 'must be an object with slot, kind and subject' });
         return;
       }
+      problems.push(...unknownKeyProblems(slot, ['slot', 'kind', 'subject', 'count'], slotPath));
       const name = slot.slot;
       if (typeof name !== 'string' || name.length < 3 || name.length > SLOT_NAME_MAX_LENGTH || !SLOT_NAME.test(name))
         problems.push({
@@ -218,18 +240,34 @@ export function requirementsProblems(
         });
       else if (seen.has(name)) problems.push({ field: `${slotPath}.slot`, message: 'repeats a slot name' });
       else seen.add(name);
-      if (typeof slot.kind !== 'string' || !documentKindSpec(catalogue, slot.kind))
-        problems.push({ field: `${slotPath}.kind`, message: 'is not a document kind of the catalogue' });
+      const spec = typeof slot.kind === 'string' ? documentKindSpec(catalogue, slot.kind) : undefined;
+      if (!spec) problems.push({ field: `${slotPath}.kind`, message: 'is not a document kind of the catalogue' });
       if (!(DOCUMENT_SUBJECTS as readonly unknown[]).includes(slot.subject))
         problems.push({ field: `${slotPath}.subject`, message: `must be one of ${DOCUMENT_SUBJECTS.join(', ')}` });
       else if (slot.subject === 'principal-owner' && applicantType === 'person')
         problems.push({ field: `${slotPath}.subject`, message: "a person's requirement has no principal owner" });
-      if (slot.count !== undefined && !(isPlainRecord(slot.count) && isMonthCount(slot.count.months)))
+      if (slot.count === undefined) {
+        documents += 1;
+        return;
+      }
+      if (!(isPlainRecord(slot.count) && isMonthCount(slot.count.months))) {
         problems.push({
           field: `${slotPath}.count.months`,
           message: `must be an integer from 1 to ${MAX_STATEMENT_MONTHS}`,
         });
+        return;
+      }
+      const months = slot.count.months;
+      documents += months;
+      // The oldest month must still be young enough to verify: otherwise it always comes back EXPIRED.
+      if (spec && !(spec.maxAgeDays !== undefined && months * DAYS_PER_MONTH <= spec.maxAgeDays))
+        problems.push({
+          field: `${slotPath}.count.months`,
+          message: `a kind counted by months must state maxAgeDays of at least ${DAYS_PER_MONTH} days a month`,
+        });
     });
+    if (documents > MAX_REQUIRED_DOCUMENTS)
+      problems.push({ field: `${path}.slots`, message: `must name at most ${MAX_REQUIRED_DOCUMENTS} documents` });
   });
   return problems;
 }

@@ -18,6 +18,10 @@ export const TENANT_PATTERN = ID_PATTERN;
 /** Upper-case region codes (HK, CN, ...), compared verbatim against an application's jurisdiction. */
 export const JURISDICTION_PATTERN = /^[A-Z]{2,3}$/;
 
+/** A lender's product, as an application names it and the document requirements match it. */
+export const PRODUCT_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+export const PRODUCT_RULE = '1-40 characters of a-z 0-9 -';
+
 /** One workflow per application: the id derives from the tenant and the loan system's id. */
 export function applicationWorkflowId(tenant: string, applicationId: string): string {
   if (!ID_PATTERN.test(tenant) || !ID_PATTERN.test(applicationId)) {

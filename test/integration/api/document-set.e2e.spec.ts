@@ -15,11 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import request from 'supertest';
-import { DEFAULT_DOCUMENT_REQUIREMENTS, StandardDocumentKind } from '#domain';
+import { StandardDocumentKind } from '#domain';
 import { anchorBatchOf, anchorOneOf, grantKindAsAdmin, type AnchoredReport } from '#stack/anchored-reports';
 import { DEV_KEYS } from '#stack/dev-ledger';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
 import { eventually } from '#test-support/eventually';
+import { TAX_CLEARANCE, TRADE_FINANCE_DOCUMENTS } from '#test-support/trade-finance-documents';
 
 interface DocumentView {
   key: string;
@@ -35,35 +36,6 @@ const BANK_HK = new Wallet(DEV_KEYS.bankHK).address;
 const hkd = (minorUnits: string) => ({ minorUnits, currency: 'HKD' });
 const file = (what: string) => Buffer.from(`%PDF-1.7 ${what} ${randomBytes(12).toString('hex')}`);
 
-/**
- * The deployment's document configuration: the defaults, plus a tax clearance certificate and a
- * trade-finance product that takes southbound companies only, on their report and that certificate.
- */
-const TAX_CLEARANCE = 'tax-clearance';
-const DOCUMENT_POLICY = {
-  catalogue: {
-    kinds: {
-      [TAX_CLEARANCE]: {
-        dataCategory: 'tax-record',
-        maxAgeDays: 90,
-        fields: { status: { type: 'enum', values: ['clear', 'arrears'] } },
-      },
-    },
-  },
-  requirements: [
-    ...DEFAULT_DOCUMENT_REQUIREMENTS,
-    {
-      product: 'trade-finance',
-      applicantType: 'company',
-      direction: 'southbound',
-      slots: [
-        { slot: 'company-credit-report', kind: StandardDocumentKind.CORPORATE_CREDIT_REPORT, subject: 'applicant' },
-        { slot: 'tax-clearance', kind: TAX_CLEARANCE, subject: 'applicant' },
-      ],
-    },
-  ],
-};
-
 describe('a company application decided on its document set, over HTTP', () => {
   let stack: ApiStack;
   let tokens: Record<Party, string>;
@@ -76,7 +48,7 @@ describe('a company application decided on its document set, over HTTP', () => {
   const configDir = mkdtempSync(join(tmpdir(), 'lendbridge-documents-'));
   beforeAll(async () => {
     const policyFile = join(configDir, 'document-policy.json');
-    writeFileSync(policyFile, JSON.stringify(DOCUMENT_POLICY));
+    writeFileSync(policyFile, JSON.stringify(TRADE_FINANCE_DOCUMENTS));
     stack = await startApiStack({ DOCUMENT_POLICY_FILE: policyFile });
     tokens = await partyTokens();
   }, 180_000);
@@ -352,7 +324,7 @@ describe('a company application decided on its document set, over HTTP', () => {
     const person = await as('bankA').post('/v1/applications', application('DS-TF-P', 'trade-finance', 'person'));
     expect(person.status).toBe(422);
     expect(person.body.errors).toEqual([
-      { field: 'applicantType', message: 'this product takes no application of this applicant type in this direction' },
+      { field: 'applicantType', message: 'this product takes no application of this applicant type' },
     ]);
     await as('bankA').get('/v1/applications/DS-TF-P').expect(404);
     // A product without requirements of its own still takes a person, on one credit report.

@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
-import { anchorBatchOf, anchorOneOf } from '#stack/anchored-reports';
+import { anchorOneOf } from '#stack/anchored-reports';
 import { DEV_KEYS } from '#stack/dev-ledger';
+import { anchorCompanyDocuments, companyCreateBody, documentBodies, documentConsentBody } from '#stack/load-requests';
 import { type ApiStack } from '#test-support/api-stack';
 import { TEST_JWT_SECRET } from '#test-support/config';
 import { testWriter } from '#test-support/ledger';
@@ -107,82 +108,32 @@ export async function stageOf(stack: ApiStack, applicationId: string, submitter 
 }
 
 /**
- * A southbound company in review on its document set: the HK agency's corporate report and owner
- * report, six statements the HK bank anchored as one batch, the consent per document, each
- * document submitted by its hash.
+ * A southbound company in review on its document set (the load requests' company: the HK agency's
+ * corporate and owner reports, six statements the HK bank anchored as one batch, the consent per
+ * document), asking HKD 300,000 with inflows of HKD 80,000 a month.
  */
 export async function prepareCompanyTask(stack: ApiStack, applicationId: string): Promise<void> {
   await callApi(stack, LOAN_SYSTEM, 'POST', '/v1/applications', {
-    applicationId,
-    loanSystemReference: `LOS-${applicationId}`,
-    product: 'sme-credit-line',
+    ...companyCreateBody(applicationId),
     requestedLimit: { amount: '300000.00', currency: 'HKD' },
-    applicantReference: `pseudonym-${applicationId}`,
-    applicantType: 'company',
-    direction: 'southbound',
-    reviewJurisdiction: 'HK',
   });
-  const { documents } = await eventually(
-    () =>
-      callApi<{ documents: { key: string; kind: string; month?: string }[] }>(
-        stack,
-        LOAN_SYSTEM,
-        'GET',
-        `/v1/applications/${applicationId}/documents`,
-      ).catch(() => ({ documents: [] })), // until the workflow's first task has run
-    (listed) => listed.documents.length > 0,
-    `${applicationId}'s documents`,
-  );
-  const file = (what: string) => Buffer.from(`%PDF-1.7 ${what} ${randomBytes(12).toString('hex')}`);
-  const months = documents.filter((d) => d.kind === 'bank-statement');
-  const [company, owner, statements] = await Promise.all([
-    anchorOneOf(stack.ledger, DEV_KEYS.issuerHK, 'corporate-credit-report', file('corporate report')),
-    anchorOneOf(stack.ledger, DEV_KEYS.issuerHK, 'personal-credit-report', file('owner report')),
-    anchorBatchOf(
-      stack.ledger,
-      DEV_KEYS.bankHK,
-      'bank-statement',
-      months.map((d) => file(`statement ${d.month}`)),
+  const [[documents]] = await Promise.all([
+    anchorCompanyDocuments(stack.ledger, 1, applicationId),
+    eventually(
+      () => stageOf(stack, applicationId).catch(() => 'not yet'), // until the workflow's first task has run
+      (stage) => stage === 'AWAITING_CONSENT',
+      `${applicationId} awaiting consent`,
     ),
   ]);
-  const scope = (category: string, issuer: string) => ({ dataCategories: [category], issuers: [issuer] });
-  await callApi(stack, LOAN_SYSTEM, 'POST', `/v1/applications/${applicationId}/consent`, {
-    purposes: ['credit-assessment'],
-    direction: 'southbound',
-    validUntil: southboundConsent.validUntil,
-    consentTextHash: southboundConsent.consentTextHash,
-    channel: 'mobile-app',
-    capturedAt: new Date(Date.now() - 60_000).toISOString(),
-    kinds: {
-      'corporate-credit-report': scope('corporate-credit-report', company.issuer),
-      'bank-statement': scope('bank-statement', statements[0]!.issuer),
-    },
-    documents: { 'owner-credit-report': scope('credit-report', owner.issuer) },
-  });
-  const hkd = (minorUnits: string) => ({ minorUnits, currency: 'HKD' });
-  const submit = (document: object) =>
-    callApi(stack, LOAN_SYSTEM, 'POST', `/v1/applications/${applicationId}/documents`, document);
-  for (const [i, d] of months.entries()) {
-    await submit({
-      documentKey: d.key,
-      documentHash: statements[i]!.reportHash,
-      issuer: statements[i]!.issuer,
-      fields: { month: d.month, averageBalance: hkd('5000000'), totalInflows: hkd('8000000') },
-      batch: statements[i]!.batch,
-    });
-  }
-  await submit({
-    documentKey: 'company-credit-report',
-    documentHash: company.documentHash,
-    issuer: company.issuer,
-    fields: { rating: 'AA', score: 720 },
-  });
-  await submit({
-    documentKey: 'owner-credit-report',
-    documentHash: owner.documentHash,
-    issuer: owner.issuer,
-    fields: { score: 700, scoreBand: 'A', delinquencies: 0 },
-  });
+  await callApi(
+    stack,
+    LOAN_SYSTEM,
+    'POST',
+    `/v1/applications/${applicationId}/consent`,
+    documentConsentBody(`consent of ${applicationId}`),
+  );
+  for (const body of documentBodies(documents!, { monthlyInflowsMinor: '8000000' }))
+    await callApi(stack, LOAN_SYSTEM, 'POST', `/v1/applications/${applicationId}/documents`, body);
   await eventually(
     () => callApi<{ items: { applicationId: string }[] }>(stack, REVIEWER('alice'), 'GET', '/v1/review-tasks'),
     (inbox) => inbox.items.some((item) => item.applicationId === applicationId),

@@ -7,11 +7,12 @@ import {
   DEFAULT_POLICY,
   documentRulesFor,
   documentSetPolicy,
-  hasRequirementsOfItsOwn,
+  StandardDocumentKind,
   type ApplicantType,
   type ApplicationPolicy,
   type Direction,
   type DocumentConfiguration,
+  type DocumentRules,
   type InputProblem,
 } from '#domain';
 
@@ -37,19 +38,31 @@ export function isPolicyRefusal(policy: ApplicationPolicy | PolicyRefusal): poli
 
 /**
  * The standalone API's choice, from the deployment's document configuration (DOCUMENT_POLICY_FILE
- * or the defaults), the same for every tenant:
- * - a company is decided on its set of documents (credit-policy-v2), as its product's requirement
- *   for companies in that direction names them;
- * - a person on one credit report (credit-policy-v1), unless the product has requirements of its
- *   own: then on the set they name for persons, and a product that names none takes no persons.
+ * or the defaults), the same for every tenant. The requirement that applies (the product's own,
+ * else the any-product one; none: refused) names the documents:
+ * - a person whose requirement is one personal credit report is decided on it (credit-policy-v1,
+ *   the defaults' case);
+ * - any other requirement, and every company, on the set it names (credit-policy-v2).
  */
 export function standalonePolicySource(documents: DocumentConfiguration): ApplicationPolicySource {
   return {
     policyFor: (application) => {
-      if (application.applicantType === 'person' && !hasRequirementsOfItsOwn(documents, application.product))
-        return DEFAULT_POLICY;
       const found = documentRulesFor(documents, application);
-      return found.ok ? documentSetPolicy(found.rules) : { refused: found.problem };
+      if (!found.ok) return { refused: found.problem };
+      return application.applicantType === 'person' && isOneCreditReport(found.rules)
+        ? DEFAULT_POLICY
+        : documentSetPolicy(found.rules);
     },
   };
+}
+
+/** Rules naming one personal credit report of the applicant's own: what credit-policy-v1 decides on. */
+function isOneCreditReport(rules: DocumentRules): boolean {
+  const [slot, ...others] = rules.slots;
+  return (
+    others.length === 0 &&
+    slot?.kind === StandardDocumentKind.PERSONAL_CREDIT_REPORT &&
+    slot.subject === 'applicant' &&
+    slot.count === undefined
+  );
 }

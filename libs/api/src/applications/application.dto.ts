@@ -26,6 +26,8 @@ import {
   CURRENCY_EXPONENTS,
   ID_PATTERN,
   LoanStage,
+  PRODUCT_PATTERN,
+  PRODUCT_RULE,
   SHA256_HEX_PATTERN,
   type ApplicantType,
 } from '#domain';
@@ -70,7 +72,7 @@ export class CreateApplicationDto {
       "the lender's product: with the applicant type and direction it picks the documents the application must bring (the deployment's requirements; a product that names requirements of its own takes only the applicant types they name, others are a 422)",
   })
   @IsString()
-  @Matches(CODE_PATTERN, { message: 'product must be 1-40 characters of a-z 0-9 -' })
+  @Matches(PRODUCT_PATTERN, { message: `product must be ${PRODUCT_RULE}` })
   product!: string;
 
   @ApiProperty({ type: MoneyDto })
@@ -90,7 +92,7 @@ export class CreateApplicationDto {
   @ApiProperty({
     enum: APPLICANT_TYPES,
     description:
-      'whether the applicant is a person or a company; still only the pseudonymous reference says which. A company is decided on a set of documents (credit-policy-v2), a person on one credit report (credit-policy-v1) unless the product names a set for persons',
+      'whether the applicant is a person or a company; still only the pseudonymous reference says which. A company is decided on a set of documents (credit-policy-v2), a person on one credit report (credit-policy-v1) unless the requirement names a set for persons',
   })
   @IsIn(APPLICANT_TYPES, { message: APPLICANT_TYPE_MESSAGE })
   applicantType!: ApplicantType;

@@ -1,36 +1,20 @@
 import {
   applicationDocumentSet,
-  DEFAULT_DOCUMENT_CONFIGURATION,
   DEFAULT_POLICY,
   documentConsentRefusal,
-  documentRulesFor,
-  documentSetPolicy,
   documentSubmissionRefusal,
   receivedState,
   requestNewVersion,
   submitDocument,
   usesDocumentSet,
-  type ApplicantType,
   type ApplicationInput,
-  type ApplicationPolicy,
   type ApplicationState,
-  type Direction,
   type DocumentConsentGrant,
 } from '#domain';
+import { setPolicyFor } from '#test-support/loan-parties';
 
 const ISSUER = `0x${'ab'.repeat(20)}`;
 const NOW = new Date('2026-12-03T04:00:00.000Z');
-
-/** The standalone API's v2 policy for the combination: the default requirement's documents. */
-function v2For(applicantType: ApplicantType, direction: Direction): ApplicationPolicy {
-  const found = documentRulesFor(DEFAULT_DOCUMENT_CONFIGURATION, {
-    product: 'sme-credit-line',
-    applicantType,
-    direction,
-  });
-  if (!found.ok) throw new Error(found.problem.message);
-  return documentSetPolicy(found.rules);
-}
 
 function input(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
   const applicantType = overrides.applicantType ?? 'person';
@@ -46,7 +30,7 @@ function input(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
     direction: 'southbound',
     reviewJurisdiction: 'HK',
     submittedBy: 'maker-mary',
-    policy: v2For(applicantType, direction),
+    policy: setPolicyFor(applicantType, direction),
     ...overrides,
   };
 }
@@ -124,7 +108,7 @@ describe('application documents (credit-policy-v2 in the workflow)', () => {
 
     it('refuses an issuer the policy does not trust, when it names whom it trusts', () => {
       const trusting = state('AWAITING_CONSENT', {
-        policy: { ...v2For('person', 'southbound'), trustedIssuers: [`0x${'cd'.repeat(20)}`] },
+        policy: { ...setPolicyFor('person', 'southbound'), trustedIssuers: [`0x${'cd'.repeat(20)}`] },
       });
       expect(documentConsentRefusal(trusting, grant, NOW).refusal).toEqual({
         kind: 'invalid',

@@ -1,15 +1,5 @@
-import {
-  applicationInputProblem,
-  DEFAULT_DOCUMENT_CONFIGURATION,
-  DEFAULT_POLICY,
-  documentRulesFor,
-  documentSetPolicy,
-  receivedState,
-  type ApplicantType,
-  type ApplicationInput,
-  type ApplicationPolicy,
-  type Direction,
-} from '#domain';
+import { applicationInputProblem, DEFAULT_POLICY, receivedState, type ApplicationInput } from '#domain';
+import { setPolicyFor } from '#test-support/loan-parties';
 
 function input(overrides: Record<string, unknown> = {}): ApplicationInput {
   return {
@@ -61,13 +51,7 @@ describe('applicationInputProblem: the applicant type', () => {
 });
 
 describe('applicationInputProblem: the credit policy', () => {
-  /** The default requirement's documents for the combination, as the standalone API gives them. */
-  function v2(applicantType: ApplicantType, direction: Direction): ApplicationPolicy {
-    const found = documentRulesFor(DEFAULT_DOCUMENT_CONFIGURATION, { product: 'p', applicantType, direction });
-    if (!found.ok) throw new Error(found.problem.message);
-    return documentSetPolicy(found.rules);
-  }
-  const company = v2('company', 'southbound');
+  const company = setPolicyFor('company', 'southbound');
 
   it.each([
     ['person', 'southbound'],
@@ -78,7 +62,7 @@ describe('applicationInputProblem: the credit policy', () => {
     'accepts credit-policy-v2 for a %s %s: the workflow collects its document set',
     (applicantType, direction) => {
       expect(
-        applicationInputProblem(input({ policy: v2(applicantType, direction), applicantType, direction })),
+        applicationInputProblem(input({ policy: setPolicyFor(applicantType, direction), applicantType, direction })),
       ).toBeUndefined();
     },
   );

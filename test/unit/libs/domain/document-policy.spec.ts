@@ -7,33 +7,10 @@ import {
   documentConfigurationFrom,
   documentRulesFor,
   documentRulesProblems,
-  hasRequirementsOfItsOwn,
 } from '#domain';
+import { TRADE_FINANCE_DOCUMENTS } from '#test-support/trade-finance-documents';
 
-/** A deployment's own kind and a product that takes companies only, on it. */
-const configured = {
-  catalogue: {
-    kinds: {
-      'tax-clearance': {
-        dataCategory: 'tax-record',
-        maxAgeDays: 90,
-        fields: { status: { type: 'enum', values: ['clear', 'arrears'] } },
-      },
-    },
-  },
-  requirements: [
-    ...DEFAULT_DOCUMENT_REQUIREMENTS,
-    {
-      product: 'trade-finance',
-      applicantType: 'company',
-      direction: 'southbound',
-      slots: [
-        { slot: 'company-credit-report', kind: 'corporate-credit-report', subject: 'applicant' },
-        { slot: 'tax-clearance', kind: 'tax-clearance', subject: 'applicant' },
-      ],
-    },
-  ],
-};
+const configured = TRADE_FINANCE_DOCUMENTS;
 
 describe('documentConfigurationFrom', () => {
   it('is the defaults when the file names neither catalogue nor requirements', () => {
@@ -48,8 +25,6 @@ describe('documentConfigurationFrom', () => {
       'tax-clearance',
     ]);
     expect(parsed.configuration.requirements).toHaveLength(DEFAULT_DOCUMENT_REQUIREMENTS.length + 1);
-    expect(hasRequirementsOfItsOwn(parsed.configuration, 'trade-finance')).toBe(true);
-    expect(hasRequirementsOfItsOwn(parsed.configuration, 'sme-credit-line')).toBe(false);
   });
 
   it('names every problem: an unknown key, a requirement naming a kind no catalogue has', () => {
@@ -66,6 +41,73 @@ describe('documentConfigurationFrom', () => {
         { field: 'requirements.0.slots.0.kind', message: 'is not a document kind of the catalogue' },
       ],
     });
+  });
+
+  // What a careless operator writes: each is a problem at start-up, never a silently different rule.
+  const company = { product: 'trade-finance', applicantType: 'company', direction: 'southbound' };
+  const statements = (months: number, extra: object = {}) => ({
+    slot: 'bank-statement',
+    kind: 'bank-statement',
+    subject: 'applicant',
+    count: { months },
+    ...extra,
+  });
+  it.each([
+    ['requirements: null', { requirements: null }, 'requirements', 'must be a list of requirements'],
+    [
+      'a product no application can name',
+      { requirements: [{ ...company, product: 'Trade-Finance', slots: [statements(6)] }] },
+      'requirements.0.product',
+      'must be a product as applications name it (1-40 characters of a-z 0-9 -), or * for any product',
+    ],
+    [
+      'a typo in a slot',
+      { requirements: [{ ...company, slots: [{ ...statements(6), count: undefined, cout: { months: 6 } }] }] },
+      'requirements.0.slots.0',
+      'has a property it does not know; it has only slot, kind, subject, count',
+    ],
+    [
+      'a property a requirement does not have',
+      { requirements: [{ ...company, slots: [statements(6)], note: 'x' }] },
+      'requirements.0',
+      'has a property it does not know; it has only product, applicantType, direction, slots',
+    ],
+    [
+      'more months than the kind may be old',
+      { requirements: [{ ...company, slots: [statements(12)] }] },
+      'requirements.0.slots.0.count.months',
+      'a kind counted by months must state maxAgeDays of at least 31 days a month',
+    ],
+    [
+      'a monthly kind with no age limit',
+      {
+        catalogue: { kinds: { payslip: { dataCategory: 'income-proof', fields: { month: { type: 'month' } } } } },
+        requirements: [{ ...company, slots: [{ ...statements(3), slot: 'payslip', kind: 'payslip' }] }],
+      },
+      'requirements.0.slots.0.count.months',
+      'a kind counted by months must state maxAgeDays of at least 31 days a month',
+    ],
+    [
+      'more documents than a consent can name',
+      {
+        requirements: [
+          {
+            ...company,
+            slots: Array.from({ length: 65 }, (_, i) => ({
+              slot: `report-${i}`,
+              kind: 'personal-credit-report',
+              subject: 'principal-owner',
+            })),
+          },
+        ],
+      },
+      'requirements.0.slots',
+      'must name at most 64 documents',
+    ],
+  ])('refuses %s, naming the field', (_, json, field, message) => {
+    const parsed = documentConfigurationFrom(JSON.parse(JSON.stringify(json)));
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? [] : parsed.problems).toContainEqual({ field, message });
   });
 
   it('never throws, whatever JSON it is given', () => {

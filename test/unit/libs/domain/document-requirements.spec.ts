@@ -95,16 +95,19 @@ describe('requirementFor', () => {
     const lookup = (applicantType: 'person' | 'company', direction: 'northbound' | 'southbound') =>
       requirementFor([...DEFAULT_DOCUMENT_REQUIREMENTS, own], { product: 'micro-loan', applicantType, direction });
     expect(lookup('person', 'northbound')).toEqual({ ok: true, requirement: own });
-    // The defaults cover a company and a southbound person; micro-loan names neither.
-    const refused = {
+    // The defaults cover a company and a southbound person; micro-loan names neither: the field at
+    // fault is the applicant type, or the direction when the product takes the type the other way.
+    expect(lookup('company', 'northbound')).toEqual({
+      ok: false,
+      problem: { field: 'applicantType', message: 'this product takes no application of this applicant type' },
+    });
+    expect(lookup('person', 'southbound')).toEqual({
       ok: false,
       problem: {
-        field: 'applicantType',
+        field: 'direction',
         message: 'this product takes no application of this applicant type in this direction',
       },
-    };
-    expect(lookup('company', 'northbound')).toEqual(refused);
-    expect(lookup('person', 'southbound')).toEqual(refused);
+    });
     // Another product still has the defaults.
     expect(
       requirementFor([...DEFAULT_DOCUMENT_REQUIREMENTS, own], {
@@ -203,7 +206,7 @@ describe('requirementsProblems', () => {
       expect(check({ ...person, product })).toEqual([
         {
           field: 'requirements.0.product',
-          message: 'must be a product name of 1 to 128 characters, or * for any product',
+          message: 'must be a product as applications name it (1-40 characters of a-z 0-9 -), or * for any product',
         },
       ]);
     expect(check({ ...person, slots: [{ ...person.slots[0], subject: 'principal-owner' }] })).toEqual([

@@ -47,15 +47,49 @@ describe('standalonePolicySource', () => {
     expect(policy.documents?.slots.map((s) => s.slot)).toEqual(['credit-report', 'bank-statement']);
     expect(Object.keys(policy.documents?.kinds ?? {})).toEqual(['personal-credit-report', 'bank-statement']);
     // owner-loan names persons southbound only: a company, or a person northbound, is no application of it.
-    for (const [applicantType, direction] of [
-      ['company', 'southbound'],
-      ['person', 'northbound'],
-    ] as const)
-      expect(policyFor('owner-loan', applicantType, direction)).toEqual({
-        refused: {
-          field: 'applicantType',
-          message: 'this product takes no application of this applicant type in this direction',
-        },
-      });
+    expect(policyFor('owner-loan', 'company', 'southbound')).toEqual({
+      refused: { field: 'applicantType', message: 'this product takes no application of this applicant type' },
+    });
+    expect(policyFor('owner-loan', 'person', 'northbound')).toEqual({
+      refused: {
+        field: 'direction',
+        message: 'this product takes no application of this applicant type in this direction',
+      },
+    });
+  });
+});
+
+describe('standalonePolicySource: configured requirements replace the defaults for persons too', () => {
+  const personsOnSets: DocumentConfiguration = {
+    ...DEFAULT_DOCUMENT_CONFIGURATION,
+    requirements: [
+      ...DEFAULT_DOCUMENT_REQUIREMENTS.filter((r) => r.applicantType === 'company'),
+      {
+        product: '*',
+        applicantType: 'person',
+        direction: 'southbound',
+        slots: [
+          { slot: 'credit-report', kind: 'personal-credit-report', subject: 'applicant' },
+          { slot: 'payslip', kind: 'bank-statement', subject: 'applicant', count: { months: 3 } },
+        ],
+      },
+    ],
+  };
+  const policyOf = (direction: 'northbound' | 'southbound') =>
+    standalonePolicySource(personsOnSets).policyFor({
+      tenant: 'bank-a',
+      product: 'personal-loan',
+      applicantType: 'person',
+      direction,
+    });
+
+  it('decides a person on the any-product set when it is more than one credit report', () => {
+    const policy = policyOf('southbound');
+    if (isPolicyRefusal(policy)) throw new Error(policy.refused.message);
+    expect(policy.version).toBe('credit-policy-v2');
+  });
+
+  it('refuses a person in a direction no requirement names', () => {
+    expect(policyOf('northbound')).toMatchObject({ refused: { field: 'product' } });
   });
 });
