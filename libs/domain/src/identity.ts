@@ -24,8 +24,15 @@ export function canonicalIdentity(subject: string): string | undefined {
   if (typeof subject !== 'string') return undefined;
   const folded = subject.normalize('NFKC');
   if (INVISIBLE.test(folded)) return undefined;
-  // Case folding can yield a form NFKC would write differently: normalise again.
-  const canonical = folded.replace(/\s+/gu, ' ').trim().toUpperCase().toLowerCase().normalize('NFKC');
+  let canonical = folded.replace(/\s+/gu, ' ').trim();
+  // Case folding until nothing changes: one round is not always enough ("ẞ" lowers to "ß", which
+  // uppers to "SS"), and a canonical form must be its own canonical form. Case folding can also
+  // yield a form NFKC would write differently: normalised each round. Two or three rounds suffice.
+  for (let round = 0; round < 4; round++) {
+    const next = canonical.toUpperCase().toLowerCase().normalize('NFKC');
+    if (next === canonical) break;
+    canonical = next;
+  }
   if (canonical.length === 0 || canonical.length > MAX_IDENTITY_LENGTH || INVISIBLE.test(canonical)) return undefined;
   return canonical;
 }
