@@ -167,7 +167,10 @@ export interface paths {
       };
       cookie?: never;
     };
-    /** A document set's documents: each one's status, current version and verdict */
+    /**
+     * A document set's documents: each one's status, current version and verdict
+     * @description The documents the application's requirement names, fixed when it was created: the deployment's requirement for its product, applicant type and direction (by default, for a southbound company: company-credit-report, one bank-statement/YYYY-MM for each of the six whole months before creation, owner-credit-report; northbound the same and business-registration). A person decided on one credit report (credit-policy-v1) has no set: 409.
+     */
     get: operations['listDocuments'];
     put?: never;
     /**
@@ -616,7 +619,7 @@ export interface components {
        */
       documentKey: string;
       /**
-       * @description the decision fields of the document's kind (see docs/documents.md)
+       * @description the decision fields of the document's kind (see docs/documents.md); the standard kinds': personal-credit-report: score (integer 0-1000), scoreBand (A|B|C|D|E), delinquencies (integer 0-1000); corporate-credit-report: rating (AAA|AA|A|BBB|BB|B|CCC|CC|C|D), score (integer 0-1000); bank-statement: month (YYYY-MM), averageBalance ({ minorUnits, currency }), totalInflows ({ minorUnits, currency }); business-registration: status (active|dormant|struck-off|dissolved|in-liquidation), registeredOn (YYYY-MM-DD)
        * @example {
        *       "month": "2026-09",
        *       "averageBalance": {
@@ -634,6 +637,11 @@ export interface components {
       };
       /** @description address of the issuer that anchored the document; the consent must name it */
       issuer: string;
+      /**
+       * @description how the file became `documentHash` (sha256-raw-v1: its bytes; sha256-jcs-v1: its JSON canonicalised), recorded with the version for whoever checks the file later
+       * @enum {string}
+       */
+      scheme?: 'sha256-raw-v1' | 'sha256-jcs-v1';
     };
     DocumentViewDto: {
       /** @description the current version, and its verdict once verified */
@@ -642,6 +650,7 @@ export interface components {
         detail?: string;
         documentHash?: string;
         issuer?: string;
+        scheme?: string;
         submittedAt?: string;
         verdict?: string;
         verifiedAt?: string;

@@ -11,6 +11,7 @@ import { APPLICANT_TYPES, isApplicantType, type ApplicantType } from './document
 import { documentRulesProblems, type DocumentRules } from './document-policy.js';
 import { type DocumentSet, type MissingDocument } from './document-set.js';
 import { durationMs } from './duration.js';
+import { type HashScheme } from './hash-schemes.js';
 import { moneyProblem, type Money } from './money.js';
 import { type VerificationReceipt } from './verification.js';
 
@@ -134,7 +135,7 @@ export interface ConsentGrant {
 /** The hash of the report the applicant provided, and the few fields the decision needs. */
 export interface ReportSubmission {
   reportHash: string;
-  scheme: 'sha256-raw-v1' | 'sha256-jcs-v1';
+  scheme: HashScheme;
   /** When given, must be the issuer the consent covers. */
   claimedIssuer?: string;
   /** Set when the report was anchored in a Merkle batch. */

@@ -28,6 +28,7 @@ import {
   type RequiredDocument,
 } from './document-requirements.js';
 import { isPlainRecord, type InputProblem } from './field-names.js';
+import { HASH_SCHEMES, isHashScheme, type HashScheme } from './hash-schemes.js';
 import { isAddressAnyCase, isBytes32, isSha256Hex, sameAddress } from './hex.js';
 import { Verdict, type VerificationReceipt } from './verification.js';
 
@@ -54,6 +55,8 @@ export interface DocumentVersion {
   fields: DocumentFields;
   /** Set when the issuer anchored the document in a Merkle batch (a bank's month of statements). */
   batch?: DocumentBatchProof;
+  /** How the file became `documentHash`, when the submission said (always for an uploaded file). */
+  scheme?: HashScheme;
   submittedAt: string;
   verification?: { verdict: Verdict; at: string; detail?: string; receipt?: VerificationReceipt };
   revocation?: { at: string; detail?: string };
@@ -179,6 +182,8 @@ export interface DocumentSubmission {
   fields: unknown;
   /** When the issuer anchored the document in a batch. */
   batch?: DocumentBatchProof;
+  /** How the file became `documentHash`: recorded with the version, for whoever checks it later. */
+  scheme?: HashScheme;
 }
 
 function batchProblem(batch: unknown): DocumentSetChange | undefined {
@@ -221,6 +226,8 @@ export function submitDocument(
   if (!isSha256Hex(s.documentHash))
     return refused('documentHash', 'must be a SHA-256 digest, 64 lowercase hex characters');
   if (!isAddressAnyCase(s.issuer)) return refused('issuer', 'must be a 0x-prefixed 20-byte address');
+  if (s.scheme !== undefined && !isHashScheme(s.scheme))
+    return refused('scheme', `must be one of ${HASH_SCHEMES.join(', ')}`);
   const badBatch = batchProblem(s.batch);
   if (badBatch) return badBatch;
   const batch = s.batch as DocumentBatchProof | undefined;
@@ -240,8 +247,13 @@ export function submitDocument(
     current.issuer === issuer &&
     JSON.stringify(current.fields) === JSON.stringify(parsed.fields) &&
     JSON.stringify(current.batch) === JSON.stringify(batch && { merkleRoot: batch.merkleRoot, proof: batch.proof })
-  )
+  ) {
+    // A retry may say the scheme or not (a file upload retried as its hash); one that names another
+    // scheme for the very same hash contradicts the version, and is refused rather than doubled.
+    if (current.scheme !== undefined && s.scheme !== undefined && current.scheme !== s.scheme)
+      return refused('scheme', 'is not the scheme this version was submitted with');
     return { ok: true, set };
+  }
   if (entry.status === DocumentStatus.VERIFIED)
     return refused('documentKey', 'is verified; a new version is accepted only when a reviewer asks for one');
   // A hash retired from the application never comes back, under this key or any other.
@@ -271,6 +283,7 @@ export function submitDocument(
     issuer,
     fields: parsed.fields,
     ...(batch && { batch: { merkleRoot: batch.merkleRoot, proof: [...batch.proof] } }),
+    ...(s.scheme !== undefined && { scheme: s.scheme }),
     submittedAt: context.at,
   };
   const { newVersionRequested: _closed, ...rest } = entry;

@@ -17,6 +17,7 @@ export * from './document-requirements.js';
 export * from './document-set.js';
 export * from './duration.js';
 export * from './field-names.js';
+export * from './hash-schemes.js';
 export * from './hex.js';
 export * from './identity.js';
 export * from './ids.js';

@@ -5,12 +5,13 @@
  * the ledger's bytes32 form, so both sides cannot drift apart.
  */
 import { createHash } from 'node:crypto';
+import { HASH_SCHEMES, type HashScheme } from '#domain/hash-schemes';
 import { isBytes32AnyCase, isHex32 } from '#domain/hex';
 import { canonicalizeJson } from './canonical-json.js';
 import { decodeReportJson, parseReportJson, refuseInexactIntegers } from './report-json.js';
 
-export const REPORT_HASH_SCHEMES = ['sha256-raw-v1', 'sha256-jcs-v1'] as const;
-export type ReportHashScheme = (typeof REPORT_HASH_SCHEMES)[number];
+export const REPORT_HASH_SCHEMES = HASH_SCHEMES;
+export type ReportHashScheme = HashScheme;
 
 export interface ReportHash {
   scheme: ReportHashScheme;

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import request from 'supertest';
-import { StandardDocumentKind } from '#domain';
+import { createApiApp } from '#api/api-app';
+import { DEFAULT_DOCUMENT_CONFIGURATION, StandardDocumentKind } from '#domain';
 import { anchorBatchOf, anchorOneOf, grantKindAsAdmin, type AnchoredReport } from '#stack/anchored-reports';
 import { DEV_KEYS } from '#stack/dev-ledger';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
@@ -28,7 +29,7 @@ interface DocumentView {
   month?: string;
   status: string;
   versions: number;
-  current?: { verdict?: string; detail?: string; batchRoot?: string; documentHash: string };
+  current?: { verdict?: string; detail?: string; batchRoot?: string; scheme?: string; documentHash: string };
 }
 
 const AGENCY_HK = new Wallet(DEV_KEYS.issuerHK).address;
@@ -193,6 +194,8 @@ describe('a company application decided on its document set, over HTTP', () => {
       verified.map((d) => [d.key, 'VERIFIED', 'VERIFIED']),
     );
     expect(verified.filter((d) => d.current?.batchRoot)).toHaveLength(6);
+    // The streamed statement's version records the scheme its file was hashed under.
+    expect(verified.filter((d) => d.current?.scheme === 'sha256-raw-v1')).toHaveLength(1);
 
     // The reviewer sees every document with its fields and its ledger receipt.
     const task = await eventually(
@@ -303,6 +306,8 @@ describe('a company application decided on its document set, over HTTP', () => {
         'body.fields.note',
       ],
       ['a null batch', { ...good, batch: null }, 'batch'],
+      ['a null hash scheme', { ...good, scheme: null }, 'scheme'],
+      ['a hash scheme it does not know', { ...good, scheme: 'md5' }, 'scheme'],
       ['a fields array', { ...good, fields: [1] }, 'fields'],
       ['a key that is not a key', { ...good, documentKey: 'Bank Statement<b>' }, 'documentKey'],
     ];
@@ -394,4 +399,47 @@ describe('a company application decided on its document set, over HTTP', () => {
       policyVersion: 'credit-policy-v2',
     });
   }, 180_000);
+  it('answers a create retried after the configuration stopped taking it with the application it made', async () => {
+    const body = application('DS-TF-R', 'trade-finance');
+    await as('bankA').post('/v1/applications', body).expect(201);
+    // The API redeployed with trade-finance for persons only: the same request again is the
+    // application it made (200), not a 422 that would tell the loan system it was never created.
+    const changed = await createApiApp(
+      {
+        ...stack.config,
+        documents: {
+          ...DEFAULT_DOCUMENT_CONFIGURATION,
+          requirements: [
+            {
+              product: 'trade-finance',
+              applicantType: 'person',
+              direction: 'southbound',
+              slots: [
+                { slot: 'credit-report', kind: StandardDocumentKind.PERSONAL_CREDIT_REPORT, subject: 'applicant' },
+              ],
+            },
+          ],
+        },
+      },
+      { logger: ['error'], abortOnError: false },
+    );
+    try {
+      await changed.listen(0, '127.0.0.1');
+      const url = (await changed.getUrl()).replace('[::1]', '127.0.0.1');
+      const post = (payload: object) =>
+        request(url).post('/v1/applications').set('Authorization', tokens.bankA).send(payload);
+      const retried = await post(body);
+      expect(retried.status).toBe(200);
+      expect(retried.body).toMatchObject({ applicationId: 'DS-TF-R', policyVersion: 'credit-policy-v2' });
+      // Another body under the same id, or a new company, is refused as the configuration now says.
+      expect((await post({ ...body, loanSystemReference: 'LOS-other' })).status).toBe(422);
+      const fresh = await post(application('DS-TF-S', 'trade-finance'));
+      expect(fresh.status).toBe(422);
+      expect(fresh.body.errors).toEqual([
+        { field: 'applicantType', message: 'this product takes no application of this applicant type' },
+      ]);
+    } finally {
+      await changed.close();
+    }
+  }, 60_000);
 });

@@ -78,6 +78,7 @@ export class DocumentViewDto implements DocumentView {
       issuer: { type: 'string' },
       submittedAt: { type: 'string' },
       batchRoot: { type: 'string' },
+      scheme: { type: 'string' },
       verdict: { type: 'string' },
       verifiedAt: { type: 'string' },
       detail: { type: 'string' },

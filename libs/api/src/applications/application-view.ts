@@ -37,6 +37,8 @@ export interface DocumentView {
     issuer: string;
     submittedAt: string;
     batchRoot?: string;
+    /** How the file became `documentHash`, when the loan system said. */
+    scheme?: string;
     verdict?: Verdict;
     verifiedAt?: string;
     /** Why it did not verify, in words the loan system can act on. */
@@ -240,6 +242,7 @@ export function documentViews(documents: readonly DocumentEntry[]): DocumentView
         issuer: d.current.issuer,
         submittedAt: d.current.submittedAt,
         ...(d.current.batch && { batchRoot: d.current.batch.merkleRoot }),
+        ...(d.current.scheme && { scheme: d.current.scheme }),
         ...(d.current.verification && {
           verdict: d.current.verification.verdict,
           verifiedAt: d.current.verification.at,

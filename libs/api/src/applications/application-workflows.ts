@@ -161,6 +161,25 @@ export class ApplicationWorkflows {
   }
 
   /**
+   * The application the very same request created before, if any: a create the deployment now
+   * refuses (its configuration changed since) is still answered with the application it made, so
+   * a loan system retrying never takes a running application for one that was never created.
+   */
+  async createdBefore(tenant: string, applicationId: string, request: object): Promise<ApplicationState | undefined> {
+    const workflowId = applicationWorkflowId(tenant, applicationId);
+    let described;
+    try {
+      described = await this.temporal.workflow.getHandle(workflowId).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+    if (described.memo?.requestFingerprint !== requestFingerprint({ tenant, ...request })) return undefined;
+    const receivedAs = described.memo.receivedAs as ApplicationState['input'] | undefined;
+    return receivedAs ? receivedState(workflowId, receivedAs) : await this.state(workflowId);
+  }
+
+  /**
    * Calls that need a worker to answer (queries, updates) wait at most API_TEMPORAL_TIMEOUT_MS: with
    * no worker polling they would otherwise hold the request open indefinitely. A call that fails
    * once the deadline has passed is answered 503 whatever form the failure took (DEADLINE_EXCEEDED,

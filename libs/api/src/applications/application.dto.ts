@@ -24,6 +24,7 @@ import {
   APPLICANT_TYPES,
   BYTES32_PATTERN,
   CURRENCY_EXPONENTS,
+  HASH_SCHEMES,
   ID_PATTERN,
   LoanStage,
   PRODUCT_PATTERN,
@@ -201,7 +202,7 @@ export class BatchProofDto {
   proof!: string[];
 }
 
-export const REPORT_SCHEMES = ['sha256-raw-v1', 'sha256-jcs-v1'] as const;
+export const REPORT_SCHEMES = HASH_SCHEMES;
 
 /** The report's hash (computed by the loan system) and the fields the decision needs. */
 @SchemaFromValidators()

@@ -19,8 +19,6 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
-  ApiConsumes,
-  ApiExtension,
   ApiExtraModels,
   ApiOperation,
   ApiResponse,
@@ -49,7 +47,7 @@ import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
 import { actorOf, Role, type Principal } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
-import { MULTIPART_FORM_EXTENSION } from '../openapi/openapi-document.js';
+import { AcceptsFileUpload } from '../openapi/file-upload.decorator.js';
 import { ApiProblems, AUTHENTICATED, WITH_BODY, WORKFLOW_ACTION } from '../openapi/problem-responses.js';
 import { invalidRequest, ProblemException } from '../problem/problem.js';
 import { validateDto } from '../problem/validate-dto.js';
@@ -119,6 +117,8 @@ export class ApplicationsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ApplicationView> {
     const tenant = tenantOf(principal);
+    // Checked first: a malformed key is a 400 whichever way the request is answered.
+    const idempotencyKey = idempotencyKeyOf(request);
     annotateRequest(request, { workflowId: applicationWorkflowId(tenant, body.applicationId) });
     const request_ = { ...body, requestedLimit: { ...body.requestedLimit } };
     const policy = this.policies.policyFor({
@@ -127,16 +127,28 @@ export class ApplicationsController {
       direction: body.direction,
       applicantType: body.applicantType,
     });
-    if (isPolicyRefusal(policy)) throw unprocessableApplication([policy.refused]);
-    const input: ApplicationInput = {
-      tenant,
-      ...request_,
-      submittedBy: principal.subject,
-      policy,
-      eventsPerRun: this.config.workflow.eventsPerRun,
-    };
-    this.refuseUnprocessable(input);
-    const { created, state } = await this.workflows.start(input, request_, idempotencyKeyOf(request));
+    let input: ApplicationInput | undefined;
+    let problems: { field: string; message: string }[];
+    if (isPolicyRefusal(policy)) problems = [policy.refused];
+    else {
+      input = {
+        tenant,
+        ...request_,
+        submittedBy: principal.subject,
+        policy,
+        eventsPerRun: this.config.workflow.eventsPerRun,
+      };
+      problems = this.unprocessable(input);
+    }
+    if (!input || problems.length > 0) {
+      // The same request made before the deployment's configuration changed: the application it made.
+      const before = await this.workflows.createdBefore(tenant, body.applicationId, request_);
+      if (!before) throw unprocessableApplication(problems);
+      response.status(HttpStatus.OK);
+      response.location(this.paths.of('applications', body.applicationId));
+      return this.view(before);
+    }
+    const { created, state } = await this.workflows.start(input, request_, idempotencyKey);
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     response.location(this.paths.of('applications', body.applicationId));
     return this.view(state);
@@ -147,24 +159,19 @@ export class ApplicationsController {
    * jurisdiction without reviewers here would only expire, a currency without a four-eyes
    * threshold could not be reviewed.
    */
-  private refuseUnprocessable(input: ApplicationInput): void {
+  private unprocessable(input: ApplicationInput): { field: string; message: string }[] {
     const served = this.config.review.jurisdictions;
-    const problems = [
-      ...(served.includes(input.reviewJurisdiction)
-        ? []
-        : [
-            {
-              field: 'reviewJurisdiction',
-              message: `no reviewers serve this jurisdiction here (served: ${served.join(', ')})`,
-            },
-          ]),
-    ];
-    const inputProblem = problems.length === 0 ? applicationInputProblem(input) : undefined;
-    if (inputProblem) {
-      const [field = 'body', ...rest] = inputProblem.split(': ');
-      problems.push({ field, message: rest.join(': ') || inputProblem });
-    }
-    if (problems.length > 0) throw unprocessableApplication(problems);
+    if (!served.includes(input.reviewJurisdiction))
+      return [
+        {
+          field: 'reviewJurisdiction',
+          message: `no reviewers serve this jurisdiction here (served: ${served.join(', ')})`,
+        },
+      ];
+    const inputProblem = applicationInputProblem(input);
+    if (!inputProblem) return [];
+    const [field = 'body', ...rest] = inputProblem.split(': ');
+    return [{ field, message: rest.join(': ') || inputProblem }];
   }
 
   @Get()
@@ -296,9 +303,8 @@ export class ApplicationsController {
       'JSON documents) and one file part named `report`. The file is hashed under the scheme named and never ' +
       'stored; with `scheme` sent before the file, a sha256-raw-v1 report is hashed as it streams, never held whole.',
   })
-  @ApiConsumes('application/json', 'multipart/form-data')
+  @AcceptsFileUpload(REPORT_UPLOAD_FORM)
   @ApiBody({ type: ReportHashDto })
-  @ApiExtension(MULTIPART_FORM_EXTENSION, REPORT_UPLOAD_FORM)
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
   @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async submitCreditReport(
@@ -331,6 +337,11 @@ export class ApplicationsController {
   @ApiOperation({
     operationId: 'listDocuments',
     summary: "A document set's documents: each one's status, current version and verdict",
+    description:
+      "The documents the application's requirement names, fixed when it was created: the deployment's requirement for its " +
+      'product, applicant type and direction (by default, for a southbound company: company-credit-report, one ' +
+      'bank-statement/YYYY-MM for each of the six whole months before creation, owner-credit-report; northbound the ' +
+      'same and business-registration). A person decided on one credit report (credit-policy-v1) has no set: 409.',
   })
   @ApiResponse({
     status: 200,
@@ -369,9 +380,8 @@ export class ApplicationsController {
       'Each is verified on the ledger as soon as it arrives. Either JSON with the hash, or multipart/form-data: ' +
       'text fields (`fields` and `batch` as JSON documents) and one file part named `document`.',
   })
-  @ApiConsumes('application/json', 'multipart/form-data')
+  @AcceptsFileUpload(DOCUMENT_UPLOAD_FORM)
   @ApiBody({ type: DocumentSubmissionDto })
-  @ApiExtension(MULTIPART_FORM_EXTENSION, DOCUMENT_UPLOAD_FORM)
   @ApiProblems(...WITH_BODY, ...WORKFLOW_ACTION)
   @ApiResponse({ status: 200, type: ApplicationViewDto, description: 'the application' })
   async submitDocument(
@@ -409,7 +419,7 @@ export class ApplicationsController {
     for (const [name, value] of Object.entries(upload.fields)) {
       fields[name] = name === 'fields' || name === 'batch' ? parseJsonField(name, value) : value;
     }
-    const { scheme: _scheme, ...dto } = await validateDto(DocumentUploadFieldsDto, fields);
+    const dto = await validateDto(DocumentUploadFieldsDto, fields);
     return { ...dto, documentHash: upload.reportHash };
   }
 
@@ -511,5 +521,6 @@ function toDocumentSubmission(dto: Omit<DocumentSubmissionDto, never>): Document
     issuer: dto.issuer,
     fields: JSON.parse(JSON.stringify(dto.fields)) as unknown,
     ...(dto.batch && { batch: { merkleRoot: dto.batch.merkleRoot, proof: [...dto.batch.proof] } }),
+    ...(dto.scheme && { scheme: dto.scheme }),
   };
 }

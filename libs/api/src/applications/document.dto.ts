@@ -11,10 +11,12 @@ import {
   CONSENT_CODE_MAX_LENGTH,
   CONSENT_CODE_PATTERN,
   CONSENT_GRANT_LIMITS,
+  DEFAULT_DOCUMENT_CATALOGUE,
   DOCUMENT_KEY_PATTERN,
   MAX_BATCH_PROOF_LENGTH,
   SHA256_HEX_PATTERN,
   StandardDocumentKind,
+  type DocumentFieldSpec,
 } from '#domain';
 import { SchemaFromValidators } from '../openapi/schema-from-validators.js';
 import { ADDRESS_PATTERN, BatchProofDto, multipartForm, REPORT_SCHEMES } from './application.dto.js';
@@ -113,6 +115,43 @@ export class DocumentConsentDto {
   capturedAt!: string;
 }
 
+/** One field's rule in words, for the OpenAPI description: `score (integer 0-1000)`. */
+function fieldRule(name: string, spec: DocumentFieldSpec): string {
+  let rule: string;
+  switch (spec.type) {
+    case 'integer':
+      rule = `integer ${spec.min}-${spec.max}`;
+      break;
+    case 'enum':
+      rule = spec.values.join('|');
+      break;
+    case 'money':
+      rule = '{ minorUnits, currency }';
+      break;
+    case 'month':
+      rule = 'YYYY-MM';
+      break;
+    case 'date':
+      rule = 'YYYY-MM-DD';
+      break;
+    default: {
+      const unknown: never = spec;
+      throw new Error(`no description for the field type of ${JSON.stringify(unknown)}`);
+    }
+  }
+  return `${name} (${rule}${spec.required === false ? ', optional' : ''})`;
+}
+
+/** The standard kinds and their fields, from the catalogue itself: the document never drifts from it. */
+const STANDARD_KIND_FIELDS = Object.entries(DEFAULT_DOCUMENT_CATALOGUE.kinds)
+  .map(
+    ([kind, spec]) =>
+      `${kind}: ${Object.entries(spec.fields)
+        .map(([n, f]) => fieldRule(n, f))
+        .join(', ')}`,
+  )
+  .join('; ');
+
 /** One version of one document, by its hash. */
 @SchemaFromValidators()
 export class DocumentSubmissionDto {
@@ -138,7 +177,7 @@ export class DocumentSubmissionDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: "the decision fields of the document's kind (see docs/documents.md)",
+    description: `the decision fields of the document's kind (see docs/documents.md); the standard kinds': ${STANDARD_KIND_FIELDS}`,
     example: {
       month: '2026-09',
       averageBalance: { minorUnits: '5000000', currency: 'HKD' },
@@ -148,6 +187,16 @@ export class DocumentSubmissionDto {
   @IsDefined()
   @IsObject({ message: '$property must be an object' })
   fields!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    enum: REPORT_SCHEMES,
+    description:
+      'how the file became `documentHash` (sha256-raw-v1: its bytes; sha256-jcs-v1: its JSON canonicalised), recorded with the version for whoever checks the file later',
+  })
+  // Absent is fine; null is no scheme, and is refused rather than read as "not said".
+  @ValidateIf((dto: DocumentSubmissionDto) => dto.scheme !== undefined)
+  @IsIn(REPORT_SCHEMES)
+  scheme?: (typeof REPORT_SCHEMES)[number];
 
   @ApiPropertyOptional({
     type: BatchProofDto,

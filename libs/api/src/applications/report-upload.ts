@@ -23,6 +23,7 @@ import {
   type ReportHasher,
   type ReportHashScheme,
 } from '#hashing';
+import { invalidRequest } from '../problem/problem.js';
 
 export interface ReportUpload {
   /** 64 lowercase hex characters. */
@@ -196,10 +197,9 @@ export async function readReportUpload(request: IncomingMessage, limits: ReportU
         return;
       }
       if (!isReportHashScheme(value)) {
+        // Named as the JSON body's validation names it: the same problem, the same answer.
         return fail(
-          new BadRequestException(
-            `unknown report hash scheme: scheme must be one of ${REPORT_HASH_SCHEMES.join(', ')}`,
-          ),
+          invalidRequest([{ field: SCHEME_FIELD, message: `must be one of ${REPORT_HASH_SCHEMES.join(', ')}` }]),
         );
       }
       scheme = value;

@@ -1,5 +1,7 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { ACCEPTS_FILE_UPLOAD } from '../openapi/file-upload.decorator.js';
 import { ProblemException } from './problem.js';
 import { refuseReservedKeys } from './reserved-keys.js';
 
@@ -11,11 +13,15 @@ import { refuseReservedKeys } from './reserved-keys.js';
  */
 @Injectable()
 export class RequestShapeGuard implements CanActivate {
+  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
+
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     refuseReservedKeys(request.query, 'query');
     if (hasBody(request)) {
-      const multipartAllowed = /\/(credit-report|documents)\/?$/.test(request.path);
+      // Only the actions that say so (@AcceptsFileUpload) take a form, whatever their path looks like.
+      const multipartAllowed =
+        this.reflector.get<boolean | undefined>(ACCEPTS_FILE_UPLOAD, context.getHandler()) === true;
       if (!request.is('application/json') && !(multipartAllowed && request.is('multipart/form-data'))) {
         throw new ProblemException(
           HttpStatus.UNSUPPORTED_MEDIA_TYPE,

@@ -209,6 +209,8 @@ describe('submitDocument', () => {
     ],
     ['an issuer outside the consent', { ...submissionFor('owner-credit-report'), issuer: stranger }, 'consent'],
     ['a kind the consent does not cover', submissionFor('bank-statement/2026-07'), 'consent'],
+    ['a hash scheme it does not know', { ...submissionFor('owner-credit-report'), scheme: 'md5' as never }, 'scheme'],
+    ['a null hash scheme', { ...submissionFor('owner-credit-report'), scheme: null as never }, 'scheme'],
     ['null', null, 'documentKey'],
     ['a string', 'owner-credit-report', 'documentKey'],
   ])('refuses %s, naming the field, and changes nothing', (name, submission, field) => {
@@ -374,6 +376,26 @@ describe('submitDocument', () => {
     expect(submitDocument(verified, submissionFor('owner-credit-report'), context)).toEqual({
       ok: true,
       set: verified,
+    });
+  });
+
+  it('records the hash scheme the submission names with its version; a retry may leave it out, not contradict it', () => {
+    const key = 'owner-credit-report';
+    const once = submit(emptySet(), { ...submissionFor(key), scheme: 'sha256-raw-v1' });
+    expect(once.documents.find((d) => d.key === key)?.current?.scheme).toBe('sha256-raw-v1');
+    // The same, with the scheme or without it (a file upload retried as its hash): no change.
+    for (const retry of [{ ...submissionFor(key), scheme: 'sha256-raw-v1' as const }, submissionFor(key)])
+      expect(submitDocument(once, retry, context)).toEqual({ ok: true, set: once });
+    // Another scheme for the very same hash contradicts the version: refused, not a second version.
+    expect(refusal(once, { ...submissionFor(key), scheme: 'sha256-jcs-v1' })).toEqual([
+      { field: 'scheme', message: 'is not the scheme this version was submitted with' },
+    ]);
+    // Unsaid, nothing is recorded: a hash the loan system computed some way it did not name.
+    const unsaid = submit(emptySet(), submissionFor(key));
+    expect(unsaid.documents.find((d) => d.key === key)?.current).not.toHaveProperty('scheme');
+    expect(submitDocument(unsaid, { ...submissionFor(key), scheme: 'sha256-jcs-v1' }, context)).toEqual({
+      ok: true,
+      set: unsaid,
     });
   });
 

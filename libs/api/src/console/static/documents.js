@@ -63,6 +63,7 @@ function documentEntry(d) {
           : undefined,
       ],
       ['Document hash', current ? code(current.documentHash) : undefined],
+      ['Hash scheme', current?.scheme ? code(current.scheme) : undefined],
       ['Issuer', anchor?.issuerName],
       ['Issuer jurisdiction', anchor?.issuerJurisdiction],
       ['Issuer address', current ? code(current.issuer) : undefined],

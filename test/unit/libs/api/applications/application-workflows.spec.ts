@@ -20,6 +20,7 @@ import { MetricsService } from '#api/observability/metrics.service';
 import { ProblemException } from '#api/problem/problem';
 import { ProblemFilter } from '#api/problem/problem.filter';
 import { grantConsent } from '#domain';
+import { requestFingerprint } from '#hashing';
 import { testConfig } from '#test-support/config';
 
 const TIMEOUT_MS = 50;
@@ -145,5 +146,73 @@ describe('the problem filter on a timed-out update', () => {
       retryAfter: '5',
       type: `urn:lendbridge:problem:${status === 429 ? 'rate-limited' : 'unavailable'}`,
     });
+  });
+});
+
+describe('createdBefore: the application a refused create made before', () => {
+  const request = { applicationId: 'A-1', product: 'trade-finance', applicantType: 'person' };
+  const receivedAs = { tenant: 'bank-a', applicationId: 'A-1', applicantType: 'person' };
+
+  /** A client whose describe answers `describe` (or throws it), and whose query answers a state. */
+  function gatewayDescribing(describe: () => Promise<unknown>): {
+    gateway: ApplicationWorkflows;
+    metrics: MetricsService;
+  } {
+    const client = {
+      connection: { withDeadline: (_deadline: number, call: () => Promise<unknown>) => call() },
+      workflow: {
+        getHandle: (workflowId: string) => ({
+          describe,
+          query: () => Promise.resolve({ workflowId, stage: 'APPROVED' }),
+        }),
+      },
+    } as unknown as Client;
+    const metrics = new MetricsService();
+    const config = testConfig({
+      LEDGER_REGISTRY_ADDRESS: `0x${'1'.repeat(40)}`,
+      LEDGER_EVIDENCE_ADDRESS: `0x${'2'.repeat(40)}`,
+    });
+    return { gateway: new ApplicationWorkflows(client, config, metrics), metrics };
+  }
+  let metrics: MetricsService | undefined;
+  afterEach(() => metrics?.onModuleDestroy());
+
+  it('is nothing when no application has the id', async () => {
+    const made = gatewayDescribing(() =>
+      Promise.reject(new WorkflowNotFoundError('none', 'loan/bank-a/A-1', undefined)),
+    );
+    metrics = made.metrics;
+    await expect(made.gateway.createdBefore('bank-a', 'A-1', request)).resolves.toBeUndefined();
+  });
+
+  it('is nothing when the application was made by another body (the refusal stands)', async () => {
+    const fingerprint = requestFingerprint({ tenant: 'bank-a', ...request, product: 'other' });
+    const made = gatewayDescribing(() => Promise.resolve({ memo: { requestFingerprint: fingerprint, receivedAs } }));
+    metrics = made.metrics;
+    await expect(made.gateway.createdBefore('bank-a', 'A-1', request)).resolves.toBeUndefined();
+  });
+
+  it('is the application the same body made, under the same tenant only', async () => {
+    const fingerprint = requestFingerprint({ tenant: 'bank-a', ...request });
+    const made = gatewayDescribing(() => Promise.resolve({ memo: { requestFingerprint: fingerprint, receivedAs } }));
+    metrics = made.metrics;
+    await expect(made.gateway.createdBefore('bank-a', 'A-1', request)).resolves.toMatchObject({
+      workflowId: 'loan/bank-a/A-1',
+      stage: 'RECEIVED',
+    });
+    // Another tenant's fingerprint never matches, whatever the id.
+    await expect(made.gateway.createdBefore('bank-b', 'A-1', request)).resolves.toBeUndefined();
+  });
+
+  it('asks the workflow for its state when the memo has no received input, and lets an outage through', async () => {
+    const fingerprint = requestFingerprint({ tenant: 'bank-a', ...request });
+    const made = gatewayDescribing(() =>
+      Promise.resolve({ memo: { requestFingerprint: fingerprint }, status: { name: 'RUNNING' } }),
+    );
+    metrics = made.metrics;
+    await expect(made.gateway.createdBefore('bank-a', 'A-1', request)).resolves.toMatchObject({ stage: 'APPROVED' });
+    const down = gatewayDescribing(() => Promise.reject(new ServiceError('unavailable')));
+    await expect(down.gateway.createdBefore('bank-a', 'A-1', request)).rejects.toBeInstanceOf(ServiceError);
+    down.metrics.onModuleDestroy();
   });
 });

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { HttpException } from '@nestjs/common';
 import request from 'supertest';
 import { readReportUpload } from '#api/applications/report-upload';
+import { ProblemException } from '#api/problem/problem';
 import { hashJsonReportBytes, hashReportBytes } from '#hashing';
 import { REPO_ROOT } from '#stack/contracts';
 
@@ -45,6 +46,8 @@ async function handle(req: IncomingMessage): Promise<Omit<Outcome, 'remotePort'>
     });
     return { status: 200, body: { ...upload } };
   } catch (error) {
+    if (error instanceof ProblemException)
+      return { status: error.getStatus(), body: { message: error.message, errors: error.errors } };
     if (error instanceof HttpException) return { status: error.getStatus(), body: { message: error.message } };
     return { status: 500, body: { message: `not an HttpException: ${String(error)}` } };
   }
@@ -345,11 +348,12 @@ describe('readReportUpload: size limits', () => {
 });
 
 describe('readReportUpload: refusals', () => {
-  it('answers 400 listing the allowed schemes for an unknown one', async () => {
+  it('answers 400 naming the field and the allowed schemes for an unknown one, as the JSON body is answered', async () => {
     const reply = await post(multipart([field('scheme', 'md5'), file('report', samplePdf)]));
+    const message = 'must be one of sha256-raw-v1, sha256-jcs-v1';
     expect(reply).toEqual({
       status: 400,
-      body: { message: 'unknown report hash scheme: scheme must be one of sha256-raw-v1, sha256-jcs-v1' },
+      body: { message: `scheme: ${message}`, errors: [{ field: 'scheme', message }] },
     });
   });
 
