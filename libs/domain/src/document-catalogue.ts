@@ -8,7 +8,7 @@
  */
 import { REQUIRED_DATA_CATEGORY } from './consent-terms.js';
 import { isDocumentKindName, StandardDocumentKind, STANDARD_DOCUMENT_KINDS } from './document-kinds.js';
-import { fieldSegment, isPlainRecord, isReservedKey, type InputProblem } from './field-names.js';
+import { fieldSegment, isPlainRecord, isReservedKey, unknownKeyProblems, type InputProblem } from './field-names.js';
 import { CURRENCY_EXPONENTS } from './money.js';
 
 /** An integer from min to max (inclusive), both safe integers. */
@@ -271,23 +271,13 @@ export const ENUM_VALUE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_+-]{0,31}$/;
 export type CatalogueFromConfiguration =
   { ok: true; catalogue: DocumentCatalogue } | { ok: false; problems: InputProblem[] };
 
-function unknownKeys(value: Record<string, unknown>, allowed: readonly string[], path: string): InputProblem[] {
-  return Object.keys(value).flatMap((key) =>
-    isReservedKey(key)
-      ? [{ field: `${path}.${fieldSegment(key)}`, message: 'this key is not allowed' }]
-      : allowed.includes(key)
-        ? []
-        : [{ field: `${path}.${fieldSegment(key)}`, message: 'is not a property of this configuration' }],
-  );
-}
-
 function fieldSpecFromConfiguration(value: unknown, path: string): [DocumentFieldSpec?, ...InputProblem[]] {
   if (!isPlainRecord(value)) return [undefined, { field: path, message: 'must be an object' }];
   const type = value.type;
   if (typeof type !== 'string' || !(DOCUMENT_FIELD_TYPES as readonly string[]).includes(type))
     return [undefined, { field: `${path}.type`, message: `must be one of ${DOCUMENT_FIELD_TYPES.join(', ')}` }];
   const extra = type === 'integer' ? ['min', 'max'] : type === 'enum' ? ['values'] : [];
-  const problems = unknownKeys(value, ['type', 'required', ...extra], path);
+  const problems = unknownKeyProblems(value, ['type', 'required', ...extra], path);
   const required = value.required;
   if (required !== undefined && typeof required !== 'boolean')
     problems.push({ field: `${path}.required`, message: 'must be true or false' });
@@ -329,7 +319,7 @@ function fieldSpecFromConfiguration(value: unknown, path: string): [DocumentFiel
  */
 export function catalogueFromConfiguration(json: unknown): CatalogueFromConfiguration {
   if (!isPlainRecord(json)) return { ok: false, problems: [{ field: 'catalogue', message: 'must be an object' }] };
-  const problems = unknownKeys(json, ['kinds'], 'catalogue');
+  const problems = unknownKeyProblems(json, ['kinds'], 'catalogue');
   const kinds = json.kinds;
   if (!isPlainRecord(kinds)) {
     problems.push({ field: 'catalogue.kinds', message: 'must be an object of document kinds' });
@@ -361,7 +351,7 @@ export function catalogueFromConfiguration(json: unknown): CatalogueFromConfigur
       problems.push({ field: path, message: 'must be an object' });
       continue;
     }
-    const kindProblems = unknownKeys(entry, ['dataCategory', 'fields', 'maxAgeDays'], path);
+    const kindProblems = unknownKeyProblems(entry, ['dataCategory', 'fields', 'maxAgeDays'], path);
     const { maxAgeDays } = entry;
     if (
       maxAgeDays !== undefined &&

@@ -21,7 +21,7 @@ import {
   type DocumentRequirement,
   type RequirementSlot,
 } from './document-requirements.js';
-import { isPlainRecord, type InputProblem } from './field-names.js';
+import { isPlainRecord, unknownKeyProblems, type InputProblem } from './field-names.js';
 
 /** Which of the directions; repeated here to keep this module free of application.ts. */
 type Direction = 'northbound' | 'southbound';
@@ -55,11 +55,7 @@ export type DocumentConfigurationResult =
  */
 export function documentConfigurationFrom(json: unknown): DocumentConfigurationResult {
   if (!isPlainRecord(json)) return { ok: false, problems: [{ field: 'documents', message: 'must be an object' }] };
-  const unknown = Object.keys(json).filter((key) => key !== 'catalogue' && key !== 'requirements');
-  const problems: InputProblem[] = unknown.map(() => ({
-    field: 'documents',
-    message: 'has only catalogue and requirements',
-  }));
+  const problems = unknownKeyProblems(json, ['catalogue', 'requirements'], 'documents');
   const catalogue =
     json.catalogue === undefined
       ? { ok: true as const, catalogue: DEFAULT_DOCUMENT_CATALOGUE }

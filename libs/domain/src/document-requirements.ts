@@ -7,7 +7,7 @@
 import { type Direction } from './application.js';
 import { documentKindSpec, type DocumentCatalogue } from './document-catalogue.js';
 import { APPLICANT_TYPES, StandardDocumentKind, type ApplicantType } from './document-kinds.js';
-import { isPlainRecord, type InputProblem } from './field-names.js';
+import { isPlainRecord, unknownKeyProblems, type InputProblem } from './field-names.js';
 import { PRODUCT_PATTERN, PRODUCT_RULE } from './ids.js';
 
 /** Whose document a slot is: the applicant's own, or the principal owner's (a company's). */
@@ -167,14 +167,6 @@ export function resolveRequirement(requirement: DocumentRequirement, createdAt: 
     }
   }
   return { ok: true, documents };
-}
-
-/** Problems for keys of `value` outside `allowed`: a typo (`cout` for `count`) is never ignored. */
-function unknownKeyProblems(value: Record<string, unknown>, allowed: readonly string[], path: string): InputProblem[] {
-  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
-  return unknown.length === 0
-    ? []
-    : [{ field: path, message: `has a property it does not know; it has only ${allowed.join(', ')}` }];
 }
 
 /**

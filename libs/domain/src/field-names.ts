@@ -31,3 +31,21 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
+
+/**
+ * A problem for each key of a configuration object outside `allowed`, named by its path: a typo
+ * (`cout` for `count`) is never silently ignored, and a reserved key never read.
+ */
+export function unknownKeyProblems(
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+  path: string,
+): InputProblem[] {
+  return Object.keys(value).flatMap((key) =>
+    isReservedKey(key)
+      ? [{ field: `${path}.${fieldSegment(key)}`, message: 'this key is not allowed' }]
+      : allowed.includes(key)
+        ? []
+        : [{ field: `${path}.${fieldSegment(key)}`, message: 'is not a property of this configuration' }],
+  );
+}

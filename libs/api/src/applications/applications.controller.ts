@@ -49,7 +49,7 @@ import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { annotateRequest } from '../observability/request-context.js';
 import { AcceptsFileUpload } from '../openapi/file-upload.decorator.js';
 import { ApiProblems, AUTHENTICATED, WITH_BODY, WORKFLOW_ACTION } from '../openapi/problem-responses.js';
-import { invalidRequest, ProblemException } from '../problem/problem.js';
+import { invalidRequest, ProblemException, unprocessableRequest, type FieldProblem } from '../problem/problem.js';
 import { validateDto } from '../problem/validate-dto.js';
 import { APPLICATION_POLICY, isPolicyRefusal, type ApplicationPolicySource } from './application-policy.js';
 import { ApplicationViewDto, DocumentListDto } from './application-view.dto.js';
@@ -128,7 +128,7 @@ export class ApplicationsController {
       applicantType: body.applicantType,
     });
     let input: ApplicationInput | undefined;
-    let problems: { field: string; message: string }[];
+    let problems: FieldProblem[];
     if (isPolicyRefusal(policy)) problems = [policy.refused];
     else {
       input = {
@@ -159,7 +159,7 @@ export class ApplicationsController {
    * jurisdiction without reviewers here would only expire, a currency without a four-eyes
    * threshold could not be reviewed.
    */
-  private unprocessable(input: ApplicationInput): { field: string; message: string }[] {
+  private unprocessable(input: ApplicationInput): FieldProblem[] {
     const served = this.config.review.jurisdictions;
     if (!served.includes(input.reviewJurisdiction))
       return [
@@ -477,15 +477,8 @@ function toSubmission(dto: Omit<ReportHashDto, never>): ReportSubmission {
 }
 
 /** 422: input that is well formed but could never be processed, every problem named. */
-function unprocessableApplication(problems: { field: string; message: string }[]): ProblemException {
-  return new ProblemException(
-    HttpStatus.UNPROCESSABLE_ENTITY,
-    'unprocessable',
-    'The application cannot be processed',
-    problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-    problems,
-  );
-}
+const unprocessableApplication = (problems: FieldProblem[]): ProblemException =>
+  unprocessableRequest(problems, 'The application cannot be processed');
 
 /**
  * The consent as the workflow takes it: a document set's (it names `documents` or `kinds`) checked
@@ -502,13 +495,7 @@ async function consentFrom(body: unknown, catalogue: DocumentCatalogue): Promise
   const parsed = parseDocumentConsentGrant(body, catalogue);
   if (!parsed.ok) {
     const problems = parsed.problems.map((p) => ({ ...p, field: p.field.replace(/^consent\.?/, '') || 'body' }));
-    throw new ProblemException(
-      HttpStatus.UNPROCESSABLE_ENTITY,
-      'unprocessable',
-      'The consent cannot be recorded',
-      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-      problems,
-    );
+    throw unprocessableRequest(problems, 'The consent cannot be recorded');
   }
   return parsed.grant;
 }

@@ -50,13 +50,14 @@ export const invalidRequest = (errors: FieldProblem[]): ProblemException =>
 
 /**
  * Well formed, as the document describes it, and still refused: a page token or cursor this API
- * did not issue, a report whose bytes its scheme cannot read. 400 is kept for breaking a stated rule.
+ * did not issue, a report whose bytes its scheme cannot read, an application this deployment does
+ * not take. 400 is kept for breaking a stated rule. `title` says what could not be done.
  */
-export const unprocessableRequest = (errors: FieldProblem[]): ProblemException =>
+export const unprocessableRequest = (errors: FieldProblem[], title = 'Unprocessable content'): ProblemException =>
   new ProblemException(
     HttpStatus.UNPROCESSABLE_ENTITY,
     'unprocessable',
-    'Unprocessable content',
+    title,
     errors.map((e) => `${e.field}: ${e.message}`).join('; '),
     errors,
   );

@@ -37,7 +37,7 @@ describe('documentConfigurationFrom', () => {
     expect(parsed).toEqual({
       ok: false,
       problems: [
-        { field: 'documents', message: 'has only catalogue and requirements' },
+        { field: 'documents.kinds', message: 'is not a property of this configuration' },
         { field: 'requirements.0.slots.0.kind', message: 'is not a document kind of the catalogue' },
       ],
     });
@@ -63,14 +63,14 @@ describe('documentConfigurationFrom', () => {
     [
       'a typo in a slot',
       { requirements: [{ ...company, slots: [{ ...statements(6), count: undefined, cout: { months: 6 } }] }] },
-      'requirements.0.slots.0',
-      'has a property it does not know; it has only slot, kind, subject, count',
+      'requirements.0.slots.0.cout',
+      'is not a property of this configuration',
     ],
     [
       'a property a requirement does not have',
       { requirements: [{ ...company, slots: [statements(6)], note: 'x' }] },
-      'requirements.0',
-      'has a property it does not know; it has only product, applicantType, direction, slots',
+      'requirements.0.note',
+      'is not a property of this configuration',
     ],
     [
       'more months than the kind may be old',
