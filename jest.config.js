@@ -19,6 +19,8 @@ const common = {
 /** @type {import('jest').Config} */
 export default {
   globalSetup: '<rootDir>/test/global-setup.mjs',
+  // Fails a run that would otherwise never exit (see there).
+  globalTeardown: '<rootDir>/test/global-teardown.mjs',
   // Workflow and integration tests start real servers and workers; a unit test never nears this.
   testTimeout: 60_000,
   projects: [

@@ -16,27 +16,35 @@ source scripts/ensure-chromium.sh
 # modules, still behind --experimental-vm-modules on Node 24 (see jest.config.js). Jest reports on
 # stderr; it goes to stdout here so a log that keeps only stdout still shows each suite and the
 # summary.
-jest() {
-  NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --no-warnings=ExperimentalWarning" \
-    node_modules/.bin/jest --runInBand "$@" 2>&1
-}
+jest=(env "NODE_OPTIONS=${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --no-warnings=ExperimentalWarning"
+  node_modules/.bin/jest --runInBand)
 if [[ $# -gt 0 ]]; then
-  jest "$@"
-  exit
+  exec "${jest[@]}" "$@" 2>&1
 fi
+
+# Each part has a time limit well above what it takes on two cores, so a part that hangs fails
+# the run with a line saying which, instead of holding CI until its own limit.
+part() {
+  local limit=$1 name=$2 rc=0
+  shift 2
+  echo "== $name"
+  # --foreground keeps the part in the terminal's process group, so Ctrl-C still reaches it.
+  timeout --foreground --kill-after=60s "$limit" "$@" 2>&1 || rc=$?
+  if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+    echo "[lendbridge] $name: still running after $limit, stopped; its last lines above say where it hung"
+  fi
+  return "$rc"
+}
 
 # Each jest run also writes its results as JSON, so the last lines of the log say what ran.
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
-echo "== jest: unit, workflows, integration"
-jest --json --outputFile="$results/all.json"
-echo "== the API suites on the production topology (PostgreSQL + Temporal server)"
-LENDBRIDGE_TEST_TEMPORAL=cluster jest test/integration/api --json --outputFile="$results/cluster.json"
-echo "== OpenAPI conformance (Schemathesis)"
-bash scripts/api-conformance.sh --results "$results/conformance.json"
-echo "== fault injection (npm run test:chaos)"
-node_modules/.bin/tsx test/chaos/chaos.ts
+part 45m "jest: unit, workflows, integration" "${jest[@]}" --json --outputFile="$results/all.json"
+part 20m "the API suites on the production topology (PostgreSQL + Temporal server)" \
+  env LENDBRIDGE_TEST_TEMPORAL=cluster "${jest[@]}" test/integration/api --json --outputFile="$results/cluster.json"
+part 20m "OpenAPI conformance (Schemathesis)" bash scripts/api-conformance.sh --results "$results/conformance.json"
+part 30m "fault injection (npm run test:chaos)" node_modules/.bin/tsx test/chaos/chaos.ts
 
 echo "== npm test passed"
 # What ran, and one closing line in the plain form CI reads ("N passed, N failed"): jest's tests,

@@ -1,5 +1,4 @@
-import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { type INestApplication } from '@nestjs/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApiApp } from '#api/api-app';
 import { type LendbridgeConfig } from '#config';
@@ -8,14 +7,13 @@ import { bearer, PARTIES } from '#test-support/api-stack';
 import { testConfig } from '#test-support/config';
 import { startTestLedger, type TestLedger } from '#test-support/ledger';
 import { codecClient, startTestDevServer } from '#test-support/temporal';
-import { WorkerModule } from '#worker/worker.module';
+import { closeWorkerContexts, startWorkerContext } from '#test-support/worker-context';
 
 // The first end-to-end proof: HTTP → API → Temporal dev server → worker → anvil, and back.
 describe('ledger probe, end to end', () => {
   let temporal: TestWorkflowEnvironment;
   let ledger: TestLedger;
   let config: LendbridgeConfig;
-  let worker: INestApplicationContext;
   let api: INestApplication;
   let baseUrl: string;
 
@@ -33,7 +31,7 @@ describe('ledger probe, end to end', () => {
       LEDGER_TIMEOUT_MS: '1000',
       HEALTH_TIMEOUT_MS: '1000',
     });
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+    await startWorkerContext(config);
     api = await createApiApp(config, { logger: ['error'] });
     await api.listen(0, '127.0.0.1');
     baseUrl = await api.getUrl();
@@ -41,7 +39,7 @@ describe('ledger probe, end to end', () => {
 
   afterAll(async () => {
     await api?.close();
-    await worker?.close();
+    await closeWorkerContexts();
     await ledger?.anvil.stop();
     await temporal?.teardown();
   });

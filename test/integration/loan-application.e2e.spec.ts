@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { type Client } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Wallet } from 'ethers';
@@ -28,7 +26,7 @@ import { startTestLedger, testWriter, type TestLedger } from '#test-support/ledg
 import { alice, HK_ISSUER, loanSystem, southboundConsent } from '#test-support/loan-parties';
 import { codecClient, startTestDevServer } from '#test-support/temporal';
 import { startWebhookReceiver, type TestWebhookReceiver } from '#test-support/webhook-receiver';
-import { WorkerModule } from '#worker/worker.module';
+import { closeWorkerContexts, startWorkerContext } from '#test-support/worker-context';
 
 const REFERENCE_KEY = 'ab'.repeat(32);
 const FIELDS = { score: 701, scoreBand: 'B' as const, delinquencyFlags: [] };
@@ -57,7 +55,6 @@ describe('loan application, end to end on the real dev server and anvil', () => 
   let temporal: TestWorkflowEnvironment;
   let ledger: TestLedger;
   let receiver: TestWebhookReceiver;
-  let worker: INestApplicationContext;
   let client: LedgerClient;
   let workflows: Client;
   const stateDir = mkdtempSync(join(tmpdir(), 'lendbridge-e2e-'));
@@ -78,14 +75,14 @@ describe('loan application, end to end on the real dev server and anvil', () => 
       EVIDENCE_REFERENCE_KEY: REFERENCE_KEY,
       WEBHOOK_ENDPOINTS_FILE: receiver.writeEndpointsFile(stateDir),
     });
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+    await startWorkerContext(config);
     workflows = codecClient(temporal, config);
     client = new LedgerClient(ledger.settings);
   }, 120_000);
 
   afterAll(async () => {
     client?.close();
-    await worker?.close();
+    await closeWorkerContexts();
     await receiver?.close();
     await ledger?.anvil.stop();
     await temporal?.teardown();

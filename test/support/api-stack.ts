@@ -5,8 +5,7 @@
  * receiver, and tokens for the parties that call it. Each test file starts its own and stops it. A
  * caller that sets TEMPORAL_ADDRESS brings its own Temporal (e.g. one with TLS).
  */
-import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { type INestApplication } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { createApiApp } from '#api/api-app';
 import { signDevToken, type DevTokenClaims } from '#api/auth/dev-token';
@@ -16,9 +15,9 @@ import { LedgerClient } from '#ledger';
 import { DEV_KEYS } from '#stack/dev-ledger';
 import { Stack } from '#stack/stack';
 import { temporalConnectionOptions } from '#temporal';
-import { WorkerModule } from '#worker/worker.module';
 import { TEST_JWT_SECRET, testConfig, testTemporalConfig } from './config.js';
 import { startWebhookReceiver, type TestWebhookReceiver } from './webhook-receiver.js';
+import { closeWorkerContexts, startWorkerContext } from './worker-context.js';
 
 export interface ApiStack {
   config: LendbridgeConfig;
@@ -80,19 +79,19 @@ export async function startApiStack(
     API_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
-  let worker: INestApplicationContext | undefined;
   let app: INestApplication | undefined;
   const ledgerClient = new LedgerClient({ ...ledger, timeoutMs: 2_000, confirmations: 0 });
+  // Each part is stopped even when one before it fails to, servers last: nothing outlives the file.
   const stop = async (): Promise<void> => {
-    await app?.close();
-    await worker?.close();
+    const stopped = await Promise.allSettled([app?.close(), closeWorkerContexts()]);
     ledgerClient.close();
-    await receiver.close();
-    await stack.stop();
+    stopped.push(...(await Promise.allSettled([receiver.close()])), ...(await Promise.allSettled([stack.stop()])));
+    const failed = stopped.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   };
   try {
     if (options.worker !== false) {
-      worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+      await startWorkerContext(config);
     }
     // The stack's connection is the API's (TLS included): assertions the API does not offer use it.
     const workflows = new Client({

@@ -42,30 +42,36 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       prebuiltBundle: tuning.workflowBundle,
       verifyKeys: this.config.actions.verifyKeys,
     });
-    this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
-    const client = new Client({
-      connection: this.connection,
-      namespace,
-      dataConverter: lendbridgeDataConverter(this.config.codec),
-    });
-    const reconciler = new ApplicationReconcilerActivitiesService(client, namespace, this.webhooks);
-    this.worker = await Worker.create({
-      connection: this.connection,
-      namespace,
-      taskQueue,
-      // A prebuilt bundle outside development; bundling at start is for editing workflows.
-      workflowBundle,
-      // Payloads and failure messages are encrypted before they leave the worker.
-      dataConverter: workerDataConverter(this.config.codec),
-      activities: bindActivities(this.ledgerProbe, this.loanApplication, reconciler),
-      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
-      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
-      maxCachedWorkflows: tuning.maxCachedWorkflows,
-      // On SIGTERM, activities in flight get this long to finish before they are cancelled.
-      shutdownGraceTime: '30 seconds',
-    });
-    this.running = this.worker.run();
-    await this.startReconciler(client);
+    const connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
+    // Everything that can fail comes before the worker runs: a start that fails half-way must not
+    // leave a worker polling with nobody to stop it (a host's failed start would then never exit).
+    let worker: Worker;
+    try {
+      const client = new Client({ connection, namespace, dataConverter: lendbridgeDataConverter(this.config.codec) });
+      await this.startReconciler(client);
+      const reconciler = new ApplicationReconcilerActivitiesService(client, namespace, this.webhooks);
+      worker = await Worker.create({
+        connection,
+        namespace,
+        taskQueue,
+        // A prebuilt bundle outside development; bundling at start is for editing workflows.
+        workflowBundle,
+        // Payloads and failure messages are encrypted before they leave the worker.
+        dataConverter: workerDataConverter(this.config.codec),
+        activities: bindActivities(this.ledgerProbe, this.loanApplication, reconciler),
+        maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+        maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
+        maxCachedWorkflows: tuning.maxCachedWorkflows,
+        // On SIGTERM, activities in flight get this long to finish before they are cancelled.
+        shutdownGraceTime: '30 seconds',
+      });
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+    this.connection = connection;
+    this.worker = worker;
+    this.running = worker.run();
     // A worker that fails on its own is fatal: exit so the supervisor (or `npm run dev`) sees it.
     this.running.catch((error: unknown) => {
       this.logger.error(`worker failed: ${error instanceof Error ? error.message : String(error)}`);

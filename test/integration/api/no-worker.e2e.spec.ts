@@ -3,18 +3,15 @@
  * problem) within its deadline rather than hold requests open. Creating needs no worker: the
  * application is received once Temporal records it, and a retried create finds that one.
  */
-import { type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { partyTokens, startApiStack, type ApiStack, type Party } from '#test-support/api-stack';
 import { eventually } from '#test-support/eventually';
 import { HK_ISSUER, southboundConsent } from '#test-support/loan-parties';
-import { WorkerModule } from '#worker/worker.module';
+import { closeWorkerContexts, startWorkerContext } from '#test-support/worker-context';
 
 describe('the API while no worker is polling', () => {
   let stack: ApiStack;
   let tokens: Record<Party, string>;
-  let worker: INestApplicationContext | undefined;
 
   beforeAll(async () => {
     stack = await startApiStack({ API_TEMPORAL_TIMEOUT_MS: '1500' }, { worker: false });
@@ -29,7 +26,7 @@ describe('the API while no worker is polling', () => {
         .terminate('test over')
         .catch(() => undefined);
     }
-    await worker?.close();
+    await closeWorkerContexts();
     await stack?.stop();
   });
 
@@ -100,7 +97,7 @@ describe('the API while no worker is polling', () => {
         .send({ ...southboundConsent, issuer: HK_ISSUER });
     await consent().expect(503);
     // The update waits in Temporal for a worker: when one comes, it lands; the retry must not fail.
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(stack.config), { logger: ['error'] });
+    await startWorkerContext(stack.config);
     const retried = await eventually(
       () => consent(),
       (response) => response.status !== 503,
