@@ -63,6 +63,11 @@ const RUNS: { role: string; claims: DevTokenClaims; operations: string[] }[] = [
     claims: { sub: 'conformance-ops', roles: [Role.OPS] },
     operations: ['getAuditTimeline', 'runLedgerProbe', 'getHealthDetails', 'getHealth', 'getLiveness'],
   },
+  {
+    role: 'supervisor',
+    claims: { sub: 'conformance-supervisor', roles: [Role.SUPERVISOR] },
+    operations: ['listFlowOutcomes', 'listDecisionTimes'],
+  },
 ];
 
 /** Drives one application to IN_REVIEW through the API, as a loan system would. */

@@ -117,7 +117,7 @@ export async function bearer(claims: DevTokenClaims): Promise<string> {
 
 /**
  * The parties: a loan system of bank-a (and one of bank-b), bank-a's HK reviewers and senior, a CN
- * reviewer, a reviewer of bank-b, ops.
+ * reviewer, a reviewer of bank-b, ops, and a supervisor.
  */
 export const PARTIES = {
   bankA: { sub: 'los-bank-a', roles: ['loan-system'], tenant: 'bank-a' },
@@ -128,6 +128,7 @@ export const PARTIES = {
   cnReviewer: { sub: 'wang', roles: ['reviewer'], jurisdictions: ['CN'], tenants: ['bank-a'] },
   bankBReviewer: { sub: 'erin', roles: ['reviewer'], jurisdictions: ['HK'], tenants: ['bank-b'] },
   ops: { sub: 'olivia', roles: ['ops'] },
+  supervisor: { sub: 'sofia', roles: ['supervisor'] },
 } as const satisfies Record<string, DevTokenClaims>;
 
 export type Party = keyof typeof PARTIES;

@@ -7,6 +7,7 @@
 import { upsertSearchAttributes, workflowInfo, type CancellationScope } from '@temporalio/workflow';
 import {
   isApplicantType,
+  isDirection,
   isTerminal,
   LoanStage,
   receivedState,
@@ -111,6 +112,7 @@ export class ApplicationRecord {
       ...(isApplicantType(input.applicantType)
         ? [{ key: SearchAttributeKeys.ApplicantType, value: input.applicantType }]
         : []),
+      ...(isDirection(input.direction) ? [{ key: SearchAttributeKeys.Direction, value: input.direction }] : []),
       ...(withAmount
         ? [{ key: SearchAttributeKeys.RequestedAmountMinor, value: Number(toMinorUnits(input.requestedLimit)) }]
         : []),

@@ -39,6 +39,8 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { RequestShapeGuard } from './problem/request-shape.guard.js';
 import { RateLimitGuard, rateLimitProviders } from './rate-limit/rate-limit.guard.js';
 import { ReviewsController } from './reviews/reviews.controller.js';
+import { EndedApplications } from './supervision/ended-applications.js';
+import { SupervisionController } from './supervision/supervision.controller.js';
 
 export interface LendbridgeModuleOptions {
   /** Validated configuration, usually `loadConfig(process.env)`. */
@@ -77,6 +79,7 @@ export class LendbridgeModule {
         LedgerProbeController,
         ApplicationsController,
         ReviewsController,
+        SupervisionController,
         AuditController,
         CodecController,
         CodecSessionController,
@@ -113,6 +116,7 @@ export class LendbridgeModule {
         RateLimitGuard,
         RequestShapeGuard,
         ApplicationWorkflows,
+        EndedApplications,
       ],
       exports: [LENDBRIDGE_CONFIG, APPLICATION_POLICY],
     };

@@ -357,6 +357,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/supervision/decision-times': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Applications decided, and the median time to decision, per period, lender and direction
+     * @description Approved and declined applications, counted from Temporal visibility by the time each was decided; the time to decision runs from creation. Cells under the minimum count are suppressed as for outcomes.
+     */
+    get: operations['listDecisionTimes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/supervision/outcomes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Applications ended per period, lender, direction, applicant type and outcome
+     * @description Counted from Temporal visibility by the time each application ended. A cell counting fewer applications than the deployment publishes (SUPERVISION_MIN_CELL_COUNT, 5 unless set) is suppressed: its count is null. No totals are given, so a suppressed cell cannot be worked out by subtraction.
+     */
+    get: operations['listFlowOutcomes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -535,6 +575,30 @@ export interface components {
       /** @enum {string} */
       scoreBand: 'A' | 'B' | 'C' | 'D' | 'E';
     };
+    DecisionTimeCellDto: {
+      /** @description applications approved or declined; null when suppressed */
+      decided: number | null;
+      /** @enum {string} */
+      direction: 'northbound' | 'southbound' | 'unknown';
+      /** @description median seconds from creation to decision */
+      medianSecondsToDecision: number | null;
+      /** @example 2026-11 */
+      period: string;
+      /**
+       * @description present when the cell counted too few applications
+       * @enum {boolean}
+       */
+      suppressed?: true;
+      tenant: string;
+    };
+    DecisionTimeReportDto: {
+      cells: components['schemas']['DecisionTimeCellDto'][];
+      /** @description cells counting fewer applications are suppressed */
+      minCellCount: number;
+      /** @description where the figures come from */
+      source: string;
+      window: components['schemas']['FlowWindowDto'];
+    };
     DocumentConsentDto: {
       /**
        * Format: date-time
@@ -689,6 +753,20 @@ export interface components {
       /** @example amount must be a positive decimal string with at most 2 decimals */
       message: string;
     };
+    FlowWindowDto: {
+      /**
+       * Format: date-time
+       * @description the first instant counted
+       */
+      from: string;
+      /** @enum {string} */
+      period: 'day' | 'week' | 'month';
+      /**
+       * Format: date-time
+       * @description the instant after the last one counted
+       */
+      until: string;
+    };
     InboxItemDto: {
       /**
        * @description person or company, as stated at creation
@@ -760,6 +838,32 @@ export interface components {
        * @enum {string}
        */
       currency: 'HKD' | 'CNY' | 'USD' | 'MOP';
+    };
+    OutcomeCellDto: {
+      /** @enum {string} */
+      applicantType: 'person' | 'company' | 'unknown';
+      /** @description null when suppressed */
+      applications: number | null;
+      /** @enum {string} */
+      direction: 'northbound' | 'southbound' | 'unknown';
+      /** @example APPROVED */
+      outcome: string;
+      /** @example 2026-11 */
+      period: string;
+      /**
+       * @description present when the cell counted too few applications
+       * @enum {boolean}
+       */
+      suppressed?: true;
+      tenant: string;
+    };
+    OutcomeReportDto: {
+      cells: components['schemas']['OutcomeCellDto'][];
+      /** @description cells counting fewer applications are suppressed */
+      minCellCount: number;
+      /** @description where the figures come from */
+      source: string;
+      window: components['schemas']['FlowWindowDto'];
     };
     ProblemDto: {
       /** @example requestedLimit.amount: amount must be a positive decimal string */
@@ -2781,6 +2885,180 @@ export interface operations {
       };
       /** @description a body of a media type this operation does not read */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listDecisionTimes: {
+    parameters: {
+      query: {
+        /** @description csv: the cells as text/csv */
+        format?: 'json' | 'csv';
+        /** @description a day (UTC) in the first period counted */
+        from: string;
+        /** @description the period each cell counts (weeks are ISO weeks) */
+        period: 'day' | 'week' | 'month';
+        /** @description a day (UTC) in the last period counted */
+        to: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DecisionTimeReportDto'];
+          'text/csv': components['schemas']['DecisionTimeReportDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description well formed, but the application refuses this content */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description too many requests: wait Retry-After seconds */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Temporal (or the ledger) is not answering: retry the same request after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listFlowOutcomes: {
+    parameters: {
+      query: {
+        /** @description csv: the cells as text/csv */
+        format?: 'json' | 'csv';
+        /** @description a day (UTC) in the first period counted */
+        from: string;
+        /** @description the period each cell counts (weeks are ISO weeks) */
+        period: 'day' | 'week' | 'month';
+        /** @description a day (UTC) in the last period counted */
+        to: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutcomeReportDto'];
+          'text/csv': components['schemas']['OutcomeReportDto'];
+        };
+      };
+      /** @description the request is malformed: a parameter or body field breaks a rule (each one named in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description no bearer token, or one that is expired, not signed for this API or otherwise invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description the token's roles, tenant or jurisdictions do not allow this */
+      403: {
         headers: {
           [name: string]: unknown;
         };

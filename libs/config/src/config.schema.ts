@@ -98,6 +98,11 @@ export const configSchema = ledgerSchema.extend({
       "requests a minute one caller (the token's subject; the client address on public routes) may make to one API instance, then 429 with Retry-After",
     readBy: API,
   }),
+  SUPERVISION_MIN_CELL_COUNT: positiveInt.default(5).meta({
+    description:
+      "the smallest count a supervisor's view publishes: a cell counting fewer applications is suppressed, so nobody can be singled out",
+    readBy: API,
+  }),
   API_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0).meta({
     description:
       'load balancers (0–10) in front of the API whose `X-Forwarded-*` headers are trusted: client address for the rate limit, HTTPS for cookies',

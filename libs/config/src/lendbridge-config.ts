@@ -81,6 +81,7 @@ export interface LendbridgeConfig {
     rateLimitPerMinute: Setting<'API_RATE_LIMIT_PER_MINUTE'>;
     trustProxy: Setting<'API_TRUST_PROXY'>;
     temporalTimeoutMs: Setting<'API_TEMPORAL_TIMEOUT_MS'>;
+    supervisionMinCellCount: Setting<'SUPERVISION_MIN_CELL_COUNT'>;
   };
   log: { level: Setting<'LOG_LEVEL'> };
   /** Bearer tokens: an HS256 secret (development) and/or a JWKS URL (production). */
@@ -148,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>): LendbridgeC
       rateLimitPerMinute: c.API_RATE_LIMIT_PER_MINUTE,
       trustProxy: c.API_TRUST_PROXY,
       temporalTimeoutMs: c.API_TEMPORAL_TIMEOUT_MS,
+      supervisionMinCellCount: c.SUPERVISION_MIN_CELL_COUNT,
     },
     log: { level: c.LOG_LEVEL },
     auth: { jwtSecret: c.AUTH_JWT_SECRET, jwksUrl: c.AUTH_JWKS_URL, issuer: c.AUTH_ISSUER, audience: c.AUTH_AUDIENCE },

@@ -37,7 +37,12 @@ export function isTerminal(stage: LoanStage): boolean {
 }
 
 /** Northbound: a Hong Kong resident borrowing on the mainland; southbound: the reverse. */
-export type Direction = 'northbound' | 'southbound';
+export const DIRECTIONS = ['northbound', 'southbound'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export function isDirection(value: unknown): value is Direction {
+  return typeof value === 'string' && (DIRECTIONS as readonly string[]).includes(value);
+}
 
 /** The purpose and data category a consent must name for lendbridge to process the report. */
 export { REQUIRED_DATA_CATEGORY, REQUIRED_PURPOSE } from './consent-terms.js';

@@ -5,6 +5,7 @@ export * from './application-documents.js';
 export * from './application-messages.js';
 export * from './application-reconciler.js';
 export * from './application.js';
+export * from './flow-statistics.js';
 export * from './credit-policy.js';
 export * from './credit-policy-v2.js';
 export * from './date-time.js';

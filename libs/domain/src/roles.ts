@@ -7,6 +7,8 @@ export const Role = {
   REVIEWER: 'reviewer',
   SENIOR_REVIEWER: 'senior-reviewer',
   OPS: 'ops',
+  /** A regulator or the consortium's operator: counts of the flows only, never an application. */
+  SUPERVISOR: 'supervisor',
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 

@@ -15,6 +15,8 @@ export const SearchAttributeKeys = {
   Tenant: defineSearchAttributeKey('Tenant', SearchAttributeType.KEYWORD),
   /** `person` or `company`, as stated at creation: never who the applicant is. */
   ApplicantType: defineSearchAttributeKey('ApplicantType', SearchAttributeType.KEYWORD),
+  /** `northbound` or `southbound`: the supervisor's view counts flows by it. */
+  Direction: defineSearchAttributeKey('Direction', SearchAttributeType.KEYWORD),
   /** When the current review round is due (escalation, then expiry): the inbox sorts by it. */
   ReviewDueAt: defineSearchAttributeKey('ReviewDueAt', SearchAttributeType.DATETIME),
   /** Integer minor units (cents, fen): money is never a float, not even in visibility. */

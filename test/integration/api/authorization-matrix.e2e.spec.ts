@@ -28,6 +28,7 @@ const CALLERS = [
   'cnReviewer',
   'bankBReviewer',
   'ops',
+  'supervisor',
 ] as const;
 type Caller = (typeof CALLERS)[number];
 type Authenticated = Exclude<Caller, 'none' | 'badToken' | 'expired'>;
@@ -55,6 +56,7 @@ const open = (): Expected => Object.fromEntries(CALLERS.map((caller) => [caller,
 const LOAN_SYSTEM = ['loan-system'];
 const REVIEWERS = ['reviewer', 'senior-reviewer'];
 const OPS = ['ops'];
+const SUPERVISORS = ['supervisor'];
 
 /** The state an application must be in for the endpoint's allowed caller to succeed. */
 const FIXTURES = {
@@ -266,6 +268,20 @@ const ROWS: Row[] = [
     path: (id) => `/v1/ops/applications/bank-a/${id}/audit`,
     expected: gate(OPS, 200),
     check: (body) => expect(body.entries.length).toBeGreaterThan(0),
+  },
+  {
+    endpoint: 'GET /v1/supervision/outcomes',
+    method: 'get',
+    path: () => '/v1/supervision/outcomes?period=month&from=2026-01-01&to=2026-12-31',
+    expected: gate(SUPERVISORS, 200),
+    check: (body) => expect(body.cells).toEqual(expect.any(Array)),
+  },
+  {
+    endpoint: 'GET /v1/supervision/decision-times',
+    method: 'get',
+    path: () => '/v1/supervision/decision-times?period=week&from=2026-01-01&to=2026-12-31',
+    expected: gate(SUPERVISORS, 200),
+    check: (body) => expect(body.cells).toEqual(expect.any(Array)),
   },
   {
     endpoint: 'POST /codec/decode',

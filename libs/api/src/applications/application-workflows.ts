@@ -18,6 +18,7 @@ import {
   applicationWorkflowId,
   getState,
   isApplicantType,
+  isDirection,
   isTerminal,
   LOAN_APPLICATION_WORKFLOW,
   LoanStage,
@@ -27,6 +28,7 @@ import {
   type ActionRequest,
   type ApplicantType,
   type ActionSigningKey,
+  type Direction,
   type ApplicationInput,
   type ApplicationState,
 } from '#domain';
@@ -59,6 +61,7 @@ export interface ApplicationSummary {
   tenant: string;
   applicationId: string;
   applicantType?: ApplicantType;
+  direction?: Direction;
   stage?: string;
   outcome?: string;
   queue?: string;
@@ -468,6 +471,7 @@ function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): 
   };
   const amount = read('RequestedAmountMinor');
   const applicantType = read('ApplicantType');
+  const direction = read('Direction');
   // Ended from outside before a terminal stage: FAILED, as GET says; nothing is in review any more.
   const endedOutside = ENDED_FROM_OUTSIDE[executionStatus] !== undefined && !isTerminal(text('LoanStage') as LoanStage);
   return {
@@ -477,6 +481,7 @@ function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): 
     tenant,
     applicationId,
     applicantType: isApplicantType(applicantType) ? applicantType : undefined,
+    direction: isDirection(direction) ? direction : undefined,
     stage: endedOutside ? LoanStage.FAILED : text('LoanStage'),
     outcome: endedOutside ? LoanStage.FAILED : text('LoanOutcome'),
     queue: endedOutside ? undefined : text('ReviewQueue'),

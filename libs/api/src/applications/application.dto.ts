@@ -24,6 +24,7 @@ import {
   APPLICANT_TYPES,
   BYTES32_PATTERN,
   CURRENCY_EXPONENTS,
+  DIRECTIONS,
   HASH_SCHEMES,
   ID_PATTERN,
   LoanStage,
@@ -98,8 +99,8 @@ export class CreateApplicationDto {
   @IsIn(APPLICANT_TYPES, { message: APPLICANT_TYPE_MESSAGE })
   applicantType!: ApplicantType;
 
-  @ApiProperty({ enum: ['northbound', 'southbound'] })
-  @IsIn(['northbound', 'southbound'])
+  @ApiProperty({ enum: DIRECTIONS })
+  @IsIn(DIRECTIONS)
   direction!: 'northbound' | 'southbound';
 
   @ApiProperty({ example: 'HK', description: 'jurisdiction of the reviewers who review it' })
@@ -124,8 +125,8 @@ export class ConsentDto {
   @Matches(CODE_PATTERN, { each: true, message: 'each data category must be a code of a-z 0-9 -' })
   dataCategories!: string[];
 
-  @ApiProperty({ enum: ['northbound', 'southbound'] })
-  @IsIn(['northbound', 'southbound'])
+  @ApiProperty({ enum: DIRECTIONS })
+  @IsIn(DIRECTIONS)
   direction!: 'northbound' | 'southbound';
 
   @ApiProperty({ description: 'address of the credit reference agency the consent covers' })

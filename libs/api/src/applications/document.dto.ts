@@ -12,6 +12,7 @@ import {
   CONSENT_CODE_PATTERN,
   CONSENT_GRANT_LIMITS,
   DEFAULT_DOCUMENT_CATALOGUE,
+  DIRECTIONS,
   DOCUMENT_KEY_PATTERN,
   MAX_BATCH_PROOF_LENGTH,
   SHA256_HEX_PATTERN,
@@ -75,7 +76,7 @@ export class DocumentConsentDto {
   })
   purposes!: string[];
 
-  @ApiProperty({ enum: ['northbound', 'southbound'] })
+  @ApiProperty({ enum: DIRECTIONS })
   direction!: 'northbound' | 'southbound';
 
   @ApiPropertyOptional({ ...DATE_TIME, description: 'start of validity; from capture when absent' })

@@ -127,6 +127,8 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   }
   const known = [...new Set(roles.filter(isRole))];
   if (known.length === 0) throw refused('token carries no role this service recognises');
+  // A supervisor sees counts, never an application: a role beside it would open applications to it.
+  if (known.includes(Role.SUPERVISOR) && known.length > 1) throw refused('supervisor tokens carry no other role');
 
   const principal: Principal = { subject, roles: known, jurisdictions: [], tenants: [] };
   if (tenant !== undefined) {

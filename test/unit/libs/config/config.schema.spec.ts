@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 1200,
       trustProxy: 0,
       temporalTimeoutMs: 10_000,
+      supervisionMinCellCount: 5,
     });
     expect(config.temporal).toEqual({
       address: '127.0.0.1:7233',

@@ -155,6 +155,16 @@ describe('TokenVerifier with the HS256 secret', () => {
     ['a senior reviewer without jurisdictions', { sub: 'carol', roles: ['senior-reviewer'] }, 'jurisdiction'],
     ['lower-case jurisdictions', { sub: 'alice', roles: ['reviewer'], jurisdictions: ['hk'] }, 'jurisdictions'],
     ['jurisdictions as a string', { sub: 'alice', roles: ['reviewer'], jurisdictions: 'HK' }, 'jurisdictions'],
+    [
+      'a supervisor who is ops too',
+      { sub: 'sofia', roles: ['supervisor', 'ops'] },
+      'supervisor tokens carry no other role',
+    ],
+    [
+      'a supervisor who is a loan system too',
+      { sub: 'sofia', roles: ['loan-system', 'supervisor'], tenant: 'bank-a' },
+      'supervisor tokens carry no other role',
+    ],
   ])('refuses a token with %s', async (_name, claims, reason) => {
     const message = await refusal(verifier, await signRaw({ ...base(), ...claims }));
     expect(message).toMatch(/^invalid bearer token: /);

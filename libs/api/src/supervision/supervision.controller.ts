@@ -1,0 +1,124 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
+import { flowStatistics, flowWindow, type FlowStatistics, type FlowWindow } from '#domain';
+import { CurrentPrincipal, RequireRoles } from '../auth/decorators.js';
+import { Role, type Principal } from '../auth/principal.js';
+import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
+import { ApiProblems, AUTHENTICATED } from '../openapi/problem-responses.js';
+import { unprocessableRequest } from '../problem/problem.js';
+import { EndedApplications, VISIBILITY_SOURCE } from './ended-applications.js';
+import { toCsv } from './flow-csv.js';
+import { DecisionTimeReportDto, FlowWindowQuery, OutcomeReportDto } from './supervision.dto.js';
+
+interface FlowReport<Cell> {
+  window: { period: string; from: string; until: string };
+  minCellCount: number;
+  source: string;
+  cells: Cell[];
+}
+
+/**
+ * The supervisor's view: counts of the flows per period, lender, direction, applicant type and
+ * outcome, never an application. A supervisor token whose `tenants` names lenders sees theirs;
+ * one without (the regulator, the consortium's operator) sees every lender's.
+ */
+@ApiTags('supervisors')
+@ApiBearerAuth()
+@ApiProblems(...AUTHENTICATED)
+@LendbridgeEndpoint()
+@Controller('supervision')
+@RequireRoles(Role.SUPERVISOR)
+export class SupervisionController {
+  constructor(
+    @Inject(EndedApplications) private readonly ended: EndedApplications,
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+  ) {}
+
+  @Get('outcomes')
+  @ApiOperation({
+    operationId: 'listFlowOutcomes',
+    summary: 'Applications ended per period, lender, direction, applicant type and outcome',
+    description:
+      'Counted from Temporal visibility by the time each application ended. A cell counting fewer applications ' +
+      'than the deployment publishes (SUPERVISION_MIN_CELL_COUNT, 5 unless set) is suppressed: its count is null. ' +
+      'No totals are given, so a suppressed cell cannot be worked out by subtraction.',
+  })
+  @ApiProblems(422, 503)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: OutcomeReportDto })
+  async outcomes(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: FlowWindowQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<FlowReport<FlowStatistics['outcomes'][number]> | string> {
+    const { window, statistics } = await this.statistics(principal, query);
+    const cells = statistics.outcomes;
+    if (query.format === 'csv') {
+      return this.csv(
+        response,
+        toCsv(['period', 'tenant', 'direction', 'applicantType', 'outcome', 'applications', 'suppressed'], cells),
+      );
+    }
+    return this.report(window, cells);
+  }
+
+  @Get('decision-times')
+  @ApiOperation({
+    operationId: 'listDecisionTimes',
+    summary: 'Applications decided, and the median time to decision, per period, lender and direction',
+    description:
+      'Approved and declined applications, counted from Temporal visibility by the time each was decided; the time ' +
+      'to decision runs from creation. Cells under the minimum count are suppressed as for outcomes.',
+  })
+  @ApiProblems(422, 503)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: DecisionTimeReportDto })
+  async decisionTimes(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: FlowWindowQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<FlowReport<FlowStatistics['decisionTimes'][number]> | string> {
+    const { window, statistics } = await this.statistics(principal, query);
+    const cells = statistics.decisionTimes;
+    if (query.format === 'csv') {
+      return this.csv(
+        response,
+        toCsv(['period', 'tenant', 'direction', 'decided', 'medianSecondsToDecision', 'suppressed'], cells),
+      );
+    }
+    return this.report(window, cells);
+  }
+
+  private async statistics(
+    principal: Principal,
+    query: FlowWindowQuery,
+  ): Promise<{ window: FlowWindow; statistics: FlowStatistics }> {
+    const parsed = flowWindow(query.period, query.from, query.to);
+    if ('problems' in parsed) throw unprocessableRequest(parsed.problems);
+    const { window } = parsed;
+    const applications = await this.ended.within(window, principal.tenants);
+    return {
+      window,
+      statistics: flowStatistics(applications, {
+        period: window.period,
+        minCellCount: this.config.api.supervisionMinCellCount,
+      }),
+    };
+  }
+
+  private report<Cell>(window: FlowWindow, cells: Cell[]): FlowReport<Cell> {
+    return {
+      window: { period: window.period, from: window.from.toISOString(), until: window.until.toISOString() },
+      minCellCount: this.config.api.supervisionMinCellCount,
+      source: VISIBILITY_SOURCE,
+      cells,
+    };
+  }
+
+  private csv(response: Response, body: string): string {
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    return body;
+  }
+}

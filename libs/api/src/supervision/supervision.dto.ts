@@ -1,0 +1,106 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { SUPERVISION_PERIODS, type SupervisionPeriod } from '#domain';
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+export const SUPERVISION_FORMATS = ['json', 'csv'] as const;
+
+/** A window of whole calendar periods (UTC): from the period `from` falls in to the one `to` falls in. */
+export class FlowWindowQuery {
+  @ApiProperty({ enum: SUPERVISION_PERIODS, description: 'the period each cell counts (weeks are ISO weeks)' })
+  @IsIn(SUPERVISION_PERIODS, { message: `period must be one of ${SUPERVISION_PERIODS.join(', ')}` })
+  period!: SupervisionPeriod;
+
+  @ApiProperty({ example: '2026-11-01', description: 'a day (UTC) in the first period counted' })
+  @Matches(DATE_PATTERN, { message: 'from must be a date, YYYY-MM-DD' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-11-30', description: 'a day (UTC) in the last period counted' })
+  @Matches(DATE_PATTERN, { message: 'to must be a date, YYYY-MM-DD' })
+  to!: string;
+
+  @ApiPropertyOptional({ enum: SUPERVISION_FORMATS, default: 'json', description: 'csv: the cells as text/csv' })
+  @IsOptional()
+  @IsIn(SUPERVISION_FORMATS, { message: `format must be one of ${SUPERVISION_FORMATS.join(', ')}` })
+  format?: (typeof SUPERVISION_FORMATS)[number];
+}
+
+class FlowWindowDto {
+  @ApiProperty({ enum: SUPERVISION_PERIODS })
+  period!: SupervisionPeriod;
+
+  @ApiProperty({ format: 'date-time', description: 'the first instant counted' })
+  from!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'the instant after the last one counted' })
+  until!: string;
+}
+
+class FlowReportDto {
+  @ApiProperty({ type: FlowWindowDto })
+  window!: FlowWindowDto;
+
+  @ApiProperty({ description: 'cells counting fewer applications are suppressed' })
+  minCellCount!: number;
+
+  @ApiProperty({ description: 'where the figures come from' })
+  source!: string;
+}
+
+class OutcomeCellDto {
+  @ApiProperty({ example: '2026-11' })
+  period!: string;
+
+  @ApiProperty()
+  tenant!: string;
+
+  @ApiProperty({ enum: ['northbound', 'southbound', 'unknown'] })
+  direction!: string;
+
+  @ApiProperty({ enum: ['person', 'company', 'unknown'] })
+  applicantType!: string;
+
+  @ApiProperty({ example: 'APPROVED' })
+  outcome!: string;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'null when suppressed' })
+  applications!: number | null;
+
+  @ApiPropertyOptional({ enum: [true], description: 'present when the cell counted too few applications' })
+  suppressed?: true;
+}
+
+export class OutcomeReportDto extends FlowReportDto {
+  @ApiProperty({ type: [OutcomeCellDto] })
+  cells!: OutcomeCellDto[];
+}
+
+class DecisionTimeCellDto {
+  @ApiProperty({ example: '2026-11' })
+  period!: string;
+
+  @ApiProperty()
+  tenant!: string;
+
+  @ApiProperty({ enum: ['northbound', 'southbound', 'unknown'] })
+  direction!: string;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'applications approved or declined; null when suppressed',
+  })
+  decided!: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'median seconds from creation to decision' })
+  medianSecondsToDecision!: number | null;
+
+  @ApiPropertyOptional({ enum: [true], description: 'present when the cell counted too few applications' })
+  suppressed?: true;
+}
+
+export class DecisionTimeReportDto extends FlowReportDto {
+  @ApiProperty({ type: [DecisionTimeCellDto] })
+  cells!: DecisionTimeCellDto[];
+}
