@@ -40,7 +40,7 @@ part() {
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
-part 45m "jest: unit, workflows, integration" "${jest[@]}" --json --outputFile="$results/all.json"
+part 55m "jest: unit, workflows, integration" "${jest[@]}" --json --outputFile="$results/all.json"
 part 20m "the API suites on the production topology (PostgreSQL + Temporal server)" \
   env LENDBRIDGE_TEST_TEMPORAL=cluster "${jest[@]}" test/integration/api --json --outputFile="$results/cluster.json"
 part 20m "OpenAPI conformance (Schemathesis)" bash scripts/api-conformance.sh --results "$results/conformance.json"

@@ -7,7 +7,9 @@ import { killChildProcesses } from './process-cleanup.mjs';
 
 const GRACE_MS = 60_000;
 
-export default function globalTeardown() {
+export default function globalTeardown(globalConfig) {
+  // In watch mode jest stays on purpose, waiting for the next change.
+  if (globalConfig.watch || globalConfig.watchAll) return;
   setTimeout(() => {
     console.error(
       `[lendbridge] jest has not exited ${GRACE_MS / 1000} s after its last test: something a test started ` +

@@ -7,7 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 function childrenOf(pid) {
   const children = [];
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
+  let tasks;
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return children; // no /proc (not Linux): nothing to find this way
+  }
+  for (const task of tasks) {
     try {
       const listed = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
       if (listed) children.push(...listed.split(/\s+/).map(Number));

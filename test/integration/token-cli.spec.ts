@@ -100,6 +100,7 @@ describe('token command-line tool', () => {
   it.each([
     ['an unknown role', ['--role', 'admin', '--sub', 'x'], 'unknown role admin'],
     ['no role', ['--sub', 'x'], '--role is required'],
+    ['a supervisor who is ops too', ['--role', 'supervisor', '--role', 'ops', '--sub', 's'], 'carries no other --role'],
     ['no subject', ['--role', 'ops'], '--sub is required'],
     ['a loan system without tenant', ['--role', 'loan-system', '--sub', 'los'], 'needs exactly one --tenant'],
     [

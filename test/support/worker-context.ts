@@ -22,8 +22,12 @@ export function startWorkerContext(config: LendbridgeConfig): Promise<INestAppli
 
 /** Closes every worker this file started, waiting for starts still under way. */
 export async function closeWorkerContexts(): Promise<void> {
-  for (const start of starts.splice(0)) {
-    const context = await start.catch(() => undefined);
-    await context?.close();
-  }
+  const closed = await Promise.allSettled(
+    starts.splice(0).map(async (start) => {
+      const context = await start.catch(() => undefined);
+      await context?.close();
+    }),
+  );
+  const failed = closed.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }

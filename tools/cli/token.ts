@@ -27,8 +27,8 @@ const USAGE = `usage: npm run token -- --role <role> --sub <subject> [options]
   --jurisdiction <code>    a jurisdiction the reviewer may decide, e.g. HK or CN; repeatable,
                            required for reviewer and senior-reviewer
   --tenant <id>            the bank the loan system belongs to (exactly one, required for
-                           loan-system), or a bank a reviewer or ops person serves (repeatable,
-                           at least one required for reviewer and senior-reviewer)
+                           loan-system), or a bank a reviewer, ops person or supervisor serves
+                           (repeatable, at least one required for reviewer and senior-reviewer)
   --ttl <span>             lifetime: a number and s, m, h or d (default ${DEFAULT_TTL})
   -h, --help               show this help
 
@@ -84,6 +84,10 @@ function parseRequest(argv: string[]): TokenRequest | 'help' {
   }
   if (known.includes(Role.LOAN_SYSTEM) && tenants.length !== 1) {
     throw new UsageError('a loan-system token needs exactly one --tenant');
+  }
+  // The API refuses such a token: a role beside supervisor would let it read applications.
+  if (known.includes(Role.SUPERVISOR) && known.length > 1) {
+    throw new UsageError('a supervisor token carries no other --role');
   }
   if (known.some((role) => REVIEWER_ROLES.includes(role)) && tenants.length === 0) {
     throw new UsageError('a reviewer or senior-reviewer token needs at least one --tenant it serves');

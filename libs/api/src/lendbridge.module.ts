@@ -39,7 +39,7 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { RequestShapeGuard } from './problem/request-shape.guard.js';
 import { RateLimitGuard, rateLimitProviders } from './rate-limit/rate-limit.guard.js';
 import { ReviewsController } from './reviews/reviews.controller.js';
-import { EndedApplications } from './supervision/ended-applications.js';
+import { EndedApplications, SupervisionClock } from './supervision/ended-applications.js';
 import { SupervisionController } from './supervision/supervision.controller.js';
 
 export interface LendbridgeModuleOptions {
@@ -117,6 +117,7 @@ export class LendbridgeModule {
         RequestShapeGuard,
         ApplicationWorkflows,
         EndedApplications,
+        SupervisionClock,
       ],
       exports: [LENDBRIDGE_CONFIG, APPLICATION_POLICY],
     };

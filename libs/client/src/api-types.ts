@@ -365,8 +365,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Applications decided, and the median time to decision, per period, lender and direction
-     * @description Approved and declined applications, counted from Temporal visibility by the time each was decided; the time to decision runs from creation. Cells under the minimum count are suppressed as for outcomes.
+     * The median time to decision per period, lender and direction
+     * @description Over the applications approved or declined in the period (Temporal visibility), from creation to the end of the workflow, which follows the decision once the loan system has its webhooks. Withheld when they were fewer than SUPERVISION_MIN_CELL_COUNT.
      */
     get: operations['listDecisionTimes'];
     put?: never;
@@ -386,7 +386,7 @@ export interface paths {
     };
     /**
      * Applications ended per period, lender, direction, applicant type and outcome
-     * @description Counted from Temporal visibility by the time each application ended. A cell counting fewer applications than the deployment publishes (SUPERVISION_MIN_CELL_COUNT, 5 unless set) is suppressed: its count is null. No totals are given, so a suppressed cell cannot be worked out by subtraction.
+     * @description Counted from Temporal visibility by the time each application ended, over periods that have ended and whose applications Temporal still keeps. Every combination is a cell; a count under SUPERVISION_MIN_CELL_COUNT (5 unless set), none included, is withheld (null), the others are rounded to a multiple of it. No totals.
      */
     get: operations['listFlowOutcomes'];
     put?: never;
@@ -580,7 +580,7 @@ export interface components {
       decided: number | null;
       /** @enum {string} */
       direction: 'northbound' | 'southbound' | 'unknown';
-      /** @description median seconds from creation to decision */
+      /** @description median seconds from creation to the end of the workflow; null when too few were decided */
       medianSecondsToDecision: number | null;
       /** @example 2026-11 */
       period: string;
@@ -842,7 +842,7 @@ export interface components {
     OutcomeCellDto: {
       /** @enum {string} */
       applicantType: 'person' | 'company' | 'unknown';
-      /** @description null when suppressed */
+      /** @description rounded to a multiple of minCellCount; null when fewer (none included) */
       applications: number | null;
       /** @enum {string} */
       direction: 'northbound' | 'southbound' | 'unknown';
@@ -2930,11 +2930,11 @@ export interface operations {
       query: {
         /** @description csv: the cells as text/csv */
         format?: 'json' | 'csv';
-        /** @description a day (UTC) in the first period counted */
+        /** @description a day (UTC) in the first period counted; within the namespace's retention */
         from: string;
         /** @description the period each cell counts (weeks are ISO weeks) */
         period: 'day' | 'week' | 'month';
-        /** @description a day (UTC) in the last period counted */
+        /** @description a day (UTC) in the last period counted, which must have ended */
         to: string;
       };
       header?: never;
@@ -3017,11 +3017,11 @@ export interface operations {
       query: {
         /** @description csv: the cells as text/csv */
         format?: 'json' | 'csv';
-        /** @description a day (UTC) in the first period counted */
+        /** @description a day (UTC) in the first period counted; within the namespace's retention */
         from: string;
         /** @description the period each cell counts (weeks are ISO weeks) */
         period: 'day' | 'week' | 'month';
-        /** @description a day (UTC) in the last period counted */
+        /** @description a day (UTC) in the last period counted, which must have ended */
         to: string;
       };
       header?: never;

@@ -1,12 +1,17 @@
 /**
  * What a supervisor sees of the cross-border flows: counts per calendar period and dimension,
- * never an application, an applicant, a reviewer or an amount. A cell counting fewer applications
- * than the threshold is suppressed (its figures withheld), so that a rare combination (the one
- * northbound company a small lender decided in a month) cannot single anybody out. There are no
- * totals, which would let a suppressed cell be worked out by subtraction.
+ * never an application, an applicant, a reviewer or an amount. Nobody may be singled out, not even
+ * by combining answers, so:
+ * - every combination of the dimensions is a cell, whether anything happened or not, and a count
+ *   under the threshold (0 included) is withheld: a withheld cell says neither "none" nor "one";
+ * - a published count is rounded to a multiple of the threshold, so that subtracting one answer
+ *   from another (a month minus its days) never isolates fewer applications than the threshold;
+ * - there are no totals;
+ * - only periods that have ended, and whose applications are all still in visibility, are counted:
+ *   a period still under way would change with each application that ends, one by one.
  */
-import { type Direction, type LoanStage } from './application.js';
-import { type ApplicantType } from './document-kinds.js';
+import { DIRECTIONS, TERMINAL_STAGES, type Direction, type LoanStage } from './application.js';
+import { APPLICANT_TYPES, type ApplicantType } from './document-kinds.js';
 
 export const SUPERVISION_PERIODS = ['day', 'week', 'month'] as const;
 export type SupervisionPeriod = (typeof SUPERVISION_PERIODS)[number];
@@ -80,9 +85,11 @@ export interface DecisionTimeCell extends Suppressible {
   period: string;
   tenant: string;
   direction: string;
-  /** Applications decided (approved or declined); null when suppressed. */
-  decided: number | null;
-  /** Median seconds from creation to decision; null when suppressed. */
+  /**
+   * Median seconds from creation to the end of the workflow, over the applications approved or
+   * declined; null when they were fewer than the threshold. No count: with the outcome cells, it
+   * would be a total.
+   */
   medianSecondsToDecision: number | null;
 }
 
@@ -113,59 +120,99 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string[]): Map<string
   return groups;
 }
 
+/** Rounds a count of at least `base` to the nearest multiple of `base`. */
+function rounded(count: number, base: number): number {
+  return Math.max(base, Math.round(count / base) * base);
+}
+
+/** The labels of the periods of a window, in order. */
+export function periodLabels(window: FlowWindow): string[] {
+  const labels: string[] = [];
+  for (let at = window.from; at < window.until; at = nextPeriodStart(at, window.period)) {
+    labels.push(periodLabel(at, window.period));
+  }
+  return labels;
+}
+
 /**
- * Counts ended applications per period (of their close), tenant, direction, applicant type and
- * outcome, and the median time to decision per period, tenant and direction. Cells come sorted, so
- * the same applications always give the same answer.
+ * Counts ended applications per period (of their end), tenant, direction, applicant type and
+ * outcome, and the median time to decision per period, tenant and direction, over every period of
+ * the window and every tenant of `tenants` (with those seen when it is empty). Cells come in order
+ * of their dimensions, so the same applications always give the same answer.
  */
 export function flowStatistics(
   ended: readonly EndedApplication[],
-  options: { period: SupervisionPeriod; minCellCount: number },
+  options: { window: FlowWindow; tenants: readonly string[]; minCellCount: number },
 ): FlowStatistics {
-  const { period, minCellCount } = options;
-  const labelled = ended.map((application) => ({ ...application, label: periodLabel(application.closedAt, period) }));
-  const outcomes = [...groupBy(labelled, (a) => [a.label, a.tenant, a.direction, a.applicantType, a.outcome]).entries()]
-    .sort(byKey)
-    .map(([, group]): OutcomeCell => {
-      const first = group[0]!;
-      const publish = group.length >= minCellCount;
-      return {
-        period: first.label,
-        tenant: first.tenant,
-        direction: first.direction,
-        applicantType: first.applicantType,
-        outcome: first.outcome,
-        applications: publish ? group.length : null,
-        ...(!publish && { suppressed: true as const }),
-      };
-    });
-  const decided = labelled.filter((a) => DECIDED.includes(a.outcome));
-  const decisionTimes = [...groupBy(decided, (a) => [a.label, a.tenant, a.direction]).entries()]
-    .sort(byKey)
-    .map(([, group]): DecisionTimeCell => {
-      const first = group[0]!;
-      const publish = group.length >= minCellCount;
-      return {
-        period: first.label,
-        tenant: first.tenant,
-        direction: first.direction,
-        decided: publish ? group.length : null,
-        medianSecondsToDecision: publish
-          ? median(group.map((a) => (a.closedAt.getTime() - a.startedAt.getTime()) / 1000))
-          : null,
-        ...(!publish && { suppressed: true as const }),
-      };
-    });
+  const { window, minCellCount } = options;
+  const labelled = ended.map((application) => ({
+    ...application,
+    label: periodLabel(application.closedAt, window.period),
+  }));
+  const seen = <T extends string>(known: readonly T[], values: readonly string[]): string[] =>
+    [...new Set([...known, ...values])].sort();
+  const periods = periodLabels(window);
+  const tenants =
+    options.tenants.length > 0
+      ? [...options.tenants].sort()
+      : seen(
+          [],
+          ended.map((a) => a.tenant),
+        );
+  const directions = seen(
+    DIRECTIONS,
+    ended.map((a) => a.direction),
+  );
+  const types = seen(
+    APPLICANT_TYPES,
+    ended.map((a) => a.applicantType),
+  );
+  const outcomesByCell = groupBy(labelled, (a) => [a.label, a.tenant, a.direction, a.applicantType, a.outcome]);
+  const decidedByCell = groupBy(
+    labelled.filter((a) => DECIDED.includes(a.outcome)),
+    (a) => [a.label, a.tenant, a.direction],
+  );
+
+  const outcomes: OutcomeCell[] = [];
+  const decisionTimes: DecisionTimeCell[] = [];
+  for (const period of periods) {
+    for (const tenant of tenants) {
+      for (const direction of directions) {
+        for (const applicantType of types) {
+          for (const outcome of TERMINAL_STAGES) {
+            const count =
+              outcomesByCell.get(JSON.stringify([period, tenant, direction, applicantType, outcome]))?.length ?? 0;
+            const publish = count >= minCellCount;
+            outcomes.push({
+              period,
+              tenant,
+              direction,
+              applicantType,
+              outcome,
+              applications: publish ? rounded(count, minCellCount) : null,
+              ...(!publish && { suppressed: true as const }),
+            });
+          }
+        }
+        const decided = decidedByCell.get(JSON.stringify([period, tenant, direction])) ?? [];
+        const publish = decided.length >= minCellCount;
+        decisionTimes.push({
+          period,
+          tenant,
+          direction,
+          medianSecondsToDecision: publish
+            ? median(decided.map((a) => (a.closedAt.getTime() - a.startedAt.getTime()) / 1000))
+            : null,
+          ...(!publish && { suppressed: true as const }),
+        });
+      }
+    }
+  }
   return { outcomes, decisionTimes };
 }
 
-/** Orders groups by their key, so the same applications always give the cells in the same order. */
-function byKey([a]: [string, unknown], [b]: [string, unknown]): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** At most this many periods in one window: a day-by-day year and a bit, a month-by-month 33 years. */
-export const MAX_SUPERVISION_PERIODS = 400;
+/** At most this many periods in one window (each period has a cell per tenant and combination). */
+export const MAX_SUPERVISION_PERIODS = 100;
 
 function dayOf(text: string): Date | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -188,6 +235,8 @@ export function flowWindow(
   period: SupervisionPeriod,
   from: string,
   to: string,
+  /** Now, and how far back visibility keeps ended applications (the namespace's retention). */
+  clock: { now: Date; retentionMs: number },
 ): { window: FlowWindow } | { problems: { field: string; message: string }[] } {
   const [first, last] = [dayOf(from), dayOf(to)];
   const problems = [
@@ -207,6 +256,24 @@ export function flowWindow(
         ],
       };
     }
+  }
+  if (until > periodStart(clock.now, period)) {
+    return {
+      problems: [
+        { field: 'to', message: `to must fall in a ${period} that has ended: a period is counted once it is over` },
+      ],
+    };
+  }
+  if (start.getTime() < clock.now.getTime() - clock.retentionMs) {
+    const days = Math.floor(clock.retentionMs / DAY_MS);
+    return {
+      problems: [
+        {
+          field: 'from',
+          message: `from must fall in a ${period} that began within the last ${days} days, the time Temporal keeps ended applications`,
+        },
+      ],
+    };
   }
   return { window: { period, from: start, until } };
 }

@@ -145,6 +145,10 @@ export function principalFromClaims(payload: JWTPayload): Principal {
       throw refused('token tenants claim must be an array of tenant ids');
     }
     principal.tenants = [...new Set(tenants as string[])];
+    // For a supervisor no list means every lender: an empty one must not mean that too.
+    if (known.includes(Role.SUPERVISOR) && principal.tenants.length === 0) {
+      throw refused('a supervisor token lists at least one tenant in tenants, or has no tenants claim');
+    }
   }
   if (principal.tenant !== undefined && !principal.tenants.includes(principal.tenant)) {
     principal.tenants = [principal.tenant, ...principal.tenants];

@@ -4,21 +4,52 @@
  * before anything is counted.
  */
 import { Inject, Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { LENDBRIDGE_CONFIG, type LendbridgeConfig } from '#config';
 import { LoanStage, type EndedApplication, type FlowWindow } from '#domain';
 import { ApplicationWorkflows, quoted } from '../applications/application-workflows.js';
 import { unprocessableRequest } from '../problem/problem.js';
 
 export const VISIBILITY_SOURCE =
   'Temporal visibility: each application workflow that ended in the window, by its Tenant, Direction, ' +
-  'ApplicantType and LoanOutcome search attributes, its start and its close time';
+  'ApplicantType and LoanOutcome search attributes, its start and its close time; counts under minCellCount ' +
+  'withheld, the others rounded to a multiple of it';
 
 /** More than this in one window is refused: a shorter window answers in reasonable time. */
-export const MAX_APPLICATIONS_PER_WINDOW = 50_000;
+export const MAX_APPLICATIONS_PER_WINDOW = 10_000;
+/** How long the namespace's retention, read from Temporal, is trusted before it is read again. */
+const RETENTION_TTL_MS = 5 * 60_000;
 const PAGE_SIZE = 1_000;
+
+/** The time the supervisor's view counts against: a provider, so tests can move it on a day. */
+@Injectable()
+export class SupervisionClock {
+  now(): Date {
+    return new Date();
+  }
+}
 
 @Injectable()
 export class EndedApplications {
-  constructor(@Inject(ApplicationWorkflows) private readonly workflows: ApplicationWorkflows) {}
+  private retention?: { ms: number; readAt: number };
+
+  constructor(
+    @Inject(ApplicationWorkflows) private readonly workflows: ApplicationWorkflows,
+    @Inject(Client) private readonly temporal: Client,
+    @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
+  ) {}
+
+  /** How long Temporal keeps ended applications in visibility: older periods would count short. */
+  async retentionMs(): Promise<number> {
+    if (this.retention && Date.now() - this.retention.readAt < RETENTION_TTL_MS) return this.retention.ms;
+    const described = await this.temporal.workflowService.describeNamespace({
+      namespace: this.config.temporal.namespace,
+    });
+    const ttl = described.config?.workflowExecutionRetentionTtl;
+    const ms = Number(ttl?.seconds ?? 0) * 1000 + Math.floor((ttl?.nanos ?? 0) / 1e6);
+    this.retention = { ms, readAt: Date.now() };
+    return ms;
+  }
 
   /** Ended in `window`, of `tenants` (every tenant's when the list is empty). */
   async within(window: FlowWindow, tenants: readonly string[]): Promise<EndedApplication[]> {

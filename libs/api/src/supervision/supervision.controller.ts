@@ -8,7 +8,7 @@ import { Role, type Principal } from '../auth/principal.js';
 import { LendbridgeEndpoint } from '../lendbridge-endpoint.decorator.js';
 import { ApiProblems, AUTHENTICATED } from '../openapi/problem-responses.js';
 import { unprocessableRequest } from '../problem/problem.js';
-import { EndedApplications, VISIBILITY_SOURCE } from './ended-applications.js';
+import { EndedApplications, SupervisionClock, VISIBILITY_SOURCE } from './ended-applications.js';
 import { toCsv } from './flow-csv.js';
 import { DecisionTimeReportDto, FlowWindowQuery, OutcomeReportDto } from './supervision.dto.js';
 
@@ -33,6 +33,7 @@ interface FlowReport<Cell> {
 export class SupervisionController {
   constructor(
     @Inject(EndedApplications) private readonly ended: EndedApplications,
+    @Inject(SupervisionClock) private readonly clock: SupervisionClock,
     @Inject(LENDBRIDGE_CONFIG) private readonly config: LendbridgeConfig,
   ) {}
 
@@ -41,9 +42,9 @@ export class SupervisionController {
     operationId: 'listFlowOutcomes',
     summary: 'Applications ended per period, lender, direction, applicant type and outcome',
     description:
-      'Counted from Temporal visibility by the time each application ended. A cell counting fewer applications ' +
-      'than the deployment publishes (SUPERVISION_MIN_CELL_COUNT, 5 unless set) is suppressed: its count is null. ' +
-      'No totals are given, so a suppressed cell cannot be worked out by subtraction.',
+      'Counted from Temporal visibility by the time each application ended, over periods that have ended and ' +
+      'whose applications Temporal still keeps. Every combination is a cell; a count under SUPERVISION_MIN_CELL_COUNT ' +
+      '(5 unless set), none included, is withheld (null), the others are rounded to a multiple of it. No totals.',
   })
   @ApiProblems(422, 503)
   @ApiProduces('application/json', 'text/csv')
@@ -67,10 +68,11 @@ export class SupervisionController {
   @Get('decision-times')
   @ApiOperation({
     operationId: 'listDecisionTimes',
-    summary: 'Applications decided, and the median time to decision, per period, lender and direction',
+    summary: 'The median time to decision per period, lender and direction',
     description:
-      'Approved and declined applications, counted from Temporal visibility by the time each was decided; the time ' +
-      'to decision runs from creation. Cells under the minimum count are suppressed as for outcomes.',
+      'Over the applications approved or declined in the period (Temporal visibility), from creation to the end of ' +
+      'the workflow, which follows the decision once the loan system has its webhooks. Withheld when they were ' +
+      'fewer than SUPERVISION_MIN_CELL_COUNT.',
   })
   @ApiProblems(422, 503)
   @ApiProduces('application/json', 'text/csv')
@@ -85,7 +87,7 @@ export class SupervisionController {
     if (query.format === 'csv') {
       return this.csv(
         response,
-        toCsv(['period', 'tenant', 'direction', 'decided', 'medianSecondsToDecision', 'suppressed'], cells),
+        toCsv(['period', 'tenant', 'direction', 'medianSecondsToDecision', 'suppressed'], cells),
       );
     }
     return this.report(window, cells);
@@ -95,14 +97,16 @@ export class SupervisionController {
     principal: Principal,
     query: FlowWindowQuery,
   ): Promise<{ window: FlowWindow; statistics: FlowStatistics }> {
-    const parsed = flowWindow(query.period, query.from, query.to);
+    const clock = { now: this.clock.now(), retentionMs: await this.ended.retentionMs() };
+    const parsed = flowWindow(query.period, query.from, query.to, clock);
     if ('problems' in parsed) throw unprocessableRequest(parsed.problems);
     const { window } = parsed;
     const applications = await this.ended.within(window, principal.tenants);
     return {
       window,
       statistics: flowStatistics(applications, {
-        period: window.period,
+        window,
+        tenants: principal.tenants,
         minCellCount: this.config.api.supervisionMinCellCount,
       }),
     };

@@ -12,11 +12,14 @@ export class FlowWindowQuery {
   @IsIn(SUPERVISION_PERIODS, { message: `period must be one of ${SUPERVISION_PERIODS.join(', ')}` })
   period!: SupervisionPeriod;
 
-  @ApiProperty({ example: '2026-11-01', description: 'a day (UTC) in the first period counted' })
+  @ApiProperty({
+    example: '2026-11-01',
+    description: "a day (UTC) in the first period counted; within the namespace's retention",
+  })
   @Matches(DATE_PATTERN, { message: 'from must be a date, YYYY-MM-DD' })
   from!: string;
 
-  @ApiProperty({ example: '2026-11-30', description: 'a day (UTC) in the last period counted' })
+  @ApiProperty({ example: '2026-11-30', description: 'a day (UTC) in the last period counted, which must have ended' })
   @Matches(DATE_PATTERN, { message: 'to must be a date, YYYY-MM-DD' })
   to!: string;
 
@@ -64,7 +67,11 @@ class OutcomeCellDto {
   @ApiProperty({ example: 'APPROVED' })
   outcome!: string;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'null when suppressed' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'rounded to a multiple of minCellCount; null when fewer (none included)',
+  })
   applications!: number | null;
 
   @ApiPropertyOptional({ enum: [true], description: 'present when the cell counted too few applications' })
@@ -93,7 +100,11 @@ class DecisionTimeCellDto {
   })
   decided!: number | null;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'median seconds from creation to decision' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'median seconds from creation to the end of the workflow; null when too few were decided',
+  })
   medianSecondsToDecision!: number | null;
 
   @ApiPropertyOptional({ enum: [true], description: 'present when the cell counted too few applications' })
