@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { SUPERVISION_PERIODS, type SupervisionPeriod } from '#domain';
+import { SchemaFromValidators } from '../openapi/schema-from-validators.js';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export const SUPERVISION_FORMATS = ['json', 'csv'] as const;
 
 /** A window of whole calendar periods (UTC): from the period `from` falls in to the one `to` falls in. */
+@SchemaFromValidators()
 export class FlowWindowQuery {
   @ApiProperty({ enum: SUPERVISION_PERIODS, description: 'the period each cell counts (weeks are ISO weeks)' })
   @IsIn(SUPERVISION_PERIODS, { message: `period must be one of ${SUPERVISION_PERIODS.join(', ')}` })
