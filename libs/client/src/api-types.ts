@@ -576,8 +576,6 @@ export interface components {
       scoreBand: 'A' | 'B' | 'C' | 'D' | 'E';
     };
     DecisionTimeCellDto: {
-      /** @description applications approved or declined; null when suppressed */
-      decided: number | null;
       /** @enum {string} */
       direction: 'northbound' | 'southbound' | 'unknown';
       /** @description median seconds from creation to the end of the workflow; null when too few were decided */
@@ -585,7 +583,7 @@ export interface components {
       /** @example 2026-11 */
       period: string;
       /**
-       * @description present when the cell counted too few applications
+       * @description present when the cell counted fewer than minCellCount
        * @enum {boolean}
        */
       suppressed?: true;
@@ -846,12 +844,12 @@ export interface components {
       applications: number | null;
       /** @enum {string} */
       direction: 'northbound' | 'southbound' | 'unknown';
-      /** @example APPROVED */
-      outcome: string;
+      /** @enum {string} */
+      outcome: 'APPROVED' | 'DECLINED' | 'WITHDRAWN' | 'EXPIRED' | 'FAILED';
       /** @example 2026-11 */
       period: string;
       /**
-       * @description present when the cell counted too few applications
+       * @description present when the cell counted fewer than minCellCount
        * @enum {boolean}
        */
       suppressed?: true;

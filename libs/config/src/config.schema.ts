@@ -98,9 +98,10 @@ export const configSchema = ledgerSchema.extend({
       "requests a minute one caller (the token's subject; the client address on public routes) may make to one API instance, then 429 with Retry-After",
     readBy: API,
   }),
-  SUPERVISION_MIN_CELL_COUNT: positiveInt.default(5).meta({
+  // At 1 or 2 a published count would be a single application or its pair: 3 is the floor.
+  SUPERVISION_MIN_CELL_COUNT: z.coerce.number().int().min(3).max(1000).default(5).meta({
     description:
-      "the smallest count a supervisor's view publishes: a cell counting fewer applications is suppressed, so nobody can be singled out",
+      "the smallest count a supervisor's view publishes (3 to 1000): a cell counting fewer applications is withheld and published counts are rounded to a multiple of it, so nobody can be singled out",
     readBy: API,
   }),
   API_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0).meta({

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { SUPERVISION_PERIODS, type SupervisionPeriod } from '#domain';
+import { APPLICANT_TYPES, DIRECTIONS, SUPERVISION_PERIODS, TERMINAL_STAGES, type SupervisionPeriod } from '#domain';
 import { SchemaFromValidators } from '../openapi/schema-from-validators.js';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -53,20 +53,26 @@ class FlowReportDto {
   source!: string;
 }
 
-class OutcomeCellDto {
+/** What every cell names: the period, the lender and the direction; and whether it is withheld. */
+class FlowCellDto {
   @ApiProperty({ example: '2026-11' })
   period!: string;
 
   @ApiProperty()
   tenant!: string;
 
-  @ApiProperty({ enum: ['northbound', 'southbound', 'unknown'] })
+  @ApiProperty({ enum: [...DIRECTIONS, 'unknown'] })
   direction!: string;
 
-  @ApiProperty({ enum: ['person', 'company', 'unknown'] })
+  @ApiPropertyOptional({ enum: [true], description: 'present when the cell counted fewer than minCellCount' })
+  suppressed?: true;
+}
+
+class OutcomeCellDto extends FlowCellDto {
+  @ApiProperty({ enum: [...APPLICANT_TYPES, 'unknown'] })
   applicantType!: string;
 
-  @ApiProperty({ example: 'APPROVED' })
+  @ApiProperty({ enum: TERMINAL_STAGES })
   outcome!: string;
 
   @ApiProperty({
@@ -75,9 +81,6 @@ class OutcomeCellDto {
     description: 'rounded to a multiple of minCellCount; null when fewer (none included)',
   })
   applications!: number | null;
-
-  @ApiPropertyOptional({ enum: [true], description: 'present when the cell counted too few applications' })
-  suppressed?: true;
 }
 
 export class OutcomeReportDto extends FlowReportDto {
@@ -85,32 +88,13 @@ export class OutcomeReportDto extends FlowReportDto {
   cells!: OutcomeCellDto[];
 }
 
-class DecisionTimeCellDto {
-  @ApiProperty({ example: '2026-11' })
-  period!: string;
-
-  @ApiProperty()
-  tenant!: string;
-
-  @ApiProperty({ enum: ['northbound', 'southbound', 'unknown'] })
-  direction!: string;
-
-  @ApiProperty({
-    type: 'integer',
-    nullable: true,
-    description: 'applications approved or declined; null when suppressed',
-  })
-  decided!: number | null;
-
+class DecisionTimeCellDto extends FlowCellDto {
   @ApiProperty({
     type: 'integer',
     nullable: true,
     description: 'median seconds from creation to the end of the workflow; null when too few were decided',
   })
   medianSecondsToDecision!: number | null;
-
-  @ApiPropertyOptional({ enum: [true], description: 'present when the cell counted too few applications' })
-  suppressed?: true;
 }
 
 export class DecisionTimeReportDto extends FlowReportDto {

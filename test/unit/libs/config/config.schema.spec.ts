@@ -81,6 +81,15 @@ describe('loadConfig', () => {
     expect(problems).toContain('LEDGER_REGISTRY_ADDRESS: expected a 0x-prefixed 20-byte address');
   });
 
+  it("refuses a supervisor's threshold so low that a count would single out one application or two", () => {
+    for (const value of ['1', '2', '0', '2.5']) {
+      expect(() => loadConfig({ ...REQUIRED, SUPERVISION_MIN_CELL_COUNT: value })).toThrow(
+        /SUPERVISION_MIN_CELL_COUNT/,
+      );
+    }
+    expect(loadConfig({ ...REQUIRED, SUPERVISION_MIN_CELL_COUNT: '3' }).api.supervisionMinCellCount).toBe(3);
+  });
+
   it('requires the contract addresses, which have no sensible default', () => {
     expect(() => loadConfig({})).toThrow(/LEDGER_REGISTRY_ADDRESS[\s\S]*LEDGER_EVIDENCE_ADDRESS/);
   });
