@@ -386,7 +386,7 @@ export interface paths {
     };
     /**
      * Applications ended per period, lender, direction, applicant type and outcome
-     * @description Counted from Temporal visibility by the time each application ended, over periods that have ended and whose applications Temporal still keeps. Every combination is a cell; a count under SUPERVISION_MIN_CELL_COUNT (5 unless set), none included, is withheld (null), the others are rounded to a multiple of it. No totals.
+     * @description Counted from Temporal visibility by the time each application ended, over periods that ended an hour ago or more and whose applications Temporal still keeps. Every combination is a cell, per lender of the token's tenants (all lenders together, tenant "*", for a token without); a count under SUPERVISION_MIN_CELL_COUNT (5 unless set), none included, is withheld (null), the others are rounded to a multiple of it. No totals.
      */
     get: operations['listFlowOutcomes'];
     put?: never;
@@ -578,8 +578,8 @@ export interface components {
     DecisionTimeCellDto: {
       /** @enum {string} */
       direction: 'northbound' | 'southbound' | 'unknown';
-      /** @description median seconds from creation to the end of the workflow; null when too few were decided */
-      medianSecondsToDecision: number | null;
+      /** @description median whole hours from creation to the end of the workflow; null when too few were decided */
+      medianHoursToDecision: number | null;
       /** @example 2026-11 */
       period: string;
       /**
@@ -587,6 +587,7 @@ export interface components {
        * @enum {boolean}
        */
       suppressed?: true;
+      /** @description a lender of the token's tenants, or "*" (all lenders) for a token without */
       tenant: string;
     };
     DecisionTimeReportDto: {
@@ -853,6 +854,7 @@ export interface components {
        * @enum {boolean}
        */
       suppressed?: true;
+      /** @description a lender of the token's tenants, or "*" (all lenders) for a token without */
       tenant: string;
     };
     OutcomeReportDto: {
@@ -2932,7 +2934,7 @@ export interface operations {
         from: string;
         /** @description the period each cell counts (weeks are ISO weeks) */
         period: 'day' | 'week' | 'month';
-        /** @description a day (UTC) in the last period counted, which must have ended */
+        /** @description a day (UTC) in the last period counted, which must have ended an hour ago or more */
         to: string;
       };
       header?: never;
@@ -3019,7 +3021,7 @@ export interface operations {
         from: string;
         /** @description the period each cell counts (weeks are ISO weeks) */
         period: 'day' | 'week' | 'month';
-        /** @description a day (UTC) in the last period counted, which must have ended */
+        /** @description a day (UTC) in the last period counted, which must have ended an hour ago or more */
         to: string;
       };
       header?: never;

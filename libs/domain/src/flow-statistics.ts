@@ -7,14 +7,21 @@
  * - a published count is rounded to a multiple of the threshold, so that subtracting one answer
  *   from another (a month minus its days) never isolates fewer applications than the threshold;
  * - there are no totals;
- * - only periods that have ended, and whose applications are all still in visibility, are counted:
- *   a period still under way would change with each application that ends, one by one.
+ * - only periods that ended an hour ago or more, and whose applications are all still in
+ *   visibility, are counted: a period still under way would change with each application that
+ *   ends, one by one.
  */
 import { DIRECTIONS, TERMINAL_STAGES, type Direction, type LoanStage } from './application.js';
 import { APPLICANT_TYPES, type ApplicantType } from './document-kinds.js';
 
 export const SUPERVISION_PERIODS = ['day', 'week', 'month'] as const;
 export type SupervisionPeriod = (typeof SUPERVISION_PERIODS)[number];
+
+/** The tenant of the cells of a supervisor whose token names no lenders: all of them together. */
+export const ALL_LENDERS = '*';
+
+/** A published period is one that ended at least this long ago: visibility catches up meanwhile. */
+export const PUBLICATION_DELAY_MS = 3_600_000;
 
 /** The smallest count published unless the deployment says otherwise. */
 export const DEFAULT_MIN_CELL_COUNT = 5;
@@ -86,11 +93,11 @@ export interface DecisionTimeCell extends Suppressible {
   tenant: string;
   direction: string;
   /**
-   * Median seconds from creation to the end of the workflow, over the applications approved or
-   * declined; null when they were fewer than the threshold. No count: with the outcome cells, it
-   * would be a total.
+   * Median hours (rounded) from creation to the end of the workflow, over the applications approved
+   * or declined; null when they were fewer than the threshold. Whole hours, so that it is never one
+   * application's time to the second; no count, since with the outcome cells it would be a total.
    */
-  medianSecondsToDecision: number | null;
+  medianHoursToDecision: number | null;
 }
 
 export interface FlowStatistics {
@@ -100,12 +107,11 @@ export interface FlowStatistics {
 
 const DECIDED: readonly LoanStage[] = ['APPROVED', 'DECLINED'];
 
-/** The median of a non-empty list, rounded to whole seconds. */
+/** The median of a non-empty list. */
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return Math.round(value);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Groups by a list of dimension values (JSON of the list: no separator can be confused with a value). */
@@ -137,7 +143,8 @@ export function periodLabels(window: FlowWindow): string[] {
 /**
  * Counts ended applications per period (of their end), tenant, direction, applicant type and
  * outcome, and the median time to decision per period, tenant and direction, over every period of
- * the window and every tenant of `tenants` (with those seen when it is empty). Cells come in order
+ * the window and every tenant of `tenants` (all lenders together, as ALL_LENDERS, when it is empty),
+ * and every direction and applicant type, `unknown` included. Cells come in order
  * of their dimensions, so the same applications always give the same answer.
  */
 export function flowStatistics(
@@ -145,28 +152,18 @@ export function flowStatistics(
   options: { window: FlowWindow; tenants: readonly string[]; minCellCount: number },
 ): FlowStatistics {
   const { window, minCellCount } = options;
+  // The cells are the same whatever happened: which tenants, directions or applicant types show
+  // must not depend on the applications (a small lender would show on the days it had one end).
+  const periods = periodLabels(window);
+  const scoped = options.tenants.length > 0;
+  const tenants = scoped ? [...options.tenants].sort() : [ALL_LENDERS];
+  const directions = [...DIRECTIONS, 'unknown'];
+  const types = [...APPLICANT_TYPES, 'unknown'];
   const labelled = ended.map((application) => ({
     ...application,
+    tenant: scoped ? application.tenant : ALL_LENDERS,
     label: periodLabel(application.closedAt, window.period),
   }));
-  const seen = <T extends string>(known: readonly T[], values: readonly string[]): string[] =>
-    [...new Set([...known, ...values])].sort();
-  const periods = periodLabels(window);
-  const tenants =
-    options.tenants.length > 0
-      ? [...options.tenants].sort()
-      : seen(
-          [],
-          ended.map((a) => a.tenant),
-        );
-  const directions = seen(
-    DIRECTIONS,
-    ended.map((a) => a.direction),
-  );
-  const types = seen(
-    APPLICANT_TYPES,
-    ended.map((a) => a.applicantType),
-  );
   const outcomesByCell = groupBy(labelled, (a) => [a.label, a.tenant, a.direction, a.applicantType, a.outcome]);
   const decidedByCell = groupBy(
     labelled.filter((a) => DECIDED.includes(a.outcome)),
@@ -200,8 +197,8 @@ export function flowStatistics(
           period,
           tenant,
           direction,
-          medianSecondsToDecision: publish
-            ? median(decided.map((a) => (a.closedAt.getTime() - a.startedAt.getTime()) / 1000))
+          medianHoursToDecision: publish
+            ? Math.round(median(decided.map((a) => a.closedAt.getTime() - a.startedAt.getTime())) / 3_600_000)
             : null,
           ...(!publish && { suppressed: true as const }),
         });
@@ -257,10 +254,13 @@ export function flowWindow(
       };
     }
   }
-  if (until > periodStart(clock.now, period)) {
+  if (until.getTime() + PUBLICATION_DELAY_MS > clock.now.getTime()) {
     return {
       problems: [
-        { field: 'to', message: `to must fall in a ${period} that has ended: a period is counted once it is over` },
+        {
+          field: 'to',
+          message: `to must fall in a ${period} that ended an hour ago or more: a period is counted once it is over`,
+        },
       ],
     };
   }

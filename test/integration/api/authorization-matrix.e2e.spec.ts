@@ -57,8 +57,8 @@ const LOAN_SYSTEM = ['loan-system'];
 const REVIEWERS = ['reviewer', 'senior-reviewer'];
 const OPS = ['ops'];
 const SUPERVISORS = ['supervisor'];
-/** A day that has ended, within the namespace's retention: one the supervisor's view counts. */
-const yesterday = (): string => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+/** A day that ended over an hour ago, within the namespace's retention: one the supervisor's view counts. */
+const dayBeforeYesterday = (): string => new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
 
 /** The state an application must be in for the endpoint's allowed caller to succeed. */
 const FIXTURES = {
@@ -274,14 +274,14 @@ const ROWS: Row[] = [
   {
     endpoint: 'GET /v1/supervision/outcomes',
     method: 'get',
-    path: () => `/v1/supervision/outcomes?period=day&from=${yesterday()}&to=${yesterday()}`,
+    path: () => `/v1/supervision/outcomes?period=day&from=${dayBeforeYesterday()}&to=${dayBeforeYesterday()}`,
     expected: gate(SUPERVISORS, 200),
     check: (body) => expect(body.cells).toEqual(expect.any(Array)),
   },
   {
     endpoint: 'GET /v1/supervision/decision-times',
     method: 'get',
-    path: () => `/v1/supervision/decision-times?period=day&from=${yesterday()}&to=${yesterday()}`,
+    path: () => `/v1/supervision/decision-times?period=day&from=${dayBeforeYesterday()}&to=${dayBeforeYesterday()}`,
     expected: gate(SUPERVISORS, 200),
     check: (body) => expect(body.cells).toEqual(expect.any(Array)),
   },

@@ -21,8 +21,8 @@ interface FlowReport<Cell> {
 
 /**
  * The supervisor's view: counts of the flows per period, lender, direction, applicant type and
- * outcome, never an application. A supervisor token whose `tenants` names lenders sees theirs;
- * one without (the regulator, the consortium's operator) sees every lender's.
+ * outcome, never an application. A supervisor token whose `tenants` names lenders sees theirs, one
+ * cell each; one without (the regulator, the consortium's operator) sees all lenders together.
  */
 @ApiTags('supervisors')
 @ApiBearerAuth()
@@ -42,8 +42,9 @@ export class SupervisionController {
     operationId: 'listFlowOutcomes',
     summary: 'Applications ended per period, lender, direction, applicant type and outcome',
     description:
-      'Counted from Temporal visibility by the time each application ended, over periods that have ended and ' +
-      'whose applications Temporal still keeps. Every combination is a cell; a count under SUPERVISION_MIN_CELL_COUNT ' +
+      'Counted from Temporal visibility by the time each application ended, over periods that ended an hour ago or ' +
+      "more and whose applications Temporal still keeps. Every combination is a cell, per lender of the token's " +
+      'tenants (all lenders together, tenant "*", for a token without); a count under SUPERVISION_MIN_CELL_COUNT ' +
       '(5 unless set), none included, is withheld (null), the others are rounded to a multiple of it. No totals.',
   })
   @ApiProblems(422, 503)
@@ -85,10 +86,7 @@ export class SupervisionController {
     const { window, statistics } = await this.statistics(principal, query);
     const cells = statistics.decisionTimes;
     if (query.format === 'csv') {
-      return this.csv(
-        response,
-        toCsv(['period', 'tenant', 'direction', 'medianSecondsToDecision', 'suppressed'], cells),
-      );
+      return this.csv(response, toCsv(['period', 'tenant', 'direction', 'medianHoursToDecision', 'suppressed'], cells));
     }
     return this.report(window, cells);
   }
@@ -97,8 +95,11 @@ export class SupervisionController {
     principal: Principal,
     query: FlowWindowQuery,
   ): Promise<{ window: FlowWindow; statistics: FlowStatistics }> {
-    const clock = { now: this.clock.now(), retentionMs: await this.ended.retentionMs() };
-    const parsed = flowWindow(query.period, query.from, query.to, clock);
+    // The dates first: a window no retention could allow is a 422 even while Temporal is away.
+    const now = this.clock.now();
+    const shape = flowWindow(query.period, query.from, query.to, { now, retentionMs: Infinity });
+    if ('problems' in shape) throw unprocessableRequest(shape.problems);
+    const parsed = flowWindow(query.period, query.from, query.to, { now, retentionMs: await this.ended.retentionMs() });
     if ('problems' in parsed) throw unprocessableRequest(parsed.problems);
     const { window } = parsed;
     const applications = await this.ended.within(window, principal.tenants);

@@ -21,7 +21,10 @@ export class FlowWindowQuery {
   @Matches(DATE_PATTERN, { message: 'from must be a date, YYYY-MM-DD' })
   from!: string;
 
-  @ApiProperty({ example: '2026-11-30', description: 'a day (UTC) in the last period counted, which must have ended' })
+  @ApiProperty({
+    example: '2026-11-30',
+    description: 'a day (UTC) in the last period counted, which must have ended an hour ago or more',
+  })
   @Matches(DATE_PATTERN, { message: 'to must be a date, YYYY-MM-DD' })
   to!: string;
 
@@ -58,7 +61,7 @@ class FlowCellDto {
   @ApiProperty({ example: '2026-11' })
   period!: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'a lender of the token\'s tenants, or "*" (all lenders) for a token without' })
   tenant!: string;
 
   @ApiProperty({ enum: [...DIRECTIONS, 'unknown'] })
@@ -92,9 +95,9 @@ class DecisionTimeCellDto extends FlowCellDto {
   @ApiProperty({
     type: 'integer',
     nullable: true,
-    description: 'median seconds from creation to the end of the workflow; null when too few were decided',
+    description: 'median whole hours from creation to the end of the workflow; null when too few were decided',
   })
-  medianSecondsToDecision!: number | null;
+  medianHoursToDecision!: number | null;
 }
 
 export class DecisionTimeReportDto extends FlowReportDto {

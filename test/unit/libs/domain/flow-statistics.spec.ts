@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  ALL_LENDERS,
   flowStatistics,
   flowWindow,
   MAX_SUPERVISION_PERIODS,
@@ -55,7 +56,10 @@ describe('periods of the supervisor view', () => {
     ] as const) {
       expect(flowWindow(period, day, day, clock)).toEqual({
         problems: [
-          { field: 'to', message: `to must fall in a ${period} that has ended: a period is counted once it is over` },
+          {
+            field: 'to',
+            message: `to must fall in a ${period} that ended an hour ago or more: a period is counted once it is over`,
+          },
         ],
       });
     }
@@ -92,21 +96,24 @@ const endedApplication: fc.Arbitrary<EndedApplication> = fc
 const key = (...values: string[]): string => values.join('|');
 
 describe('flowStatistics', () => {
-  it('has a cell for every combination; a count under the threshold (none included) is withheld, the others rounded', () => {
+  it('has the same cells whatever happened; a count under the threshold (none included) is withheld, the others rounded', () => {
     fc.assert(
       fc.property(
         fc.array(endedApplication, { maxLength: 150 }),
         fc.integer({ min: 1, max: 8 }),
-        (ended, minCellCount) => {
-          const { outcomes, decisionTimes } = flowStatistics(ended, { window: WINDOW, tenants: [], minCellCount });
-          const tenants = new Set(ended.map((a) => a.tenant)).size;
-          const directions = ended.some((a) => a.direction === 'unknown') ? 3 : 2;
-          expect(outcomes).toHaveLength(7 * tenants * directions * 2 * OUTCOMES.length);
-          expect(decisionTimes).toHaveLength(7 * tenants * directions);
+        fc.constantFrom([], ['bank-a'], ['-dash', 'bank-a', 'bank-z']),
+        (ended, minCellCount, scope) => {
+          const { outcomes, decisionTimes } = flowStatistics(ended, { window: WINDOW, tenants: scope, minCellCount });
+          // 7 days, each tenant of the scope (or all together), 3 directions, 3 applicant types, 5 outcomes.
+          const tenants = scope.length > 0 ? scope : [ALL_LENDERS];
+          expect(outcomes).toHaveLength(7 * tenants.length * 3 * 3 * OUTCOMES.length);
+          expect(decisionTimes).toHaveLength(7 * tenants.length * 3);
+          expect(new Set(outcomes.map((cell) => cell.tenant))).toEqual(new Set(tenants));
+          const tenantOf = (a: EndedApplication): string => (scope.length > 0 ? a.tenant : ALL_LENDERS);
           // The reference: a plain tally.
           const tally = new Map<string, number>();
           for (const a of ended) {
-            const k = key(periodLabel(a.closedAt, 'day'), a.tenant, a.direction, a.applicantType, a.outcome);
+            const k = key(periodLabel(a.closedAt, 'day'), tenantOf(a), a.direction, a.applicantType, a.outcome);
             tally.set(k, (tally.get(k) ?? 0) + 1);
           }
           for (const cell of outcomes) {
@@ -125,15 +132,16 @@ describe('flowStatistics', () => {
             const decided = ended.filter(
               (a) =>
                 (a.outcome === 'APPROVED' || a.outcome === 'DECLINED') &&
-                key(periodLabel(a.closedAt, 'day'), a.tenant, a.direction) ===
+                key(periodLabel(a.closedAt, 'day'), tenantOf(a), a.direction) ===
                   key(cell.period, cell.tenant, cell.direction),
             );
             if (decided.length < minCellCount) {
-              expect(cell).toMatchObject({ medianSecondsToDecision: null, suppressed: true });
+              expect(cell).toMatchObject({ medianHoursToDecision: null, suppressed: true });
             } else {
-              const seconds = decided.map((a) => (a.closedAt.getTime() - a.startedAt.getTime()) / 1000);
-              expect(cell.medianSecondsToDecision).toBeGreaterThanOrEqual(Math.floor(Math.min(...seconds)));
-              expect(cell.medianSecondsToDecision).toBeLessThanOrEqual(Math.ceil(Math.max(...seconds)));
+              const hours = decided.map((a) => (a.closedAt.getTime() - a.startedAt.getTime()) / 3_600_000);
+              expect(Number.isInteger(cell.medianHoursToDecision)).toBe(true);
+              expect(cell.medianHoursToDecision).toBeGreaterThanOrEqual(Math.floor(Math.min(...hours)));
+              expect(cell.medianHoursToDecision).toBeLessThanOrEqual(Math.ceil(Math.max(...hours)));
             }
           }
         },
@@ -164,17 +172,18 @@ describe('flowStatistics', () => {
     );
   });
 
-  it('takes the middle of an even count as the mean of the two middle times', () => {
+  it('takes the middle of an even count as the mean of the two middle times, in whole hours', () => {
     const base = { tenant: 'bank-a', direction: 'southbound', applicantType: 'person', outcome: 'APPROVED' } as const;
-    const started = at('2026-11-02T00:00:00Z');
-    const ended = [10, 20, 30, 1000].map((seconds) => ({
+    const closedAt = at('2026-11-05T12:00:00Z');
+    const ended = [1, 2, 3, 100].map((hours) => ({
       ...base,
-      startedAt: started,
-      closedAt: new Date(started.getTime() + seconds * 1000),
+      startedAt: new Date(closedAt.getTime() - hours * 3_600_000),
+      closedAt,
     }));
     const { decisionTimes } = flowStatistics(ended, { window: WINDOW, tenants: [], minCellCount: 4 });
+    // (2 h + 3 h) / 2, in whole hours.
     expect(decisionTimes.filter((cell) => !cell.suppressed)).toEqual([
-      { period: '2026-11-02', tenant: 'bank-a', direction: 'southbound', medianSecondsToDecision: 25 },
+      { period: '2026-11-05', tenant: ALL_LENDERS, direction: 'southbound', medianHoursToDecision: 3 },
     ]);
   });
 });
