@@ -5,7 +5,7 @@
  * - every combination of the dimensions is a cell, whether anything happened or not, and a count
  *   under the threshold (0 included) is withheld: a withheld cell says neither "none" nor "one";
  * - a published count is rounded to a multiple of the threshold, so that subtracting one answer
- *   from another (a month minus its days) never isolates fewer applications than the threshold;
+ *   from another (a week minus its days) gives bounds blurred by the rounding, not a count;
  * - there are no totals;
  * - only periods that ended an hour ago or more, and whose applications are all still in
  *   visibility, are counted: a period still under way would change with each application that
@@ -22,13 +22,6 @@ export const ALL_LENDERS = '*';
 
 /** A published period is one that ended at least this long ago: visibility catches up meanwhile. */
 export const PUBLICATION_DELAY_MS = 3_600_000;
-
-/** The smallest count published unless the deployment says otherwise. */
-export const DEFAULT_MIN_CELL_COUNT = 5;
-
-export function isSupervisionPeriod(value: unknown): value is SupervisionPeriod {
-  return typeof value === 'string' && (SUPERVISION_PERIODS as readonly string[]).includes(value);
-}
 
 const DAY_MS = 86_400_000;
 
@@ -132,7 +125,7 @@ function rounded(count: number, base: number): number {
 }
 
 /** The labels of the periods of a window, in order. */
-export function periodLabels(window: FlowWindow): string[] {
+function periodLabels(window: FlowWindow): string[] {
   const labels: string[] = [];
   for (let at = window.from; at < window.until; at = nextPeriodStart(at, window.period)) {
     labels.push(periodLabel(at, window.period));
